@@ -1,0 +1,180 @@
+//! What the server knows about each connected client (the registry entry behind CLIENT LIST).
+//!
+//! The socket itself belongs to the connection task (`connection.rs`); this is the part other
+//! clients' commands may need to see or change: name, db, subscriptions, blocking state, kill flag,
+//! and the channel that carries messages (pub/sub, unblocked replies) to the connection task.
+
+use bytes::Bytes;
+use std::collections::HashSet;
+use tokio::sync::mpsc;
+
+/// Messages for a connection task from elsewhere in the server.
+#[derive(Debug)]
+pub enum ClientMsg {
+    /// Bytes to send as they are (pub/sub messages, MONITOR lines, invalidations).
+    Data(Vec<u8>),
+    /// The client was blocked and has been served: its reply, after which it reads input again.
+    Unblocked(Vec<u8>),
+    /// Close the connection after flushing what is queued (CLIENT KILL, SHUTDOWN).
+    Kill,
+    /// Re-check a pause or other state (CLIENT UNPAUSE).
+    Wake,
+}
+
+/// Reply mode set by CLIENT REPLY.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyMode {
+    On,
+    Off,
+    /// Skip the reply of the next command only.
+    Skip,
+    /// Internal: the command after SKIP, whose reply is dropped.
+    SkipThis,
+}
+
+/// What a blocked client waits for.
+#[derive(Debug, Clone)]
+pub struct Blocked {
+    pub db: usize,
+    pub keys: Vec<Bytes>,
+    /// Absolute deadline in Unix ms; 0 = forever.
+    pub deadline_ms: i64,
+    /// The command to run again when a key becomes ready.
+    pub argv: Vec<Bytes>,
+}
+
+/// The MULTI state of a client.
+#[derive(Debug, Default)]
+pub struct Multi {
+    pub active: bool,
+    pub queue: Vec<Vec<Bytes>>,
+    /// A queued command failed to parse/check: EXEC will answer EXECABORT.
+    pub dirty_queue: bool,
+}
+
+#[derive(Debug)]
+pub struct ClientState {
+    pub id: u64,
+    pub addr: String,
+    pub laddr: String,
+    pub fd: i64,
+    pub name: Option<Vec<u8>>,
+    pub db: usize,
+    pub resp: u8,
+    pub authenticated: bool,
+    /// Unix ms of creation and of the last command.
+    pub created_ms: i64,
+    pub last_interaction_ms: i64,
+    /// Lowercase full name of the last command ("client|list").
+    pub last_cmd: String,
+    pub multi: Multi,
+    /// Keys watched: (db, key).
+    pub watched: Vec<(usize, Bytes)>,
+    /// A watched key was touched: EXEC fails.
+    pub dirty_cas: bool,
+    pub channels: HashSet<Bytes>,
+    pub patterns: HashSet<Bytes>,
+    pub blocked: Option<Blocked>,
+    pub reply_mode: ReplyMode,
+    pub no_evict: bool,
+    pub monitor: bool,
+    /// Running EXEC's queue: blocking commands answer at once.
+    pub in_exec: bool,
+    /// Kill requested; the connection closes after its current output.
+    pub killed: bool,
+    /// Master link / replica roles (later: replication).
+    pub is_replica: bool,
+    pub is_master: bool,
+    /// Sizes the connection task reports for CLIENT LIST.
+    pub qbuf: usize,
+    pub obuf: usize,
+    pub tx: mpsc::UnboundedSender<ClientMsg>,
+    /// Output buffer bytes queued through `tx` and not yet written (for client-output-buffer-limit).
+    pub pending_bytes: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl ClientState {
+    pub fn new(id: u64, addr: String, laddr: String, fd: i64, tx: mpsc::UnboundedSender<ClientMsg>, now_ms: i64) -> Self {
+        ClientState {
+            id,
+            addr,
+            laddr,
+            fd,
+            name: None,
+            db: 0,
+            resp: 2,
+            authenticated: false,
+            created_ms: now_ms,
+            last_interaction_ms: now_ms,
+            last_cmd: "NULL".into(),
+            multi: Multi::default(),
+            watched: Vec::new(),
+            dirty_cas: false,
+            channels: HashSet::new(),
+            patterns: HashSet::new(),
+            blocked: None,
+            reply_mode: ReplyMode::On,
+            no_evict: false,
+            monitor: false,
+            in_exec: false,
+            killed: false,
+            is_replica: false,
+            is_master: false,
+            qbuf: 0,
+            obuf: 0,
+            tx,
+            pending_bytes: Default::default(),
+        }
+    }
+
+    pub fn subscriptions(&self) -> usize {
+        self.channels.len() + self.patterns.len()
+    }
+
+    /// In RESP2, a client with subscriptions may only run the pub/sub commands.
+    pub fn in_pubsub_context(&self) -> bool {
+        self.resp == 2 && self.subscriptions() > 0
+    }
+
+    /// Sends bytes to this client's connection (they are written in order with its replies).
+    pub fn send(&self, data: Vec<u8>) {
+        self.pending_bytes.fetch_add(data.len(), std::sync::atomic::Ordering::Relaxed);
+        let _ = self.tx.send(ClientMsg::Data(data));
+    }
+
+    /// The `flags=` field of CLIENT LIST.
+    pub fn flags_string(&self) -> String {
+        let mut f = String::new();
+        if self.is_replica {
+            f.push('S');
+        }
+        if self.is_master {
+            f.push('M');
+        }
+        if self.subscriptions() > 0 {
+            f.push('P');
+        }
+        if self.multi.active {
+            f.push('x');
+        }
+        if self.blocked.is_some() {
+            f.push('b');
+        }
+        if self.dirty_cas {
+            f.push('d');
+        }
+        if self.killed {
+            f.push('A');
+        }
+        if self.no_evict {
+            f.push('e');
+        }
+        if self.monitor {
+            f.push('O');
+        }
+        if f.is_empty() {
+            f.push('N');
+        }
+        f
+    }
+}

@@ -1,0 +1,118 @@
+//! Blocking commands (BLPOP, BLMOVE, BZPOPMIN …): parking clients on keys and serving them, in
+//! arrival order, when a key gets data — Redis's `handleClientsBlockedOnKeys`.
+//!
+//! A blocked client's command is simply run again on its behalf once one of its keys is ready; its
+//! reply travels to the connection task as `ClientMsg::Unblocked`.
+
+use bytes::Bytes;
+
+use super::{call, lookup, Lookup, Outcome};
+use crate::client::{Blocked, ClientMsg, ClientState};
+use crate::resp::reply::Out;
+use crate::state::State;
+use crate::util::now_ms;
+
+/// Registers `me` as waiting on its keys.
+pub fn block_client(st: &mut State, me: &mut ClientState, b: Blocked) {
+    for k in &b.keys {
+        let q = st.blocking_keys.entry((b.db, k.clone())).or_default();
+        if !q.contains(&me.id) {
+            q.push_back(me.id);
+        }
+    }
+    me.blocked = Some(b);
+}
+
+/// Forgets that a client waits (served, timed out, disconnected or unblocked).
+pub fn unregister(st: &mut State, me: &mut ClientState) -> Option<Blocked> {
+    let b = me.blocked.take()?;
+    for k in &b.keys {
+        let key = (b.db, k.clone());
+        if let Some(q) = st.blocking_keys.get_mut(&key) {
+            q.retain(|id| *id != me.id);
+            if q.is_empty() {
+                st.blocking_keys.remove(&key);
+            }
+        }
+    }
+    Some(b)
+}
+
+/// The reply a blocking command gives when it times out.
+pub fn timeout_reply(argv0: &[u8], resp: u8) -> Vec<u8> {
+    let mut o = Out::with_resp(resp);
+    let name = super::lower(argv0);
+    if matches!(name.as_str(), "blmove" | "brpoplpush") {
+        o.null();
+    } else {
+        o.null_array();
+    }
+    o.buf
+}
+
+/// Times out `me` if it is still blocked; returns the reply to send.
+pub fn expire_block(st: &mut State, me: &mut ClientState) -> Option<Vec<u8>> {
+    let b = unregister(st, me)?;
+    Some(timeout_reply(&b.argv[0], me.resp))
+}
+
+/// True when the command may block: not inside MULTI/EXEC (where it answers at once, as in Redis).
+pub fn may_block(me: &ClientState) -> bool {
+    !me.in_exec
+}
+
+/// A BLOCK timeout argument in seconds (may be fractional) → absolute deadline in ms (0 = forever).
+pub fn parse_timeout(arg: &[u8], now: i64) -> Result<i64, super::CmdError> {
+    let secs = crate::util::parse_f64(arg).ok_or("ERR timeout is not a float or out of range")?;
+    if secs < 0.0 {
+        return Err("ERR timeout is negative".into());
+    }
+    if !secs.is_finite() || secs * 1000.0 > i64::MAX as f64 / 2.0 {
+        return Err("ERR timeout is out of range".into());
+    }
+    let ms = (secs * 1000.0).ceil() as i64;
+    Ok(if ms == 0 { 0 } else { now + ms })
+}
+
+/// Serves clients blocked on keys that became ready. `me` is the client whose command made them
+/// ready (it is out of the registry while it runs).
+pub fn serve_ready_keys(st: &mut State, me: Option<&mut ClientState>) {
+    if st.serving_blocked {
+        return;
+    }
+    st.serving_blocked = true;
+    let _ = me;
+    let mut rounds = 0;
+    while !st.ready_keys.is_empty() && rounds < 100_000 {
+        rounds += 1;
+        let ready = std::mem::take(&mut st.ready_keys);
+        for (db, key) in ready {
+            serve_key(st, db, &key);
+        }
+    }
+    st.serving_blocked = false;
+}
+
+fn serve_key(st: &mut State, db: usize, key: &Bytes) {
+    let Some(waiting) = st.blocking_keys.get(&(db, key.clone())).cloned() else { return };
+    for id in waiting {
+        let has_data = st.dbs[db].peek(key, now_ms()).is_some();
+        if !has_data {
+            break;
+        }
+        let Some(mut client) = st.clients.remove(&id) else { continue };
+        let Some(b) = unregister(st, &mut client) else {
+            st.clients.insert(id, client);
+            continue;
+        };
+        let mut out = Out::with_resp(client.resp);
+        let outcome = match lookup(&b.argv) {
+            Lookup::Found(def) => call(st, &mut client, &mut out, def, &b.argv, now_ms()),
+            _ => Outcome::Done,
+        };
+        if outcome != Outcome::Blocked {
+            let _ = client.tx.send(ClientMsg::Unblocked(out.buf));
+        }
+        st.clients.insert(id, client);
+    }
+}

@@ -1,0 +1,92 @@
+//! CONFIG GET / SET / RESETSTAT / REWRITE / HELP.
+
+use bytes::Bytes;
+
+use super::{CmdResult, Ctx, Handler};
+
+pub const COMMANDS: &[(&str, Handler)] = &[
+    ("config|get", get),
+    ("config|set", set),
+    ("config|resetstat", resetstat),
+    ("config|rewrite", rewrite),
+    ("config|help", help),
+];
+
+fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let patterns: Vec<&[u8]> = argv[2..].iter().map(|a| &a[..]).collect();
+    let pairs = ctx.st.config.get_matching(&patterns);
+    ctx.out.map(pairs.len());
+    for (k, v) in pairs {
+        ctx.out.bulk(k.as_bytes());
+        ctx.out.bulk(v.as_bytes());
+    }
+    Ok(())
+}
+
+fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() % 2 != 0 {
+        return Err("ERR wrong number of arguments for 'config|set' command".into());
+    }
+    let pairs: Vec<(&[u8], &[u8])> = argv[2..].chunks(2).map(|p| (&p[0][..], &p[1][..])).collect();
+    let changed = ctx.st.config.set_pairs(&pairs)?;
+    for name in changed {
+        apply_change(ctx, name);
+    }
+    ctx.st.refresh_from_config();
+    ctx.out.ok();
+    Ok(())
+}
+
+/// Side effects of a changed directive beyond the stored value.
+fn apply_change(ctx: &mut Ctx, name: &str) {
+    match name {
+        "loglevel" => crate::log::set_level(ctx.st.config.loglevel),
+        "logfile" => {
+            let _ = crate::log::set_file(&ctx.st.config.logfile);
+        }
+        "requirepass" => {
+            // Like Redis, changing the default user's password does not log anyone out.
+        }
+        _ => {}
+    }
+}
+
+fn resetstat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.st.stats.reset();
+    ctx.st.slowlog.clear();
+    ctx.st.latency.clear();
+    ctx.out.ok();
+    Ok(())
+}
+
+fn rewrite(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    match ctx.st.config.rewrite() {
+        Ok(()) => {
+            crate::log::notice("CONFIG REWRITE executed with success.");
+            ctx.out.ok();
+            Ok(())
+        }
+        Err(e) => {
+            crate::log::warning(&format!("CONFIG REWRITE failed: {e}"));
+            Err(e.into())
+        }
+    }
+}
+
+fn help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    super::introspect::help_reply(
+        ctx,
+        "CONFIG",
+        &[
+            "GET <pattern>",
+            "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>",
+            "    Set the configuration <directive> to <value>.",
+            "RESETSTAT",
+            "    Reset statistics reported by the INFO command.",
+            "REWRITE",
+            "    Rewrite the configuration file.",
+        ],
+    );
+    Ok(())
+}

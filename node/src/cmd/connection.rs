@@ -1,0 +1,180 @@
+//! Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET.
+
+use bytes::Bytes;
+
+use super::{args, CmdResult, Ctx, Handler};
+use crate::client::ReplyMode;
+
+pub const COMMANDS: &[(&str, Handler)] = &[
+    ("ping", ping),
+    ("echo", echo),
+    ("quit", quit),
+    ("select", select),
+    ("auth", auth),
+    ("hello", hello),
+    ("reset", reset),
+];
+
+fn ping(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() > 2 {
+        return Err("ERR wrong number of arguments for 'ping' command".into());
+    }
+    if ctx.me.in_pubsub_context() {
+        ctx.out.array(2);
+        ctx.out.bulk(b"pong");
+        ctx.out.bulk(argv.get(1).map(|b| &b[..]).unwrap_or(b""));
+    } else if let Some(msg) = argv.get(1) {
+        ctx.out.bulk(msg);
+    } else {
+        ctx.out.simple("PONG");
+    }
+    Ok(())
+}
+
+fn echo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    ctx.out.bulk(&argv[1]);
+    Ok(())
+}
+
+fn quit(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.out.ok();
+    ctx.me.killed = true;
+    Ok(())
+}
+
+fn select(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let n = args::int(&argv[1])?;
+    if n < 0 || n as usize >= ctx.st.dbs.len() {
+        return Err("ERR DB index is out of range".into());
+    }
+    ctx.me.db = n as usize;
+    ctx.out.ok();
+    Ok(())
+}
+
+/// Checks a username/password pair against the default user (the only user without ACL files).
+fn check_credentials(ctx: &Ctx, user: &[u8], pass: &[u8]) -> bool {
+    if user != b"default" {
+        return false;
+    }
+    match &ctx.st.config.requirepass {
+        None => true,
+        Some(p) => constant_time_eq(p, pass),
+    }
+}
+
+/// Compares secrets without an early exit, so timing does not reveal a matching prefix.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
+
+fn auth(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() > 3 {
+        return Err(super::SYNTAX.into());
+    }
+    let (user, pass): (&[u8], &[u8]) = if argv.len() == 2 { (b"default", &argv[1]) } else { (&argv[1], &argv[2]) };
+    if argv.len() == 2 && ctx.st.config.requirepass.is_none() {
+        return Err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?".into());
+    }
+    if check_credentials(ctx, user, pass) {
+        ctx.me.authenticated = true;
+        ctx.out.ok();
+        Ok(())
+    } else {
+        crate::log::verbose("Invalid password attempt (AUTH)");
+        Err(WRONGPASS.into())
+    }
+}
+
+fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut proto = None;
+    let mut i = 1;
+    if argv.len() > 1 {
+        let v = crate::util::parse_i64(&argv[1]);
+        match v {
+            Some(n) if (i32::MIN as i64..=i32::MAX as i64).contains(&n) => {
+                if n != 2 && n != 3 {
+                    return Err("NOPROTO unsupported protocol version".into());
+                }
+                proto = Some(n as u8);
+            }
+            _ => return Err("ERR Protocol version is not an integer or out of range".into()),
+        }
+        i = 2;
+    }
+    let mut auth: Option<(Bytes, Bytes)> = None;
+    let mut setname: Option<Bytes> = None;
+    while i < argv.len() {
+        let more = argv.len() - i - 1;
+        if args::is(&argv[i], "auth") && more >= 2 {
+            auth = Some((argv[i + 1].clone(), argv[i + 2].clone()));
+            i += 3;
+        } else if args::is(&argv[i], "setname") && more >= 1 {
+            setname = Some(argv[i + 1].clone());
+            i += 2;
+        } else {
+            return Err(format!("ERR Syntax error in HELLO option '{}'", String::from_utf8_lossy(&argv[i])).into());
+        }
+    }
+    if let Some((user, pass)) = &auth {
+        if !check_credentials(ctx, user, pass) {
+            return Err(WRONGPASS.into());
+        }
+        ctx.me.authenticated = true;
+    }
+    if ctx.st.config.requirepass.is_some() && !ctx.me.authenticated {
+        return Err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time".into());
+    }
+    if let Some(name) = setname {
+        super::clients::validate_name(&name)?;
+        ctx.me.name = if name.is_empty() { None } else { Some(name.to_vec()) };
+    }
+    if let Some(p) = proto {
+        ctx.me.resp = p;
+        ctx.out.resp = p;
+    }
+    let out = &mut *ctx.out;
+    out.map(7);
+    out.bulk(b"server");
+    out.bulk(b"redis");
+    out.bulk(b"version");
+    out.bulk(crate::REDIS_VERSION.as_bytes());
+    out.bulk(b"proto");
+    out.int(ctx.me.resp as i64);
+    out.bulk(b"id");
+    out.int(ctx.me.id as i64);
+    out.bulk(b"mode");
+    out.bulk(b"standalone");
+    out.bulk(b"role");
+    out.bulk(b"master");
+    out.bulk(b"modules");
+    out.array(0);
+    Ok(())
+}
+
+fn reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    super::tx::discard_transaction(ctx.me);
+    super::tx::unwatch_all(ctx.st, ctx.me);
+    crate::pubsub::forget_client(ctx.st, ctx.me);
+    if ctx.me.monitor {
+        let id = ctx.me.id;
+        ctx.st.monitors.retain(|m| *m != id);
+        ctx.me.monitor = false;
+    }
+    ctx.me.db = 0;
+    ctx.me.resp = 2;
+    ctx.out.resp = 2;
+    ctx.me.name = None;
+    ctx.me.reply_mode = ReplyMode::On;
+    ctx.me.no_evict = false;
+    if ctx.st.config.requirepass.is_some() {
+        ctx.me.authenticated = false;
+    }
+    ctx.out.simple("RESET");
+    Ok(())
+}

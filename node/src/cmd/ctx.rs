@@ -1,0 +1,245 @@
+//! `Ctx`: what a command handler works with, and the side effects that every write carries
+//! (WATCH invalidation, keyspace notifications, waking blocked clients, the dirty counter).
+
+use bytes::Bytes;
+
+use super::{CmdError, WRONGTYPE};
+use crate::client::ClientState;
+use crate::db::{Db, Entry, Value};
+use crate::notify;
+use crate::resp::reply::Out;
+use crate::state::State;
+
+pub struct Ctx<'a> {
+    pub st: &'a mut State,
+    /// The client running the command (taken out of `st.clients` while it runs).
+    pub me: &'a mut ClientState,
+    pub out: &'a mut Out,
+    /// The command's clock (Unix ms), fixed for its whole run like Redis's cached `mstime`.
+    pub now: i64,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(st: &'a mut State, me: &'a mut ClientState, out: &'a mut Out, now: i64) -> Self {
+        Ctx { st, me, out, now }
+    }
+
+    pub fn db_index(&self) -> usize {
+        self.me.db
+    }
+
+    pub fn db(&mut self) -> &mut Db {
+        let i = self.me.db;
+        &mut self.st.dbs[i]
+    }
+
+    /// Looks a key up for reading: counts keyspace hits/misses and refreshes the access clock.
+    pub fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let now = self.now;
+        let i = self.me.db;
+        let found = self.st.dbs[i].lookup(key, now).is_some();
+        if found {
+            self.st.stats.keyspace_hits += 1;
+        } else {
+            self.st.stats.keyspace_misses += 1;
+            if self.st.config.notify_keyspace_events & notify::KEY_MISS != 0 {
+                self.notify(notify::KEY_MISS, "keymiss", key);
+            }
+        }
+        let e = self.st.dbs[i].lookup(key, now)?;
+        e.lru = crate::db::lru_clock();
+        Some(e)
+    }
+
+    /// `lookup_read` that also hands back the output, so a handler can reply straight from the value.
+    pub fn read_with_out(&mut self, key: &[u8]) -> (Option<&mut Entry>, &mut Out) {
+        let found = self.lookup_read(key).is_some();
+        let now = self.now;
+        let i = self.me.db;
+        let e = if found { self.st.dbs[i].lookup(key, now) } else { None };
+        (e, &mut *self.out)
+    }
+
+    /// Looks a key up for writing (no hit/miss accounting).
+    pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        let now = self.now;
+        let i = self.me.db;
+        let e = self.st.dbs[i].lookup(key, now)?;
+        e.lru = crate::db::lru_clock();
+        Some(e)
+    }
+
+    pub fn exists(&mut self, key: &[u8]) -> bool {
+        let now = self.now;
+        let i = self.me.db;
+        self.st.dbs[i].contains(key, now)
+    }
+
+    /// The value's type check shared by every typed command: Ok(None) when missing, WRONGTYPE when
+    /// the key holds another type.
+    pub fn read_value(&mut self, key: &[u8], want: &'static str) -> Result<Option<&mut Entry>, CmdError> {
+        match self.lookup_read(key) {
+            None => Ok(None),
+            Some(e) if e.value.type_name() == want => Ok(Some(e)),
+            Some(_) => Err(WRONGTYPE.into()),
+        }
+    }
+
+    pub fn write_value(&mut self, key: &[u8], want: &'static str) -> Result<Option<&mut Entry>, CmdError> {
+        match self.lookup_write(key) {
+            None => Ok(None),
+            Some(e) if e.value.type_name() == want => Ok(Some(e)),
+            Some(_) => Err(WRONGTYPE.into()),
+        }
+    }
+
+    /// Gets the entry for `key` of type `want`, creating it with `make` when missing.
+    pub fn write_or_create(&mut self, key: &[u8], want: &'static str, make: impl FnOnce() -> Value) -> Result<&mut Entry, CmdError> {
+        let now = self.now;
+        let i = self.me.db;
+        let db = &mut self.st.dbs[i];
+        match db.lookup(key, now) {
+            Some(e) if e.value.type_name() != want => return Err(WRONGTYPE.into()),
+            Some(_) => {}
+            None => {
+                db.insert(Entry::with_value(key, make()));
+            }
+        }
+        match db.lookup(key, now) {
+            Some(e) => Ok(e),
+            None => Err("ERR internal error: key vanished".into()),
+        }
+    }
+
+    /// Removes a key; returns whether it existed. Does not notify (callers name the event).
+    pub fn delete(&mut self, key: &[u8]) -> bool {
+        let now = self.now;
+        let i = self.me.db;
+        let db = &mut self.st.dbs[i];
+        if db.lookup(key, now).is_none() {
+            return false;
+        }
+        db.remove(key).is_some()
+    }
+
+    /// Removes the key if its collection became empty (Redis deletes empty aggregates), notifying `del`.
+    pub fn delete_if_empty(&mut self, key: &[u8]) -> bool {
+        let empty = match self.lookup_write(key).map(|e| &e.value) {
+            Some(Value::List(l)) => l.is_empty(),
+            Some(Value::Hash(h)) => h.is_empty(),
+            Some(Value::Set(s)) => s.is_empty(),
+            Some(Value::ZSet(z)) => z.is_empty(),
+            _ => false,
+        };
+        if empty {
+            self.delete(key);
+            self.notify(notify::GENERIC, "del", key);
+        }
+        empty
+    }
+
+    /// Redis's `signalModifiedKey`: WATCHers of the key see their transaction fail.
+    pub fn modified(&mut self, key: &[u8]) {
+        let db = self.me.db;
+        touch_watched(self.st, Some(self.me), db, key);
+    }
+
+    /// Adds to the count of changes since the last save.
+    pub fn dirty(&mut self, n: u64) {
+        self.st.dirty += n;
+    }
+
+    /// Wakes clients blocked on `key` (after this command finishes).
+    pub fn signal_ready(&mut self, key: &[u8]) {
+        let db = self.me.db;
+        let k = (db, Bytes::copy_from_slice(key));
+        if self.st.blocking_keys.contains_key(&k) && !self.st.ready_keys.contains(&k) {
+            self.st.ready_keys.push(k);
+        }
+    }
+
+    /// Publishes a keyspace notification if the class is enabled (`notifyKeyspaceEvent`).
+    pub fn notify(&mut self, class: u32, event: &str, key: &[u8]) {
+        let db = self.me.db;
+        notify_in_db(self.st, Some(&mut *self.me), Some(&mut *self.out), class, event, key, db);
+    }
+
+    /// PUBLISH: delivers to channel and pattern subscribers; returns how many received it.
+    pub fn publish(&mut self, channel: &[u8], message: &[u8]) -> usize {
+        crate::pubsub::publish(self.st, Some(&mut *self.me), Some(&mut *self.out), channel, message)
+    }
+
+    /// Bookkeeping after the handler: turn keys removed by lazy expiry into events.
+    pub fn finish(&mut self) {
+        let db = self.me.db;
+        expired_events(self.st, Some(&mut *self.me), Some(&mut *self.out), db);
+    }
+}
+
+/// Sends the `expired` events for keys expired in `db` and counts them.
+pub fn expired_events(st: &mut State, mut me: Option<&mut ClientState>, mut out: Option<&mut Out>, db: usize) {
+    if st.dbs[db].expired_log.is_empty() {
+        return;
+    }
+    let keys = std::mem::take(&mut st.dbs[db].expired_log);
+    st.stats.expired_keys += keys.len() as u64;
+    for k in keys {
+        touch_watched(st, me.as_deref_mut(), db, &k);
+        notify_in_db(st, me.as_deref_mut(), out.as_deref_mut(), notify::EXPIRED, "expired", &k, db);
+        st.dirty += 1;
+    }
+}
+
+/// Marks every client watching (db, key) as dirty.
+pub fn touch_watched(st: &mut State, me: Option<&mut ClientState>, db: usize, key: &[u8]) {
+    if st.watched_keys.is_empty() {
+        return;
+    }
+    let Some(ids) = st.watched_keys.get(&(db, Bytes::copy_from_slice(key))) else { return };
+    let mut me = me;
+    for id in ids.clone() {
+        match me.as_deref_mut() {
+            Some(m) if m.id == id => m.dirty_cas = true,
+            _ => {
+                if let Some(c) = st.clients.get_mut(&id) {
+                    c.dirty_cas = true;
+                }
+            }
+        }
+    }
+}
+
+/// Marks every client watching any key of `db` (or all dbs when None) as dirty (FLUSHDB, SWAPDB).
+pub fn touch_all_watched(st: &mut State, me: Option<&mut ClientState>, db: Option<usize>) {
+    let ids: Vec<u64> = st.watched_keys.iter().filter(|((d, _), _)| db.is_none_or(|x| x == *d)).flat_map(|(_, v)| v.iter().copied()).collect();
+    let mut me = me;
+    for id in ids {
+        match me.as_deref_mut() {
+            Some(m) if m.id == id => m.dirty_cas = true,
+            _ => {
+                if let Some(c) = st.clients.get_mut(&id) {
+                    c.dirty_cas = true;
+                }
+            }
+        }
+    }
+}
+
+/// `notifyKeyspaceEvent` for a given db.
+pub fn notify_in_db(st: &mut State, me: Option<&mut ClientState>, out: Option<&mut Out>, class: u32, event: &str, key: &[u8], db: usize) {
+    let flags = st.config.notify_keyspace_events;
+    if flags & class == 0 || flags & (notify::KEYSPACE | notify::KEYEVENT) == 0 {
+        return;
+    }
+    let mut me = me;
+    let mut out = out;
+    if flags & notify::KEYSPACE != 0 {
+        let mut chan = format!("__keyspace@{db}__:").into_bytes();
+        chan.extend_from_slice(key);
+        crate::pubsub::publish(st, me.as_deref_mut(), out.as_deref_mut(), &chan, event.as_bytes());
+    }
+    if flags & notify::KEYEVENT != 0 {
+        let chan = format!("__keyevent@{db}__:{event}").into_bytes();
+        crate::pubsub::publish(st, me.as_deref_mut(), out.as_deref_mut(), &chan, key);
+    }
+}

@@ -1,0 +1,5 @@
+//! hashes commands.
+
+use super::Handler;
+
+pub const COMMANDS: &[(&str, Handler)] = &[];

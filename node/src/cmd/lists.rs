@@ -1,0 +1,5 @@
+//! lists commands.
+
+use super::Handler;
+
+pub const COMMANDS: &[(&str, Handler)] = &[];

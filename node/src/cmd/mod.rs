@@ -1,0 +1,311 @@
+//! Commands: the dispatcher (Redis's `processCommand` checks and `call`), the per-command context,
+//! and one module per command family.
+//!
+//! Layout:
+//! - `table.rs`: command metadata (arity, flags, keys, COMMAND INFO/DOCS) joined with handlers.
+//! - `ctx.rs`: `Ctx`, what a handler sees: the state, its client, its output, and the side effects
+//!   every write has (WATCH, keyspace events, blocked clients, dirty counter).
+//! - `args.rs`: argument parsing helpers with Redis's error messages.
+//! - family modules: `keys`, `strings`, `lists`, `hashes`, `sets`, `zsets`, `pubsub`, `tx`,
+//!   `connection`, `clients`, `server`, `config_cmd`, `introspect`.
+
+pub mod args;
+pub mod blocking;
+pub mod clients;
+pub mod config_cmd;
+pub mod connection;
+pub mod ctx;
+pub mod hashes;
+pub mod introspect;
+pub mod keys;
+pub mod lists;
+pub mod pubsub;
+pub mod server;
+pub mod sets;
+pub mod strings;
+pub mod table;
+pub mod tx;
+pub mod zsets;
+
+use bytes::Bytes;
+use std::borrow::Cow;
+
+use crate::client::{Blocked, ClientState, ReplyMode};
+use crate::resp::reply::Out;
+use crate::state::State;
+use crate::util::{now_ms, now_us};
+pub use ctx::Ctx;
+use table::{flags, CommandDef};
+
+/// A command handler: reads `argv` (argv[0] is the command name), writes its reply to `ctx.out`.
+pub type Handler = fn(&mut Ctx, &[Bytes]) -> CmdResult;
+pub type CmdResult = Result<(), CmdError>;
+
+/// Why a handler did not reply normally.
+#[derive(Debug)]
+pub enum CmdError {
+    /// An error reply (text starts with the code: "ERR ...", "WRONGTYPE ...").
+    Reply(Cow<'static, str>),
+    /// The client must wait (blocking commands); nothing is replied yet.
+    Block(Blocked),
+}
+
+impl From<&'static str> for CmdError {
+    fn from(s: &'static str) -> Self {
+        CmdError::Reply(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for CmdError {
+    fn from(s: String) -> Self {
+        CmdError::Reply(Cow::Owned(s))
+    }
+}
+
+pub const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
+pub const SYNTAX: &str = "ERR syntax error";
+pub const NOT_INT: &str = "ERR value is not an integer or out of range";
+pub const NOT_FLOAT: &str = "ERR value is not a valid float";
+pub const NO_SUCH_KEY: &str = "ERR no such key";
+pub const OUT_OF_RANGE: &str = "ERR index out of range";
+pub const OVERFLOW: &str = "ERR increment or decrement would overflow";
+
+/// Every handler, by lowercase full name ("config|get" for subcommands).
+pub fn all_handlers() -> Vec<(&'static str, Handler)> {
+    let mut v = Vec::new();
+    v.extend_from_slice(connection::COMMANDS);
+    v.extend_from_slice(keys::COMMANDS);
+    v.extend_from_slice(strings::COMMANDS);
+    v.extend_from_slice(lists::COMMANDS);
+    v.extend_from_slice(hashes::COMMANDS);
+    v.extend_from_slice(sets::COMMANDS);
+    v.extend_from_slice(zsets::COMMANDS);
+    v.extend_from_slice(pubsub::COMMANDS);
+    v.extend_from_slice(tx::COMMANDS);
+    v.extend_from_slice(clients::COMMANDS);
+    v.extend_from_slice(server::COMMANDS);
+    v.extend_from_slice(config_cmd::COMMANDS);
+    v.extend_from_slice(introspect::COMMANDS);
+    v
+}
+
+/// What the connection must do after a command.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// The client is now blocked; stop processing its input until it is served or times out.
+    Blocked,
+    /// Close the connection once the output is written (QUIT, CLIENT KILL of self).
+    Close,
+    /// Clients are paused: retry this command later.
+    Paused,
+}
+
+/// Resolves argv to a command definition, descending into subcommands.
+pub enum Lookup<'t> {
+    Found(&'t CommandDef),
+    Unknown,
+    UnknownSub(&'t CommandDef),
+}
+
+pub fn lookup(argv: &[Bytes]) -> Lookup<'static> {
+    let t = table::table();
+    let name = lower(&argv[0]);
+    let Some(def) = t.get(&name) else { return Lookup::Unknown };
+    if def.subcommands.is_empty() || def.handler.is_some() && argv.len() < 2 {
+        return Lookup::Found(def);
+    }
+    if argv.len() < 2 {
+        return Lookup::Found(def);
+    }
+    match def.subcommands.get(&lower(&argv[1])) {
+        Some(sub) => Lookup::Found(sub),
+        None if def.handler.is_some() => Lookup::Found(def),
+        None => Lookup::UnknownSub(def),
+    }
+}
+
+pub fn lower(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_ascii_lowercase()
+}
+
+fn unknown_command_msg(argv: &[Bytes]) -> String {
+    let mut args = String::new();
+    for a in &argv[1..] {
+        if args.len() >= 128 {
+            break;
+        }
+        let room = 128 - args.len();
+        let s = String::from_utf8_lossy(a);
+        let cut: String = s.chars().take(room).collect();
+        args.push_str(&format!("'{cut}' "));
+    }
+    let name: String = String::from_utf8_lossy(&argv[0]).chars().take(128).collect();
+    format!("ERR unknown command '{name}', with args beginning with: {args}")
+}
+
+/// Runs one command for a client, with Redis's checks in Redis's order. The caller holds the lock and
+/// has taken `me` out of `st.clients`.
+pub fn execute(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>) -> Outcome {
+    let now = now_ms();
+    me.last_interaction_ms = now;
+    let def = match lookup(&argv) {
+        Lookup::Found(d) => d,
+        Lookup::Unknown => {
+            reject(st, me, out, &unknown_command_msg(&argv), None);
+            return Outcome::Done;
+        }
+        Lookup::UnknownSub(parent) => {
+            let sub: String = String::from_utf8_lossy(&argv[1]).chars().take(128).collect();
+            let msg = format!("ERR unknown subcommand '{sub}'. Try {} HELP.", parent.name.to_ascii_uppercase());
+            reject(st, me, out, &msg, None);
+            return Outcome::Done;
+        }
+    };
+    me.last_cmd = def.name.clone();
+    if !def.arity_ok(argv.len()) {
+        let msg = format!("ERR wrong number of arguments for '{}' command", def.name);
+        reject(st, me, out, &msg, Some(def));
+        return Outcome::Done;
+    }
+    let auth_required = st.config.requirepass.is_some();
+    if auth_required && !me.authenticated && !def.has(flags::NO_AUTH) {
+        reject(st, me, out, "NOAUTH Authentication required.", Some(def));
+        return Outcome::Done;
+    }
+    if me.multi.active && def.has(flags::NO_MULTI) {
+        reject(st, me, out, "ERR Command not allowed inside a transaction", Some(def));
+        return Outcome::Done;
+    }
+    if me.in_pubsub_context() && !allowed_in_pubsub(&def.name) {
+        let msg = format!(
+            "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+            def.name
+        );
+        reject(st, me, out, &msg, Some(def));
+        return Outcome::Done;
+    }
+    if me.multi.active && !matches!(def.name.as_str(), "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
+        me.multi.queue.push(argv);
+        out.simple("QUEUED");
+        return Outcome::Done;
+    }
+    if let Some(p) = st.pause {
+        if p.until_ms > now && is_paused_for(def, p.write_only) {
+            return Outcome::Paused;
+        }
+    }
+    call(st, me, out, def, &argv, now)
+}
+
+fn allowed_in_pubsub(name: &str) -> bool {
+    matches!(
+        name,
+        "subscribe" | "unsubscribe" | "psubscribe" | "punsubscribe" | "ssubscribe" | "sunsubscribe" | "ping" | "quit" | "reset"
+    )
+}
+
+/// CLIENT PAUSE WRITE holds writes and commands that may write; PAUSE ALL holds everything but the
+/// commands needed to lift it.
+fn is_paused_for(def: &CommandDef, write_only: bool) -> bool {
+    if matches!(def.name.as_str(), "client|unpause" | "client|pause") {
+        return false;
+    }
+    if write_only {
+        def.has(flags::WRITE) || def.has(flags::MAY_REPLICATE) && !def.has(flags::READONLY)
+    } else {
+        true
+    }
+}
+
+/// A command rejected before running: error reply, rejected_calls, and a failed MULTI.
+fn reject(st: &mut State, me: &mut ClientState, out: &mut Out, msg: &str, def: Option<&CommandDef>) {
+    if me.multi.active {
+        me.multi.dirty_queue = true;
+    }
+    out.error(msg);
+    for code in out.errors.drain(..) {
+        st.stats.record_error(&code);
+    }
+    if let Some(d) = def {
+        st.stats.command(&d.name).rejected_calls += 1;
+    }
+}
+
+/// Runs the handler and does the bookkeeping after it (stats, slowlog, monitor, expired keys,
+/// blocked clients).
+pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDef, argv: &[Bytes], now: i64) -> Outcome {
+    let Some(handler) = def.handler else {
+        // A container command called without a subcommand: arity already rejected this.
+        out.error(&format!("ERR wrong number of arguments for '{}' command", def.name));
+        return Outcome::Done;
+    };
+    // CLIENT REPLY OFF/SKIP: run into a scratch buffer and drop the reply.
+    let silenced = match me.reply_mode {
+        ReplyMode::Off => true,
+        ReplyMode::SkipThis => {
+            me.reply_mode = ReplyMode::On;
+            true
+        }
+        ReplyMode::Skip => {
+            me.reply_mode = ReplyMode::SkipThis;
+            false
+        }
+        ReplyMode::On => false,
+    };
+    let mut scratch;
+    let target: &mut Out = if silenced {
+        scratch = Out::with_resp(out.resp);
+        &mut scratch
+    } else {
+        out
+    };
+    let start = now_us();
+    let dirty_before = st.dirty;
+    let result = {
+        let mut ctx = Ctx::new(st, me, target, now);
+        let r = handler(&mut ctx, argv);
+        ctx.finish();
+        r
+    };
+    let duration = (now_us() - start).max(0);
+    let mut outcome = Outcome::Done;
+    match result {
+        Ok(()) => {}
+        Err(CmdError::Reply(msg)) => target.error(&msg),
+        Err(CmdError::Block(b)) => {
+            blocking::block_client(st, me, b);
+            outcome = Outcome::Blocked;
+        }
+    }
+    let failed = !target.errors.is_empty();
+    for code in target.errors.drain(..) {
+        st.stats.record_error(&code);
+    }
+    if me.reply_mode == ReplyMode::Skip && def.name == "client|reply" {
+        // CLIENT REPLY SKIP skips the *next* command's reply, not its own.
+    }
+    if outcome != Outcome::Blocked {
+        let cs = st.stats.command(&def.name);
+        cs.calls += 1;
+        cs.usec += duration as u64;
+        if failed {
+            cs.failed_calls += 1;
+        }
+        st.stats.total_commands_processed += 1;
+        if !def.has(flags::SKIP_SLOWLOG) {
+            crate::cmd::introspect::slowlog_push(st, me, argv, duration);
+        }
+    }
+    if !st.monitors.is_empty() && !def.has(flags::SKIP_MONITOR) && !def.has(flags::ADMIN) {
+        introspect::feed_monitors(st, me, argv, now);
+    }
+    let _ = dirty_before;
+    if !st.ready_keys.is_empty() {
+        blocking::serve_ready_keys(st, Some(me));
+    }
+    if me.killed {
+        return Outcome::Close;
+    }
+    outcome
+}

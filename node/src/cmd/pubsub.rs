@@ -1,0 +1,126 @@
+//! Pub/Sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB.
+
+use bytes::Bytes;
+
+use super::{CmdResult, Ctx, Handler};
+use crate::pubsub;
+use crate::util::glob_match;
+
+pub const COMMANDS: &[(&str, Handler)] = &[
+    ("subscribe", subscribe),
+    ("unsubscribe", unsubscribe),
+    ("psubscribe", psubscribe),
+    ("punsubscribe", punsubscribe),
+    ("publish", publish),
+    ("pubsub|channels", pubsub_channels),
+    ("pubsub|numsub", pubsub_numsub),
+    ("pubsub|numpat", pubsub_numpat),
+    ("pubsub|help", pubsub_help),
+];
+
+/// A subscription confirmation: `[kind, name, count]` as a push.
+fn confirm(ctx: &mut Ctx, kind: &[u8], name: Option<&[u8]>) {
+    let count = ctx.me.subscriptions() as i64;
+    ctx.out.push(3);
+    ctx.out.bulk(kind);
+    match name {
+        Some(n) => ctx.out.bulk(n),
+        None => ctx.out.null(),
+    }
+    ctx.out.int(count);
+}
+
+fn subscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    for ch in &argv[1..] {
+        pubsub::subscribe(ctx.st, ctx.me, ch);
+        confirm(ctx, b"subscribe", Some(ch));
+    }
+    Ok(())
+}
+
+fn unsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let chans: Vec<Bytes> = if argv.len() > 1 { argv[1..].to_vec() } else { ctx.me.channels.iter().cloned().collect() };
+    if chans.is_empty() {
+        confirm(ctx, b"unsubscribe", None);
+    }
+    for ch in &chans {
+        pubsub::unsubscribe(ctx.st, ctx.me, ch);
+        confirm(ctx, b"unsubscribe", Some(ch));
+    }
+    Ok(())
+}
+
+fn psubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    for p in &argv[1..] {
+        pubsub::psubscribe(ctx.st, ctx.me, p);
+        confirm(ctx, b"psubscribe", Some(p));
+    }
+    Ok(())
+}
+
+fn punsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let pats: Vec<Bytes> = if argv.len() > 1 { argv[1..].to_vec() } else { ctx.me.patterns.iter().cloned().collect() };
+    if pats.is_empty() {
+        confirm(ctx, b"punsubscribe", None);
+    }
+    for p in &pats {
+        pubsub::punsubscribe(ctx.st, ctx.me, p);
+        confirm(ctx, b"punsubscribe", Some(p));
+    }
+    Ok(())
+}
+
+fn publish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let n = ctx.publish(&argv[1], &argv[2]);
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+fn pubsub_channels(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let pat = argv.get(2);
+    let mut names: Vec<&Bytes> = ctx.st.channels.keys().filter(|c| pat.is_none_or(|p| glob_match(p, c, false))).collect();
+    names.sort();
+    let names: Vec<Bytes> = names.into_iter().cloned().collect();
+    ctx.out.array(names.len());
+    for n in &names {
+        ctx.out.bulk(n);
+    }
+    Ok(())
+}
+
+fn pubsub_numsub(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    ctx.out.array((argv.len() - 2) * 2);
+    for ch in &argv[2..] {
+        let n = ctx.st.channels.get(ch).map(|v| v.len()).unwrap_or(0);
+        ctx.out.bulk(ch);
+        ctx.out.int(n as i64);
+    }
+    Ok(())
+}
+
+fn pubsub_numpat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let n = pubsub::numpat(ctx.st);
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+fn pubsub_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    super::introspect::help_reply(
+        ctx,
+        "PUBSUB",
+        &[
+            "CHANNELS [<pattern>]",
+            "    Return the currently active channels matching a <pattern> (default: '*').",
+            "NUMPAT",
+            "    Return number of subscriptions to patterns.",
+            "NUMSUB [<channel> ...]",
+            "    Return the number of subscribers for the specified channels, excluding",
+            "    pattern subscriptions(default: no channels).",
+            "SHARDCHANNELS [<pattern>]",
+            "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+            "SHARDNUMSUB [<shardchannel> ...]",
+            "    Return the number of subscribers for the specified shard level channel(s)",
+        ],
+    );
+    Ok(())
+}

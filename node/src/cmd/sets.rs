@@ -1,0 +1,5 @@
+//! sets commands.
+
+use super::Handler;
+
+pub const COMMANDS: &[(&str, Handler)] = &[];

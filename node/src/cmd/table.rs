@@ -1,0 +1,195 @@
+//! The command table: our handlers joined with Redis 7.0's own command metadata.
+//!
+//! Arity, flags, key positions and the COMMAND INFO / DOCS replies come from `redis-7.0-commands.resp3`,
+//! captured from a real redis-server 7.0 by `tools/gen-command-table.py`; this keeps arity checks and
+//! COMMAND output exactly Redis's. Only commands we implement are listed.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::Handler;
+use crate::resp::frame::Frame;
+
+const CAPTURED: &[u8] = include_bytes!("redis-7.0-commands.resp3");
+
+pub mod flags {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const ADMIN: u32 = 1 << 3;
+    pub const PUBSUB: u32 = 1 << 4;
+    pub const NOSCRIPT: u32 = 1 << 5;
+    pub const BLOCKING: u32 = 1 << 6;
+    pub const LOADING: u32 = 1 << 7;
+    pub const STALE: u32 = 1 << 8;
+    pub const SKIP_MONITOR: u32 = 1 << 9;
+    pub const SKIP_SLOWLOG: u32 = 1 << 10;
+    pub const FAST: u32 = 1 << 11;
+    pub const NO_AUTH: u32 = 1 << 12;
+    pub const MAY_REPLICATE: u32 = 1 << 13;
+    pub const NO_MULTI: u32 = 1 << 14;
+    pub const MOVABLEKEYS: u32 = 1 << 15;
+    pub const ALLOW_BUSY: u32 = 1 << 16;
+
+    pub fn from_name(n: &str) -> u32 {
+        match n {
+            "write" => WRITE,
+            "readonly" => READONLY,
+            "denyoom" => DENYOOM,
+            "admin" => ADMIN,
+            "pubsub" => PUBSUB,
+            "noscript" => NOSCRIPT,
+            "blocking" => BLOCKING,
+            "loading" => LOADING,
+            "stale" => STALE,
+            "skip_monitor" => SKIP_MONITOR,
+            "skip_slowlog" => SKIP_SLOWLOG,
+            "fast" => FAST,
+            "no_auth" => NO_AUTH,
+            "may_replicate" => MAY_REPLICATE,
+            "no_multi" => NO_MULTI,
+            "movablekeys" => MOVABLEKEYS,
+            "allow_busy" => ALLOW_BUSY,
+            _ => 0,
+        }
+    }
+}
+
+/// One command or subcommand.
+pub struct CommandDef {
+    /// Lowercase full name: "get", "config|get".
+    pub name: String,
+    pub arity: i64,
+    pub flags: u32,
+    pub first_key: i64,
+    pub last_key: i64,
+    pub step: i64,
+    pub handler: Option<Handler>,
+    pub subcommands: HashMap<String, CommandDef>,
+    /// COMMAND INFO entry (subcommands filtered to implemented ones).
+    pub info: Frame,
+    /// COMMAND DOCS value (the map after the name).
+    pub docs: Option<Frame>,
+}
+
+impl CommandDef {
+    pub fn has(&self, f: u32) -> bool {
+        self.flags & f != 0
+    }
+
+    /// Does `argc` satisfy the arity (negative = at least)?
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i64;
+        if self.arity >= 0 {
+            argc == self.arity
+        } else {
+            argc >= -self.arity
+        }
+    }
+
+    /// Key argument positions for `argv` from (first, last, step), as COMMAND GETKEYS uses.
+    pub fn key_positions(&self, argc: usize) -> Vec<usize> {
+        if self.first_key <= 0 {
+            return Vec::new();
+        }
+        let last = if self.last_key < 0 { argc as i64 + self.last_key } else { self.last_key };
+        let mut out = Vec::new();
+        let mut i = self.first_key;
+        while i <= last && (i as usize) < argc {
+            out.push(i as usize);
+            i += self.step.max(1);
+        }
+        out
+    }
+}
+
+pub struct CommandTable {
+    pub commands: HashMap<String, CommandDef>,
+}
+
+impl CommandTable {
+    pub fn get(&self, name: &str) -> Option<&CommandDef> {
+        self.commands.get(name)
+    }
+
+    /// Commands sorted by name (stable order for COMMAND / COMMAND LIST).
+    pub fn sorted(&self) -> Vec<&CommandDef> {
+        let mut v: Vec<_> = self.commands.values().collect();
+        v.sort_by(|a, b| a.name.cmp(&b.name));
+        v
+    }
+}
+
+static TABLE: OnceLock<CommandTable> = OnceLock::new();
+
+/// The command table, built on first use.
+pub fn table() -> &'static CommandTable {
+    TABLE.get_or_init(build)
+}
+
+fn build() -> CommandTable {
+    let handlers: HashMap<&'static str, Handler> = super::all_handlers().into_iter().collect();
+    let (info, docs) = parse_captured();
+    let mut docs_by_name: HashMap<String, Frame> = HashMap::new();
+    if let Frame::Map(pairs) = docs {
+        for (k, v) in pairs {
+            if let Some(n) = k.as_str() {
+                docs_by_name.insert(n.to_ascii_lowercase(), v);
+            }
+        }
+    }
+    let mut commands = HashMap::new();
+    for entry in info.items().unwrap_or(&[]) {
+        if let Some(def) = def_from_info(entry, &handlers, &docs_by_name) {
+            commands.insert(def.name.clone(), def);
+        }
+    }
+    CommandTable { commands }
+}
+
+fn parse_captured() -> (Frame, Frame) {
+    let parsed = Frame::parse(CAPTURED).and_then(|(info, used)| Frame::parse(&CAPTURED[used..]).map(|(docs, _)| (info, docs)));
+    match parsed {
+        Ok(pair) => pair,
+        Err(e) => panic!("the embedded command table is corrupt ({e:?}); regenerate it with tools/gen-command-table.py"),
+    }
+}
+
+fn def_from_info(entry: &Frame, handlers: &HashMap<&'static str, Handler>, docs: &HashMap<String, Frame>) -> Option<CommandDef> {
+    let items = entry.items()?;
+    let name = items.first()?.as_str()?.to_ascii_lowercase();
+    let arity = items.get(1)?.as_int()?;
+    let flags = items.get(2)?.items().unwrap_or(&[]).iter().filter_map(|f| f.as_str()).map(flags::from_name).fold(0, |a, b| a | b);
+    let first_key = items.get(3)?.as_int()?;
+    let last_key = items.get(4)?.as_int()?;
+    let step = items.get(5)?.as_int()?;
+    let mut subcommands = HashMap::new();
+    let mut info_items = items.to_vec();
+    if let Some(subs) = items.get(9).and_then(|s| s.items()) {
+        let mut kept = Vec::new();
+        for sub in subs {
+            if let Some(d) = def_from_info(sub, handlers, docs) {
+                kept.push(sub.clone());
+                let short = d.name.split('|').nth(1).unwrap_or("").to_string();
+                subcommands.insert(short, d);
+            }
+        }
+        info_items[9] = Frame::Array(kept);
+    }
+    let handler = handlers.get(name.as_str()).copied();
+    if handler.is_none() && subcommands.is_empty() {
+        return None;
+    }
+    let mut doc = docs.get(&name).cloned();
+    if let (Some(Frame::Map(pairs)), false) = (&mut doc, subcommands.is_empty()) {
+        // Keep only the documented subcommands we implement.
+        for (k, v) in pairs.iter_mut() {
+            if k.as_str() == Some("subcommands") {
+                if let Frame::Map(subdocs) = v {
+                    subdocs.retain(|(sk, _)| sk.as_str().map(|s| s.to_ascii_lowercase()).is_some_and(|s| subcommands.contains_key(s.split('|').nth(1).unwrap_or(""))));
+                }
+            }
+        }
+    }
+    Some(CommandDef { name, arity, flags, first_key, last_key, step, handler, subcommands, info: Frame::Array(info_items), docs: doc })
+}

@@ -1,0 +1,317 @@
+//! One client connection: reads requests, runs them under the state lock, writes replies.
+//!
+//! Reading and writing are driven by socket readiness in one task, so a client that pipelines a huge
+//! batch without reading its replies is still read from (its replies queue in memory), like Redis.
+//! Requests are parsed and executed one at a time inside a single lock hold per read, which gives
+//! pipelining its throughput and Redis's per-command auth limits.
+
+use bytes::BytesMut;
+use std::io;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::client::{ClientMsg, ClientState};
+use crate::cmd::{self, Outcome};
+use crate::log;
+use crate::resp::reply::Out;
+use crate::resp::request::{Limits, Request, RequestParser};
+use crate::state::{Shared, State};
+use crate::util::now_ms;
+
+/// Read buffer growth step (PROTO_IOBUF_LEN).
+const IOBUF_LEN: usize = 16 * 1024;
+/// Stop reading while this much output is waiting for a slow reader.
+const OUTPUT_HIGH_WATER: usize = 64 * 1024 * 1024;
+
+/// Runs a registered client until it disconnects or is killed.
+pub async fn run(shared: Arc<Shared>, stream: TcpStream, id: u64, mut rx: mpsc::UnboundedReceiver<ClientMsg>) {
+    let _ = stream.set_nodelay(true);
+    let mut conn = Conn {
+        shared: shared.clone(),
+        stream,
+        id,
+        inbuf: BytesMut::with_capacity(IOBUF_LEN),
+        parser: RequestParser::new(),
+        out: Out::new(2),
+        written: 0,
+        closing: false,
+        blocked_until: None,
+        retry: None,
+        net_in: 0,
+        net_out: 0,
+        reads: 0,
+        writes: 0,
+    };
+    if let Err(e) = conn.serve(&mut rx).await {
+        log::debug(&format!("Client id={id} closed: {e}"));
+    }
+    let mut st = shared.lock();
+    if let Some(mut me) = st.clients.remove(&id) {
+        forget_client(&mut st, &mut me);
+    }
+    st.stats.total_net_input_bytes += conn.net_in;
+    st.stats.total_net_output_bytes += conn.net_out;
+    shared.connected.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// Removes every trace of a departing client from the shared registries.
+pub fn forget_client(st: &mut State, me: &mut ClientState) {
+    crate::pubsub::forget_client(st, me);
+    cmd::blocking::unregister(st, me);
+    cmd::tx::unwatch_all(st, me);
+    st.monitors.retain(|m| *m != me.id);
+}
+
+struct Conn {
+    shared: Arc<Shared>,
+    stream: TcpStream,
+    id: u64,
+    inbuf: BytesMut,
+    parser: RequestParser,
+    out: Out,
+    /// Bytes of `out.buf` already written.
+    written: usize,
+    closing: bool,
+    /// Some while the client is blocked: its deadline (None inside = forever).
+    blocked_until: Option<Option<Instant>>,
+    /// A command held back by CLIENT PAUSE, retried at the instant given.
+    retry: Option<(Vec<bytes::Bytes>, Instant)>,
+    net_in: u64,
+    net_out: u64,
+    reads: u64,
+    writes: u64,
+}
+
+impl Conn {
+    async fn serve(&mut self, rx: &mut mpsc::UnboundedReceiver<ClientMsg>) -> io::Result<()> {
+        loop {
+            if self.blocked_until.is_none() && self.retry.is_none() && !self.closing {
+                self.process_input();
+            }
+            self.try_flush()?;
+            if self.closing && self.pending_out() == 0 {
+                return Ok(());
+            }
+            let want_read = !self.closing && self.pending_out() < OUTPUT_HIGH_WATER;
+            let want_write = self.pending_out() > 0;
+            let timer = self.next_deadline();
+            tokio::select! {
+                biased;
+                msg = rx.recv() => match msg {
+                    Some(m) => self.on_message(m),
+                    None => return Ok(()),
+                },
+                r = self.stream.readable(), if want_read => {
+                    r?;
+                    self.read_some()?;
+                }
+                w = self.stream.writable(), if want_write => {
+                    w?;
+                }
+                _ = sleep_until_opt(timer), if timer.is_some() => self.on_timer(),
+                _ = self.shared.shutdown_notify.notified() => {
+                    self.closing = true;
+                }
+            }
+        }
+    }
+
+    fn pending_out(&self) -> usize {
+        self.out.buf.len() - self.written
+    }
+
+    fn read_some(&mut self) -> io::Result<()> {
+        if self.inbuf.capacity() - self.inbuf.len() < IOBUF_LEN {
+            self.inbuf.reserve(IOBUF_LEN);
+        }
+        match self.stream.try_read_buf(&mut self.inbuf) {
+            Ok(0) => Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed by client")),
+            Ok(n) => {
+                self.net_in += n as u64;
+                self.reads += 1;
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn try_flush(&mut self) -> io::Result<()> {
+        while self.pending_out() > 0 {
+            match self.stream.try_write(&self.out.buf[self.written..]) {
+                Ok(0) => return Err(io::Error::new(io::ErrorKind::WriteZero, "write returned 0")),
+                Ok(n) => {
+                    self.written += n;
+                    self.net_out += n as u64;
+                    self.writes += 1;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => return Err(e),
+            }
+        }
+        if self.written == self.out.buf.len() {
+            self.out.buf.clear();
+            self.written = 0;
+            if self.out.buf.capacity() > 1024 * 1024 {
+                self.out.buf = Vec::with_capacity(16 * 1024);
+            }
+        }
+        Ok(())
+    }
+
+    fn on_message(&mut self, m: ClientMsg) {
+        match m {
+            ClientMsg::Data(d) => {
+                if let Some(c) = self.shared.lock().clients.get(&self.id) {
+                    c.pending_bytes.fetch_sub(d.len(), Ordering::Relaxed);
+                }
+                self.out.raw(&d);
+            }
+            ClientMsg::Unblocked(d) => {
+                self.out.raw(&d);
+                self.blocked_until = None;
+            }
+            ClientMsg::Kill => self.closing = true,
+            ClientMsg::Wake => {}
+        }
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        let mut t: Option<Instant> = None;
+        if let Some(Some(d)) = self.blocked_until {
+            t = Some(d);
+        }
+        if let Some((_, at)) = &self.retry {
+            t = Some(t.map_or(*at, |x| x.min(*at)));
+        }
+        t
+    }
+
+    fn on_timer(&mut self) {
+        let now = Instant::now();
+        if let Some(Some(d)) = self.blocked_until {
+            if d <= now {
+                let mut st = self.shared.lock();
+                let State { clients, .. } = &mut *st;
+                let me = clients.remove(&self.id);
+                if let Some(mut me) = me {
+                    if let Some(reply) = cmd::blocking::expire_block(&mut st, &mut me) {
+                        self.out.raw(&reply);
+                    }
+                    st.clients.insert(self.id, me);
+                }
+                self.blocked_until = None;
+            }
+        }
+        if let Some((_, at)) = &self.retry {
+            if *at <= now {
+                if let Some((argv, _)) = self.retry.take() {
+                    self.run_batch(Some(argv));
+                }
+            }
+        }
+    }
+
+    fn process_input(&mut self) {
+        if self.inbuf.is_empty() {
+            return;
+        }
+        self.run_batch(None);
+    }
+
+    /// Parses and runs requests from the input buffer (after `first`, a command held back by a pause)
+    /// until the input runs out, the client blocks, or the connection must close.
+    fn run_batch(&mut self, first: Option<Vec<bytes::Bytes>>) {
+        let shared = self.shared.clone();
+        let mut st = shared.lock();
+        let Some(mut me) = st.clients.remove(&self.id) else {
+            self.closing = true;
+            return;
+        };
+        st.stats.total_reads_processed += std::mem::take(&mut self.reads);
+        st.stats.total_writes_processed += std::mem::take(&mut self.writes);
+        st.stats.total_net_input_bytes += std::mem::take(&mut self.net_in);
+        st.stats.total_net_output_bytes += std::mem::take(&mut self.net_out);
+        let mut next = first;
+        loop {
+            let argv = match next.take() {
+                Some(a) => a,
+                None => {
+                    if me.killed {
+                        self.closing = true;
+                        break;
+                    }
+                    let limits = Limits {
+                        max_bulk_len: st.config.proto_max_bulk_len,
+                        authenticated: me.authenticated || st.config.requirepass.is_none(),
+                        from_master: me.is_master,
+                    };
+                    match self.parser.parse(&mut self.inbuf, limits) {
+                        Ok(Some(Request::Command(argv))) => argv,
+                        Ok(Some(Request::Empty)) => continue,
+                        Ok(None) => {
+                            if self.inbuf.len() > st.config.client_query_buffer_limit {
+                                log::warning(&format!("Closing client that reached max query buffer length (id={})", self.id));
+                                st.stats.client_query_buffer_limit_disconnections += 1;
+                                self.closing = true;
+                            }
+                            break;
+                        }
+                        Err(e) => {
+                            log::verbose(&format!("Protocol error ({}) from client: id={} addr={}", e.0, me.id, me.addr));
+                            self.out.error(&e.0);
+                            for code in self.out.errors.drain(..) {
+                                st.stats.record_error(&code);
+                            }
+                            self.closing = true;
+                            break;
+                        }
+                    }
+                }
+            };
+            // Cross-protocol scripting guard: an HTTP request is not a Redis client.
+            if argv[0].eq_ignore_ascii_case(b"host:") || argv[0].eq_ignore_ascii_case(b"post") {
+                log::warning("Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.");
+                self.closing = true;
+                break;
+            }
+            self.out.resp = me.resp;
+            let outcome = cmd::execute(&mut st, &mut me, &mut self.out, argv.clone());
+            self.out.resp = me.resp;
+            match outcome {
+                Outcome::Done => {}
+                Outcome::Close => {
+                    self.closing = true;
+                    break;
+                }
+                Outcome::Blocked => {
+                    let deadline = me.blocked.as_ref().map(|b| b.deadline_ms).unwrap_or(0);
+                    self.blocked_until = Some(if deadline == 0 {
+                        None
+                    } else {
+                        Some(Instant::now() + Duration::from_millis((deadline - now_ms()).max(0) as u64))
+                    });
+                    break;
+                }
+                Outcome::Paused => {
+                    self.retry = Some((argv, Instant::now() + Duration::from_millis(10)));
+                    break;
+                }
+            }
+        }
+        me.qbuf = self.inbuf.len();
+        me.obuf = self.out.buf.len() - self.written;
+        st.clients.insert(self.id, me);
+    }
+}
+
+async fn sleep_until_opt(t: Option<Instant>) {
+    match t {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,495 @@
+//! The keyspace: one `Db` per logical database, holding `Entry`s (key, value, expiry, access clock).
+//!
+//! Layout:
+//! - `table.rs`: the slot-stable hash table every keyspace and big collection is built on.
+//! - `types.rs` (encoding limits), `hash.rs`, `set.rs`, `zset.rs`: collection values with Redis's
+//!   small/large encodings.
+//!
+//! Expiry is lazy here (a lookup of an expired key removes it and records the key in `expired_log`)
+//! and active in `active_expire` (Redis's sampling cycle); the caller drains `expired_log` to send
+//! keyspace events and propagate the deletions.
+
+pub mod hash;
+pub mod set;
+pub mod table;
+pub mod types;
+pub mod zset;
+
+use std::collections::VecDeque;
+
+use crate::util::{parse_i64, Rng};
+use table::{Keyed, Table};
+pub use types::{HashVal, SetVal, ZSet};
+
+/// A stored byte string (list elements, set members, hash fields and values).
+pub type Elem = Box<[u8]>;
+
+/// Strings up to this length report the `embstr` encoding, longer ones `raw` (OBJ_ENCODING_EMBSTR_SIZE_LIMIT).
+pub const EMBSTR_SIZE_LIMIT: usize = 44;
+
+/// A value. Plain strings live inside the entry's own buffer, right after the key (`Inline`), so a
+/// small string key costs one allocation.
+#[derive(Debug)]
+pub enum Value {
+    Inline,
+    Int(i64),
+    /// A string grown in place (APPEND, SETRANGE); reported as `raw` like Redis's sds strings.
+    Raw(Box<Vec<u8>>),
+    List(Box<VecDeque<Elem>>),
+    Hash(Box<HashVal>),
+    Set(Box<SetVal>),
+    ZSet(Box<ZSet>),
+}
+
+impl Value {
+    /// The type name TYPE replies with.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Inline | Value::Int(_) | Value::Raw(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
+        }
+    }
+
+    /// A deep copy (for `Inline` the bytes live in the entry: use `Entry::duplicate`).
+    pub fn deep_clone(&self) -> Value {
+        match self {
+            Value::Inline => Value::Inline,
+            Value::Int(n) => Value::Int(*n),
+            Value::Raw(v) => Value::Raw(v.clone()),
+            Value::List(l) => Value::List(l.clone()),
+            Value::Hash(h) => Value::Hash(Box::new(h.deep_clone())),
+            Value::Set(s) => Value::Set(Box::new(s.deep_clone())),
+            Value::ZSet(z) => Value::ZSet(Box::new(z.deep_clone())),
+        }
+    }
+
+    pub fn is_string(&self) -> bool {
+        matches!(self, Value::Inline | Value::Int(_) | Value::Raw(_))
+    }
+}
+
+/// A string value as read: bytes, or an integer that formats on demand.
+pub enum StrRef<'a> {
+    Bytes(&'a [u8]),
+    Int(i64),
+}
+
+impl StrRef<'_> {
+    pub fn to_vec(&self) -> Vec<u8> {
+        match self {
+            StrRef::Bytes(b) => b.to_vec(),
+            StrRef::Int(n) => n.to_string().into_bytes(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            StrRef::Bytes(b) => b.len(),
+            StrRef::Int(n) => n.to_string().len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug)]
+pub struct Entry {
+    /// The key, followed by the value's bytes when the value is `Inline`.
+    buf: Box<[u8]>,
+    key_len: u32,
+    /// Last access in seconds (LRU clock), or the LFU counter data when an LFU policy is active.
+    pub lru: u32,
+    /// Absolute expiry in Unix milliseconds; 0 = no expiry.
+    pub expire_at: i64,
+    pub value: Value,
+}
+
+impl Keyed for Entry {
+    fn key(&self) -> &[u8] {
+        &self.buf[..self.key_len as usize]
+    }
+}
+
+pub fn lru_clock() -> u32 {
+    (crate::util::now_ms() / 1000) as u32
+}
+
+impl Entry {
+    /// A string entry, stored as an integer when the bytes are a canonical integer (Redis's `int` encoding).
+    pub fn string(key: &[u8], val: &[u8]) -> Entry {
+        if val.len() <= 20 {
+            if let Some(n) = parse_i64(val) {
+                return Entry::with_value(key, Value::Int(n));
+            }
+        }
+        let mut buf = Vec::with_capacity(key.len() + val.len());
+        buf.extend_from_slice(key);
+        buf.extend_from_slice(val);
+        Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: lru_clock(), expire_at: 0, value: Value::Inline }
+    }
+
+    pub fn with_value(key: &[u8], value: Value) -> Entry {
+        Entry { buf: key.into(), key_len: key.len() as u32, lru: lru_clock(), expire_at: 0, value }
+    }
+
+    pub fn key(&self) -> &[u8] {
+        &self.buf[..self.key_len as usize]
+    }
+
+    /// The string value, or None when the value is of another type.
+    pub fn str(&self) -> Option<StrRef<'_>> {
+        match &self.value {
+            Value::Inline => Some(StrRef::Bytes(&self.buf[self.key_len as usize..])),
+            Value::Int(n) => Some(StrRef::Int(*n)),
+            Value::Raw(v) => Some(StrRef::Bytes(v)),
+            _ => None,
+        }
+    }
+
+    /// Turns a string value into a growable buffer and returns it (APPEND, SETRANGE).
+    pub fn str_mut(&mut self) -> Option<&mut Vec<u8>> {
+        let bytes = match &self.value {
+            Value::Raw(_) => None,
+            Value::Inline => Some(self.buf[self.key_len as usize..].to_vec()),
+            Value::Int(n) => Some(n.to_string().into_bytes()),
+            _ => return None,
+        };
+        if let Some(b) = bytes {
+            self.buf = self.key().into();
+            self.value = Value::Raw(Box::new(b));
+        }
+        match &mut self.value {
+            Value::Raw(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Replaces the value, keeping key, expiry and clock.
+    pub fn set_value(&mut self, value: Value) {
+        if matches!(self.value, Value::Inline) {
+            self.buf = self.key().into();
+        }
+        self.value = value;
+    }
+
+    /// Replaces the value with a string.
+    pub fn set_string(&mut self, val: &[u8]) {
+        let fresh = Entry::string(self.key(), val);
+        self.buf = fresh.buf;
+        self.value = fresh.value;
+    }
+
+    /// The same entry under another key, moving the value (RENAME, MOVE).
+    pub fn renamed(self, new_key: &[u8]) -> Entry {
+        match self.value {
+            Value::Inline => {
+                let mut e = self.duplicate(new_key);
+                e.lru = self.lru;
+                e
+            }
+            value => Entry { buf: new_key.into(), key_len: new_key.len() as u32, lru: self.lru, expire_at: self.expire_at, value },
+        }
+    }
+
+    /// A deep copy under another key (COPY, RENAME into another db); expiry is kept.
+    pub fn duplicate(&self, new_key: &[u8]) -> Entry {
+        let mut e = match &self.value {
+            Value::Inline => {
+                let mut buf = Vec::with_capacity(new_key.len() + self.buf.len() - self.key_len as usize);
+                buf.extend_from_slice(new_key);
+                buf.extend_from_slice(&self.buf[self.key_len as usize..]);
+                Entry { buf: buf.into_boxed_slice(), key_len: new_key.len() as u32, lru: self.lru, expire_at: 0, value: Value::Inline }
+            }
+            other => Entry::with_value(new_key, other.deep_clone()),
+        };
+        e.expire_at = self.expire_at;
+        e
+    }
+
+    /// OBJECT ENCODING, as Redis 7.0 names it.
+    pub fn encoding(&self) -> &'static str {
+        match &self.value {
+            Value::Int(_) => "int",
+            Value::Inline => {
+                if self.buf.len() - self.key_len as usize <= EMBSTR_SIZE_LIMIT {
+                    "embstr"
+                } else {
+                    "raw"
+                }
+            }
+            Value::Raw(_) => "raw",
+            Value::List(_) => "quicklist",
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
+        }
+    }
+
+    /// Approximate memory used by this entry, for MEMORY USAGE and INFO.
+    pub fn mem_usage(&self) -> usize {
+        let base = std::mem::size_of::<Entry>() + self.buf.len() + 16;
+        base + match &self.value {
+            Value::Inline | Value::Int(_) => 0,
+            Value::Raw(v) => v.capacity() + 24,
+            Value::List(l) => l.iter().map(|e| e.len() + 32).sum::<usize>() + l.capacity() * 16,
+            Value::Hash(h) => h.mem_usage(),
+            Value::Set(s) => s.mem_usage(),
+            Value::ZSet(z) => z.mem_usage(),
+        }
+    }
+
+    pub fn is_expired(&self, now_ms: i64) -> bool {
+        self.expire_at != 0 && self.expire_at <= now_ms
+    }
+}
+
+/// One logical database.
+#[derive(Debug, Default)]
+pub struct Db {
+    table: Table<Entry>,
+    /// Slots whose entries have (or had) an expiry; stale ones are dropped when sampled.
+    volatile: Vec<u32>,
+    volatile_count: usize,
+    /// Keys removed by lazy or active expiry since the caller last drained this.
+    pub expired_log: Vec<Elem>,
+    /// Running average of sampled TTLs (INFO keyspace avg_ttl).
+    pub avg_ttl: i64,
+    /// Where the next active expiry cycle continues sampling.
+    expire_cursor: usize,
+}
+
+impl Db {
+    pub fn new() -> Self {
+        Db::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    pub fn expires_count(&self) -> usize {
+        self.volatile_count
+    }
+
+    /// Finds a live entry, removing it first if it has expired.
+    pub fn lookup(&mut self, key: &[u8], now_ms: i64) -> Option<&mut Entry> {
+        let slot = self.table.slot_of(key)?;
+        let expired = self.table.at(slot).is_some_and(|e| e.is_expired(now_ms));
+        if expired {
+            self.expire_slot(slot);
+            return None;
+        }
+        self.table.at_mut(slot)
+    }
+
+    /// Finds a live entry without touching anything (expired entries read as missing).
+    pub fn peek(&self, key: &[u8], now_ms: i64) -> Option<&Entry> {
+        self.table.get(key).filter(|e| !e.is_expired(now_ms))
+    }
+
+    pub fn contains(&mut self, key: &[u8], now_ms: i64) -> bool {
+        self.lookup(key, now_ms).is_some()
+    }
+
+    fn expire_slot(&mut self, slot: u32) {
+        if let Some(e) = self.table.remove_at(slot) {
+            if e.expire_at != 0 {
+                self.volatile_count -= 1;
+            }
+            self.expired_log.push(e.key().into());
+        }
+    }
+
+    /// Inserts or replaces an entry as is (its `expire_at` included); returns the old entry.
+    pub fn insert(&mut self, entry: Entry) -> Option<Entry> {
+        let has_ttl = entry.expire_at != 0;
+        let (slot, old) = self.table.insert(entry);
+        let had_ttl = old.as_ref().is_some_and(|o| o.expire_at != 0);
+        self.track_ttl_change(slot, had_ttl, has_ttl);
+        old
+    }
+
+    /// Sets a string value. With `keep_ttl`, an existing key keeps its expiry; otherwise it is cleared.
+    pub fn set_string(&mut self, key: &[u8], val: &[u8], keep_ttl: bool, now_ms: i64) {
+        let mut entry = Entry::string(key, val);
+        if keep_ttl {
+            if let Some(old) = self.peek(key, now_ms) {
+                entry.expire_at = old.expire_at;
+            }
+        }
+        self.insert(entry);
+    }
+
+    pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let e = self.table.remove(key)?;
+        if e.expire_at != 0 {
+            self.volatile_count -= 1;
+        }
+        Some(e)
+    }
+
+    /// Sets or clears (`at_ms == 0`) the expiry of an existing key. Returns false if there is no key.
+    pub fn set_expire(&mut self, key: &[u8], at_ms: i64) -> bool {
+        let Some(slot) = self.table.slot_of(key) else { return false };
+        let Some(e) = self.table.at_mut(slot) else { return false };
+        let had = e.expire_at != 0;
+        e.expire_at = at_ms;
+        self.track_ttl_change(slot, had, at_ms != 0);
+        true
+    }
+
+    fn track_ttl_change(&mut self, slot: u32, had: bool, has: bool) {
+        match (had, has) {
+            (false, true) => {
+                self.volatile_count += 1;
+                self.volatile.push(slot);
+                if self.volatile.len() > 2 * self.volatile_count + 1024 {
+                    self.rebuild_volatile();
+                }
+            }
+            (true, false) => self.volatile_count -= 1,
+            _ => {}
+        }
+    }
+
+    fn rebuild_volatile(&mut self) {
+        self.volatile = self.table.iter_slots().filter(|(_, e)| e.expire_at != 0).map(|(s, _)| s).collect();
+    }
+
+    pub fn clear(&mut self) {
+        self.table.clear();
+        self.volatile = Vec::new();
+        self.volatile_count = 0;
+        self.avg_ttl = 0;
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.table.iter()
+    }
+
+    pub fn scan(&self, cursor: u64, count: usize, f: impl FnMut(&Entry)) -> u64 {
+        self.table.scan(cursor, count, f)
+    }
+
+    /// A random live key (expired ones met on the way are removed).
+    pub fn random_key(&mut self, now_ms: i64, rng: &mut Rng) -> Option<Elem> {
+        for _ in 0..100 {
+            let slot = self.table.random_slot(rng)?;
+            let (expired, key) = match self.table.at(slot) {
+                Some(e) => (e.is_expired(now_ms), Elem::from(e.key())),
+                None => continue,
+            };
+            if expired {
+                self.expire_slot(slot);
+                continue;
+            }
+            return Some(key);
+        }
+        // Mostly expired keys: take any live one.
+        self.table.iter().find(|e| !e.is_expired(now_ms)).map(|e| e.key().into())
+    }
+
+    /// One pass of Redis's active expiry: sample up to `samples` keys with a TTL and remove the expired
+    /// ones. Returns (sampled, expired) so the caller can repeat while over 25% were stale.
+    pub fn active_expire(&mut self, now_ms: i64, samples: usize) -> (usize, usize) {
+        let mut sampled = 0;
+        let mut expired = 0;
+        let mut ttl_sum = 0i64;
+        let mut ttl_n = 0i64;
+        while sampled < samples && !self.volatile.is_empty() {
+            if self.expire_cursor >= self.volatile.len() {
+                self.expire_cursor = 0;
+            }
+            let i = self.expire_cursor;
+            let slot = self.volatile[i];
+            let state = self.table.at(slot).map(|e| (e.expire_at, e.is_expired(now_ms)));
+            match state {
+                Some((at, _)) if at == 0 => {
+                    self.volatile.swap_remove(i);
+                }
+                None => {
+                    self.volatile.swap_remove(i);
+                }
+                Some((at, true)) => {
+                    let _ = at;
+                    self.volatile.swap_remove(i);
+                    self.expire_slot(slot);
+                    sampled += 1;
+                    expired += 1;
+                }
+                Some((at, false)) => {
+                    ttl_sum += at - now_ms;
+                    ttl_n += 1;
+                    sampled += 1;
+                    self.expire_cursor += 1;
+                }
+            }
+        }
+        if ttl_n > 0 {
+            let avg = ttl_sum / ttl_n;
+            // Like Redis: a running average that weighs the new sample by 2%.
+            self.avg_ttl = if self.avg_ttl == 0 { avg } else { (self.avg_ttl / 50) * 49 + avg / 50 };
+        }
+        if self.volatile_count == 0 {
+            self.avg_ttl = 0;
+        }
+        (sampled, expired)
+    }
+
+    /// Heap bytes of the keyspace (entries and table), for INFO memory and maxmemory.
+    pub fn mem_usage_estimate(&self) -> usize {
+        self.table.overhead_bytes() + self.volatile.capacity() * 4
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_encode_like_redis() {
+        let e = Entry::string(b"k", b"123");
+        assert_eq!(e.encoding(), "int");
+        assert_eq!(e.str().map(|s| s.to_vec()), Some(b"123".to_vec()));
+        assert_eq!(Entry::string(b"k", b"0123").encoding(), "embstr");
+        assert_eq!(Entry::string(b"k", &[b'x'; 45]).encoding(), "raw");
+        let mut e = Entry::string(b"key", b"abc");
+        e.str_mut().unwrap().extend_from_slice(b"def");
+        assert_eq!(e.encoding(), "raw");
+        assert_eq!(e.key(), b"key");
+        assert_eq!(e.str().unwrap().to_vec(), b"abcdef");
+    }
+
+    #[test]
+    fn lazy_and_active_expiry() {
+        let mut db = Db::new();
+        db.set_string(b"a", b"1", false, 0);
+        db.set_string(b"b", b"2", false, 0);
+        assert!(db.set_expire(b"a", 1000));
+        assert_eq!(db.expires_count(), 1);
+        assert!(db.lookup(b"a", 999).is_some());
+        assert!(db.lookup(b"a", 1000).is_none());
+        assert_eq!(db.expired_log, vec![Elem::from(&b"a"[..])]);
+        assert_eq!(db.expires_count(), 0);
+        for i in 0..100 {
+            let k = format!("t{i}");
+            db.set_string(k.as_bytes(), b"v", false, 0);
+            db.set_expire(k.as_bytes(), 500);
+        }
+        let mut total = 0;
+        while db.expires_count() > 0 {
+            total += db.active_expire(600, 20).1;
+        }
+        assert_eq!(total, 100);
+        assert_eq!(db.len(), 1);
+    }
+}

@@ -1,0 +1,28 @@
+//! What the collection types share: encoding thresholds. The types live in `hash.rs`, `set.rs`, `zset.rs`.
+//!
+//! Hash, set and sorted-set values have Redis 7.0's two encodings each.
+//!
+//! Small values keep Redis's compact encodings' *order* (a listpack keeps insertion order, an intset
+//! is sorted), so replies match redis-server element for element; big ones switch to hash tables,
+//! one way, at the thresholds set by `*-max-listpack-*` / `set-max-intset-entries`.
+
+pub use super::hash::HashVal;
+pub use super::set::{Member, SetVal};
+pub use super::zset::{Score, ZSet};
+
+/// Encoding thresholds from the config.
+#[derive(Debug, Clone, Copy)]
+pub struct EncodingLimits {
+    pub hash_max_entries: usize,
+    pub hash_max_value: usize,
+    pub set_max_intset: usize,
+    pub zset_max_entries: usize,
+    pub zset_max_value: usize,
+}
+
+impl Default for EncodingLimits {
+    fn default() -> Self {
+        EncodingLimits { hash_max_entries: 512, hash_max_value: 64, set_max_intset: 512, zset_max_entries: 128, zset_max_value: 64 }
+    }
+}
+

@@ -1,0 +1,31 @@
+//! redis-ha-node: a Redis 7.0-compatible data server (and, in later stages, replica and sentinel)
+//! in one binary, a drop-in for `redis-server` and `redis-sentinel`.
+//!
+//! Layout:
+//! - `main.rs`: argv → config → daemonize → runtime → server.
+//! - `config/`: redis.conf parsing, CONFIG GET/SET/REWRITE.
+//! - `resp/`: request parsing (`request.rs`), reply encoding (`reply.rs`), reply frames (`frame.rs`).
+//! - `server.rs`: listeners, accept, cron; `connection.rs`: one client's I/O loop.
+//! - `state.rs`: the shared state behind one lock; `client.rs`: per-client registry entry.
+//! - `cmd/`: dispatcher and commands by family; `db/`: keyspace and value types.
+//! - `pubsub.rs`, `notify.rs`, `stats.rs`, `log.rs`, `util.rs`, `sys.rs` (the only unsafe code).
+
+pub mod client;
+pub mod cmd;
+pub mod config;
+pub mod connection;
+pub mod db;
+pub mod log;
+pub mod notify;
+pub mod pubsub;
+pub mod resp;
+pub mod server;
+pub mod state;
+pub mod stats;
+pub mod sys;
+pub mod util;
+
+/// The Redis version we are compatible with and report to clients.
+pub const REDIS_VERSION: &str = "7.0.15";
+/// Our own version.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

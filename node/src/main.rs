@@ -1,0 +1,171 @@
+//! `redis-ha-node`: command line compatible with redis-server
+//! (`redis-ha-node [configfile] [--directive value ...]`).
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use redis_ha_node::config::Config;
+use redis_ha_node::state::{Shared, ShutdownRequest};
+use redis_ha_node::{log, server, sys, REDIS_VERSION, VERSION};
+
+fn usage() -> String {
+    "Usage: ./redis-server [/path/to/redis.conf] [options] [-]\n       \
+     ./redis-server - (read config from stdin)\n       \
+     ./redis-server -v or --version\n       \
+     ./redis-server -h or --help\n       \
+     ./redis-server --test-config [/path/to/redis.conf] [options]\n\n\
+     Examples:\n       \
+     ./redis-server (run the server with default conf)\n       \
+     echo 'maxmemory 128mb' | ./redis-server -\n       \
+     ./redis-server /etc/redis/6379.conf\n       \
+     ./redis-server --port 7777\n       \
+     ./redis-server --port 7777 --replicaof 127.0.0.1 8888\n       \
+     ./redis-server /etc/myredis.conf --loglevel verbose -\n       \
+     ./redis-server /etc/myredis.conf --loglevel verbose\n\n\
+     Sentinel mode:\n       \
+     ./redis-server /etc/sentinel.conf --sentinel\n\n\
+     (redis-ha-node accepts the same arguments; it also runs as redis-server when invoked through a link of that name.)\n"
+        .to_string()
+}
+
+fn version_line() -> String {
+    format!("Redis server v={REDIS_VERSION} sha=00000000:0 malloc=libc bits=64 build=redis-ha-node-{VERSION}")
+}
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().collect();
+    let prog = argv.first().map(|p| p.rsplit('/').next().unwrap_or(p).to_string()).unwrap_or_default();
+    let mut args: Vec<String> = argv.iter().skip(1).cloned().collect();
+
+    if let Some(first) = args.first() {
+        match first.as_str() {
+            "-v" | "--version" => {
+                println!("{}", version_line());
+                return ExitCode::SUCCESS;
+            }
+            "-h" | "--help" => {
+                print!("{}", usage());
+                return ExitCode::SUCCESS;
+            }
+            _ => {}
+        }
+    }
+    let sentinel = prog == "redis-sentinel" || args.iter().any(|a| a == "--sentinel");
+    if sentinel {
+        eprintln!(
+            "redis-ha-node: the sentinel role (--sentinel, or running as 'redis-sentinel') is not available in this build yet; \
+             run redis-sentinel alongside redis-ha-node until it lands."
+        );
+        return ExitCode::from(1);
+    }
+    let test_config = args.first().is_some_and(|a| a == "--test-config");
+    if test_config {
+        args.remove(0);
+    }
+    let config = match Config::from_args(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    if test_config {
+        println!("Configuration test passed");
+        return ExitCode::SUCCESS;
+    }
+    run(config)
+}
+
+fn run(config: Config) -> ExitCode {
+    if config.daemonize {
+        if let Err(e) = sys::daemonize() {
+            eprintln!("Can't daemonize: {e}");
+            return ExitCode::from(1);
+        }
+        log::set_silent(config.logfile.is_empty());
+    }
+    log::set_level(config.loglevel);
+    if let Err(e) = log::set_file(&config.logfile) {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
+    let pid = std::process::id();
+    log::warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
+    log::warning(&format!(
+        "Redis version={REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid={pid}, just started (redis-ha-node {VERSION})"
+    ));
+    match &config.file {
+        Some(f) => log::warning(&format!("Configuration loaded from {}", f.display())),
+        None => log::warning(
+            "Warning: no config file specified, using the default config. In order to specify a config file use redis-ha-node /path/to/redis.conf",
+        ),
+    }
+    let pidfile = if config.pidfile.is_empty() && config.daemonize { "/var/run/redis.pid".to_string() } else { config.pidfile.clone() };
+    if !config.dir.is_empty() {
+        if let Err(e) = std::env::set_current_dir(&config.dir) {
+            log::warning(&format!("Can't chdir to '{}': {e}", config.dir));
+            return ExitCode::from(1);
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("redis-ha-node").build() {
+        Ok(r) => r,
+        Err(e) => {
+            log::warning(&format!("Can't start the runtime: {e}"));
+            return ExitCode::from(1);
+        }
+    };
+    let code = runtime.block_on(async move {
+        log::set_role(b'M');
+        let port = config.port;
+        let shared = Arc::new(Shared::new(config));
+        let listeners = match server::bind_listeners(&shared).await {
+            Ok(l) => l,
+            Err(e) => {
+                log::warning(&e);
+                return ExitCode::from(1);
+            }
+        };
+        if !pidfile.is_empty() {
+            if let Err(e) = std::fs::write(&pidfile, format!("{pid}\n")) {
+                log::warning(&format!("Failed to write PID file: {e}"));
+            }
+        }
+        {
+            let mut st = shared.lock();
+            st.bound_port = port;
+            st.executable = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
+            st.config_file_abs = st.config.file.as_ref().and_then(|f| std::fs::canonicalize(f).ok()).map(|p| p.display().to_string()).unwrap_or_default();
+        }
+        log::notice(&format!("Running mode=standalone, port={port}."));
+        log::warning("Server initialized");
+        log::notice("Ready to accept connections tcp");
+        let request = server::run(shared.clone(), listeners, signals()).await;
+        log::warning(match request {
+            ShutdownRequest::Default => "User requested shutdown...",
+            ShutdownRequest::Save => "User requested shutdown... (save)",
+            ShutdownRequest::NoSave => "User requested shutdown... (nosave)",
+        });
+        server::disconnect_all(&shared);
+        if !pidfile.is_empty() {
+            log::notice("Removing the pid file.");
+            let _ = std::fs::remove_file(&pidfile);
+        }
+        log::warning("Redis is now ready to exit, bye bye...");
+        ExitCode::SUCCESS
+    });
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
+}
+
+/// Resolves on SIGTERM or SIGINT, logging like Redis.
+async fn signals() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        std::future::pending::<()>().await;
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => log::warning("Received SIGTERM scheduling shutdown..."),
+        _ = int.recv() => log::warning("Received SIGINT scheduling shutdown..."),
+    }
+}

@@ -1,0 +1,185 @@
+//! The server's shared state: keyspace, config, clients, pub/sub, blocking and WATCH registries,
+//! statistics. All of it sits behind one mutex (`Shared::state`); a connection takes the lock once
+//! per batch of pipelined commands, so the data path has Redis's one-command-at-a-time semantics.
+
+use bytes::Bytes;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::Mutex;
+
+use crate::client::ClientState;
+use crate::config::Config;
+use crate::db::types::EncodingLimits;
+use crate::db::Db;
+use crate::stats::Stats;
+use crate::util::{now_ms, Rng};
+
+/// One SLOWLOG entry.
+#[derive(Debug, Clone)]
+pub struct SlowEntry {
+    pub id: u64,
+    pub time_s: i64,
+    pub duration_us: i64,
+    pub argv: Vec<Bytes>,
+    pub addr: String,
+    pub name: String,
+}
+
+/// CLIENT PAUSE in force.
+#[derive(Debug, Clone, Copy)]
+pub struct Pause {
+    pub until_ms: i64,
+    /// PAUSE WRITE: only writes (and a few others) wait.
+    pub write_only: bool,
+}
+
+/// A requested shutdown (SHUTDOWN command or signal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShutdownRequest {
+    Default,
+    Save,
+    NoSave,
+}
+
+pub struct State {
+    pub config: Config,
+    pub dbs: Vec<Db>,
+    pub clients: HashMap<u64, Box<ClientState>>,
+    /// channel → subscribers in subscription order.
+    pub channels: HashMap<Bytes, Vec<u64>>,
+    /// (pattern, subscriber) in subscription order.
+    pub patterns: Vec<(Bytes, u64)>,
+    /// (db, key) → clients blocked on it, first come first served.
+    pub blocking_keys: HashMap<(usize, Bytes), VecDeque<u64>>,
+    /// Keys that received data while someone was blocked on them; served after the current command.
+    pub ready_keys: Vec<(usize, Bytes)>,
+    /// Set while blocked clients are being served, so serving does not recurse.
+    pub serving_blocked: bool,
+    /// (db, key) → clients watching it.
+    pub watched_keys: HashMap<(usize, Bytes), Vec<u64>>,
+    pub monitors: Vec<u64>,
+    pub stats: Stats,
+    pub rng: Rng,
+    /// Changes since the last save (rdb_changes_since_last_save).
+    pub dirty: u64,
+    pub start_ms: i64,
+    pub run_id: String,
+    pub slowlog: VecDeque<SlowEntry>,
+    pub slowlog_next_id: u64,
+    pub pause: Option<Pause>,
+    pub shutdown: Option<ShutdownRequest>,
+    pub enc: EncodingLimits,
+    /// Unix seconds of the last successful save.
+    pub lastsave: i64,
+    /// Latency events: name → (latest time s, latest ms, max ms, history).
+    pub latency: HashMap<String, LatencyEvent>,
+    /// Listening port actually bound (port 0 in config picks one).
+    pub bound_port: u16,
+    pub executable: String,
+    pub config_file_abs: String,
+    /// DEBUG SET-ACTIVE-EXPIRE.
+    pub active_expire_enabled: bool,
+    pub peak_memory: u64,
+    pub startup_memory: u64,
+    /// Write commands to hand to replication / AOF, in execution order.
+    pub propagated: Vec<(usize, Vec<Bytes>)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LatencyEvent {
+    pub latest_s: i64,
+    pub latest_ms: u64,
+    pub max_ms: u64,
+    pub history: VecDeque<(i64, u64)>,
+}
+
+impl State {
+    pub fn new(config: Config) -> State {
+        let mut rng = Rng::seeded();
+        let run_id = rng.hex(40);
+        let dbs = (0..config.databases.max(1)).map(|_| Db::new()).collect();
+        let enc = encoding_limits(&config);
+        State {
+            config,
+            dbs,
+            clients: HashMap::new(),
+            channels: HashMap::new(),
+            patterns: Vec::new(),
+            blocking_keys: HashMap::new(),
+            ready_keys: Vec::new(),
+            serving_blocked: false,
+            watched_keys: HashMap::new(),
+            monitors: Vec::new(),
+            stats: Stats::default(),
+            rng,
+            dirty: 0,
+            start_ms: now_ms(),
+            run_id,
+            slowlog: VecDeque::new(),
+            slowlog_next_id: 0,
+            pause: None,
+            shutdown: None,
+            enc,
+            lastsave: now_ms() / 1000,
+            latency: HashMap::new(),
+            bound_port: 0,
+            executable: String::new(),
+            config_file_abs: String::new(),
+            propagated: Vec::new(),
+            active_expire_enabled: true,
+            peak_memory: 0,
+            startup_memory: crate::sys::rss_bytes(),
+        }
+    }
+
+    /// Re-reads the values cached from the config after CONFIG SET.
+    pub fn refresh_from_config(&mut self) {
+        self.enc = encoding_limits(&self.config);
+    }
+
+    pub fn total_keys(&self) -> usize {
+        self.dbs.iter().map(|d| d.len()).sum()
+    }
+}
+
+pub fn encoding_limits(c: &Config) -> EncodingLimits {
+    EncodingLimits {
+        hash_max_entries: c.hash_max_listpack_entries,
+        hash_max_value: c.hash_max_listpack_value,
+        set_max_intset: c.set_max_intset_entries,
+        zset_max_entries: c.zset_max_listpack_entries,
+        zset_max_value: c.zset_max_listpack_value,
+    }
+}
+
+/// What every connection task holds.
+pub struct Shared {
+    pub state: Mutex<State>,
+    pub next_client_id: AtomicU64,
+    /// Set once shutdown begins; connection tasks stop reading.
+    pub shutting_down: AtomicBool,
+    pub shutdown_notify: tokio::sync::Notify,
+    /// Number of connected clients (checked against maxclients before taking the lock).
+    pub connected: AtomicU64,
+}
+
+impl Shared {
+    pub fn new(config: Config) -> Shared {
+        Shared {
+            state: Mutex::new(State::new(config)),
+            next_client_id: AtomicU64::new(1),
+            shutting_down: AtomicBool::new(false),
+            shutdown_notify: tokio::sync::Notify::new(),
+            connected: AtomicU64::new(0),
+        }
+    }
+
+    /// Locks the state. A panic while holding the lock would poison it; commands never panic on
+    /// input, and if one ever did, the state is still structurally sound, so keep serving.
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        match self.state.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The few OS calls std does not offer: fork/setsid for `daemonize`, and resource usage for INFO.
+//! This is the crate's only unsafe code; each call is a plain libc call with no pointers kept.
+#![allow(unsafe_code)]
+
+/// Detaches like redis-server's `daemonize()`: fork (the parent exits 0), setsid, and point
+/// stdin/stdout/stderr at /dev/null. Must run before any thread is started.
+pub fn daemonize() -> std::io::Result<()> {
+    // SAFETY: called from main before the tokio runtime or any other thread exists.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    if pid > 0 {
+        std::process::exit(0);
+    }
+    // SAFETY: plain syscalls on our own process and file descriptors.
+    unsafe {
+        libc::setsid();
+        let fd = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR, 0);
+        if fd >= 0 {
+            libc::dup2(fd, 0);
+            libc::dup2(fd, 1);
+            libc::dup2(fd, 2);
+            if fd > 2 {
+                libc::close(fd);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// (user, system) CPU seconds of this process, or of its children.
+pub fn cpu_times(children: bool) -> (f64, f64) {
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let who = if children { libc::RUSAGE_CHILDREN } else { libc::RUSAGE_SELF };
+    // SAFETY: `ru` is a valid, writable rusage struct.
+    let rc = unsafe { libc::getrusage(who, &mut ru) };
+    if rc != 0 {
+        return (0.0, 0.0);
+    }
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    (t(ru.ru_utime), t(ru.ru_stime))
+}
+
+/// Resident set size in bytes, from /proc/self/statm.
+pub fn rss_bytes() -> u64 {
+    let page = 4096u64;
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()))
+        .map(|p| p * page)
+        .unwrap_or(0)
+}
+
+/// Enables TCP keepalive with Redis's interval (`tcp-keepalive` seconds) on a socket.
+pub fn set_keepalive(fd: i32, interval: u64) {
+    if interval == 0 {
+        return;
+    }
+    let on: libc::c_int = 1;
+    let idle = interval as libc::c_int;
+    let intvl = ((interval / 3).max(1)) as libc::c_int;
+    let cnt: libc::c_int = 3;
+    let size = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: setsockopt on a socket we own, with pointers to live ints of the stated size.
+    unsafe {
+        libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_KEEPALIVE, &on as *const _ as *const libc::c_void, size);
+        libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPIDLE, &idle as *const _ as *const libc::c_void, size);
+        libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPINTVL, &intvl as *const _ as *const libc::c_void, size);
+        libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, &cnt as *const _ as *const libc::c_void, size);
+    }
+}
