@@ -113,9 +113,6 @@ impl Conn {
                     w?;
                 }
                 _ = sleep_until_opt(timer), if timer.is_some() => self.on_timer(),
-                _ = self.shared.shutdown_notify.notified() => {
-                    self.closing = true;
-                }
             }
         }
     }
@@ -199,12 +196,20 @@ impl Conn {
                 let State { clients, .. } = &mut *st;
                 let me = clients.remove(&self.id);
                 if let Some(mut me) = me {
-                    if let Some(reply) = cmd::blocking::expire_block(&mut st, &mut me) {
-                        self.out.raw(&reply);
+                    match cmd::blocking::expire_block(&mut st, &mut me) {
+                        Some(reply) => {
+                            self.out.raw(&reply);
+                            self.blocked_until = None;
+                        }
+                        // Served (or unblocked) just before the deadline: its reply is already
+                        // queued as `Unblocked`; stay blocked until it is written, so a pipelined
+                        // command's reply cannot overtake it.
+                        None => self.blocked_until = Some(None),
                     }
                     st.clients.insert(self.id, me);
+                } else {
+                    self.blocked_until = None;
                 }
-                self.blocked_until = None;
             }
         }
         if let Some((_, at)) = &self.retry {

@@ -107,7 +107,16 @@ fn run(config: Config) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("redis-ha-node").build() {
+    // `io-threads 1` (Redis's default) runs everything on one thread, like redis-server's event loop;
+    // more io-threads give the runtime that many worker threads.
+    let io_threads: usize = config.get("io-threads").and_then(|v| v.parse().ok()).unwrap_or(1);
+    let workers = std::env::var("RHN_WORKERS").ok().and_then(|v| v.parse().ok()).unwrap_or(io_threads);
+    let built = if workers <= 1 {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().thread_name("redis-ha-node").build()
+    };
+    let runtime = match built {
         Ok(r) => r,
         Err(e) => {
             log::warning(&format!("Can't start the runtime: {e}"));

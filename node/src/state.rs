@@ -55,6 +55,9 @@ pub struct State {
     pub ready_keys: Vec<(usize, Bytes)>,
     /// Set while blocked clients are being served, so serving does not recurse.
     pub serving_blocked: bool,
+    /// The key whose data a blocked client is being served from while its command re-runs (Redis
+    /// serves a client blocked on several keys from the key that became ready).
+    pub serving_key: Option<(usize, Bytes)>,
     /// (db, key) → clients watching it.
     pub watched_keys: HashMap<(usize, Bytes), Vec<u64>>,
     pub monitors: Vec<u64>,
@@ -108,6 +111,7 @@ impl State {
             blocking_keys: HashMap::new(),
             ready_keys: Vec::new(),
             serving_blocked: false,
+            serving_key: None,
             watched_keys: HashMap::new(),
             monitors: Vec::new(),
             stats: Stats::default(),
@@ -158,7 +162,6 @@ pub struct Shared {
     pub next_client_id: AtomicU64,
     /// Set once shutdown begins; connection tasks stop reading.
     pub shutting_down: AtomicBool,
-    pub shutdown_notify: tokio::sync::Notify,
     /// Number of connected clients (checked against maxclients before taking the lock).
     pub connected: AtomicU64,
 }
@@ -169,7 +172,6 @@ impl Shared {
             state: Mutex::new(State::new(config)),
             next_client_id: AtomicU64::new(1),
             shutting_down: AtomicBool::new(false),
-            shutdown_notify: tokio::sync::Notify::new(),
             connected: AtomicU64::new(0),
         }
     }

@@ -54,6 +54,11 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
             if lower.contains("nan") || lower.contains("inf") {
                 return None;
             }
+            let unsigned = lower.strip_prefix(['+', '-']).unwrap_or(&lower);
+            if unsigned.starts_with("0x") {
+                let v = parse_hex_float(&unsigned[2..])?;
+                return Some(if lower.starts_with('-') { -v } else { v });
+            }
             text.parse::<f64>().ok()?
         }
     };
@@ -62,6 +67,59 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
     } else {
         Some(v)
     }
+}
+
+/// The part after `0x` of a C99 hex float (`1.8p3`, `.8`, `10`), as strtod reads it; None when
+/// malformed or out of range (strtod's ERANGE, which Redis rejects).
+fn parse_hex_float(s: &str) -> Option<f64> {
+    let (mant, exp) = match s.find('p') {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+    if int.len() + frac.len() == 0 || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut e2: i64 = match exp {
+        Some(e) => {
+            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            e.parse::<i64>().unwrap_or(if e.starts_with('-') { -100_000 } else { 100_000 }).clamp(-100_000, 100_000)
+        }
+        None => 0,
+    };
+    // Keep 60 significant bits; later digits only shift the exponent (or are dropped after the point).
+    let mut m: u64 = 0;
+    let mut nonzero = false;
+    for (i, c) in int.chars().chain(frac.chars()).enumerate() {
+        let d = c.to_digit(16).unwrap_or(0) as u64;
+        nonzero |= d != 0;
+        if m >> 56 == 0 {
+            m = m * 16 + d;
+            if i >= int.len() {
+                e2 -= 4;
+            }
+        } else if i < int.len() {
+            e2 += 4;
+        }
+    }
+    let mut v = m as f64;
+    while e2 > 0 && v.is_finite() {
+        let step = e2.min(1000);
+        v *= 2f64.powi(step as i32);
+        e2 -= step;
+    }
+    while e2 < 0 && v != 0.0 {
+        let step = (-e2).min(1000);
+        v /= 2f64.powi(step as i32);
+        e2 += step;
+    }
+    if v.is_infinite() || (v == 0.0 && nonzero) {
+        return None;
+    }
+    Some(v)
 }
 
 /// Formats a double as C's `%.17g` (what Redis 7.0 replies for scores and RESP3 doubles).
@@ -250,6 +308,17 @@ mod tests {
         assert_eq!(parse_i64(b"9223372036854775808"), None);
         for bad in [&b"+1"[..], b" 1", b"01", b"-0", b"", b"1.0", b"-"] {
             assert_eq!(parse_i64(bad), None, "{:?}", bad);
+        }
+    }
+
+    #[test]
+    fn hex_floats_like_strtod() {
+        assert_eq!(parse_f64(b"0x10"), Some(16.0));
+        assert_eq!(parse_f64(b"-0X1.8p1"), Some(-3.0));
+        assert_eq!(parse_f64(b"0x.8"), Some(0.5));
+        assert_eq!(parse_f64(b"0x1P-2"), Some(0.25));
+        for bad in [&b"0x"[..], b"0x1p", b"0xg", b"0x1p+", b"0x10p99999", b"0x1p-99999", b"0x."] {
+            assert_eq!(parse_f64(bad), None, "{:?}", bad);
         }
     }
 

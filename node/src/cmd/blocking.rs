@@ -38,15 +38,11 @@ pub fn unregister(st: &mut State, me: &mut ClientState) -> Option<Blocked> {
     Some(b)
 }
 
-/// The reply a blocking command gives when it times out.
-pub fn timeout_reply(argv0: &[u8], resp: u8) -> Vec<u8> {
+/// The reply a blocking command gives when it times out: a null array for every blocked type in
+/// Redis 7.0 (`replyToBlockedClientTimedOut`), BLMOVE/BRPOPLPUSH included (`*-1` in RESP2).
+pub fn timeout_reply(_argv0: &[u8], resp: u8) -> Vec<u8> {
     let mut o = Out::with_resp(resp);
-    let name = super::lower(argv0);
-    if matches!(name.as_str(), "blmove" | "brpoplpush") {
-        o.null();
-    } else {
-        o.null_array();
-    }
+    o.null_array();
     o.buf
 }
 
@@ -62,16 +58,17 @@ pub fn may_block(me: &ClientState) -> bool {
 }
 
 /// A BLOCK timeout argument in seconds (may be fractional) → absolute deadline in ms (0 = forever).
+/// Like Redis's `getTimeoutFromObjectOrReply`: the milliseconds are truncated toward zero (so
+/// 0.0001 and -0.0001 both mean "forever"), and a value that overflows C's `long long` conversion
+/// (1e300, inf) comes out as LLONG_MIN, hence "timeout is negative".
 pub fn parse_timeout(arg: &[u8], now: i64) -> Result<i64, super::CmdError> {
     let secs = crate::util::parse_f64(arg).ok_or("ERR timeout is not a float or out of range")?;
-    if secs < 0.0 {
+    let ms_f = secs * 1000.0;
+    let ms = if ms_f.is_finite() && ms_f > -9.223_372_036_854_776e18 && ms_f < 9.223_372_036_854_776e18 { ms_f.trunc() as i64 } else { i64::MIN };
+    if ms < 0 {
         return Err("ERR timeout is negative".into());
     }
-    if !secs.is_finite() || secs * 1000.0 > i64::MAX as f64 / 2.0 {
-        return Err("ERR timeout is out of range".into());
-    }
-    let ms = (secs * 1000.0).ceil() as i64;
-    Ok(if ms == 0 { 0 } else { now + ms })
+    Ok(if ms == 0 { 0 } else { now.saturating_add(ms) })
 }
 
 /// Serves clients blocked on keys that became ready. `me` is the client whose command made them
@@ -93,12 +90,24 @@ pub fn serve_ready_keys(st: &mut State, me: Option<&mut ClientState>) {
     st.serving_blocked = false;
 }
 
+/// The value type a blocked command waits for, so a client is only served by a key of its type
+/// (Redis serves BLPOP clients when a list is ready, BZPOPMIN clients for a zset ...).
+fn wanted_type(argv0: &[u8]) -> Option<&'static str> {
+    match super::lower(argv0).as_str() {
+        "blpop" | "brpop" | "blmove" | "brpoplpush" | "blmpop" => Some("list"),
+        "bzpopmin" | "bzpopmax" | "bzmpop" => Some("zset"),
+        "xread" | "xreadgroup" => Some("stream"),
+        _ => None,
+    }
+}
+
 fn serve_key(st: &mut State, db: usize, key: &Bytes) {
     let Some(waiting) = st.blocking_keys.get(&(db, key.clone())).cloned() else { return };
     for id in waiting {
-        let has_data = st.dbs[db].peek(key, now_ms()).is_some();
-        if !has_data {
-            break;
+        let Some(ty) = st.dbs[db].peek(key, now_ms()).map(|e| e.value.type_name()) else { break };
+        let wanted = st.clients.get(&id).and_then(|c| c.blocked.as_ref()).and_then(|b| wanted_type(&b.argv[0]));
+        if wanted.is_some_and(|w| w != ty) {
+            continue;
         }
         let Some(mut client) = st.clients.remove(&id) else { continue };
         let Some(b) = unregister(st, &mut client) else {
@@ -106,10 +115,12 @@ fn serve_key(st: &mut State, db: usize, key: &Bytes) {
             continue;
         };
         let mut out = Out::with_resp(client.resp);
+        st.serving_key = Some((db, key.clone()));
         let outcome = match lookup(&b.argv) {
             Lookup::Found(def) => call(st, &mut client, &mut out, def, &b.argv, now_ms()),
             _ => Outcome::Done,
         };
+        st.serving_key = None;
         if outcome != Outcome::Blocked {
             let _ = client.tx.send(ClientMsg::Unblocked(out.buf));
         }

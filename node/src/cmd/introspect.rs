@@ -45,7 +45,7 @@ pub fn help_reply(ctx: &mut Ctx, cmd: &str, lines: &[&str]) {
         ctx.out.simple(l);
     }
     ctx.out.simple("HELP");
-    ctx.out.simple("    Print this help.");
+    ctx.out.simple("    Prints this help.");
 }
 
 fn command(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
@@ -524,63 +524,301 @@ pub fn feed_monitors(st: &mut State, me: &ClientState, argv: &[Bytes], now_ms: i
 
 // --- DEBUG ----------------------------------------------------------------------------------
 
-fn debug_allowed(ctx: &Ctx) -> bool {
-    match ctx.st.config.enable_debug_command.as_str() {
+/// The rejection for DEBUG when `enable-debug-command` does not allow this client.
+pub const DEBUG_NOT_ALLOWED: &str = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
+
+/// Redis's `allowProtectedAction` for DEBUG: "yes", or "local" from a loopback/unix connection.
+pub fn debug_allowed(st: &State, me: &ClientState) -> bool {
+    match st.config.enable_debug_command.as_str() {
         "yes" => true,
-        "local" => ctx.me.addr.starts_with("127.") || ctx.me.addr.starts_with("[::1]") || ctx.me.addr.starts_with("unix"),
+        "local" => {
+            let ip = me.addr.rsplit_once(':').map(|(ip, _)| ip).unwrap_or(&me.addr);
+            matches!(ip, "127.0.0.1" | "[::1]" | "::1") || me.addr.starts_with('/') || me.addr.starts_with("unix")
+        }
         _ => false,
     }
 }
 
-fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if !debug_allowed(ctx) {
-        return Err("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.".into());
+/// C's `strtod` on a prefix (DEBUG SLEEP's lenient parse): junk reads as 0.
+fn lenient_f64(arg: &[u8]) -> f64 {
+    let s = String::from_utf8_lossy(arg);
+    let s = s.trim_start();
+    let end = s.char_indices().take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')).map(|(i, c)| i + c.len_utf8()).last().unwrap_or(0);
+    (0..=end).rev().find_map(|i| s.get(..i).and_then(|p| p.parse::<f64>().ok())).unwrap_or(0.0)
+}
+
+/// C's `atoi` (DEBUG SET-ACTIVE-EXPIRE): leading digits, junk reads as 0.
+fn lenient_int(arg: &[u8]) -> i64 {
+    let s = String::from_utf8_lossy(arg);
+    let s = s.trim_start();
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let n = digits.bytes().take_while(u8::is_ascii_digit).fold(0i64, |acc, d| acc.wrapping_mul(10).wrapping_add(i64::from(d - b'0')));
+    if neg {
+        -n
+    } else {
+        n
     }
+}
+
+/// RDB length-prefix size (`rdbSaveLen`).
+fn rdb_len_size(n: usize) -> usize {
+    if n < 1 << 6 {
+        1
+    } else if n < 1 << 14 {
+        2
+    } else if n <= u32::MAX as usize {
+        5
+    } else {
+        9
+    }
+}
+
+/// Size of an integer in RDB's compact integer encoding, if it has one (`rdbEncodeInteger`).
+fn rdb_int_size(n: i64) -> Option<usize> {
+    if (-(1 << 7)..1 << 7).contains(&n) {
+        Some(2)
+    } else if (-(1 << 15)..1 << 15).contains(&n) {
+        Some(3)
+    } else if (-(1 << 31)..1 << 31).contains(&n) {
+        Some(5)
+    } else {
+        None
+    }
+}
+
+/// `rdbSavedObjectLen` for strings (without LZF compression, which Redis applies to strings over 20
+/// bytes when rdbcompression is on); other types get an estimate from their size.
+fn serialized_len(e: &crate::db::Entry) -> usize {
+    match e.str() {
+        Some(crate::db::StrRef::Int(n)) => rdb_int_size(n).unwrap_or_else(|| {
+            let l = n.to_string().len();
+            rdb_len_size(l) + l
+        }),
+        Some(crate::db::StrRef::Bytes(b)) => {
+            // Strings that look like integers (up to 11 chars) are saved as integers.
+            let as_int = if b.len() <= 11 { crate::util::parse_i64(b).and_then(rdb_int_size) } else { None };
+            as_int.unwrap_or(rdb_len_size(b.len()) + b.len())
+        }
+        None => e.mem_usage(),
+    }
+}
+
+/// Redis's DEBUG HELP text (7.0), subcommands we do not implement included: it is what clients see.
+const DEBUG_HELP: &[&str] = &[
+    "AOF-FLUSH-SLEEP <microsec>",
+    "    Server will sleep before flushing the AOF, this is used for testing.",
+    "ASSERT",
+    "    Crash by assertion failed.",
+    "CHANGE-REPL-ID",
+    "    Change the replication IDs of the instance.",
+    "    Dangerous: should be used only for testing the replication subsystem.",
+    "CONFIG-REWRITE-FORCE-ALL",
+    "    Like CONFIG REWRITE but writes all configuration options, including",
+    "    keywords not listed in original configuration file or default values.",
+    "CRASH-AND-RECOVER [<milliseconds>]",
+    "    Hard crash and restart after a <milliseconds> delay (default 0).",
+    "DIGEST",
+    "    Output a hex signature representing the current DB content.",
+    "DIGEST-VALUE <key> [<key> ...]",
+    "    Output a hex signature of the values of all the specified keys.",
+    "ERROR <string>",
+    "    Return a Redis protocol error with <string> as message. Useful for clients",
+    "    unit tests to simulate Redis errors.",
+    "LEAK <string>",
+    "    Create a memory leak of the input string.",
+    "LOG <message>",
+    "    Write <message> to the server log.",
+    "HTSTATS <dbid>",
+    "    Return hash table statistics of the specified Redis database.",
+    "HTSTATS-KEY <key>",
+    "    Like HTSTATS but for the hash table stored at <key>'s value.",
+    "LOADAOF",
+    "    Flush the AOF buffers on disk and reload the AOF in memory.",
+    "REPLICATE <string>",
+    "    Replicates the provided string to replicas, allowing data divergence.",
+    "MALLCTL <key> [<val>]",
+    "    Get or set a malloc tuning integer.",
+    "MALLCTL-STR <key> [<val>]",
+    "    Get or set a malloc tuning string.",
+    "OBJECT <key>",
+    "    Show low level info about `key` and associated value.",
+    "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+    "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
+    "OOM",
+    "    Crash the server simulating an out-of-memory error.",
+    "PANIC",
+    "    Crash the server simulating a panic.",
+    "POPULATE <count> [<prefix>] [<size>]",
+    "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+    "    it is used instead of the 'key' prefix. These are not propagated to",
+    "    replicas. Cluster slots are not respected so keys not belonging to the",
+    "    current node can be created in cluster mode.",
+    "PROTOCOL <type>",
+    "    Reply with a test value of the specified type. <type> can be: string,",
+    "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+    "    true, false.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * MERGE: conflicting keys will be loaded from RDB.",
+    "    * NOFLUSH: the existing database will not be removed before load, but",
+    "      conflicting keys will generate an exception and kill the server.",
+    "    * NOSAVE: the database will be loaded from an existing RDB file.",
+    "    Examples:",
+    "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+    "      the database.",
+    "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+    "      existing RDB file.",
+    "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+    "      file to the database.",
+    "RESTART [<milliseconds>]",
+    "    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).",
+    "SDSLEN <key>",
+    "    Show low level SDS string info representing `key` and value.",
+    "SEGFAULT",
+    "    Crash the server with sigsegv.",
+    "SET-ACTIVE-EXPIRE <0|1>",
+    "    Setting it to 0 disables expiring keys in background when they are not",
+    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+    "    default.",
+    "QUICKLIST-PACKED-THRESHOLD <size>",
+    "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+    "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+    "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
+    "SLEEP <seconds>",
+    "    Stop the server for <seconds>. Decimals allowed.",
+    "STRINGMATCH-TEST",
+    "    Run a fuzz tester against the stringmatchlen() function.",
+    "STRUCTSIZE",
+    "    Return the size of different Redis core C structures.",
+    "LISTPACK <key>",
+    "    Show low level info about the listpack encoding of <key>.",
+    "QUICKLIST <key> [<0|1>]",
+    "    Show low level info about the quicklist encoding of <key>.",
+    "    The optional argument (0 by default) sets the level of detail",
+    "CLIENT-EVICTION",
+    "    Show low level client eviction pools info (maxmemory-clients).",
+    "PAUSE-CRON <0|1>",
+    "    Stop periodic cron job processing.",
+    "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+    "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+    "    In case NEVER is provided the last observed peak will never be reset",
+    "    In case RESET is provided the peak reset time will be restored to the default value",
+    "REPLYBUFFER RESIZING <0|1>",
+    "    Enable or disable the reply buffer resize cron job",
+    "CLUSTERLINK KILL <to|from|all> <node-id>",
+    "    Kills the link based on the direction to/from (both) with the provided node.",
+];
+
+fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let sub = super::lower(&argv[1]);
     match (sub.as_str(), argv.len()) {
+        ("help", 2) => help_reply(ctx, "DEBUG", DEBUG_HELP),
         ("sleep", 3) => {
-            let secs = args::float(&argv[2])?;
-            std::thread::sleep(std::time::Duration::from_secs_f64(secs.clamp(0.0, 3600.0)));
+            let secs = lenient_f64(&argv[2]);
+            // Like Redis, the whole server stops (we hold the state lock).
+            let us = (secs * 1_000_000.0) as i64;
+            if us > 0 {
+                std::thread::sleep(std::time::Duration::from_micros(us.min(3_600_000_000) as u64));
+            }
             ctx.out.ok();
         }
         ("set-active-expire", 3) => {
-            ctx.st.active_expire_enabled = args::int(&argv[2])? != 0;
+            ctx.st.active_expire_enabled = lenient_int(&argv[2]) != 0;
             ctx.out.ok();
         }
-        ("object", 3) => {
-            let db = ctx.me.db;
-            let now = ctx.now;
-            let Some(e) = ctx.st.dbs[db].lookup(&argv[2], now) else { return Err(super::NO_SUCH_KEY.into()) };
-            let ser = match e.str() {
-                Some(s) => s.len() + 1,
-                None => e.mem_usage(),
-            };
-            let extra = match &e.value {
-                Value::List(l) => format!(" ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:{}", l.len().div_ceil(128).max(1), l.len() as f64 / l.len().div_ceil(128).max(1) as f64, ser),
-                _ => String::new(),
-            };
-            let idle = crate::db::lru_clock().saturating_sub(e.lru);
-            let text = format!("Value at:0x{:x} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}{}", e as *const _ as usize, e.encoding(), ser, e.lru & 0xff_ffff, idle, extra);
-            ctx.out.simple(&text);
+        ("object", 3) => debug_object(ctx, &argv[2])?,
+        ("populate", 3..=5) => debug_populate(ctx, argv)?,
+        ("log", 3) => {
+            crate::log::warning(&format!("DEBUG LOG: {}", String::from_utf8_lossy(&argv[2])));
+            ctx.out.ok();
         }
-        ("help", _) => help_reply(
-            ctx,
-            "DEBUG",
-            &[
-                "OBJECT <key>",
-                "    Show low level info about the key and associated value.",
-                "SET-ACTIVE-EXPIRE <0|1>",
-                "    Setting it to 0 disables expiring keys in background when they are not",
-                "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
-                "    default.",
-                "SLEEP <seconds>",
-                "    Stop the server for <seconds>. Decimals allowed.",
-            ],
-        ),
+        ("error", 3) => return Err(String::from_utf8_lossy(&argv[2]).into_owned().into()),
+        ("change-repl-id", 2) => {
+            ctx.st.run_id = ctx.st.rng.hex(40);
+            ctx.out.ok();
+        }
+        ("stringmatch-len", 2) | ("pause-cron", 3) => ctx.out.ok(),
         _ => {
-            return Err(format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.", String::from_utf8_lossy(&argv[1])).into());
+            return Err(format!(
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
+                String::from_utf8_lossy(&argv[1][..argv[1].len().min(128)])
+            )
+            .into());
         }
     }
+    Ok(())
+}
+
+/// DEBUG OBJECT: Redis's one-line summary (the key is looked up without expiring it).
+fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
+    let db = ctx.me.db;
+    let Some(e) = ctx.st.dbs[db].peek(key, i64::MIN) else { return Err(super::NO_SUCH_KEY.into()) };
+    let shared_int = matches!(e.value, Value::Int(n) if (0..10000).contains(&n));
+    let refcount = if shared_int { i32::MAX } else { 1 };
+    let extra = match &e.value {
+        Value::List(l) => {
+            // A quicklist with list-max-listpack-size -2 (8 KB nodes): estimate the node count.
+            let bytes: usize = l.iter().map(|x| x.len() + 2).sum::<usize>() + 7;
+            let nodes = bytes.div_ceil(8192).max(1);
+            format!(
+                " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
+                nodes,
+                l.len() as f64 / nodes as f64,
+                ctx.st.config.list_max_listpack_size,
+                (ctx.st.config.list_compress_depth != 0) as u8,
+                bytes
+            )
+        }
+        _ => String::new(),
+    };
+    let idle = crate::db::lru_clock().saturating_sub(e.lru);
+    let text = format!(
+        "Value at:{:p} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}{}",
+        e as *const crate::db::Entry,
+        refcount,
+        e.encoding(),
+        serialized_len(e),
+        e.lru & 0xff_ffff,
+        idle,
+        extra
+    );
+    ctx.out.simple(&text);
+    Ok(())
+}
+
+/// DEBUG POPULATE <count> [<prefix>] [<size>]: creates `prefix:N` = `value:N` (padded with zero
+/// bytes or cut to `size`), skipping keys that exist.
+fn debug_populate(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let positive = |a: &[u8]| -> Result<i64, super::CmdError> { args::positive(a, "ERR value is out of range, must be positive") };
+    let count = positive(&argv[2])?;
+    let size = match argv.get(4) {
+        Some(a) => positive(a)? as usize,
+        None => 0,
+    };
+    let prefix: &[u8] = argv.get(3).map(|p| &p[..]).unwrap_or(b"key");
+    let db = ctx.me.db;
+    let now = ctx.now;
+    for j in 0..count {
+        let mut key = prefix.to_vec();
+        key.extend_from_slice(format!(":{j}").as_bytes());
+        // Redis formats the key into a 128-byte buffer.
+        key.truncate(127);
+        if ctx.st.dbs[db].lookup(&key, now).is_some() {
+            continue;
+        }
+        let mut val = format!("value:{j}").into_bytes();
+        if size > 0 {
+            val.resize(size, 0);
+        }
+        ctx.st.dbs[db].insert(crate::db::Entry::string_verbatim(&key, &val));
+        ctx.modified(&key);
+    }
+    ctx.out.ok();
     Ok(())
 }
 

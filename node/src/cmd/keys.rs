@@ -228,9 +228,29 @@ fn keys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// Parses a SCAN cursor (an unsigned 64-bit decimal).
+/// Parses a SCAN cursor the way Redis does (`strtoul`, base 10): an optional sign then digits, where
+/// `-n` wraps around and the empty string is 0; leading spaces, trailing junk and overflow are errors.
 pub fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
-    std::str::from_utf8(arg).ok().and_then(|s| s.parse::<u64>().ok()).filter(|_| !arg.starts_with(b"+")).ok_or_else(|| "ERR invalid cursor".into())
+    let invalid = || CmdError::from("ERR invalid cursor");
+    if arg.first().is_some_and(|c| c.is_ascii_whitespace()) {
+        return Err(invalid());
+    }
+    if arg.is_empty() {
+        return Ok(0);
+    }
+    let (neg, digits) = match arg[0] {
+        b'-' => (true, &arg[1..]),
+        b'+' => (false, &arg[1..]),
+        _ => (false, arg),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(invalid());
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        v = v.checked_mul(10).and_then(|v| v.checked_add(u64::from(c - b'0'))).ok_or_else(invalid)?;
+    }
+    Ok(if neg { v.wrapping_neg() } else { v })
 }
 
 /// MATCH / COUNT (/ TYPE when allowed) options shared by the SCAN family.
@@ -473,7 +493,11 @@ fn object(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.out.bulk(enc.as_bytes());
         }
         "refcount" => {
-            let shared = matches!(e.value, Value::Int(n) if (0..SHARED_INTEGERS).contains(&n)) && !ctx.st.config.maxmemory_policy.contains("l");
+            // Small integers are shared objects unless maxmemory is set with an LRU/LFU policy
+            // (which needs a private access clock per object).
+            let policy = &ctx.st.config.maxmemory_policy;
+            let no_sharing = ctx.st.config.maxmemory != 0 && (policy.contains("lru") || policy.contains("lfu"));
+            let shared = matches!(e.value, Value::Int(n) if (0..SHARED_INTEGERS).contains(&n)) && !no_sharing;
             ctx.out.int(if shared { i32::MAX as i64 } else { 1 });
         }
         "idletime" => {

@@ -108,19 +108,17 @@ pub enum Lookup<'t> {
     UnknownSub(&'t CommandDef),
 }
 
+/// Like Redis's `lookupCommand`: a container command with arguments always resolves to one of its
+/// subcommands (COMMAND FOO is an unknown subcommand, not COMMAND).
 pub fn lookup(argv: &[Bytes]) -> Lookup<'static> {
     let t = table::table();
     let name = lower(&argv[0]);
     let Some(def) = t.get(&name) else { return Lookup::Unknown };
-    if def.subcommands.is_empty() || def.handler.is_some() && argv.len() < 2 {
-        return Lookup::Found(def);
-    }
-    if argv.len() < 2 {
+    if def.subcommands.is_empty() || argv.len() < 2 {
         return Lookup::Found(def);
     }
     match def.subcommands.get(&lower(&argv[1])) {
         Some(sub) => Lookup::Found(sub),
-        None if def.handler.is_some() => Lookup::Found(def),
         None => Lookup::UnknownSub(def),
     }
 }
@@ -129,19 +127,23 @@ pub fn lower(b: &[u8]) -> String {
     String::from_utf8_lossy(b).to_ascii_lowercase()
 }
 
-fn unknown_command_msg(argv: &[Bytes]) -> String {
-    let mut args = String::new();
+fn unknown_command_msg(argv: &[Bytes]) -> Vec<u8> {
+    // Redis builds "'arg' " pieces while the text is under 128 bytes, each cut to the room left.
+    let mut args: Vec<u8> = Vec::new();
     for a in &argv[1..] {
         if args.len() >= 128 {
             break;
         }
         let room = 128 - args.len();
-        let s = String::from_utf8_lossy(a);
-        let cut: String = s.chars().take(room).collect();
-        args.push_str(&format!("'{cut}' "));
+        args.push(b'\'');
+        args.extend_from_slice(truncate(a, room));
+        args.extend_from_slice(b"' ");
     }
-    let name: String = String::from_utf8_lossy(&argv[0]).chars().take(128).collect();
-    format!("ERR unknown command '{name}', with args beginning with: {args}")
+    let mut msg = b"ERR unknown command '".to_vec();
+    msg.extend_from_slice(truncate(&argv[0], 128));
+    msg.extend_from_slice(b"', with args beginning with: ");
+    msg.extend_from_slice(&args);
+    msg
 }
 
 /// Runs one command for a client, with Redis's checks in Redis's order. The caller holds the lock and
@@ -149,16 +151,42 @@ fn unknown_command_msg(argv: &[Bytes]) -> String {
 pub fn execute(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>) -> Outcome {
     let now = now_ms();
     me.last_interaction_ms = now;
+    // CLIENT REPLY OFF / SKIP: everything the command replies, errors included, is dropped.
+    let outcome = if matches!(me.reply_mode, ReplyMode::Off | ReplyMode::SkipThis) {
+        let mut scratch = Out::with_resp(out.resp);
+        dispatch(st, me, &mut scratch, argv, now)
+    } else {
+        dispatch(st, me, out, argv, now)
+    };
+    // Redis's resetClient: a SKIP lasts one command, and a CLIENT REPLY SKIP just run arms the next.
+    if outcome != Outcome::Paused {
+        me.reply_mode = match me.reply_mode {
+            ReplyMode::Skip => ReplyMode::SkipThis,
+            ReplyMode::SkipThis => ReplyMode::On,
+            m => m,
+        };
+    }
+    outcome
+}
+
+/// `processCommand`: the checks before running a command, in Redis 7.0's order.
+fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>, now: i64) -> Outcome {
+    // QUIT is handled before anything else (even before the lookup, auth and MULTI queuing).
+    if argv[0].eq_ignore_ascii_case(b"quit") {
+        out.ok();
+        return Outcome::Close;
+    }
     let def = match lookup(&argv) {
         Lookup::Found(d) => d,
         Lookup::Unknown => {
-            reject(st, me, out, &unknown_command_msg(&argv), None);
+            reject_bytes(st, me, out, &unknown_command_msg(&argv), None);
             return Outcome::Done;
         }
         Lookup::UnknownSub(parent) => {
-            let sub: String = String::from_utf8_lossy(&argv[1]).chars().take(128).collect();
-            let msg = format!("ERR unknown subcommand '{sub}'. Try {} HELP.", parent.name.to_ascii_uppercase());
-            reject(st, me, out, &msg, None);
+            let mut msg = b"ERR unknown subcommand '".to_vec();
+            msg.extend_from_slice(truncate(&argv[1], 128));
+            msg.extend_from_slice(format!("'. Try {} HELP.", parent.name.to_ascii_uppercase()).as_bytes());
+            reject_bytes(st, me, out, &msg, None);
             return Outcome::Done;
         }
     };
@@ -166,6 +194,10 @@ pub fn execute(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<By
     if !def.arity_ok(argv.len()) {
         let msg = format!("ERR wrong number of arguments for '{}' command", def.name);
         reject(st, me, out, &msg, Some(def));
+        return Outcome::Done;
+    }
+    if def.name == "debug" && !introspect::debug_allowed(st, me) {
+        reject(st, me, out, introspect::DEBUG_NOT_ALLOWED, Some(def));
         return Outcome::Done;
     }
     let auth_required = st.config.requirepass.is_some();
@@ -185,17 +217,23 @@ pub fn execute(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<By
         reject(st, me, out, &msg, Some(def));
         return Outcome::Done;
     }
+    // CLIENT PAUSE holds the command (even one that would only be queued in a MULTI).
+    if let Some(p) = st.pause {
+        if p.until_ms > now && is_paused_for(def, p.write_only, me) {
+            return Outcome::Paused;
+        }
+    }
     if me.multi.active && !matches!(def.name.as_str(), "exec" | "discard" | "multi" | "watch" | "quit" | "reset") {
         me.multi.queue.push(argv);
         out.simple("QUEUED");
         return Outcome::Done;
     }
-    if let Some(p) = st.pause {
-        if p.until_ms > now && is_paused_for(def, p.write_only) {
-            return Outcome::Paused;
-        }
-    }
     call(st, me, out, def, &argv, now)
+}
+
+/// At most `n` bytes of `b` (Redis's `%.128s`).
+fn truncate(b: &[u8], n: usize) -> &[u8] {
+    &b[..b.len().min(n)]
 }
 
 fn allowed_in_pubsub(name: &str) -> bool {
@@ -207,29 +245,48 @@ fn allowed_in_pubsub(name: &str) -> bool {
 
 /// CLIENT PAUSE WRITE holds writes and commands that may write; PAUSE ALL holds everything but the
 /// commands needed to lift it.
-fn is_paused_for(def: &CommandDef, write_only: bool) -> bool {
-    if matches!(def.name.as_str(), "client|unpause" | "client|pause") {
+/// Replicas and the master link are never paused; an EXEC counts as a write when its queue holds one.
+fn is_paused_for(def: &CommandDef, write_only: bool, me: &ClientState) -> bool {
+    if me.is_replica || me.is_master {
         return false;
     }
-    if write_only {
-        def.has(flags::WRITE) || def.has(flags::MAY_REPLICATE) && !def.has(flags::READONLY)
-    } else {
-        true
+    if !write_only {
+        return true;
     }
+    let may_write = |d: &CommandDef| d.has(flags::WRITE) || d.has(flags::MAY_REPLICATE);
+    if def.name == "exec" {
+        return me.multi.queue.iter().any(|argv| matches!(lookup(argv), Lookup::Found(d) if may_write(d)));
+    }
+    may_write(def)
 }
 
 /// A command rejected before running: error reply, rejected_calls, and a failed MULTI.
 fn reject(st: &mut State, me: &mut ClientState, out: &mut Out, msg: &str, def: Option<&CommandDef>) {
+    reject_bytes(st, me, out, msg.as_bytes(), def)
+}
+
+/// `reject` for a message that quotes client bytes (kept as sent, not UTF-8 cleaned; CR/LF become
+/// spaces as in Redis).
+fn reject_bytes(st: &mut State, me: &mut ClientState, out: &mut Out, msg: &[u8], def: Option<&CommandDef>) {
     if me.multi.active {
         me.multi.dirty_queue = true;
     }
-    out.error(msg);
+    error_bytes(out, msg);
     for code in out.errors.drain(..) {
         st.stats.record_error(&code);
     }
     if let Some(d) = def {
         st.stats.command(&d.name).rejected_calls += 1;
     }
+}
+
+/// Writes an error reply whose text may hold any bytes; records its code like `Out::error`.
+fn error_bytes(out: &mut Out, msg: &[u8]) {
+    let code_end = msg.iter().position(|&c| c == b' ').unwrap_or(msg.len());
+    out.errors.push(String::from_utf8_lossy(&msg[..code_end]).into_owned());
+    out.buf.push(b'-');
+    out.buf.extend(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
+    out.buf.extend_from_slice(b"\r\n");
 }
 
 /// Runs the handler and does the bookkeeping after it (stats, slowlog, monitor, expired keys,
@@ -240,26 +297,7 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
         out.error(&format!("ERR wrong number of arguments for '{}' command", def.name));
         return Outcome::Done;
     };
-    // CLIENT REPLY OFF/SKIP: run into a scratch buffer and drop the reply.
-    let silenced = match me.reply_mode {
-        ReplyMode::Off => true,
-        ReplyMode::SkipThis => {
-            me.reply_mode = ReplyMode::On;
-            true
-        }
-        ReplyMode::Skip => {
-            me.reply_mode = ReplyMode::SkipThis;
-            false
-        }
-        ReplyMode::On => false,
-    };
-    let mut scratch;
-    let target: &mut Out = if silenced {
-        scratch = Out::with_resp(out.resp);
-        &mut scratch
-    } else {
-        out
-    };
+    let target = out;
     let start = now_us();
     let dirty_before = st.dirty;
     let result = {
@@ -282,9 +320,6 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     for code in target.errors.drain(..) {
         st.stats.record_error(&code);
     }
-    if me.reply_mode == ReplyMode::Skip && def.name == "client|reply" {
-        // CLIENT REPLY SKIP skips the *next* command's reply, not its own.
-    }
     if outcome != Outcome::Blocked {
         let cs = st.stats.command(&def.name);
         cs.calls += 1;
@@ -301,7 +336,9 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
         introspect::feed_monitors(st, me, argv, now);
     }
     let _ = dirty_before;
-    if !st.ready_keys.is_empty() {
+    // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in
+    // Redis (a MULTI that pushes then pops leaves nothing for them).
+    if !st.ready_keys.is_empty() && !me.in_exec {
         blocking::serve_ready_keys(st, Some(me));
     }
     if me.killed {

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: real redis-server vs redis-ha-node, in the same run.
+
+For each test (SET GET INCR LPUSH LPOP SADD HSET ZADD) at -P 1 and -P 16, runs `redis-benchmark -c 50`
+against both servers in alternating rounds (A/B, B/A, ...) and reports medians of ops/s, p50 and p99,
+plus server CPU time per operation measured from /proc/<pid>/task/*/schedstat (far steadier than
+throughput on a shared machine). Then loads 1,000,000 keys (`SET key:N <16 bytes>`) into each and
+reports RSS. Prints a Markdown table; `--out FILE` also writes it with the date and machine.
+
+Usage: bench/bench.py [--ours PATH] [--rounds N] [--requests N] [--out bench/RESULTS.md]
+"""
+import argparse
+import csv
+import datetime
+import io
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+TESTS = ["set", "get", "incr", "lpush", "lpop", "sadd", "hset", "zadd"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, name, path):
+        self.name = name
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix=f"bench-{name}-")
+        self.proc = subprocess.Popen(
+            [path, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", self.dir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"{name} did not start")
+
+    def cpu_ns(self):
+        """Total on-CPU time of every thread of the server, in ns (schedstat's first field)."""
+        total = 0
+        task_dir = f"/proc/{self.proc.pid}/task"
+        for tid in os.listdir(task_dir):
+            try:
+                with open(f"{task_dir}/{tid}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except OSError:
+                pass
+        return total
+
+    def rss_bytes(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+    def cli(self, *args):
+        return subprocess.run(["redis-cli", "-p", str(self.port), *args], capture_output=True, text=True).stdout
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def run_benchmark(server, test, pipeline, requests):
+    server.cli("FLUSHALL")
+    before = server.cpu_ns()
+    out = subprocess.run(
+        ["redis-benchmark", "-p", str(server.port), "-c", "50", "-n", str(requests), "-P", str(pipeline), "-t", test, "--csv"],
+        capture_output=True, text=True, check=True).stdout
+    cpu = server.cpu_ns() - before
+    rows = list(csv.DictReader(io.StringIO(out)))
+    row = rows[0]
+    return {
+        "rps": float(row["rps"]),
+        "p50": float(row["p50_latency_ms"]),
+        "p99": float(row["p99_latency_ms"]),
+        "cpu_ns_per_op": cpu / requests,
+    }
+
+
+def load_keys(server, n):
+    """SET key:N <16 bytes> for N in 0..n through redis-cli --pipe."""
+    value = "v" * 16
+    payload = "".join(f"*3\r\n$3\r\nSET\r\n${len(f'key:{i}')}\r\nkey:{i}\r\n$16\r\n{value}\r\n" for i in range(n))
+    subprocess.run(["redis-cli", "-p", str(server.port), "--pipe"], input=payload.encode(), capture_output=True, check=True)
+    time.sleep(1.0)
+    return server.rss_bytes()
+
+
+def fmt_rate(x):
+    return f"{x:,.0f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ours", default=os.path.join(ROOT, "target", "release", "redis-ha-node"))
+    ap.add_argument("--redis", default="redis-server")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--requests", type=int, default=200000)
+    ap.add_argument("--keys", type=int, default=1000000)
+    ap.add_argument("--tests", default=",".join(TESTS))
+    ap.add_argument("--out")
+    a = ap.parse_args()
+
+    redis = Server("redis", a.redis)
+    ours = Server("ours", a.ours)
+    results = {}
+    try:
+        for pipeline in (1, 16):
+            for test in a.tests.split(","):
+                samples = {"redis": [], "ours": []}
+                for r in range(a.rounds):
+                    order = [redis, ours] if r % 2 == 0 else [ours, redis]
+                    for s in order:
+                        n = a.requests * (4 if pipeline > 1 else 1)
+                        samples[s.name].append(run_benchmark(s, test, pipeline, n))
+                med = {name: {k: statistics.median(x[k] for x in v) for k in v[0]} for name, v in samples.items()}
+                results[(test, pipeline)] = med
+                print(f"{test.upper():6} P{pipeline:<2} redis {fmt_rate(med['redis']['rps']):>10}/s  ours {fmt_rate(med['ours']['rps']):>10}/s  "
+                      f"ratio {med['ours']['rps'] / med['redis']['rps']:.2f}  cpu/op redis {med['redis']['cpu_ns_per_op']:.0f}ns ours {med['ours']['cpu_ns_per_op']:.0f}ns",
+                      flush=True)
+        rss = {}
+        for s in (redis, ours):
+            s.cli("FLUSHALL")
+            base = s.rss_bytes()
+            rss[s.name] = (base, load_keys(s, a.keys), s.cli("DBSIZE").strip())
+    finally:
+        redis.stop()
+        ours.stop()
+
+    lines = []
+    lines.append(f"Date: {datetime.date.today().isoformat()}  ")
+    lines.append(f"Machine: {platform.node()} — {os.cpu_count()} cores, {platform.machine()}, Linux {platform.release()}  ")
+    ver = subprocess.run([a.redis, "--version"], capture_output=True, text=True).stdout.strip()
+    lines.append(f"Against: {ver}  ")
+    lines.append(f"Method: redis-benchmark -c 50, -n {a.requests} (x4 at -P 16), {a.rounds} alternating A/B rounds, medians; "
+                 "CPU/op = server on-CPU time (schedstat) / requests.")
+    lines.append("")
+    lines.append("| test | -P | Redis ops/s | ours ops/s | ratio | Redis p50/p99 ms | ours p50/p99 ms | Redis CPU/op | ours CPU/op | CPU ratio |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    for (test, p), med in results.items():
+        r, o = med["redis"], med["ours"]
+        lines.append(f"| {test.upper()} | {p} | {fmt_rate(r['rps'])} | {fmt_rate(o['rps'])} | {o['rps'] / r['rps']:.2f} | "
+                     f"{r['p50']:.3f}/{r['p99']:.3f} | {o['p50']:.3f}/{o['p99']:.3f} | {r['cpu_ns_per_op']:.0f} ns | "
+                     f"{o['cpu_ns_per_op']:.0f} ns | {o['cpu_ns_per_op'] / r['cpu_ns_per_op']:.2f} |")
+    lines.append("")
+    rb, rl, rk = rss["redis"]
+    ob, ol, ok = rss["ours"]
+    lines.append(f"RSS after loading {a.keys:,} keys (`SET key:N <16 bytes>`): Redis {rl / 2**20:.1f} MiB "
+                 f"(empty {rb / 2**20:.1f}, dbsize {rk}), ours {ol / 2**20:.1f} MiB (empty {ob / 2**20:.1f}, dbsize {ok}); "
+                 f"ratio {ol / rl:.2f}.")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write("# Benchmark results\n\nGenerated by `bench/bench.py`; see the script for the method.\n\n" + text)
+
+
+if __name__ == "__main__":
+    main()
