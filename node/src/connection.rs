@@ -10,7 +10,7 @@ use std::io;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpStream;
+use tokio::net::{TcpStream, UnixStream};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -27,10 +27,50 @@ const IOBUF_LEN: usize = 16 * 1024;
 /// Stop reading while this much output is waiting for a slow reader.
 const OUTPUT_HIGH_WATER: usize = 64 * 1024 * 1024;
 
+/// A client socket: TCP or a Unix domain socket (`unixsocket`).
+pub enum Stream {
+    Tcp(TcpStream),
+    Unix(UnixStream),
+}
+
+impl Stream {
+    async fn readable(&self) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.readable().await,
+            Stream::Unix(s) => s.readable().await,
+        }
+    }
+
+    async fn writable(&self) -> io::Result<()> {
+        match self {
+            Stream::Tcp(s) => s.writable().await,
+            Stream::Unix(s) => s.writable().await,
+        }
+    }
+
+    fn try_read_buf(&self, buf: &mut BytesMut) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.try_read_buf(buf),
+            Stream::Unix(s) => s.try_read_buf(buf),
+        }
+    }
+
+    fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Tcp(s) => s.try_write(buf),
+            Stream::Unix(s) => s.try_write(buf),
+        }
+    }
+}
+
 /// Runs a registered client until it disconnects or is killed.
-pub async fn run(shared: Arc<Shared>, stream: TcpStream, id: u64, mut rx: mpsc::UnboundedReceiver<ClientMsg>) {
-    let _ = stream.set_nodelay(true);
+pub async fn run(shared: Arc<Shared>, stream: Stream, id: u64, mut rx: mpsc::UnboundedReceiver<ClientMsg>) {
+    if let Stream::Tcp(t) = &stream {
+        let _ = t.set_nodelay(true);
+    }
+    let pending = shared.lock().clients.get(&id).map(|c| c.pending_bytes.clone()).unwrap_or_default();
     let mut conn = Conn {
+        pending,
         shared: shared.clone(),
         stream,
         id,
@@ -68,7 +108,7 @@ pub fn forget_client(st: &mut State, me: &mut ClientState) {
 
 struct Conn {
     shared: Arc<Shared>,
-    stream: TcpStream,
+    stream: Stream,
     id: u64,
     inbuf: BytesMut,
     parser: RequestParser,
@@ -84,6 +124,8 @@ struct Conn {
     net_out: u64,
     reads: u64,
     writes: u64,
+    /// Bytes other clients queued for us that are not yet written (shared with our ClientState).
+    pending: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Conn {
@@ -151,6 +193,8 @@ impl Conn {
             }
         }
         if self.written == self.out.buf.len() {
+            // Everything queued for this client so far is on the wire.
+            self.pending.store(0, Ordering::Relaxed);
             self.out.buf.clear();
             self.written = 0;
             if self.out.buf.capacity() > 1024 * 1024 {
@@ -162,12 +206,7 @@ impl Conn {
 
     fn on_message(&mut self, m: ClientMsg) {
         match m {
-            ClientMsg::Data(d) => {
-                if let Some(c) = self.shared.lock().clients.get(&self.id) {
-                    c.pending_bytes.fetch_sub(d.len(), Ordering::Relaxed);
-                }
-                self.out.raw(&d);
-            }
+            ClientMsg::Data(d) => self.out.raw(&d),
             ClientMsg::Unblocked(d) => {
                 self.out.raw(&d);
                 self.blocked_until = None;

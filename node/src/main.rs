@@ -134,6 +134,13 @@ fn run(config: Config) -> ExitCode {
                 return ExitCode::from(1);
             }
         };
+        let unix = match server::bind_unix(&shared) {
+            Ok(u) => u,
+            Err(e) => {
+                log::warning(&e);
+                return ExitCode::from(1);
+            }
+        };
         if !pidfile.is_empty() {
             if let Err(e) = std::fs::write(&pidfile, format!("{pid}\n")) {
                 log::warning(&format!("Failed to write PID file: {e}"));
@@ -148,13 +155,18 @@ fn run(config: Config) -> ExitCode {
         log::notice(&format!("Running mode=standalone, port={port}."));
         log::warning("Server initialized");
         log::notice("Ready to accept connections tcp");
-        let request = server::run(shared.clone(), listeners, signals()).await;
+        let request = server::run(shared.clone(), listeners, unix, signals()).await;
         log::warning(match request {
             ShutdownRequest::Default => "User requested shutdown...",
             ShutdownRequest::Save => "User requested shutdown... (save)",
             ShutdownRequest::NoSave => "User requested shutdown... (nosave)",
         });
         server::disconnect_all(&shared);
+        let unixsocket = shared.lock().config.unixsocket.clone();
+        if !unixsocket.is_empty() {
+            log::notice("Removing the unix socket file.");
+            let _ = std::fs::remove_file(&unixsocket);
+        }
         if !pidfile.is_empty() {
             log::notice("Removing the pid file.");
             let _ = std::fs::remove_file(&pidfile);

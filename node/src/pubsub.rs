@@ -27,6 +27,18 @@ fn pmessage(resp: u8, pattern: &[u8], channel: &[u8], payload: &[u8]) -> Vec<u8>
     o.buf
 }
 
+/// Queues a message for another client, disconnecting it when it has fallen too far behind
+/// (client-output-buffer-limit pubsub), as Redis does.
+fn deliver(st: &State, c: &ClientState, bytes: Vec<u8>) {
+    let pending = c.pending_bytes.load(std::sync::atomic::Ordering::Relaxed);
+    if st.pubsub_obuf_hard > 0 && pending + bytes.len() > st.pubsub_obuf_hard {
+        crate::log::warning(&format!("Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.", c.id, c.addr));
+        let _ = c.tx.send(crate::client::ClientMsg::Kill);
+        return;
+    }
+    c.send(bytes);
+}
+
 /// Delivers `payload` on `channel`; `me`/`out` is the publishing client (it may be subscribed too,
 /// in RESP3). Returns the number of deliveries, as PUBLISH replies.
 pub fn publish(st: &mut State, me: Option<&mut ClientState>, out: Option<&mut Out>, channel: &[u8], payload: &[u8]) -> usize {
@@ -41,7 +53,7 @@ pub fn publish(st: &mut State, me: Option<&mut ClientState>, out: Option<&mut Ou
                     o.raw(&bytes);
                 }
             } else if let Some(c) = st.clients.get(id) {
-                c.send(message(c.resp, channel, payload));
+                deliver(st, c, message(c.resp, channel, payload));
             }
             count += 1;
         }
@@ -56,7 +68,7 @@ pub fn publish(st: &mut State, me: Option<&mut ClientState>, out: Option<&mut Ou
                 o.raw(&bytes);
             }
         } else if let Some(c) = st.clients.get(id) {
-            c.send(pmessage(c.resp, pattern, channel, payload));
+            deliver(st, c, pmessage(c.resp, pattern, channel, payload));
         }
         count += 1;
     }

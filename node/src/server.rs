@@ -6,11 +6,11 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpStream, UnixListener};
 use tokio::sync::mpsc;
 
 use crate::client::{ClientMsg, ClientState};
-use crate::connection;
+use crate::connection::{self, Stream};
 use crate::log;
 use crate::state::{Shared, ShutdownRequest};
 use crate::util::now_ms;
@@ -80,10 +80,32 @@ fn set_v6only(_s: &tokio::net::TcpSocket) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Listens on `unixsocket` when set, replacing a stale socket file and applying `unixsocketperm`.
+pub fn bind_unix(shared: &Shared) -> Result<Option<UnixListener>, String> {
+    let (path, perm) = {
+        let st = shared.lock();
+        (st.config.unixsocket.clone(), st.config.get("unixsocketperm").and_then(|p| u32::from_str_radix(&p, 8).ok()).unwrap_or(0))
+    };
+    if path.is_empty() {
+        return Ok(None);
+    }
+    let _ = std::fs::remove_file(&path);
+    let l = UnixListener::bind(&path).map_err(|e| format!("Failed opening Unix socket: {e}"))?;
+    if perm != 0 {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(perm));
+    }
+    log::notice(&format!("The server is now ready to accept connections at {path}"));
+    Ok(Some(l))
+}
+
 /// Serves until `shutdown` resolves or a SHUTDOWN command arrives. Returns what was requested.
-pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, shutdown: impl Future<Output = ()>) -> ShutdownRequest {
+pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<UnixListener>, shutdown: impl Future<Output = ()>) -> ShutdownRequest {
     for l in listeners {
         tokio::spawn(accept_loop(shared.clone(), l));
+    }
+    if let Some(u) = unix {
+        tokio::spawn(accept_unix_loop(shared.clone(), u));
     }
     tokio::spawn(cron(shared.clone()));
     // SHUTDOWN sets the request under the lock; look for it a few times a second.
@@ -113,29 +135,64 @@ async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
     }
 }
 
+async fn accept_unix_loop(shared: Arc<Shared>, listener: UnixListener) {
+    let path = shared.lock().config.unixsocket.clone();
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                use std::os::fd::AsRawFd;
+                let fd = stream.as_raw_fd();
+                // Redis shows unix clients as `<path>:0`; they are local, so protected mode lets them in.
+                register(&shared, Stream::Unix(stream), format!("{path}:0"), format!("{path}:0"), fd, true);
+            }
+            Err(e) => {
+                log::warning(&format!("Accepting client connection: {e}"));
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    }
+}
+
 fn accept(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
     use std::os::fd::AsRawFd;
     let fd = stream.as_raw_fd();
     let local = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    let ip = peer.ip();
+    let loopback = ip.is_loopback() || matches!(ip, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()));
+    register(shared, Stream::Tcp(stream), peer.to_string(), local, fd, loopback);
+}
+
+/// Whether protected mode refuses a client: on, no password for the default user, not local.
+pub fn protected_mode_denies(protected_mode: bool, has_password: bool, local: bool) -> bool {
+    protected_mode && !has_password && !local
+}
+
+fn register(shared: &Arc<Shared>, stream: Stream, addr: String, local: String, fd: i32, is_local: bool) {
+    let try_write = |s: &Stream, b: &[u8]| {
+        let _ = match s {
+            Stream::Tcp(t) => t.try_write(b),
+            Stream::Unix(u) => u.try_write(b),
+        };
+    };
     let mut st = shared.lock();
     if st.clients.len() >= st.config.maxclients {
         st.stats.rejected_connections += 1;
         drop(st);
-        let _ = stream.try_write(b"-ERR max number of clients reached\r\n");
+        try_write(&stream, b"-ERR max number of clients reached\r\n");
         return;
     }
-    let ip = peer.ip();
-    let loopback = ip.is_loopback() || matches!(ip, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()));
-    if st.config.protected_mode && st.config.requirepass.is_none() && !loopback {
+    if protected_mode_denies(st.config.protected_mode, st.config.requirepass.is_some(), is_local) {
         st.stats.rejected_connections += 1;
         drop(st);
-        let _ = stream.try_write(DENIED_MSG.as_bytes());
+        try_write(&stream, DENIED_MSG.as_bytes());
         return;
     }
-    crate::sys::set_keepalive(fd, st.config.tcp_keepalive);
+    if matches!(stream, Stream::Tcp(_)) {
+        crate::sys::set_keepalive(fd, st.config.tcp_keepalive);
+    }
     let id = shared.next_client_id.fetch_add(1, Ordering::Relaxed);
     let (tx, rx) = mpsc::unbounded_channel();
-    let client = ClientState::new(id, peer.to_string(), local, fd as i64, tx, now_ms());
+    let client = ClientState::new(id, addr, local, fd as i64, tx, now_ms());
     st.clients.insert(id, Box::new(client));
     st.stats.total_connections_received += 1;
     drop(st);
@@ -214,6 +271,27 @@ pub fn active_expire(st: &mut crate::state::State, now: i64) {
     }
     if !st.ready_keys.is_empty() {
         crate::cmd::blocking::serve_ready_keys(st, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protected_mode_rule() {
+        assert!(protected_mode_denies(true, false, false));
+        assert!(!protected_mode_denies(true, false, true));
+        assert!(!protected_mode_denies(true, true, false));
+        assert!(!protected_mode_denies(false, false, false));
+    }
+
+    #[test]
+    fn bind_entries() {
+        assert_eq!(bind_addr("*", 6379), Some(("0.0.0.0:6379".parse().unwrap(), false)));
+        assert_eq!(bind_addr("-::*", 1), Some(("[::]:1".parse().unwrap(), true)));
+        assert_eq!(bind_addr("127.0.0.1", 2), Some(("127.0.0.1:2".parse().unwrap(), false)));
+        assert_eq!(bind_addr("nonsense", 2), None);
     }
 }
 

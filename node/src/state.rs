@@ -3,7 +3,8 @@
 //! per batch of pipelined commands, so the data path has Redis's one-command-at-a-time semantics.
 
 use bytes::Bytes;
-use std::collections::{HashMap, VecDeque};
+use hashbrown::HashMap;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::Mutex;
 
@@ -72,6 +73,8 @@ pub struct State {
     pub pause: Option<Pause>,
     pub shutdown: Option<ShutdownRequest>,
     pub enc: EncodingLimits,
+    /// Hard output-buffer limit for pub/sub clients (client-output-buffer-limit pubsub), 0 = none.
+    pub pubsub_obuf_hard: usize,
     /// Unix seconds of the last successful save.
     pub lastsave: i64,
     /// Latency events: name → (latest time s, latest ms, max ms, history).
@@ -102,6 +105,7 @@ impl State {
         let run_id = rng.hex(40);
         let dbs = (0..config.databases.max(1)).map(|_| Db::new()).collect();
         let enc = encoding_limits(&config);
+        let pubsub_obuf_hard = pubsub_hard_limit(&config);
         State {
             config,
             dbs,
@@ -124,6 +128,7 @@ impl State {
             pause: None,
             shutdown: None,
             enc,
+            pubsub_obuf_hard,
             lastsave: now_ms() / 1000,
             latency: HashMap::new(),
             bound_port: 0,
@@ -139,11 +144,19 @@ impl State {
     /// Re-reads the values cached from the config after CONFIG SET.
     pub fn refresh_from_config(&mut self) {
         self.enc = encoding_limits(&self.config);
+        self.pubsub_obuf_hard = pubsub_hard_limit(&self.config);
     }
 
     pub fn total_keys(&self) -> usize {
         self.dbs.iter().map(|d| d.len()).sum()
     }
+}
+
+/// The hard limit of the `pubsub` class in `client-output-buffer-limit` ("normal 0 0 0 slave ... pubsub 33554432 8388608 60").
+pub fn pubsub_hard_limit(c: &Config) -> usize {
+    let v = c.get("client-output-buffer-limit").unwrap_or_default();
+    let parts: Vec<&str> = v.split_whitespace().collect();
+    parts.iter().position(|p| *p == "pubsub").and_then(|i| parts.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(32 * 1024 * 1024)
 }
 
 pub fn encoding_limits(c: &Config) -> EncodingLimits {

@@ -1,6 +1,7 @@
 //! Counters behind INFO stats, commandstats and errorstats, and the instantaneous-rate samplers.
 
-use std::collections::{BTreeMap, HashMap};
+use hashbrown::HashMap;
+use std::collections::BTreeMap;
 
 /// Per-command counters (INFO commandstats).
 #[derive(Debug, Default, Clone)]

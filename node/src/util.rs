@@ -55,8 +55,8 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
                 return None;
             }
             let unsigned = lower.strip_prefix(['+', '-']).unwrap_or(&lower);
-            if unsigned.starts_with("0x") {
-                let v = parse_hex_float(&unsigned[2..])?;
+            if let Some(hex) = unsigned.strip_prefix("0x") {
+                let v = parse_hex_float(hex)?;
                 return Some(if lower.starts_with('-') { -v } else { v });
             }
             text.parse::<f64>().ok()?
@@ -296,6 +296,255 @@ impl Rng {
 /// Case-insensitive ASCII comparison of an argument with a keyword.
 pub fn eq_ic(arg: &[u8], kw: &str) -> bool {
     arg.eq_ignore_ascii_case(kw.as_bytes())
+}
+
+/// C's `long double`, which Redis uses for INCRBYFLOAT and HINCRBYFLOAT. On x86-64 that is the x87
+/// 80-bit extended format: parsing goes through glibc (`%Lf`, the same code as `strtold`), addition
+/// through the FPU and formatting (`%.17Lf`) is done exactly here, so results match redis-server
+/// byte for byte. Other targets fall back to f64.
+pub mod long_double {
+    #![allow(unsafe_code)]
+
+    /// Longest accepted input (MAX_LONG_DOUBLE_CHARS).
+    const MAX_CHARS: usize = 5 * 1024;
+
+    /// An x87 extended value as stored in memory: 64-bit mantissa (explicit integer bit), then
+    /// sign and 15-bit exponent.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    #[repr(C, align(16))]
+    pub struct LongDouble([u8; 16]);
+
+    impl LongDouble {
+        fn mant(&self) -> u64 {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&self.0[..8]);
+            u64::from_le_bytes(b)
+        }
+
+        fn sign_exp(&self) -> u16 {
+            u16::from_le_bytes([self.0[8], self.0[9]])
+        }
+
+        fn from_parts(negative: bool, exp: u16, mant: u64) -> Self {
+            let mut b = [0u8; 16];
+            b[..8].copy_from_slice(&mant.to_le_bytes());
+            b[8..10].copy_from_slice(&(exp | if negative { 0x8000 } else { 0 }).to_le_bytes());
+            LongDouble(b)
+        }
+
+        /// An exact conversion (`(long double) n`).
+        pub fn from_i64(n: i64) -> Self {
+            if n == 0 {
+                return Self::from_parts(false, 0, 0);
+            }
+            let m = n.unsigned_abs();
+            let lz = m.leading_zeros();
+            Self::from_parts(n < 0, (16383 + 63 - lz) as u16, m << lz)
+        }
+
+        pub fn is_finite(&self) -> bool {
+            self.sign_exp() & 0x7fff != 0x7fff
+        }
+
+        pub fn is_zero(&self) -> bool {
+            self.mant() == 0 && self.sign_exp() & 0x7fff == 0
+        }
+
+        /// Redis's `string2ld`: the whole string must be a number (strtold syntax: decimal, hex,
+        /// inf/infinity), no leading space, no NaN, no overflow or underflow to zero.
+        pub fn parse(s: &[u8]) -> Option<Self> {
+            if s.is_empty() || s.len() >= MAX_CHARS || s[0].is_ascii_whitespace() || s[0] == 0x0b {
+                return None;
+            }
+            // C sees the string up to its first NUL.
+            let end = s.iter().position(|&c| c == 0).unwrap_or(s.len());
+            let text = &s[..end];
+            if text.is_empty() {
+                return None;
+            }
+            let (v, consumed, range_err) = scan(text)?;
+            if consumed != text.len() || v.is_nan() {
+                return None;
+            }
+            if range_err && (!v.is_finite() || v.is_zero()) {
+                return None;
+            }
+            Some(v)
+        }
+
+        fn is_nan(&self) -> bool {
+            !self.is_finite() && self.mant() << 1 != 0
+        }
+
+        /// `self + other` in extended precision, rounded to nearest.
+        pub fn add(&self, other: &Self) -> Self {
+            add(self, other)
+        }
+
+        /// Redis's human-friendly form (`ld2string(LD_STR_HUMAN)`): `%.17Lf` with trailing zeros
+        /// (and a trailing dot) removed, and "-0" written "0".
+        pub fn to_human_string(&self) -> String {
+            let se = self.sign_exp();
+            let negative = se & 0x8000 != 0;
+            let exp = i32::from(se & 0x7fff);
+            if exp == 0x7fff {
+                return if self.mant() << 1 != 0 { "nan".into() } else if negative { "-inf".into() } else { "inf".into() };
+            }
+            let mant = self.mant();
+            // value = mant * 2^e2 (denormals use the minimum exponent).
+            let e2 = if exp == 0 { 1 - 16383 - 63 } else { exp - 16383 - 63 };
+            let mut text = if e2 >= 0 { big_shift_to_decimal(mant, e2 as u32) } else { fixed17(mant, (-e2) as u32) };
+            if text.contains('.') {
+                while text.ends_with('0') {
+                    text.pop();
+                }
+                if text.ends_with('.') {
+                    text.pop();
+                }
+            }
+            if negative {
+                text.insert(0, '-');
+            }
+            if text == "-0" {
+                text = "0".into();
+            }
+            text
+        }
+    }
+
+    /// `mant * 2^shift` in decimal (an integer).
+    fn big_shift_to_decimal(mant: u64, shift: u32) -> String {
+        const BASE: u64 = 1_000_000_000;
+        // Little-endian base-1e9 limbs.
+        let mut limbs: Vec<u64> = Vec::new();
+        let mut m = mant;
+        while m > 0 {
+            limbs.push(m % BASE);
+            m /= BASE;
+        }
+        let mut left = shift;
+        while left > 0 {
+            let k = left.min(29);
+            left -= k;
+            let mut carry = 0u64;
+            for l in limbs.iter_mut() {
+                let v = (*l << k) + carry;
+                *l = v % BASE;
+                carry = v / BASE;
+            }
+            while carry > 0 {
+                limbs.push(carry % BASE);
+                carry /= BASE;
+            }
+        }
+        let mut s = match limbs.last() {
+            Some(top) => top.to_string(),
+            None => "0".to_string(),
+        };
+        for l in limbs.iter().rev().skip(1) {
+            s.push_str(&format!("{l:09}"));
+        }
+        s
+    }
+
+    /// `mant / 2^shift` with 17 decimals, rounded half to even like glibc's printf.
+    fn fixed17(mant: u64, shift: u32) -> String {
+        const SCALE: u128 = 100_000_000_000_000_000;
+        let n = u128::from(mant) * SCALE;
+        let q = if shift >= 128 {
+            // n < 2^122, so the value is below half a unit of the last decimal.
+            0
+        } else {
+            let q = n >> shift;
+            let r = n & ((1u128 << shift) - 1);
+            let half = 1u128 << (shift - 1);
+            if r > half || (r == half && q & 1 == 1) {
+                q + 1
+            } else {
+                q
+            }
+        };
+        format!("{}.{:017}", q / SCALE, q % SCALE)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    fn scan(text: &[u8]) -> Option<(LongDouble, usize, bool)> {
+        let c = std::ffi::CString::new(text).ok()?;
+        let mut v = LongDouble([0; 16]);
+        let mut consumed: libc::c_int = 0;
+        // SAFETY: sscanf writes one long double (16 bytes, 16-aligned) into `v` and an int into
+        // `consumed`; both outlive the call, and the format string matches those pointers.
+        let (matched, errno) = unsafe {
+            *libc::__errno_location() = 0;
+            let matched = libc::sscanf(c.as_ptr(), c"%Lf%n".as_ptr(), v.0.as_mut_ptr(), &mut consumed as *mut libc::c_int);
+            (matched, *libc::__errno_location())
+        };
+        if matched != 1 {
+            return None;
+        }
+        Some((v, consumed as usize, errno == libc::ERANGE))
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    fn add(a: &LongDouble, b: &LongDouble) -> LongDouble {
+        let mut out = LongDouble([0; 16]);
+        // SAFETY: loads two 10-byte extended values from valid 16-byte buffers, adds them on the
+        // x87 stack (left empty again) and stores the result into `out`.
+        unsafe {
+            std::arch::asm!(
+                "fld tbyte ptr [{a}]",
+                "fld tbyte ptr [{b}]",
+                "faddp st(1), st",
+                "fstp tbyte ptr [{o}]",
+                a = in(reg) a.0.as_ptr(),
+                b = in(reg) b.0.as_ptr(),
+                o = in(reg) out.0.as_mut_ptr(),
+                out("st(0)") _,
+                out("st(1)") _,
+                options(nostack),
+            );
+        }
+        out
+    }
+
+    /// Without x87, an f64 stored in extended layout (exact widening).
+    #[cfg(not(target_arch = "x86_64"))]
+    fn from_f64(d: f64) -> LongDouble {
+        if d == 0.0 {
+            return LongDouble::from_parts(d.is_sign_negative(), 0, 0);
+        }
+        if !d.is_finite() {
+            return LongDouble::from_parts(d < 0.0, 0x7fff, if d.is_nan() { 0xc000_0000_0000_0000 } else { 1 << 63 });
+        }
+        let bits = d.to_bits();
+        let exp = ((bits >> 52) & 0x7ff) as i32;
+        let frac = bits & ((1 << 52) - 1);
+        let (m, e) = if exp == 0 { (frac, -1022 - 52) } else { (frac | (1 << 52), exp - 1023 - 52) };
+        let lz = m.leading_zeros() as i32;
+        LongDouble::from_parts(d < 0.0, (e - lz + 16383 + 63) as u16, m << lz)
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn to_f64(v: &LongDouble) -> f64 {
+        let se = v.sign_exp();
+        let exp = i32::from(se & 0x7fff);
+        let sign = if se & 0x8000 != 0 { -1.0 } else { 1.0 };
+        if exp == 0x7fff {
+            return if v.mant() << 1 != 0 { f64::NAN } else { sign * f64::INFINITY };
+        }
+        sign * (v.mant() as f64) * 2f64.powi(if exp == 0 { 1 - 16383 - 63 } else { exp - 16383 - 63 })
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn scan(text: &[u8]) -> Option<(LongDouble, usize, bool)> {
+        let d = super::parse_f64(text)?;
+        Some((from_f64(d), text.len(), false))
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn add(a: &LongDouble, b: &LongDouble) -> LongDouble {
+        from_f64(to_f64(a) + to_f64(b))
+    }
 }
 
 #[cfg(test)]

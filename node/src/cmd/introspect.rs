@@ -770,7 +770,7 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
                 nodes,
                 l.len() as f64 / nodes as f64,
                 ctx.st.config.list_max_listpack_size,
-                (ctx.st.config.list_compress_depth != 0) as u8,
+                0,
                 bytes
             )
         }

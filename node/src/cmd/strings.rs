@@ -5,7 +5,8 @@ use bytes::Bytes;
 use super::{args, CmdError, CmdResult, Ctx, Handler, NOT_INT, OVERFLOW, SYNTAX, WRONGTYPE};
 use crate::db::{Entry, StrRef, Value};
 use crate::notify;
-use crate::util::{fmt_human_double, parse_f64, parse_i64};
+use crate::util::long_double::LongDouble;
+use crate::util::parse_i64;
 
 pub const COMMANDS: &[(&str, Handler)] = &[
     ("get", get),
@@ -44,16 +45,7 @@ fn read_str(ctx: &mut Ctx, key: &[u8]) -> Result<Option<Vec<u8>>, CmdError> {
 }
 
 fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let (entry, out) = ctx.read_with_out(&argv[1]);
-    match entry {
-        None => out.null(),
-        Some(e) => match e.str() {
-            Some(StrRef::Bytes(b)) => out.bulk(b),
-            Some(StrRef::Int(n)) => out.bulk_int(n),
-            None => return Err(WRONGTYPE.into()),
-        },
-    }
-    Ok(())
+    reply_get(ctx, &argv[1])
 }
 
 /// Expiry options of SET / GETEX.
@@ -61,30 +53,92 @@ fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 enum Ttl {
     None,
     Keep,
-    Persist,
     At(i64),
 }
 
-/// Parses `EX n | PX n | EXAT n | PXAT n` at argv[i] into an absolute time.
-fn parse_expiry(kind: &[u8], val: &[u8], now: i64, cmd: &str) -> Result<i64, CmdError> {
+/// Which of EX / PX / EXAT / PXAT was given.
+#[derive(Clone, Copy, PartialEq)]
+enum ExpireKind {
+    Ex,
+    Px,
+    ExAt,
+    PxAt,
+}
+
+impl ExpireKind {
+    fn parse(arg: &[u8]) -> Option<ExpireKind> {
+        [("ex", ExpireKind::Ex), ("px", ExpireKind::Px), ("exat", ExpireKind::ExAt), ("pxat", ExpireKind::PxAt)]
+            .into_iter()
+            .find(|(kw, _)| args::is(arg, kw))
+            .map(|(_, k)| k)
+    }
+
+    fn is_absolute(self) -> bool {
+        matches!(self, ExpireKind::ExAt | ExpireKind::PxAt)
+    }
+}
+
+/// Redis's `getExpireMillisecondsOrReply`: a positive integer, scaled and made absolute; anything
+/// that overflows or is not positive is an invalid expire time.
+fn expire_ms(kind: ExpireKind, val: &[u8], now: i64, cmd: &str) -> Result<i64, CmdError> {
     let n = args::int(val)?;
     let invalid = || -> CmdError { format!("ERR invalid expire time in '{cmd}' command").into() };
     if n <= 0 {
         return Err(invalid());
     }
-    let k = super::lower(kind);
-    let (mul, rel) = match k.as_str() {
-        "ex" => (1000, true),
-        "px" => (1, true),
-        "exat" => (1000, false),
-        _ => (1, false),
+    let ms = match kind {
+        ExpireKind::Ex | ExpireKind::ExAt => n.checked_mul(1000).ok_or_else(invalid)?,
+        _ => n,
     };
-    let ms = n.checked_mul(mul).ok_or_else(invalid)?;
-    if rel {
-        ms.checked_add(now).ok_or_else(invalid)
-    } else {
-        Ok(ms)
+    let at = if kind.is_absolute() { ms } else { ms.checked_add(now).ok_or_else(invalid)? };
+    if at <= 0 {
+        return Err(invalid());
     }
+    Ok(at)
+}
+
+/// Options of SET (`for_set`) or GETEX, parsed like Redis's `parseExtendedStringArgumentsOrReply`:
+/// an option may repeat, conflicting ones are a syntax error; the expire value is checked later.
+#[derive(Default)]
+struct StrOpts {
+    nx: bool,
+    xx: bool,
+    get: bool,
+    keepttl: bool,
+    persist: bool,
+    expire: Option<(ExpireKind, Bytes)>,
+}
+
+fn parse_str_opts(argv: &[Bytes], start: usize, for_set: bool) -> Result<StrOpts, CmdError> {
+    let mut o = StrOpts::default();
+    let mut j = start;
+    while j < argv.len() {
+        let a = &argv[j];
+        let next = argv.get(j + 1);
+        let has_expire = o.expire.is_some();
+        if for_set && args::is(a, "nx") && !o.xx {
+            o.nx = true;
+        } else if for_set && args::is(a, "xx") && !o.nx {
+            o.xx = true;
+        } else if for_set && args::is(a, "get") {
+            o.get = true;
+        } else if for_set && args::is(a, "keepttl") && !o.persist && !has_expire {
+            o.keepttl = true;
+        } else if !for_set && args::is(a, "persist") && !has_expire && !o.keepttl {
+            o.persist = true;
+        } else if let (Some(kind), Some(v)) = (ExpireKind::parse(a), next) {
+            // The same kind may repeat (the last value wins); another kind conflicts.
+            if o.keepttl || o.persist || o.expire.as_ref().is_some_and(|(k, _)| *k != kind) {
+                return Err(SYNTAX.into());
+            }
+            o.expire = Some((kind, v.clone()));
+            j += 1;
+        } else {
+            return Err(SYNTAX.into());
+        }
+        j += 1;
+    }
+    Ok(o)
 }
 
 /// Stores a string and its expiry, with the `set` (and `expire`) events.
@@ -103,72 +157,58 @@ fn store(ctx: &mut Ctx, key: &[u8], val: &[u8], ttl: Ttl) {
     ctx.dirty(1);
 }
 
-fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let (key, val) = (&argv[1], &argv[2]);
-    let (mut nx, mut xx, mut get) = (false, false, false);
-    let mut ttl = Ttl::None;
-    let mut i = 3;
-    while i < argv.len() {
-        let a = &argv[i];
-        let next = argv.get(i + 1);
-        if args::is(a, "nx") && !xx {
-            nx = true;
-        } else if args::is(a, "xx") && !nx {
-            xx = true;
-        } else if args::is(a, "get") {
-            get = true;
-        } else if args::is(a, "keepttl") && ttl == Ttl::None {
-            ttl = Ttl::Keep;
-        } else if (args::is(a, "ex") || args::is(a, "px") || args::is(a, "exat") || args::is(a, "pxat")) && ttl == Ttl::None && next.is_some() {
-            ttl = Ttl::At(parse_expiry(a, &argv[i + 1], ctx.now, "set")?);
-            i += 1;
-        } else {
-            return Err(SYNTAX.into());
-        }
-        i += 1;
+/// Replies with the string value of `key` (null when missing): Redis's `getGenericCommand`.
+fn reply_get(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
+    let (entry, out) = ctx.read_with_out(key);
+    match entry {
+        None => out.null(),
+        Some(e) => match e.str() {
+            Some(StrRef::Bytes(b)) => out.bulk(b),
+            Some(StrRef::Int(n)) => out.bulk_int(n),
+            None => return Err(WRONGTYPE.into()),
+        },
     }
-    let old = if get { read_str(ctx, key)? } else { None };
-    let exists = ctx.lookup_write(key).is_some();
-    if (nx && exists) || (xx && !exists) {
-        if get {
-            match old {
-                Some(o) => ctx.out.bulk(&o),
-                None => ctx.out.null(),
-            }
-        } else {
-            ctx.out.null();
+    Ok(())
+}
+
+/// SET and its relatives (`setGenericCommand`): `expire` is (kind, value, command name).
+fn set_generic(ctx: &mut Ctx, key: &[u8], val: &[u8], o: &StrOpts, cmd: &str, ok: fn(&mut Ctx), abort: fn(&mut Ctx)) -> CmdResult {
+    let mut ttl = if o.keepttl { Ttl::Keep } else { Ttl::None };
+    if let Some((kind, v)) = &o.expire {
+        ttl = Ttl::At(expire_ms(*kind, v, ctx.now, cmd)?);
+    }
+    if o.get {
+        reply_get(ctx, key)?;
+    }
+    let found = ctx.lookup_write(key).is_some();
+    if (o.nx && found) || (o.xx && !found) {
+        if !o.get {
+            abort(ctx);
         }
         return Ok(());
     }
     store(ctx, key, val, ttl);
-    if get {
-        match old {
-            Some(o) => ctx.out.bulk(&o),
-            None => ctx.out.null(),
-        }
-    } else {
-        ctx.out.ok();
+    if !o.get {
+        ok(ctx);
     }
     Ok(())
 }
 
+fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let o = parse_str_opts(argv, 3, true)?;
+    set_generic(ctx, &argv[1], &argv[2], &o, "set", |c| c.out.ok(), |c| c.out.null())
+}
+
 fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if ctx.lookup_write(&argv[1]).is_some() {
-        ctx.out.int(0);
-    } else {
-        store(ctx, &argv[1], &argv[2], Ttl::None);
-        ctx.out.int(1);
-    }
-    Ok(())
+    let o = StrOpts { nx: true, ..StrOpts::default() };
+    set_generic(ctx, &argv[1], &argv[2], &o, "setnx", |c| c.out.int(1), |c| c.out.int(0))
 }
 
 fn setex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let name = super::lower(&argv[0]);
-    let kind: &[u8] = if name == "setex" { b"ex" } else { b"px" };
-    let at = parse_expiry(kind, &argv[2], ctx.now, &name)?;
-    store(ctx, &argv[1], &argv[3], Ttl::At(at));
-    ctx.out.ok();
-    Ok(())
+    let kind = if name == "setex" { ExpireKind::Ex } else { ExpireKind::Px };
+    let o = StrOpts { expire: Some((kind, argv[2].clone())), ..StrOpts::default() };
+    set_generic(ctx, &argv[1], &argv[3], &o, &name, |c| c.out.ok(), |c| c.out.null())
 }
 
 fn mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -234,39 +274,32 @@ fn getdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let key = &argv[1];
-    let mut ttl = Ttl::None;
-    let mut i = 2;
-    while i < argv.len() {
-        let a = &argv[i];
-        if args::is(a, "persist") && ttl == Ttl::None {
-            ttl = Ttl::Persist;
-        } else if (args::is(a, "ex") || args::is(a, "px") || args::is(a, "exat") || args::is(a, "pxat")) && ttl == Ttl::None && i + 1 < argv.len() {
-            ttl = Ttl::At(parse_expiry(a, &argv[i + 1], ctx.now, "getex")?);
-            i += 1;
-        } else {
-            return Err(SYNTAX.into());
-        }
-        i += 1;
-    }
+    let o = parse_str_opts(argv, 2, false)?;
     let Some(v) = read_str(ctx, key)? else {
         ctx.out.null();
         return Ok(());
     };
+    // The expire value is checked only once the key is known to be a string.
+    let at = match &o.expire {
+        Some((kind, val)) => Some((expire_ms(*kind, val, ctx.now, "getex")?, kind.is_absolute())),
+        None => None,
+    };
+    ctx.out.bulk(&v);
     let db = ctx.me.db;
-    match ttl {
-        Ttl::At(at) if at <= ctx.now => {
+    match at {
+        Some((at, true)) if at <= ctx.now => {
             ctx.delete(key);
             ctx.modified(key);
             ctx.notify(notify::GENERIC, "del", key);
             ctx.dirty(1);
         }
-        Ttl::At(at) => {
+        Some((at, _)) => {
             ctx.st.dbs[db].set_expire(key, at);
             ctx.modified(key);
             ctx.notify(notify::GENERIC, "expire", key);
             ctx.dirty(1);
         }
-        Ttl::Persist => {
+        None if o.persist => {
             let had = ctx.lookup_write(key).is_some_and(|e| e.expire_at != 0);
             if had {
                 ctx.st.dbs[db].set_expire(key, 0);
@@ -275,9 +308,8 @@ fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 ctx.dirty(1);
             }
         }
-        _ => {}
+        None => {}
     }
-    ctx.out.bulk(&v);
     Ok(())
 }
 
@@ -361,21 +393,26 @@ fn incr(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let key = &argv[1];
-    let by = parse_f64(&argv[2]).ok_or(super::NOT_FLOAT)?;
+    // Like Redis: type check, then the current value, then the increment, in long double.
     let cur = match ctx.lookup_write(key) {
-        None => 0.0,
+        None => LongDouble::from_i64(0),
         Some(e) => match e.str() {
-            Some(s) => parse_f64(&s.to_vec()).ok_or(super::NOT_FLOAT)?,
+            Some(StrRef::Int(n)) => LongDouble::from_i64(n),
+            Some(StrRef::Bytes(b)) => LongDouble::parse(b).ok_or(super::NOT_FLOAT)?,
             None => return Err(WRONGTYPE.into()),
         },
     };
-    let n = cur + by;
+    let by = LongDouble::parse(&argv[2]).ok_or(super::NOT_FLOAT)?;
+    let n = cur.add(&by);
     if !n.is_finite() {
         return Err("ERR increment would produce NaN or Infinity".into());
     }
-    let text = fmt_human_double(n);
+    let text = n.to_human_string();
     let now = ctx.now;
-    ctx.db().set_string(key, text.as_bytes(), true, now);
+    let db = ctx.me.db;
+    let mut entry = Entry::string_verbatim(key, text.as_bytes());
+    entry.expire_at = ctx.st.dbs[db].peek(key, now).map(|e| e.expire_at).unwrap_or(0);
+    ctx.st.dbs[db].insert(entry);
     ctx.modified(key);
     ctx.notify(notify::STRING, "incrbyfloat", key);
     ctx.dirty(1);
@@ -386,20 +423,39 @@ fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn getrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let start = args::int(&argv[2])?;
     let end = args::int(&argv[3])?;
-    let Some(v) = read_str(ctx, &argv[1])? else {
-        ctx.out.bulk(b"");
-        return Ok(());
-    };
-    // Redis: both negative and start > end → empty.
+    // Both negative and start > end: empty, before even looking at the key.
     if start < 0 && end < 0 && start > end {
         ctx.out.bulk(b"");
         return Ok(());
     }
-    match args::range(start, end, v.len()) {
-        Some((s, e)) => ctx.out.bulk(&v[s..=e]),
-        None => ctx.out.bulk(b""),
+    let Some(v) = read_str(ctx, &argv[1])? else {
+        ctx.out.bulk(b"");
+        return Ok(());
+    };
+    let len = v.len() as i64;
+    let mut s = if start < 0 { len.saturating_add(start) } else { start };
+    let mut e = if end < 0 { len.saturating_add(end) } else { end };
+    s = s.max(0);
+    e = e.max(0);
+    if e >= len {
+        e = len - 1;
+    }
+    if s > e || len == 0 {
+        ctx.out.bulk(b"");
+    } else {
+        ctx.out.bulk(&v[s as usize..=e as usize]);
     }
     Ok(())
+}
+
+/// Redis's `checkStringLength`: the resulting string may not exceed proto-max-bulk-len.
+fn check_string_length(ctx: &Ctx, size: usize, append: usize) -> CmdResult {
+    let total = size.checked_add(append);
+    if ctx.me.is_master || total.is_some_and(|t| t as u64 <= ctx.st.config.proto_max_bulk_len as u64) {
+        Ok(())
+    } else {
+        Err(TOO_BIG.into())
+    }
 }
 
 fn setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -408,27 +464,24 @@ fn setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if offset < 0 {
         return Err("ERR offset is out of range".into());
     }
-    let val = &argv[3];
     let offset = offset as usize;
-    let max = ctx.st.config.proto_max_bulk_len as usize;
-    let exists = match ctx.lookup_write(key) {
-        None => false,
-        Some(e) => {
-            if !e.value.is_string() {
-                return Err(WRONGTYPE.into());
-            }
-            true
-        }
+    let val = &argv[3];
+    let existing = match ctx.lookup_write(key) {
+        None => None,
+        Some(e) => Some(e.str().ok_or(WRONGTYPE)?.len()),
     };
-    if val.is_empty() {
-        let len = if exists { ctx.lookup_write(key).and_then(|e| e.str().map(|s| s.len())).unwrap_or(0) } else { 0 };
-        ctx.out.int(len as i64);
-        return Ok(());
+    match existing {
+        None if val.is_empty() => {
+            ctx.out.int(0);
+            return Ok(());
+        }
+        Some(len) if val.is_empty() => {
+            ctx.out.int(len as i64);
+            return Ok(());
+        }
+        _ => check_string_length(ctx, offset, val.len())?,
     }
-    if offset + val.len() > max {
-        return Err(TOO_BIG.into());
-    }
-    if !exists {
+    if existing.is_none() {
         let now = ctx.now;
         ctx.db().set_string(key, b"", false, now);
     }
@@ -449,18 +502,28 @@ fn setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn lcs(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    // Keys first (a non-string is an error before any option is read), then the options.
+    let mut fetch = |k: &[u8]| -> Result<Vec<u8>, CmdError> {
+        match ctx.lookup_read(k) {
+            None => Ok(Vec::new()),
+            Some(e) => e.str().map(|s| s.to_vec()).ok_or_else(|| "ERR The specified keys must contain string values".into()),
+        }
+    };
+    let a = fetch(&argv[1]);
+    let b = fetch(&argv[2]);
+    let (a, b) = (a?, b?);
     let (mut get_len, mut get_idx, mut with_len) = (false, false, false);
     let mut min_len = 0i64;
     let mut i = 3;
     while i < argv.len() {
-        let a = &argv[i];
-        if args::is(a, "idx") {
+        let opt = &argv[i];
+        if args::is(opt, "idx") {
             get_idx = true;
-        } else if args::is(a, "len") {
+        } else if args::is(opt, "len") {
             get_len = true;
-        } else if args::is(a, "withmatchlen") {
+        } else if args::is(opt, "withmatchlen") {
             with_len = true;
-        } else if args::is(a, "minmatchlen") && i + 1 < argv.len() {
+        } else if args::is(opt, "minmatchlen") && i + 1 < argv.len() {
             min_len = args::int(&argv[i + 1])?.max(0);
             i += 1;
         } else {
@@ -468,38 +531,43 @@ fn lcs(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         i += 1;
     }
-    let mut fetch = |k: &[u8]| -> Result<Vec<u8>, CmdError> {
-        match ctx.lookup_read(k) {
-            None => Ok(Vec::new()),
-            Some(e) => e.str().map(|s| s.to_vec()).ok_or_else(|| "ERR The specified keys must contain string values".into()),
-        }
-    };
-    let a = fetch(&argv[1])?;
-    let b = fetch(&argv[2])?;
     if get_len && get_idx {
         return Err("ERR If you want both the length and indexes, please just use IDX.".into());
     }
-    // Classic DP table, (|a|+1) x (|b|+1), as Redis does.
-    let cells = (a.len() + 1).checked_mul(b.len() + 1).filter(|n| *n < (1 << 32));
-    let Some(cells) = cells else { return Err("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len".into()) };
+    if a.len() >= u32::MAX as usize - 1 || b.len() >= u32::MAX as usize - 1 {
+        return Err("ERR String too long for LCS".into());
+    }
+    // The classic (|a|+1) x (|b|+1) table of u32, limited like Redis by proto-max-bulk-len.
+    let cells = (a.len() + 1) as u128 * (b.len() + 1) as u128;
+    if cells * 4 > ctx.st.config.proto_max_bulk_len as u128 {
+        return Err("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len".into());
+    }
     let w = b.len() + 1;
-    let mut dp = vec![0u32; cells];
+    let mut dp = vec![0u32; cells as usize];
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             dp[i * w + j] = if a[i - 1] == b[j - 1] { dp[(i - 1) * w + j - 1] + 1 } else { dp[(i - 1) * w + j].max(dp[i * w + j - 1]) };
         }
     }
     let total = dp[a.len() * w + b.len()] as usize;
-    if get_len {
+    if get_len && !get_idx {
         ctx.out.int(total as i64);
         return Ok(());
     }
-    // Walk back to collect the LCS and the matching ranges (from the end, like Redis).
+    // Walk back from the end collecting the LCS and the matching ranges, as Redis does.
     let mut result = vec![0u8; total];
     let mut idx = total;
     let (mut i, mut j) = (a.len(), b.len());
     let mut matches: Vec<((usize, usize), (usize, usize), usize)> = Vec::new();
     let mut cur: Option<((usize, usize), (usize, usize))> = None;
+    let emit = |cur: &mut Option<((usize, usize), (usize, usize))>, matches: &mut Vec<_>| {
+        if let Some((ra, rb)) = cur.take() {
+            let l = ra.1 - ra.0 + 1;
+            if l as i64 >= min_len {
+                matches.push((ra, rb, l));
+            }
+        }
+    };
     while i > 0 && j > 0 {
         if a[i - 1] == b[j - 1] {
             idx -= 1;
@@ -510,29 +578,22 @@ fn lcs(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                     *bs = j - 1;
                 }
                 _ => {
-                    if let Some((ra, rb)) = cur.take() {
-                        let l = ra.1 - ra.0 + 1;
-                        if l as i64 >= min_len {
-                            matches.push((ra, rb, l));
-                        }
-                    }
+                    emit(&mut cur, &mut matches);
                     cur = Some(((i - 1, i - 1), (j - 1, j - 1)));
                 }
             }
             i -= 1;
             j -= 1;
-        } else if dp[(i - 1) * w + j] > dp[i * w + j - 1] {
-            i -= 1;
         } else {
-            j -= 1;
+            if dp[(i - 1) * w + j] > dp[i * w + j - 1] {
+                i -= 1;
+            } else {
+                j -= 1;
+            }
+            emit(&mut cur, &mut matches);
         }
     }
-    if let Some((ra, rb)) = cur.take() {
-        let l = ra.1 - ra.0 + 1;
-        if l as i64 >= min_len {
-            matches.push((ra, rb, l));
-        }
-    }
+    emit(&mut cur, &mut matches);
     if !get_idx {
         ctx.out.bulk(&result);
         return Ok(());

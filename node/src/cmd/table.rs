@@ -4,7 +4,7 @@
 //! captured from a real redis-server 7.0 by `tools/gen-command-table.py`; this keeps arity checks and
 //! COMMAND output exactly Redis's. Only commands we implement are listed.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::OnceLock;
 
 use super::Handler;

@@ -147,7 +147,7 @@ impl HashVal {
 
     /// HSCAN: a listpack is returned whole with cursor 0 (Redis does the same); a table is walked
     /// from `cursor`, about `count` slots at a time. Returns the next cursor.
-    pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(&[u8], &[u8])) -> u64 {
+    pub fn scan<'a>(&'a self, cursor: u64, count: usize, mut f: impl FnMut(&'a [u8], &'a [u8])) -> u64 {
         match self {
             HashVal::Small(v) => {
                 for (k, val) in v {
@@ -155,7 +155,11 @@ impl HashVal {
                 }
                 0
             }
-            HashVal::Table(t) => t.scan(cursor, count, |(k, val)| f(k, val)),
+            HashVal::Table(t) => scan_slots(t.slot_count(), cursor, count, |slot| {
+                if let Some((k, val)) = t.at(slot) {
+                    f(k, val);
+                }
+            }),
         }
     }
 
@@ -179,6 +183,21 @@ impl HashVal {
                 HashVal::Table(n)
             }
         }
+    }
+}
+
+/// `Table::scan` with the items' lifetime: visits about `count` slots from `cursor` and returns
+/// the next cursor (0 when done).
+pub fn scan_slots(slots: usize, cursor: u64, count: usize, mut visit: impl FnMut(u32)) -> u64 {
+    let start = cursor.min(slots as u64) as usize;
+    let end = start.saturating_add(count.max(1)).min(slots);
+    for slot in start..end {
+        visit(slot as u32);
+    }
+    if end >= slots {
+        0
+    } else {
+        end as u64
     }
 }
 

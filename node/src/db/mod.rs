@@ -133,6 +133,15 @@ impl Entry {
         Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: lru_clock(), expire_at: 0, value: Value::Inline }
     }
 
+    /// A string entry kept as the given bytes, never int-encoded (Redis's `createStringObject`:
+    /// `embstr` up to 44 bytes, `raw` beyond), as INCRBYFLOAT and DEBUG POPULATE store values.
+    pub fn string_verbatim(key: &[u8], val: &[u8]) -> Entry {
+        let mut buf = Vec::with_capacity(key.len() + val.len());
+        buf.extend_from_slice(key);
+        buf.extend_from_slice(val);
+        Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: lru_clock(), expire_at: 0, value: Value::Inline }
+    }
+
     pub fn with_value(key: &[u8], value: Value) -> Entry {
         Entry { buf: key.into(), key_len: key.len() as u32, lru: lru_clock(), expire_at: 0, value }
     }

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use super::hash::select_in_order;
+use super::hash::{scan_slots, select_in_order};
 use super::table::Table;
 use super::types::EncodingLimits;
 use super::Elem;
@@ -213,7 +213,7 @@ impl SetVal {
 
     /// SSCAN: an intset is returned whole with cursor 0 (as in Redis); a table is walked from
     /// `cursor`, about `count` slots at a time. Returns the next cursor.
-    pub fn scan(&self, cursor: u64, count: usize, mut f: impl FnMut(Member)) -> u64 {
+    pub fn scan<'a>(&'a self, cursor: u64, count: usize, mut f: impl FnMut(Member<'a>)) -> u64 {
         match self {
             SetVal::Ints(v) => {
                 for n in v {
@@ -221,7 +221,11 @@ impl SetVal {
                 }
                 0
             }
-            SetVal::Table(t) => t.scan(cursor, count, |m| f(Member::Bytes(m))),
+            SetVal::Table(t) => scan_slots(t.slot_count(), cursor, count, |slot| {
+                if let Some(m) = t.at(slot) {
+                    f(Member::Bytes(m));
+                }
+            }),
         }
     }
 

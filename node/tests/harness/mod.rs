@@ -14,6 +14,12 @@ use std::time::{Duration, Instant};
 
 /// The binary under test, built by cargo for this test run.
 pub const BIN: &str = env!("CARGO_BIN_EXE_redis-ha-node");
+
+/// The server `Server::start` runs: our binary, or the program named by `REDIS_HA_TEST_SERVER`
+/// (e.g. `redis-server`, to check the protocol tests' expectations against real Redis).
+pub fn server_program() -> String {
+    std::env::var("REDIS_HA_TEST_SERVER").unwrap_or_else(|_| BIN.to_string())
+}
 /// Upper bound for any single wait in the tests.
 pub const WAIT: Duration = Duration::from_secs(10);
 
@@ -104,7 +110,7 @@ pub struct Server {
 impl Server {
     /// Starts the binary on a free port with `extra` directives appended, and waits until it accepts.
     pub fn start(extra: &[&str]) -> Server {
-        Self::start_with(BIN, extra)
+        Self::start_with(&server_program(), extra)
     }
 
     /// Like `start`, through another path to the binary (a symlink).

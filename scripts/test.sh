@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The project's test command (README): installs what the tests need on a fresh Debian machine, builds
+# the workspace in release mode, and runs every suite: Rust unit and integration tests, then the Python
+# tests (redis-py, redis-cli, redis-benchmark and the differential suite against a real redis-server).
+#
+# Idempotent; exits non-zero on any failure; any server a test leaves behind is stopped on exit.
+# SKIP_INSTALL=1 skips the apt/pip step (for a developer who already ran it once).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Every process started below inherits this marker, daemonized servers included, so the cleanup can
+# find exactly the processes this run started (and nothing else on the machine).
+export REDIS_HA_TEST_RUN="test-$$-$(date +%s%N)"
+
+stop_leftovers() {
+  local pid
+  for env in /proc/[0-9]*/environ; do
+    pid=${env#/proc/}; pid=${pid%/environ}
+    [ "$pid" = "$$" ] && continue
+    if tr '\0' '\n' < "$env" 2>/dev/null | grep -qx "REDIS_HA_TEST_RUN=$REDIS_HA_TEST_RUN"; then
+      echo "test.sh: stopping leftover process $pid ($(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-80))" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+}
+trap stop_leftovers EXIT
+
+install_deps() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  # Keep the packages' init scripts from starting a system redis on 6379 (a no-op without systemd or
+  # when a policy is already in place); removed again right after the install.
+  local policy=/usr/sbin/policy-rc.d added_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && added_policy=1
+  fi
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q redis-server redis-sentinel redis-tools tmux
+  if [ -n "$added_policy" ]; then $sudo rm -f "$policy"; fi
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    $sudo apt-get install -y -q python3-pip
+  fi
+  # Debian's own python3 refuses pip installs outside a venv (PEP 668); retry with its escape hatch.
+  python3 -m pip install -q redis pytest 2>/dev/null \
+    || python3 -m pip install -q --break-system-packages redis pytest
+}
+
+if [ "${SKIP_INSTALL:-0}" != 1 ]; then
+  install_deps
+fi
+
+echo "== cargo build --release --workspace"
+cargo build --release --workspace
+echo "== cargo test --release --workspace"
+cargo test --release --workspace
+echo "== python3 -m pytest -q node/tests/py"
+python3 -m pytest -q node/tests/py
