@@ -17,6 +17,7 @@ pub mod connection;
 pub mod db;
 pub mod log;
 pub mod notify;
+pub mod persistence;
 pub mod pubsub;
 pub mod resp;
 pub mod server;

@@ -150,7 +150,7 @@ fn run(config: Config) -> ExitCode {
             let mut st = shared.lock();
             st.bound_port = port;
             st.executable = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
-            st.config_file_abs = st.config.file.as_ref().and_then(|f| std::fs::canonicalize(f).ok()).map(|p| p.display().to_string()).unwrap_or_default();
+            st.config_file_abs = st.config.file_abs().map(|p| p.display().to_string()).unwrap_or_default();
         }
         log::notice(&format!("Running mode=standalone, port={port}."));
         log::warning("Server initialized");

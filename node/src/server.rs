@@ -192,7 +192,10 @@ fn register(shared: &Arc<Shared>, stream: Stream, addr: String, local: String, f
     }
     let id = shared.next_client_id.fetch_add(1, Ordering::Relaxed);
     let (tx, rx) = mpsc::unbounded_channel();
-    let client = ClientState::new(id, addr, local, fd as i64, tx, now_ms());
+    let mut client = ClientState::new(id, addr, local, fd as i64, tx, now_ms());
+    // Like Redis, a client starts authenticated when the default user needs no password, and
+    // stays so if requirepass is set later.
+    client.authenticated = st.config.requirepass.is_none();
     st.clients.insert(id, Box::new(client));
     st.stats.total_connections_received += 1;
     drop(st);

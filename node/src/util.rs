@@ -356,10 +356,9 @@ pub mod long_double {
             if s.is_empty() || s.len() >= MAX_CHARS || s[0].is_ascii_whitespace() || s[0] == 0x0b {
                 return None;
             }
-            // C sees the string up to its first NUL.
-            let end = s.iter().position(|&c| c == 0).unwrap_or(s.len());
-            let text = &s[..end];
-            if text.is_empty() {
+            // The whole buffer must be consumed, so an embedded NUL is an error.
+            let text = s;
+            if strtold_len(text) != text.len() {
                 return None;
             }
             let (v, consumed, range_err) = scan(text)?;
@@ -410,6 +409,60 @@ pub mod long_double {
             }
             text
         }
+    }
+
+    /// How many bytes C's `strtold` would consume from `s` (0 when it finds no number): an optional
+    /// sign, then `inf`/`infinity`/`nan[(...)]`, a hex float (`0x1.8p3`) or a decimal float; an
+    /// exponent counts only when digits follow it.
+    fn strtold_len(s: &[u8]) -> usize {
+        let mut i = usize::from(matches!(s.first(), Some(b'+' | b'-')));
+        let rest = &s[i..];
+        let starts = |kw: &[u8]| rest.len() >= kw.len() && rest[..kw.len()].eq_ignore_ascii_case(kw);
+        if starts(b"infinity") {
+            return i + 8;
+        }
+        if starts(b"inf") {
+            return i + 3;
+        }
+        if starts(b"nan") {
+            i += 3;
+            if s.get(i) == Some(&b'(') {
+                if let Some(close) = s[i..].iter().position(|&c| c == b')') {
+                    if s[i + 1..i + close].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+                        return i + close + 1;
+                    }
+                }
+            }
+            return i;
+        }
+        let hex = rest.len() > 2 && rest[0] == b'0' && (rest[1] | 0x20) == b'x' && (rest[2].is_ascii_hexdigit() || (rest[2] == b'.' && rest.get(3).is_some_and(u8::is_ascii_hexdigit)));
+        let (digit, exp_char): (fn(&u8) -> bool, u8) = if hex { (u8::is_ascii_hexdigit, b'p') } else { (u8::is_ascii_digit, b'e') };
+        if hex {
+            i += 2;
+        }
+        let int_digits = s[i..].iter().take_while(|c| digit(c)).count();
+        i += int_digits;
+        let mut frac_digits = 0;
+        if s.get(i) == Some(&b'.') {
+            frac_digits = s[i + 1..].iter().take_while(|c| digit(c)).count();
+            if int_digits + frac_digits > 0 {
+                i += 1 + frac_digits;
+            }
+        }
+        if int_digits + frac_digits == 0 {
+            return 0;
+        }
+        if s.get(i).is_some_and(|c| c | 0x20 == exp_char) {
+            let mut j = i + 1;
+            if matches!(s.get(j), Some(b'+' | b'-')) {
+                j += 1;
+            }
+            let exp_digits = s[j.min(s.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if exp_digits > 0 {
+                i = j + exp_digits;
+            }
+        }
+        i
     }
 
     /// `mant * 2^shift` in decimal (an integer).
@@ -579,7 +632,7 @@ mod tests {
         assert_eq!(fmt_double(1e17), "1e+17");
         assert_eq!(fmt_double(0.0001), "0.0001");
         assert_eq!(fmt_double(0.00001), "1.0000000000000001e-05");
-        assert_eq!(fmt_double(-2.5e-300), "-2.5000000000000001e-300");
+        assert_eq!(fmt_double(-2.5e-300), "-2.5e-300");
         assert_eq!(fmt_human_double(10.5), "10.5");
         assert_eq!(fmt_human_double(5.0e3), "5000");
     }

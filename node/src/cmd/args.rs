@@ -8,6 +8,15 @@ pub fn int(arg: &[u8]) -> Result<i64, CmdError> {
     parse_i64(arg).ok_or_else(|| NOT_INT.into())
 }
 
+/// A C `int` argument (`getIntFromObjectOrReply`): not-an-integer, or Redis's range message.
+pub fn int32(arg: &[u8]) -> Result<i64, CmdError> {
+    let n = int(arg)?;
+    if n < i32::MIN as i64 || n > i32::MAX as i64 {
+        return Err("ERR value is out of range, value must between -2147483648 and 2147483647".into());
+    }
+    Ok(n)
+}
+
 /// A non-negative integer argument with a custom message for negatives.
 pub fn positive(arg: &[u8], negative_msg: &'static str) -> Result<i64, CmdError> {
     let n = int(arg)?;

@@ -54,38 +54,76 @@ fn getname(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// The `flags=` field of CLIENT LIST, letters in Redis's order.
+fn flags_string(c: &ClientState) -> String {
+    let mut f = String::new();
+    if c.monitor {
+        f.push('O');
+    } else if c.is_replica {
+        f.push('S');
+    }
+    if c.is_master {
+        f.push('M');
+    }
+    if c.subscriptions() > 0 {
+        f.push('P');
+    }
+    if c.multi.active {
+        f.push('x');
+    }
+    if c.blocked.is_some() {
+        f.push('b');
+    }
+    if c.dirty_cas {
+        f.push('d');
+    }
+    if c.killed {
+        f.push('A');
+    }
+    if c.no_evict {
+        f.push('e');
+    }
+    if f.is_empty() {
+        f.push('N');
+    }
+    f
+}
+
 /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
 pub fn describe(c: &ClientState, now_ms: i64) -> String {
     let name = c.name.as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
     let multi = if c.multi.active { c.multi.queue.len() as i64 } else { -1 };
+    let multi_mem: usize = c.multi.queue.iter().flat_map(|argv| argv.iter().map(|a| a.len())).sum();
     let cmd = if c.last_cmd.is_empty() { "NULL" } else { &c.last_cmd };
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem={} rbs=16384 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
         c.id,
         c.addr,
         c.laddr,
         c.fd,
         name,
-        (now_ms - c.created_ms).max(0) / 1000,
-        (now_ms - c.last_interaction_ms).max(0) / 1000,
-        c.flags_string(),
+        (now_ms / 1000 - c.created_ms / 1000).max(0),
+        (now_ms / 1000 - c.last_interaction_ms / 1000).max(0),
+        flags_string(c),
         c.db,
         c.channels.len(),
         c.patterns.len(),
         multi,
         c.qbuf,
         16384usize.saturating_sub(c.qbuf),
+        multi_mem,
         c.obuf,
-        c.qbuf + c.obuf + 16384,
+        c.qbuf + c.obuf + 16384 + multi_mem,
         cmd,
         c.resp
     )
 }
 
+/// Redis's client types (`getClientType`): a MONITOR counts as normal.
 fn client_type(c: &ClientState) -> &'static str {
     if c.is_master {
         "master"
-    } else if c.is_replica {
+    } else if c.is_replica && !c.monitor {
         "replica"
     } else if c.subscriptions() > 0 {
         "pubsub"
@@ -94,47 +132,50 @@ fn client_type(c: &ClientState) -> &'static str {
     }
 }
 
-fn list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let mut type_filter: Option<String> = None;
-    let mut ids: Option<Vec<u64>> = None;
-    let mut i = 2;
-    while i < argv.len() {
-        if args::is(&argv[i], "type") && i + 1 < argv.len() {
-            let t = super::lower(&argv[i + 1]);
-            let t = if t == "slave" { "replica".to_string() } else { t };
-            if !matches!(t.as_str(), "normal" | "master" | "replica" | "pubsub") {
-                return Err(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(&argv[i + 1])).into());
-            }
-            type_filter = Some(t);
-            i += 2;
-        } else if args::is(&argv[i], "id") && i + 1 < argv.len() {
-            let mut v = Vec::new();
-            for a in &argv[i + 1..] {
-                match crate::util::parse_i64(a) {
-                    Some(n) if n > 0 => v.push(n as u64),
-                    _ => return Err("ERR Invalid client ID".into()),
-                }
-            }
-            ids = Some(v);
-            i = argv.len();
-        } else {
-            return Err(SYNTAX.into());
-        }
+/// `getClientTypeByName`.
+fn type_by_name(arg: &[u8]) -> Result<&'static str, CmdError> {
+    let t = super::lower(arg);
+    match t.as_str() {
+        "normal" => Ok("normal"),
+        "slave" | "replica" => Ok("replica"),
+        "pubsub" => Ok("pubsub"),
+        "master" => Ok("master"),
+        _ => Err(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(arg)).into()),
     }
+}
+
+fn list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let now = ctx.now;
-    let mut all: Vec<&ClientState> = ctx.st.clients.values().map(|b| &**b).collect();
-    all.push(ctx.me);
-    all.sort_by_key(|c| c.id);
     let mut text = String::new();
-    for c in all {
-        if type_filter.as_deref().is_some_and(|t| t != client_type(c)) {
-            continue;
+    if argv.len() == 4 && args::is(&argv[2], "type") {
+        let t = type_by_name(&argv[3])?;
+        let mut all: Vec<&ClientState> = ctx.st.clients.values().map(|b| &**b).collect();
+        all.push(ctx.me);
+        all.sort_by_key(|c| c.id);
+        for c in all.into_iter().filter(|c| client_type(c) == t) {
+            text.push_str(&describe(c, now));
+            text.push('\n');
         }
-        if ids.as_ref().is_some_and(|v| !v.contains(&c.id)) {
-            continue;
+    } else if argv.len() > 3 && args::is(&argv[2], "id") {
+        // In argument order, repeats included; unknown ids are skipped.
+        for a in &argv[3..] {
+            let id = crate::util::parse_i64(a).ok_or("ERR Invalid client ID")?;
+            let c = if id as u64 == ctx.me.id { Some(&*ctx.me) } else { ctx.st.clients.get(&(id as u64)).map(|b| &**b) };
+            if let Some(c) = c {
+                text.push_str(&describe(c, now));
+                text.push('\n');
+            }
         }
-        text.push_str(&describe(c, now));
-        text.push('\n');
+    } else if argv.len() != 2 {
+        return Err(SYNTAX.into());
+    } else {
+        let mut all: Vec<&ClientState> = ctx.st.clients.values().map(|b| &**b).collect();
+        all.push(ctx.me);
+        all.sort_by_key(|c| c.id);
+        for c in all {
+            text.push_str(&describe(c, now));
+            text.push('\n');
+        }
     }
     ctx.out.verbatim(text.as_bytes());
     Ok(())
@@ -148,77 +189,53 @@ fn info(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 fn kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    // Old form: CLIENT KILL addr:port.
-    if argv.len() == 3 {
-        let addr = String::from_utf8_lossy(&argv[2]).into_owned();
-        if ctx.me.addr == addr {
-            ctx.me.killed = true;
-            ctx.out.ok();
-            return Ok(());
-        }
-        let found = ctx.st.clients.values_mut().find(|c| c.addr == addr && !c.killed);
-        return match found {
-            Some(c) => {
-                c.killed = true;
-                let _ = c.tx.send(ClientMsg::Kill);
-                ctx.out.ok();
-                Ok(())
-            }
-            None => Err("ERR No such client".into()),
-        };
-    }
-    let mut f_id = None;
-    let mut f_addr = None;
-    let mut f_laddr = None;
-    let mut f_type = None;
-    let mut f_user = None;
-    let mut f_maxage = None;
+    let mut f_id: Option<u64> = None;
+    let mut f_addr: Option<String> = None;
+    let mut f_laddr: Option<String> = None;
+    let mut f_type: Option<&'static str> = None;
     let mut skipme = true;
-    let mut i = 2;
-    while i + 1 < argv.len() {
-        let v = &argv[i + 1];
-        let key = super::lower(&argv[i]);
-        match key.as_str() {
-            "id" => match crate::util::parse_i64(v) {
-                Some(n) if n > 0 => f_id = Some(n as u64),
-                _ => return Err("ERR client-id should be greater than 0".into()),
-            },
-            "addr" => f_addr = Some(String::from_utf8_lossy(v).into_owned()),
-            "laddr" => f_laddr = Some(String::from_utf8_lossy(v).into_owned()),
-            "type" => {
-                let t = super::lower(v);
-                let t = if t == "slave" { "replica".to_string() } else { t };
-                if !matches!(t.as_str(), "normal" | "master" | "replica" | "pubsub") {
-                    return Err(format!("ERR Unknown client type '{}'", String::from_utf8_lossy(v)).into());
+    let old_form = argv.len() == 3;
+    if old_form {
+        // CLIENT KILL <addr>: may kill the caller itself.
+        f_addr = Some(String::from_utf8_lossy(&argv[2]).into_owned());
+        skipme = false;
+    } else {
+        let mut i = 2;
+        while i < argv.len() {
+            let Some(v) = argv.get(i + 1) else { return Err(SYNTAX.into()) };
+            let key = super::lower(&argv[i]);
+            match key.as_str() {
+                "id" => match crate::util::parse_i64(v) {
+                    Some(n) if n > 0 => f_id = Some(n as u64),
+                    _ => return Err("ERR client-id should be greater than 0".into()),
+                },
+                "type" => f_type = Some(type_by_name(v)?),
+                "addr" => f_addr = Some(String::from_utf8_lossy(v).into_owned()),
+                "laddr" => f_laddr = Some(String::from_utf8_lossy(v).into_owned()),
+                "user" => {
+                    if &v[..] != b"default" {
+                        return Err(format!("ERR No such user '{}'", String::from_utf8_lossy(v)).into());
+                    }
                 }
-                f_type = Some(t);
-            }
-            "user" => f_user = Some(String::from_utf8_lossy(v).into_owned()),
-            "skipme" => {
-                if args::is(v, "yes") {
-                    skipme = true;
-                } else if args::is(v, "no") {
-                    skipme = false;
-                } else {
-                    return Err(SYNTAX.into());
+                "skipme" => {
+                    if args::is(v, "yes") {
+                        skipme = true;
+                    } else if args::is(v, "no") {
+                        skipme = false;
+                    } else {
+                        return Err(SYNTAX.into());
+                    }
                 }
+                _ => return Err(SYNTAX.into()),
             }
-            "maxage" => f_maxage = Some(args::int(v)?),
-            _ => return Err(SYNTAX.into()),
+            i += 2;
         }
-        i += 2;
     }
-    if i != argv.len() {
-        return Err(SYNTAX.into());
-    }
-    let now = ctx.now;
     let matches = |c: &ClientState| {
         f_id.is_none_or(|x| c.id == x)
             && f_addr.as_ref().is_none_or(|x| &c.addr == x)
             && f_laddr.as_ref().is_none_or(|x| &c.laddr == x)
-            && f_type.as_ref().is_none_or(|x| client_type(c) == x)
-            && f_user.as_ref().is_none_or(|x| x == "default")
-            && f_maxage.is_none_or(|x| (now - c.created_ms) / 1000 >= x)
+            && f_type.is_none_or(|x| client_type(c) == x)
     };
     let mut killed = 0;
     for c in ctx.st.clients.values_mut() {
@@ -228,30 +245,41 @@ fn kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             killed += 1;
         }
     }
-    if !skipme && matches(ctx.me) {
-        ctx.me.killed = true;
+    let kill_me = !skipme && matches(ctx.me);
+    if kill_me {
         killed += 1;
     }
-    ctx.out.int(killed);
+    if old_form {
+        if killed == 0 {
+            return Err("ERR No such client".into());
+        }
+        ctx.out.ok();
+    } else {
+        ctx.out.int(killed);
+    }
+    // Closed once the reply is written (CLIENT_CLOSE_AFTER_REPLY).
+    if kill_me {
+        ctx.me.killed = true;
+    }
     Ok(())
 }
 
 fn pause(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let ms = crate::util::parse_i64(&argv[2]).ok_or("ERR timeout is not an integer or out of range")?;
-    if ms < 0 {
-        return Err("ERR timeout is negative".into());
+    if argv.len() > 4 {
+        return Err(format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1])).into());
     }
     let write_only = match argv.get(3) {
         None => false,
         Some(a) if args::is(a, "write") => true,
         Some(a) if args::is(a, "all") => false,
-        Some(_) => return Err(SYNTAX.into()),
+        Some(_) => return Err("ERR CLIENT PAUSE mode must be WRITE or ALL".into()),
     };
-    if argv.len() > 4 {
-        return Err(SYNTAX.into());
+    let ms = crate::util::parse_i64(&argv[2]).ok_or("ERR timeout is not an integer or out of range")?;
+    if ms < 0 {
+        return Err("ERR timeout is negative".into());
     }
-    let until = ctx.now.saturating_add(ms);
-    // A later pause never shortens or weakens the one in force.
+    let until = if ms > 0 { ctx.now.saturating_add(ms) } else { 0 };
+    // A later pause never shortens or weakens the one in force (ALL is stronger than WRITE).
     let p = match ctx.st.pause {
         Some(old) if old.until_ms > ctx.now => Pause { until_ms: old.until_ms.max(until), write_only: old.write_only && write_only },
         _ => Pause { until_ms: until, write_only },
@@ -278,7 +306,8 @@ fn reply(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     } else if args::is(a, "off") {
         ctx.me.reply_mode = ReplyMode::Off;
     } else if args::is(a, "skip") {
-        if ctx.me.reply_mode == ReplyMode::On {
+        // Arms a skip of the next command's reply (even while this one is skipped); not when OFF.
+        if ctx.me.reply_mode != ReplyMode::Off {
             ctx.me.reply_mode = ReplyMode::Skip;
         }
     } else {
@@ -318,13 +347,16 @@ fn getredir(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 fn unblock(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let id = args::int(&argv[2])?;
+    if argv.len() > 4 {
+        return Err(format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1])).into());
+    }
     let as_error = match argv.get(3) {
         None => false,
         Some(a) if args::is(a, "timeout") => false,
         Some(a) if args::is(a, "error") => true,
         Some(_) => return Err("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR".into()),
     };
+    let id = args::int(&argv[2])?;
     let Some(mut target) = ctx.st.clients.remove(&(id as u64)) else {
         ctx.out.int(0);
         return Ok(());

@@ -43,7 +43,7 @@ fn quit(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 fn select(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let n = args::int(&argv[1])?;
+    let n = args::int32(&argv[1])?;
     if n < 0 || n as usize >= ctx.st.dbs.len() {
         return Err("ERR DB index is out of range".into());
     }
@@ -95,27 +95,24 @@ fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut proto = None;
     let mut i = 1;
     if argv.len() > 1 {
-        let v = crate::util::parse_i64(&argv[1]);
-        match v {
-            Some(n) if (i32::MIN as i64..=i32::MAX as i64).contains(&n) => {
-                if n != 2 && n != 3 {
-                    return Err("NOPROTO unsupported protocol version".into());
-                }
-                proto = Some(n as u8);
-            }
-            _ => return Err("ERR Protocol version is not an integer or out of range".into()),
+        match crate::util::parse_i64(&argv[1]) {
+            Some(n @ (2 | 3)) => proto = Some(n as u8),
+            Some(_) => return Err("NOPROTO unsupported protocol version".into()),
+            None => return Err("ERR Protocol version is not an integer or out of range".into()),
         }
         i = 2;
     }
     let mut auth: Option<(Bytes, Bytes)> = None;
-    let mut setname: Option<Bytes> = None;
     while i < argv.len() {
         let more = argv.len() - i - 1;
         if args::is(&argv[i], "auth") && more >= 2 {
             auth = Some((argv[i + 1].clone(), argv[i + 2].clone()));
             i += 3;
         } else if args::is(&argv[i], "setname") && more >= 1 {
-            setname = Some(argv[i + 1].clone());
+            // Redis 7.0 names the client right here, before authentication is checked.
+            let name = &argv[i + 1];
+            super::clients::validate_name(name)?;
+            ctx.me.name = if name.is_empty() { None } else { Some(name.to_vec()) };
             i += 2;
         } else {
             return Err(format!("ERR Syntax error in HELLO option '{}'", String::from_utf8_lossy(&argv[i])).into());
@@ -129,10 +126,6 @@ fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     if ctx.st.config.requirepass.is_some() && !ctx.me.authenticated {
         return Err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time".into());
-    }
-    if let Some(name) = setname {
-        super::clients::validate_name(&name)?;
-        ctx.me.name = if name.is_empty() { None } else { Some(name.to_vec()) };
     }
     if let Some(p) = proto {
         ctx.me.resp = p;
@@ -171,10 +164,9 @@ fn reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.out.resp = 2;
     ctx.me.name = None;
     ctx.me.reply_mode = ReplyMode::On;
-    ctx.me.no_evict = false;
-    if ctx.st.config.requirepass.is_some() {
-        ctx.me.authenticated = false;
-    }
+    // (Redis 7.0's RESET keeps CLIENT NO-EVICT.)
+    // Back to the default user: authenticated only if it needs no password.
+    ctx.me.authenticated = ctx.st.config.requirepass.is_none();
     ctx.out.simple("RESET");
     Ok(())
 }

@@ -364,7 +364,7 @@ fn flushall(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn db_index(arg: &[u8], ctx: &Ctx) -> Result<usize, CmdError> {
-    let n = args::int(arg)?;
+    let n = args::int32(arg)?;
     if n < 0 || n as usize >= ctx.st.dbs.len() {
         return Err("ERR DB index is out of range".into());
     }
@@ -451,8 +451,9 @@ fn touch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn swapdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let a = crate::util::parse_i64(&argv[1]).ok_or("ERR invalid first DB index")?;
-    let b = crate::util::parse_i64(&argv[2]).ok_or("ERR invalid second DB index")?;
+    let as_int = |a: &[u8]| crate::util::parse_i64(a).filter(|n| i32::try_from(*n).is_ok());
+    let a = as_int(&argv[1]).ok_or("ERR invalid first DB index")?;
+    let b = as_int(&argv[2]).ok_or("ERR invalid second DB index")?;
     let n = ctx.st.dbs.len() as i64;
     if a < 0 || a >= n || b < 0 || b >= n {
         return Err("ERR DB index is out of range".into());

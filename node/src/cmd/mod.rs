@@ -15,6 +15,7 @@ pub mod clients;
 pub mod config_cmd;
 pub mod connection;
 pub mod ctx;
+pub mod dump;
 pub mod hashes;
 pub mod introspect;
 pub mod keys;
@@ -75,6 +76,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     let mut v = Vec::new();
     v.extend_from_slice(connection::COMMANDS);
     v.extend_from_slice(keys::COMMANDS);
+    v.extend_from_slice(dump::COMMANDS);
     v.extend_from_slice(strings::COMMANDS);
     v.extend_from_slice(lists::COMMANDS);
     v.extend_from_slice(hashes::COMMANDS);
@@ -154,7 +156,12 @@ pub fn execute(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<By
     // CLIENT REPLY OFF / SKIP: everything the command replies, errors included, is dropped.
     let outcome = if matches!(me.reply_mode, ReplyMode::Off | ReplyMode::SkipThis) {
         let mut scratch = Out::with_resp(out.resp);
-        dispatch(st, me, &mut scratch, argv, now)
+        let outcome = dispatch(st, me, &mut scratch, argv, now);
+        // CLIENT REPLY ON lifts the silence before it replies its +OK.
+        if me.reply_mode == ReplyMode::On {
+            out.raw(&scratch.buf);
+        }
+        outcome
     } else {
         dispatch(st, me, out, argv, now)
     };

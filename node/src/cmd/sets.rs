@@ -197,9 +197,11 @@ fn spop_count(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     ctx.notify(notify::SET, "spop", key);
-    let Some((s, rng, out)) = set_and_rng(ctx, key) else { return Err(WRONGTYPE.into()) };
     if count >= size {
-        // The whole set, replied the way SUNION of the one key builds it.
+        // The whole set, replied the way SUNION of the one key builds it (a read lookup in Redis,
+        // counted as a keyspace hit).
+        ctx.lookup_read(key);
+        let Some((s, _, out)) = set_and_rng(ctx, key) else { return Err(WRONGTYPE.into()) };
         let all = union_of(&[Some(&*s)], &lim);
         reply_set(out, &all);
         ctx.delete(key);
@@ -208,6 +210,7 @@ fn spop_count(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.dirty(size as u64);
         return Ok(());
     }
+    let Some((s, rng, out)) = set_and_rng(ctx, key) else { return Err(WRONGTYPE.into()) };
     let remaining = size - count;
     if remaining * SPOP_MOVE_STRATEGY_MUL > count {
         out.set(count);
@@ -336,15 +339,11 @@ fn smove(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// Type-checks every source key in order (the first wrong type fails the command). Store variants
-/// look their sources up as writes, like Redis (no hit/miss accounting).
-fn check_sources(ctx: &mut Ctx, keys: &[Bytes], store: bool) -> Result<(), CmdError> {
+/// Type-checks every source key in order (the first wrong type fails the command). Redis 7.0
+/// looks sources up as reads, with hit/miss accounting, even for the STORE variants.
+fn check_sources(ctx: &mut Ctx, keys: &[Bytes]) -> Result<(), CmdError> {
     for k in keys {
-        if store {
-            ctx.write_value(k, "set")?;
-        } else {
-            ctx.read_value(k, "set")?;
-        }
+        ctx.read_value(k, "set")?;
     }
     Ok(())
 }
@@ -387,7 +386,7 @@ fn intersect<'a>(sets: &[&'a SetVal], limit: usize) -> Vec<Member<'a>> {
 }
 
 fn sinter_generic(ctx: &mut Ctx, keys: &[Bytes], dst: Option<&Bytes>, mode: InterMode) -> CmdResult {
-    check_sources(ctx, keys, dst.is_some())?;
+    check_sources(ctx, keys)?;
     let lim = ctx.st.enc;
     let (db, now) = (ctx.me.db, ctx.now);
     let stored: Option<SetVal> = {
@@ -537,7 +536,7 @@ fn diff_of(sets: &[Option<&SetVal>], keys: &[Bytes], lim: &EncodingLimits) -> Se
 }
 
 fn sunion_diff(ctx: &mut Ctx, keys: &[Bytes], dst: Option<&Bytes>, diff: bool) -> CmdResult {
-    check_sources(ctx, keys, dst.is_some())?;
+    check_sources(ctx, keys)?;
     let lim = ctx.st.enc;
     let (db, now) = (ctx.me.db, ctx.now);
     let result = {

@@ -368,7 +368,7 @@ fn zadd_generic(ctx: &mut Ctx, argv: &[Bytes], mut incr: bool) -> CmdResult {
     if nx && xx {
         return Err("ERR XX and NX options at the same time are not compatible".into());
     }
-    if gt && nx || lt && nx || gt && lt {
+    if (gt || lt) && nx || gt && lt {
         return Err("ERR GT, LT, and/or NX options at the same time are not compatible".into());
     }
     if incr && pairs > 1 {
@@ -815,6 +815,8 @@ fn zpop_generic(ctx: &mut Ctx, keys: &[Bytes], max: bool, emitkey: bool, count: 
     let Some(z) = zwrite(ctx, key)? else { return Err("ERR internal error: key vanished".into()) };
     let n = want.min(z.len() as u64) as usize;
     let popped: Vec<(Elem, f64)> = (0..n).filter_map(|_| z.pop(max)).collect();
+    // Redis sends the event after the reply's header and before the members (it fires on the
+    // first pop), which shows when the client itself receives the event as a RESP3 push.
     let out = &mut *ctx.out;
     match (nested, emitkey) {
         (false, false) => out.array(n * 2),
@@ -829,14 +831,19 @@ fn zpop_generic(ctx: &mut Ctx, keys: &[Bytes], max: bool, emitkey: bool, count: 
             out.array(n);
         }
     }
+    if n > 0 {
+        ctx.notify(notify::ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
+        ctx.modified(key);
+    }
     for (m, s) in &popped {
         if nested {
-            out.array(2);
+            ctx.out.array(2);
         }
-        out.bulk(m);
-        out.double(*s);
+        ctx.out.bulk(m);
+        ctx.out.double(*s);
     }
-    after_removal(ctx, key, if max { "zpopmax" } else { "zpopmin" }, n);
+    ctx.dirty(n as u64);
+    ctx.delete_if_empty(key);
     Ok(())
 }
 

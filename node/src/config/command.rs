@@ -62,7 +62,11 @@ impl Config {
 
     /// [`Config::set_pairs`] for a client known to be local (loopback or unix socket), which
     /// `enable-protected-configs local` lets change protected directives.
-    pub fn set_pairs_from(&mut self, pairs: &[(&[u8], &[u8])], local_client: bool) -> Result<Vec<&'static str>, String> {
+    pub fn set_pairs_from(
+        &mut self,
+        pairs: &[(&[u8], &[u8])],
+        local_client: bool,
+    ) -> Result<Vec<&'static str>, String> {
         let protected_ok = match self.get("enable-protected-configs").as_deref() {
             Some("yes") => true,
             Some("local") => local_client,

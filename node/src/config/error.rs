@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::REDIS_VERSION;
+use crate::REDIS_VERSION;
 
 /// A fatal configuration error. `Display` gives the text redis-server writes to stderr before
 /// exiting with status 1, e.g.
@@ -84,6 +84,9 @@ mod tests {
             "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nreplicaof directive not allowed in cluster mode\n"
         );
         let e = ConfigError::open("/tmp/nonexist.conf", "No such file or directory");
-        assert_eq!(e.to_string(), "Fatal error, can't open config file '/tmp/nonexist.conf': No such file or directory");
+        assert_eq!(
+            e.to_string(),
+            "Fatal error, can't open config file '/tmp/nonexist.conf': No such file or directory"
+        );
     }
 }

@@ -86,8 +86,10 @@ impl Config {
             }
             let fail = |reason: &str| ConfigError::at_line(source, line_no, line, reason);
             let Some(argv) = split_args(line) else {
-                // A quote inside a trailing comment ("# don't") unbalances the line.
-                let commented = line.windows(2).any(|w| matches!(w, [b' ' | b'\t', b'#']));
+                // A quote inside a trailing comment ("# don't") unbalances the line: say so when
+                // the line is fine up to its first " #".
+                let comment_at = line.windows(2).position(|w| matches!(w, [b' ' | b'\t', b'#']));
+                let commented = comment_at.is_some_and(|pos| split_args(&line[..pos]).is_some());
                 return Err(if commented {
                     fail(&inline_comment_reason(source, line_no))
                 } else {

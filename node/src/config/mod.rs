@@ -32,9 +32,6 @@ pub use value::ObufLimit;
 
 use value::Val;
 
-/// The Redis version this server reports and whose configuration it mimics.
-pub const REDIS_VERSION: &str = "7.0.15";
-
 /// Log verbosity (`loglevel`). Redis 7.0 accepts debug, verbose, notice and warning; `Nothing`
 /// exists for the server's own use (silencing logs) and shows as "unknown" in CONFIG GET.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -240,6 +237,12 @@ impl Config {
         table::lookup(name).is_some_and(|e| e.directive().has(table::DENY_LOADING))
     }
 
+    /// The config file as an absolute path (made absolute against the working directory at load
+    /// time, like redis-server's `configfile`), for INFO's config_file after main has chdir'ed.
+    pub fn file_abs(&self) -> Option<&std::path::Path> {
+        self.file_abs.as_deref().or(self.file.as_deref())
+    }
+
     /// Joins a relative path to `dir`, where redis-server (which chdirs there) would find it.
     pub fn resolve_path(&self, path: &str) -> PathBuf {
         std::path::Path::new(&self.dir).join(path)
@@ -250,7 +253,7 @@ impl Config {
     /// defaults that were never in the file not added, removed duplicates...). The error is the
     /// reply text without the leading '-'.
     pub fn rewrite(&self) -> Result<(), String> {
-        let Some(path) = self.file_abs.as_ref().or(self.file.as_ref()) else {
+        let Some(path) = self.file_abs() else {
             return Err("ERR The server is running without a config file".into());
         };
         rewrite::rewrite_file(self, path)

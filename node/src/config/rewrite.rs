@@ -28,12 +28,8 @@ struct State {
 
 impl State {
     fn parse(content: &[u8]) -> State {
-        let mut st = State {
-            lines: Vec::new(),
-            option_lines: HashMap::new(),
-            processed: HashSet::new(),
-            needs_signature: true,
-        };
+        let mut st =
+            State { lines: Vec::new(), option_lines: HashMap::new(), processed: HashSet::new(), needs_signature: true };
         if content.is_empty() {
             return st;
         }
@@ -184,7 +180,9 @@ fn rewrite_directive(st: &mut State, cfg: &Config, d: &Directive, val: Val) {
                 st.rewrite_line(name, line_of(name, &repr(&v)), force);
             }
         },
-        (Kind::Special(Special::Dir), Val::Dir(dir)) => st.rewrite_line(name, line_of(name, &repr(dir.as_bytes())), true),
+        (Kind::Special(Special::Dir), Val::Dir(dir)) => {
+            st.rewrite_line(name, line_of(name, &repr(dir.as_bytes())), true)
+        }
         (Kind::Special(Special::Save), Val::Save(params)) => {
             if params.is_empty() {
                 st.rewrite_line(name, line_of(name, "\"\""), true);

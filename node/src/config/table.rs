@@ -224,8 +224,7 @@ const ENDPOINT_TYPES: &[(&str, u32)] = &[("ip", 0), ("hostname", 1), ("unknown-e
 const TLS_AUTH_CLIENTS: &[(&str, u32)] = &[("no", 0), ("yes", 1), ("optional", 2)];
 const PROPAGATION_ERROR: &[(&str, u32)] = &[("ignore", 0), ("panic", 1), ("panic-on-replicas", 2)];
 /// Bit flags: several may be given at once (the directive is MULTI_ARG).
-const SHUTDOWN_ON_SIG: &[(&str, u32)] =
-    &[("default", 0), ("save", 1), ("nosave", 2), ("now", 4), ("force", 8)];
+const SHUTDOWN_ON_SIG: &[(&str, u32)] = &[("default", 0), ("save", 1), ("nosave", 2), ("now", 4), ("force", 8)];
 pub(crate) const SHUTDOWN_SAVE: u32 = 1;
 pub(crate) const SHUTDOWN_NOSAVE: u32 = 2;
 
@@ -270,7 +269,13 @@ const fn e(
 
 /// Enum directive taking several flag names at once (a MULTI_ARG directive).
 const fn ef(name: &'static str, flags: u8, values: &'static [(&'static str, u32)], default: u32) -> Directive {
-    Directive { name, alias: None, flags: flags | MULTI_ARG, kind: Kind::Enum { values, default, bitflags: true }, slot: Slot::Generic }
+    Directive {
+        name,
+        alias: None,
+        flags: flags | MULTI_ARG,
+        kind: Kind::Enum { values, default, bitflags: true },
+        slot: Slot::Generic,
+    }
 }
 
 const fn s(
@@ -363,15 +368,7 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     s("aof_rewrite_cpulist", NOALIAS, I, NULL, true, StrCheck::None, G),
     s("bgsave_cpulist", NOALIAS, I, NULL, true, StrCheck::None, G),
     s("ignore-warnings", NOALIAS, M, Some(""), false, StrCheck::None, G),
-    s(
-        "proc-title-template",
-        NOALIAS,
-        M,
-        Some("{title} {listen-addr} {server-mode}"),
-        false,
-        StrCheck::ProcTitle,
-        G,
-    ),
+    s("proc-title-template", NOALIAS, M, Some("{title} {listen-addr} {server-mode}"), false, StrCheck::ProcTitle, G),
     s("bind-source-addr", NOALIAS, M, NULL, true, StrCheck::None, G),
     s("logfile", NOALIAS, I, Some(""), false, StrCheck::None, S::Logfile),
     s("masterauth", NOALIAS, SENSITIVE, NULL, true, StrCheck::None, G),

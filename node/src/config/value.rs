@@ -81,7 +81,13 @@ pub(crate) fn current_dir() -> String {
 /// Formats a value as CONFIG GET shows it.
 pub(crate) fn format_value(kind: &Kind, val: &Val) -> Vec<u8> {
     match (kind, val) {
-        (_, Val::Bool(v)) => if *v { b"yes".to_vec() } else { b"no".to_vec() },
+        (_, Val::Bool(v)) => {
+            if *v {
+                b"yes".to_vec()
+            } else {
+                b"no".to_vec()
+            }
+        }
         (Kind::Num { fmt, .. }, Val::Num(v)) => format_num(*fmt, *v).into_bytes(),
         (Kind::Enum { values, bitflags, .. }, Val::Enum(v)) => enum_name(values, *bitflags, *v).into_bytes(),
         (_, Val::Str(v)) => v.clone().unwrap_or_default(),
@@ -352,42 +358,38 @@ fn check_string(check: StrCheck, v: &[u8], ctx: &CheckCtx) -> Result<(), String>
     }
 }
 
-/// `validateProcTitleTemplate`: `{var}` with known variables, `{{`/`}}` escapes, and a result
-/// that is not blank once expanded with an empty title.
+/// `validateProcTitleTemplate`: `{var}` with known variables (`{{` is a literal brace), and a
+/// result that is not blank once expanded with an empty title, as `sdstemplate` expands it.
 fn proc_title_ok(t: &[u8], ctx: &CheckCtx) -> bool {
     let mut out = Vec::new();
     let mut i = 0;
     while i < t.len() {
-        match t[i] {
-            b'{' if t.get(i + 1) == Some(&b'{') => {
+        if t[i] != b'{' {
+            out.push(t[i]);
+            i += 1;
+            continue;
+        }
+        match t.get(i + 1) {
+            None => return false,
+            Some(b'{') => {
                 out.push(b'{');
                 i += 2;
+                continue;
             }
-            b'}' if t.get(i + 1) == Some(&b'}') => {
-                out.push(b'}');
-                i += 2;
-            }
-            b'}' => return false,
-            b'{' => {
-                let Some(len) = t[i + 1..].iter().position(|c| *c == b'}') else { return false };
-                let var = &t[i + 1..i + 1 + len];
-                let value = match var {
-                    b"title" | b"server-mode" => String::new(),
-                    b"listen-addr" => format!("*:{}", ctx.port),
-                    b"port" => ctx.port.to_string(),
-                    b"tls-port" => "0".into(),
-                    b"unixsocket" => ctx.unixsocket.to_string(),
-                    b"config-file" => ctx.config_file.unwrap_or_default().to_string(),
-                    _ => return false,
-                };
-                out.extend_from_slice(value.as_bytes());
-                i += len + 2;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
+            Some(_) => {}
         }
+        let Some(len) = t[i + 1..].iter().position(|c| *c == b'}') else { return false };
+        let value = match &t[i + 1..i + 1 + len] {
+            b"title" | b"server-mode" => String::new(),
+            b"listen-addr" => format!("*:{}", ctx.port),
+            b"port" => ctx.port.to_string(),
+            b"tls-port" => "0".into(),
+            b"unixsocket" => ctx.unixsocket.to_string(),
+            b"config-file" => ctx.config_file.unwrap_or_default().to_string(),
+            _ => return false,
+        };
+        out.extend_from_slice(value.as_bytes());
+        i += len + 2;
     }
     out.iter().any(|c| *c != b' ')
 }
@@ -591,10 +593,7 @@ mod tests {
         assert_eq!(parse("port", "+5"), Err("argument couldn't be parsed into an integer".into()));
         assert_eq!(parse("port", "70000"), Err("argument must be between 0 and 65535 inclusive".into()));
         assert_eq!(parse("maxmemory", "10x"), Err("argument must be a memory value".into()));
-        assert_eq!(
-            parse("maxclients", "0"),
-            Err("argument must be between 1 and 4294967295 inclusive".into())
-        );
+        assert_eq!(parse("maxclients", "0"), Err("argument must be between 1 and 4294967295 inclusive".into()));
         assert_eq!(
             parse("slowlog-max-len", "-1"),
             Err("argument must be between 0 and 9223372036854775807 inclusive".into())
@@ -607,10 +606,7 @@ mod tests {
         assert_eq!(parse("unixsocketperm", "-7"), Err("argument must be between 0 and 777 inclusive".into()));
         assert_eq!(parse("unixsocketperm", "700"), Ok(Val::Num(0o700)));
         assert_eq!(parse("maxmemory-clients", "10%"), Ok(Val::Num(-10)));
-        assert_eq!(
-            parse("maxmemory-clients", "101%"),
-            Err("percentage argument must be less or equal to 100".into())
-        );
+        assert_eq!(parse("maxmemory-clients", "101%"), Err("percentage argument must be less or equal to 100".into()));
         assert_eq!(parse("maxmemory-clients", "-5"), Err("argument must be a memory or percent value".into()));
         // Redis casts the unsigned parse to long long, so this reads as -1, i.e. "1%".
         assert_eq!(parse("maxmemory-clients", "18446744073709551615"), Ok(Val::Num(-1)));
@@ -660,6 +656,8 @@ mod tests {
         assert_eq!(parse("proc-title-template", "{nope} x"), bad);
         assert!(parse("proc-title-template", "x {port}").is_ok());
         assert!(parse("proc-title-template", "{title} }}{{").is_ok());
+        assert!(parse("proc-title-template", "{title}}").is_ok());
+        assert_eq!(parse("proc-title-template", "{title} {"), bad);
         assert_eq!(parse("pidfile", ""), Ok(Val::Str(None)));
         assert_eq!(parse("logfile", ""), Ok(Val::Str(Some(Vec::new()))));
     }

@@ -70,6 +70,7 @@ pub struct ScoreRange {
 }
 
 impl ScoreRange {
+    /// True when `s` is not below the lower end.
     pub fn gte_min(&self, s: f64) -> bool {
         if self.minex {
             s > self.min
@@ -78,6 +79,7 @@ impl ScoreRange {
         }
     }
 
+    /// True when `s` is not above the upper end.
     pub fn lte_max(&self, s: f64) -> bool {
         if self.maxex {
             s < self.max
@@ -131,6 +133,7 @@ impl LexRange {
         Some(LexRange { min, minex, max, maxex })
     }
 
+    /// True when `v` is not below the lower end.
     pub fn gte_min(&self, v: &[u8]) -> bool {
         let c = cmp_member(v, &self.min);
         if self.minex {
@@ -140,6 +143,7 @@ impl LexRange {
         }
     }
 
+    /// True when `v` is not above the upper end.
     pub fn lte_max(&self, v: &[u8]) -> bool {
         let c = cmp_member(v, &self.max);
         if self.maxex {
@@ -168,6 +172,7 @@ fn parse_lex_item(item: &[u8]) -> Option<(LexBound, bool)> {
     }
 }
 
+/// A sorted-set value in one of Redis's two encodings.
 #[derive(Debug)]
 pub enum ZSet {
     /// `listpack`: (member, score) sorted by score, then member.
@@ -183,6 +188,7 @@ impl Default for ZSet {
 }
 
 impl ZSet {
+    /// The name OBJECT ENCODING reports.
     pub fn encoding(&self) -> &'static str {
         match self {
             ZSet::Small(_) => "listpack",
@@ -190,6 +196,7 @@ impl ZSet {
         }
     }
 
+    /// Number of members.
     pub fn len(&self) -> usize {
         match self {
             ZSet::Small(v) => v.len(),
@@ -197,10 +204,12 @@ impl ZSet {
         }
     }
 
+    /// True when there are no members.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// The score of a member.
     pub fn score(&self, m: &[u8]) -> Option<f64> {
         match self {
             ZSet::Small(v) => v.iter().find(|(x, _)| &**x == m).map(|(_, s)| *s),
@@ -233,6 +242,7 @@ impl ZSet {
         }
     }
 
+    /// Removes a member; returns whether it was there.
     pub fn remove(&mut self, m: &[u8]) -> bool {
         match self {
             ZSet::Small(v) => match v.iter().position(|(x, _)| &**x == m) {
@@ -353,7 +363,7 @@ impl ZSet {
     /// (`top + 1` when `top` itself is below min).
     pub fn lex_run_start(&self, top: usize, r: &LexRange) -> usize {
         match self {
-            ZSet::Small(v) => top + 1 - v[..=top.min(v.len().saturating_sub(1))].iter().rev().take_while(|(m, _)| r.gte_min(m)).count(),
+            ZSet::Small(v) => top + 1 - v.get(..=top).map_or(0, |t| t.iter().rev().take_while(|(m, _)| r.gte_min(m)).count()),
             ZSet::Big(b) => b.prefix_len(|_, m| !r.gte_min(m)).min(top + 1),
         }
     }
@@ -415,6 +425,7 @@ impl ZSet {
         }
     }
 
+    /// Approximate heap bytes (MEMORY USAGE).
     pub fn mem_usage(&self) -> usize {
         match self {
             ZSet::Small(v) => v.iter().map(|(m, _)| m.len() + 24).sum::<usize>() + v.capacity() * 24,
@@ -422,6 +433,7 @@ impl ZSet {
         }
     }
 
+    /// A copy with the same encoding (COPY).
     pub fn deep_clone(&self) -> ZSet {
         match self {
             ZSet::Small(v) => ZSet::Small(v.clone()),
@@ -507,6 +519,7 @@ struct Node {
     links: Box<[Link]>,
 }
 
+/// Redis's `zset` (skiplist + dict) with the nodes in an arena.
 pub struct SkipList {
     nodes: Vec<Node>,
     free: Vec<u32>,
@@ -555,10 +568,12 @@ impl SkipList {
         l
     }
 
+    /// Number of members.
     pub fn len(&self) -> usize {
         self.index.len()
     }
 
+    /// True when there are no members.
     pub fn is_empty(&self) -> bool {
         self.index.is_empty()
     }
@@ -569,6 +584,7 @@ impl SkipList {
         self.index.find(h, |&i| &*nodes[i as usize].ele == m).copied()
     }
 
+    /// The score of a member.
     pub fn score(&self, m: &[u8]) -> Option<f64> {
         self.find(m).map(|i| self.nodes[i as usize].score)
     }
@@ -747,6 +763,7 @@ impl SkipList {
         (node.ele, node.score)
     }
 
+    /// Removes a member, returning it with its score.
     pub fn remove(&mut self, m: &[u8]) -> Option<(Elem, f64)> {
         let idx = self.find(m)?;
         Some(self.remove_idx(idx))
@@ -808,6 +825,7 @@ impl SkipList {
         rank
     }
 
+    /// 0-based rank of a member in ascending order.
     pub fn rank(&self, m: &[u8]) -> Option<usize> {
         let idx = self.find(m)?;
         let n = &self.nodes[idx as usize];
@@ -824,6 +842,7 @@ impl SkipList {
         }
     }
 
+    /// Removes and returns the first (or, with `max`, the last) member.
     pub fn pop(&mut self, max: bool) -> Option<(Elem, f64)> {
         let idx = if max { self.tail } else { self.head[0].next };
         if idx == NIL {

@@ -318,8 +318,8 @@ mod tests {
         // HSET H f v f2 7 on redis-server 7.0 (facts §4.5).
         let lp = encode([&b"f"[..], b"v", b"f2", b"7"]);
         assert_eq!(lp, b"\x13\x00\x00\x00\x04\x00\x81f\x02\x81v\x02\x82f2\x03\x07\x01\xff".to_vec());
-        // RPUSH L a b
-        assert_eq!(encode([&b"a"[..], b"b"]), b"\x11\x00\x00\x00\x02\x00\x81a\x02\x81b\x02\xff".to_vec());
+        // RPUSH L a b 1 2
+        assert_eq!(encode([&b"a"[..], b"b", b"1", b"2"]), b"\x11\x00\x00\x00\x04\x00\x81a\x02\x81b\x02\x01\x01\x02\x01\xff".to_vec());
     }
 
     #[test]

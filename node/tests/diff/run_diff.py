@@ -14,6 +14,7 @@ Exit status 0 when every reply matches. Used by test_diff.py (pytest) and by han
 """
 import argparse
 import os
+import re
 import shlex
 import socket
 import subprocess
@@ -21,6 +22,8 @@ import sys
 import tempfile
 import time
 
+# How much of a differing reply to print (DIFF_WIDTH=0 for all).
+WIDTH = int(os.environ.get("DIFF_WIDTH", "300")) or None
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 
@@ -208,6 +211,17 @@ def closed_state(conn):
         return b"<closed>"
 
 
+def masked(value, patterns):
+    """The parsed reply with every regex match in its strings replaced by `<*>`."""
+    t, p = value
+    if isinstance(p, list):
+        return (t, [masked(v, patterns) for v in p])
+    if isinstance(p, bytes):
+        for pat in patterns:
+            p = pat.sub(b"<*>", p)
+    return (t, p)
+
+
 def same_reply(mode, r, o):
     """Compares two (raw, parsed) replies under a comparison mode."""
     (r_raw, r_val), (o_raw, o_val) = r, o
@@ -235,6 +249,8 @@ def run_script(path, redis_port, ours_port, keep_going=False):
       @noreply CMD    send CMD without reading a reply (CLIENT REPLY OFF/SKIP, SUBSCRIBE on RESP2 ...)
       @closed         expect the server to have closed the current connection
       @sleep MS       pause the script
+    and the prefix `@mask REGEX ` (repeatable, REGEX without spaces) before a command: matches of
+    REGEX in the reply's strings become `<*>` on both sides before comparing (ids, addresses, times).
     """
     failures = []
     conns = {1: [Conn(redis_port), Conn(ours_port)]}
@@ -245,7 +261,7 @@ def run_script(path, redis_port, ours_port, keep_going=False):
         lines = f.read().splitlines()
 
     def fail(lineno, line, r_raw, o_raw):
-        failures.append(f"{os.path.basename(path)}:{lineno}: {line}\n    redis: {r_raw[:300]!r}\n    ours:  {o_raw[:300]!r}")
+        failures.append(f"{os.path.basename(path)}:{lineno}: {line}\n    redis: {r_raw[:WIDTH]!r}\n    ours:  {o_raw[:WIDTH]!r}")
 
     for lineno, raw_line in enumerate(lines, 1):
         line = raw_line.strip()
@@ -260,18 +276,10 @@ def run_script(path, redis_port, ours_port, keep_going=False):
             time.sleep(int(line.split()[1]) / 1000)
             continue
         pair = conns[cur]
-        if line == "@next":
-            got = []
-            for c in pair:
-                try:
-                    got.append(c.reply())
-                except (ConnectionError, OSError) as e:
-                    got.append((b"<no reply: %s>" % str(e).encode(), None))
-            if not same_reply("exact", got[0], got[1]):
-                fail(lineno, line, got[0][0], got[1][0])
-                if not keep_going:
-                    break
-            continue
+        patterns = []
+        while line.startswith("@mask "):
+            regex, _, line = line[len("@mask "):].partition(" ")
+            patterns.append(re.compile(regex.encode()))
         if line == "@closed":
             got = [closed_state(c) for c in pair]
             if got[0] != got[1]:
@@ -291,14 +299,20 @@ def run_script(path, redis_port, ours_port, keep_going=False):
         for prefix, m in (("@sort ", "sort"), ("@ignore ", "ignore"), ("@len ", "len")):
             if line.startswith(prefix):
                 mode, line = m, line[len(prefix):]
-        args = split_args(line)
         try:
-            r, o = [c.call(args) for c in pair]
+            if line == "@next":
+                r, o = [c.reply() for c in pair]
+            else:
+                args = split_args(line)
+                r, o = [c.call(args) for c in pair]
         except (ConnectionError, OSError) as e:
             fail(lineno, line, b"", str(e).encode())
             break
         if mode == "ignore":
             continue
+        if patterns:
+            # Compare the masked parse trees (raw bytes would differ in lengths).
+            r, o = [(repr(canonical(masked(x[1], patterns))).encode(), masked(x[1], patterns)) for x in (r, o)]
         if not same_reply(mode, r, o):
             fail(lineno, line, r[0], o[0])
             if not keep_going:
