@@ -66,7 +66,7 @@ pub struct ClientState {
     pub created_ms: i64,
     pub last_interaction_ms: i64,
     /// Lowercase full name of the last command ("client|list").
-    pub last_cmd: String,
+    pub last_cmd: &'static str,
     pub multi: Multi,
     /// Keys watched: (db, key).
     pub watched: Vec<(usize, Bytes)>,
@@ -106,7 +106,7 @@ impl ClientState {
             authenticated: false,
             created_ms: now_ms,
             last_interaction_ms: now_ms,
-            last_cmd: "NULL".into(),
+            last_cmd: "NULL",
             multi: Multi::default(),
             watched: Vec::new(),
             dirty_cas: false,

@@ -324,7 +324,9 @@ impl Conn {
                 break;
             }
             self.out.resp = me.resp;
-            let outcome = cmd::execute(&mut st, &mut me, &mut self.out, argv.clone());
+            // Only a pause can hand the command back for a retry; keep a copy just then.
+            let held = if st.pause.is_some() { Some(argv.clone()) } else { None };
+            let outcome = cmd::execute(&mut st, &mut me, &mut self.out, argv);
             self.out.resp = me.resp;
             match outcome {
                 Outcome::Done => {}
@@ -342,7 +344,9 @@ impl Conn {
                     break;
                 }
                 Outcome::Paused => {
-                    self.retry = Some((argv, Instant::now() + Duration::from_millis(10)));
+                    if let Some(argv) = held {
+                        self.retry = Some((argv, Instant::now() + Duration::from_millis(10)));
+                    }
                     break;
                 }
             }

@@ -59,8 +59,9 @@ pub struct State {
     /// The key whose data a blocked client is being served from while its command re-runs (Redis
     /// serves a client blocked on several keys from the key that became ready).
     pub serving_key: Option<(usize, Bytes)>,
-    /// (db, key) → clients watching it.
-    pub watched_keys: HashMap<(usize, Bytes), Vec<u64>>,
+    /// (db, key) → clients watching it, in WATCH order, each with whether the key was already
+    /// expired when watched (such a key's lazy deletion is not a change; see `cmd::tx`).
+    pub watched_keys: HashMap<(usize, Bytes), Vec<(u64, bool)>>,
     pub monitors: Vec<u64>,
     pub stats: Stats,
     pub rng: Rng,

@@ -1,6 +1,5 @@
 //! Counters behind INFO stats, commandstats and errorstats, and the instantaneous-rate samplers.
 
-use hashbrown::HashMap;
 use std::collections::BTreeMap;
 
 /// Per-command counters (INFO commandstats).
@@ -60,7 +59,8 @@ pub struct Stats {
     pub client_output_buffer_limit_disconnections: u64,
     pub expired_stale_perc: f64,
     pub expired_time_cap_reached_count: u64,
-    pub commands: HashMap<String, CommandStat>,
+    /// Per-command counters indexed by `CommandDef::id`.
+    pub commands: Vec<CommandStat>,
     /// Error code → count (INFO errorstats), sorted for output.
     pub errors: BTreeMap<String, u64>,
     pub ops_rate: RateSampler,
@@ -81,11 +81,23 @@ impl Stats {
         }
     }
 
-    pub fn command(&mut self, name: &str) -> &mut CommandStat {
-        if !self.commands.contains_key(name) {
-            self.commands.insert(name.to_string(), CommandStat::default());
+    /// Counters of a command by id (the hot path: no hashing).
+    pub fn by_id(&mut self, id: usize) -> &mut CommandStat {
+        if id >= self.commands.len() {
+            self.commands.resize(id + 1, CommandStat::default());
         }
-        self.commands.get_mut(name).expect("inserted above")
+        &mut self.commands[id]
+    }
+
+    /// (full name, counters) of every command that was called or rejected.
+    pub fn named(&self) -> Vec<(&'static str, &CommandStat)> {
+        let names = crate::cmd::table::names();
+        self.commands
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| *i < names.len() && (c.calls > 0 || c.rejected_calls > 0 || c.failed_calls > 0))
+            .map(|(i, c)| (names[i], c))
+            .collect()
     }
 
     /// CONFIG RESETSTAT.

@@ -70,3 +70,15 @@ pub fn set_keepalive(fd: i32, interval: u64) {
         libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_KEEPCNT, &cnt as *const _ as *const libc::c_void, size);
     }
 }
+
+/// Wall-clock microseconds since the Unix epoch, straight from clock_gettime (this runs several
+/// times per command; std's SystemTime arithmetic costs more than the vDSO call itself).
+pub fn realtime_us() -> i64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut ts) };
+    if rc != 0 {
+        return 0;
+    }
+    ts.tv_sec * 1_000_000 + ts.tv_nsec / 1_000
+}

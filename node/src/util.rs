@@ -1,7 +1,5 @@
 //! Number parsing and formatting with Redis's exact rules, glob matching, time and a small PRNG.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 /// Strict decimal integer parse like Redis's `string2ll`: optional `-`, no `+`, no spaces, no
 /// leading zeros (except "0" itself), fits in i64.
 pub fn parse_i64(s: &[u8]) -> Option<i64> {
@@ -254,12 +252,12 @@ fn token_match(p: &[u8], c: u8, nocase: bool) -> (bool, usize) {
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    crate::sys::realtime_us() / 1000
 }
 
 /// Microseconds since the Unix epoch.
 pub fn now_us() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0)
+    crate::sys::realtime_us()
 }
 
 /// A small, fast PRNG (wyrand) for sampling keys and members; not for secrets.

@@ -94,7 +94,7 @@ pub fn describe(c: &ClientState, now_ms: i64) -> String {
     let name = c.name.as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
     let multi = if c.multi.active { c.multi.queue.len() as i64 } else { -1 };
     let multi_mem: usize = c.multi.queue.iter().flat_map(|argv| argv.iter().map(|a| a.len())).sum();
-    let cmd = if c.last_cmd.is_empty() { "NULL" } else { &c.last_cmd };
+    let cmd = if c.last_cmd.is_empty() { "NULL" } else { c.last_cmd };
     format!(
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem={} rbs=16384 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
         c.id,
@@ -409,10 +409,6 @@ fn help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
             "      Kill connections authenticated by <username>.",
             "    * SKIPME (YES|NO)",
             "      Skip killing current connection (default: yes).",
-            "    * ID <client-id>",
-            "      Kill connections by client id.",
-            "    * MAXAGE <maxage>",
-            "      Kill connections older than the specified age.",
             "LIST [options ...]",
             "    Return information about client connections. Options:",
             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",

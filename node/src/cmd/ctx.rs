@@ -103,8 +103,10 @@ impl<'a> Ctx<'a> {
             Some(_) => {}
             None => {
                 db.insert(Entry::with_value(key, make()));
+                self.notify_new(key);
             }
         }
+        let db = &mut self.st.dbs[i];
         match db.lookup(key, now) {
             Some(e) => Ok(e),
             None => Err("ERR internal error: key vanished".into()),
@@ -164,6 +166,13 @@ impl<'a> Ctx<'a> {
         notify_in_db(self.st, Some(&mut *self.me), Some(&mut *self.out), class, event, key, db);
     }
 
+    /// The `new` keyspace event Redis's `dbAdd` sends when a key is created (class `n`).
+    pub fn notify_new(&mut self, key: &[u8]) {
+        if self.st.config.notify_keyspace_events & notify::NEW != 0 {
+            self.notify(notify::NEW, "new", key);
+        }
+    }
+
     /// PUBLISH: delivers to channel and pattern subscribers; returns how many received it.
     pub fn publish(&mut self, channel: &[u8], message: &[u8]) -> usize {
         crate::pubsub::publish(self.st, Some(&mut *self.me), Some(&mut *self.out), channel, message)
@@ -190,37 +199,18 @@ pub fn expired_events(st: &mut State, mut me: Option<&mut ClientState>, mut out:
     }
 }
 
-/// Marks every client watching (db, key) as dirty.
+/// Redis's `touchWatchedKey`: clients watching (db, key) see their EXEC fail (see `cmd::tx`).
 pub fn touch_watched(st: &mut State, me: Option<&mut ClientState>, db: usize, key: &[u8]) {
-    if st.watched_keys.is_empty() {
-        return;
-    }
-    let Some(ids) = st.watched_keys.get(&(db, Bytes::copy_from_slice(key))) else { return };
-    let mut me = me;
-    for id in ids.clone() {
-        match me.as_deref_mut() {
-            Some(m) if m.id == id => m.dirty_cas = true,
-            _ => {
-                if let Some(c) = st.clients.get_mut(&id) {
-                    c.dirty_cas = true;
-                }
-            }
-        }
-    }
+    super::tx::touch_key(st, me, db, key);
 }
 
-/// Marks every client watching any key of `db` (or all dbs when None) as dirty (FLUSHDB, SWAPDB).
+/// Invalidates the WATCHes on keys of `db` (every db when None) that a flush is about to remove;
+/// call it before emptying the database.
 pub fn touch_all_watched(st: &mut State, me: Option<&mut ClientState>, db: Option<usize>) {
-    let ids: Vec<u64> = st.watched_keys.iter().filter(|((d, _), _)| db.is_none_or(|x| x == *d)).flat_map(|(_, v)| v.iter().copied()).collect();
     let mut me = me;
-    for id in ids {
-        match me.as_deref_mut() {
-            Some(m) if m.id == id => m.dirty_cas = true,
-            _ => {
-                if let Some(c) = st.clients.get_mut(&id) {
-                    c.dirty_cas = true;
-                }
-            }
+    for d in 0..st.dbs.len() {
+        if db.is_none_or(|x| x == d) {
+            super::tx::touch_flushed_db(st, me.as_deref_mut(), d, None);
         }
     }
 }

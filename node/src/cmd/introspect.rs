@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 
-use super::table::{self, flags, CommandDef};
+use super::table::{self, CommandDef};
 use super::{args, CmdResult, Ctx, Handler, SYNTAX};
 use crate::client::ClientState;
 use crate::db::Value;
@@ -26,6 +26,8 @@ pub const COMMANDS: &[(&str, Handler)] = &[
     ("latency|history", latency_history),
     ("latency|reset", latency_reset),
     ("latency|doctor", latency_doctor),
+    ("latency|graph", latency_graph),
+    ("latency|histogram", latency_histogram),
     ("latency|help", latency_help),
     ("monitor", monitor),
     ("debug", debug),
@@ -36,6 +38,12 @@ pub const COMMANDS: &[(&str, Handler)] = &[
     ("memory|purge", memory_purge),
     ("memory|help", memory_help),
 ];
+
+/// Redis's `addReplySubcommandSyntaxError`: a known subcommand with arguments it does not take.
+pub fn subcommand_syntax_error(argv: &[Bytes]) -> super::CmdError {
+    let sub = String::from_utf8_lossy(&argv[1][..argv[1].len().min(128)]).into_owned();
+    format!("ERR unknown subcommand or wrong number of arguments for '{sub}'. Try {} HELP.", String::from_utf8_lossy(&argv[0]).to_ascii_uppercase()).into()
+}
 
 /// Redis's `addReplyHelp`: a header line, the given lines and the HELP entry, as status replies.
 pub fn help_reply(ctx: &mut Ctx, cmd: &str, lines: &[&str]) {
@@ -81,40 +89,57 @@ fn command_info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     for name in &argv[2..] {
         match find(name) {
             Some(d) => d.info.write(ctx.out),
-            None => ctx.out.null_array(),
+            None => ctx.out.null(),
         }
     }
     Ok(())
 }
 
+/// The COMMAND DOCS map of a command; a subcommand's lives in its parent's `subcommands`.
+fn docs_of(def: &CommandDef) -> Option<&Frame> {
+    if let Some(d) = &def.docs {
+        return Some(d);
+    }
+    let (parent, _) = def.name.split_once('|')?;
+    let subs = table::table().get(parent)?.docs.as_ref()?.get("subcommands")?;
+    match subs {
+        Frame::Map(pairs) => pairs.iter().find(|(k, _)| k.as_str().is_some_and(|n| n.eq_ignore_ascii_case(&def.name))).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
 fn command_docs(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let defs: Vec<&CommandDef> = if argv.len() == 2 { table::table().sorted() } else { argv[2..].iter().filter_map(|n| find(n)).collect() };
-    let defs: Vec<&CommandDef> = defs.into_iter().filter(|d| d.docs.is_some()).collect();
-    ctx.out.map(defs.len());
-    for d in defs {
-        ctx.out.bulk(d.name.as_bytes());
-        if let Some(doc) = &d.docs {
-            doc.write(ctx.out);
-        }
+    let docs: Vec<(&str, &Frame)> = defs.into_iter().filter_map(|d| docs_of(d).map(|f| (d.name.as_str(), f))).collect();
+    ctx.out.map(docs.len());
+    for (name, doc) in docs {
+        ctx.out.bulk(name.as_bytes());
+        doc.write(ctx.out);
     }
     Ok(())
 }
 
 fn command_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let mut names: Vec<String> = Vec::new();
-    let filter = if argv.len() == 2 {
-        None
-    } else if argv.len() == 5 && args::is(&argv[2], "filterby") {
-        Some((super::lower(&argv[3]), argv[4].clone()))
-    } else {
-        return Err(SYNTAX.into());
+    // COMMAND LIST [FILTERBY MODULE name | ACLCAT cat | PATTERN pattern]
+    let filter = match argv.len() {
+        2 => None,
+        5 if args::is(&argv[2], "filterby") => {
+            let kind = super::lower(&argv[3]);
+            if !matches!(kind.as_str(), "module" | "aclcat" | "pattern") {
+                return Err(SYNTAX.into());
+            }
+            Some((kind, argv[4].clone()))
+        }
+        _ => return Err(SYNTAX.into()),
     };
+    let mut names: Vec<String> = Vec::new();
     for def in table::table().sorted() {
         let mut push = |d: &CommandDef| {
             let ok = match &filter {
                 None => true,
                 Some((kind, val)) if kind == "pattern" => crate::util::glob_match(val, d.name.as_bytes(), true),
                 Some((kind, val)) if kind == "aclcat" => acl_categories(d).iter().any(|c| c.eq_ignore_ascii_case(&String::from_utf8_lossy(val))),
+                // No modules: nothing belongs to one.
                 Some(_) => false,
             };
             if ok {
@@ -141,12 +166,17 @@ fn acl_categories(d: &CommandDef) -> Vec<String> {
 
 /// Key positions of a command invocation, from its key specs (handles movable keys).
 pub fn keys_of(def: &CommandDef, argv: &[Bytes]) -> Vec<usize> {
+    keys_with_spec(def, argv).into_iter().map(|(p, _)| p).collect()
+}
+
+/// Key positions with the index of the key spec that found each.
+fn keys_with_spec(def: &CommandDef, argv: &[Bytes]) -> Vec<(usize, usize)> {
     let specs = def.info.items().and_then(|i| i.get(8)).and_then(|s| s.items()).unwrap_or(&[]);
     if specs.is_empty() {
-        return def.key_positions(argv.len());
+        return def.key_positions(argv.len()).into_iter().map(|p| (p, 0)).collect();
     }
     let mut out = Vec::new();
-    for spec in specs {
+    for (spec_index, spec) in specs.iter().enumerate() {
         let (Some(bs), Some(fk)) = (spec.get("begin_search"), spec.get("find_keys")) else { continue };
         let start = match bs.get("type").and_then(|t| t.as_str()) {
             Some("index") => bs.get("spec").and_then(|s| s.get("index")).and_then(|i| i.as_int()).unwrap_or(0),
@@ -188,7 +218,7 @@ pub fn keys_of(def: &CommandDef, argv: &[Bytes]) -> Vec<usize> {
                 };
                 let mut i = start;
                 while i <= end && i < n {
-                    out.push(i as usize);
+                    out.push((i as usize, spec_index));
                     i += step;
                 }
             }
@@ -200,7 +230,7 @@ pub fn keys_of(def: &CommandDef, argv: &[Bytes]) -> Vec<usize> {
                     if i as usize >= argv.len() {
                         break;
                     }
-                    out.push(i as usize);
+                    out.push((i as usize, spec_index));
                     i += step;
                 }
             }
@@ -210,29 +240,51 @@ pub fn keys_of(def: &CommandDef, argv: &[Bytes]) -> Vec<usize> {
     out
 }
 
+/// The key-spec flags of each key position (what COMMAND GETKEYSANDFLAGS replies).
+fn key_flags(def: &CommandDef, argv: &[Bytes], positions: &[usize]) -> Vec<Vec<String>> {
+    // SET's flags depend on its arguments (`setGetKeys`): with GET it reads the old value.
+    if def.name == "set" {
+        let get = argv.iter().skip(3).any(|a| args::is(a, "get"));
+        let f: &[&str] = if get { &["RW", "access", "update"] } else { &["OW", "update"] };
+        return positions.iter().map(|_| f.iter().map(|s| s.to_string()).collect()).collect();
+    }
+    let specs = def.info.items().and_then(|i| i.get(8)).and_then(|s| s.items()).unwrap_or(&[]);
+    let spec_flags: Vec<Vec<String>> =
+        specs.iter().map(|sp| sp.get("flags").and_then(|f| f.items()).unwrap_or(&[]).iter().filter_map(|f| f.as_str().map(str::to_string)).collect()).collect();
+    keys_with_spec(def, argv).into_iter().filter(|(p, _)| positions.contains(p)).map(|(_, i)| spec_flags.get(i).cloned().unwrap_or_default()).collect()
+}
+
 fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let with_flags = argv[1].eq_ignore_ascii_case(b"getkeysandflags");
     let target = &argv[2..];
     let def = match super::lookup(target) {
-        super::Lookup::Found(d) => d,
+        super::Lookup::Found(d) if d.handler.is_some() || d.subcommands.is_empty() => d,
         _ => return Err("ERR Invalid command specified".into()),
     };
+    let has_keys = def.first_key > 0 || def.info.items().and_then(|i| i.get(8)).and_then(|s| s.items()).is_some_and(|s| !s.is_empty());
+    if !has_keys {
+        return Err("ERR The command has no key arguments".into());
+    }
     if !def.arity_ok(target.len()) {
         return Err("ERR Invalid number of arguments specified for command".into());
     }
     let keys = keys_of(def, target);
     if keys.is_empty() {
-        return Err("ERR The command has no key arguments".into());
+        return Err("ERR Invalid arguments specified for command".into());
     }
+    let flags = if with_flags { key_flags(def, target, &keys) } else { Vec::new() };
     ctx.out.array(keys.len());
-    for k in keys {
+    for (i, k) in keys.iter().enumerate() {
         if with_flags {
             ctx.out.array(2);
-            ctx.out.bulk(&target[k]);
-            ctx.out.set(1);
-            ctx.out.simple(if def.has(flags::WRITE) { "RW" } else { "RO" });
+            ctx.out.bulk(&target[*k]);
+            let f = flags.get(i).cloned().unwrap_or_default();
+            ctx.out.set(f.len());
+            for name in f {
+                ctx.out.simple(&name);
+            }
         } else {
-            ctx.out.bulk(&target[k]);
+            ctx.out.bulk(&target[*k]);
         }
     }
     Ok(())
@@ -272,11 +324,54 @@ fn command_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 const SLOWLOG_MAX_ARGC: usize = 32;
 const SLOWLOG_MAX_STRING: usize = 128;
 
+/// What SLOWLOG and MONITOR show of a command: secrets replaced by "(redacted)", as Redis's
+/// `redactClientCommandArgument` does for AUTH, HELLO ... AUTH and sensitive CONFIG SET values.
+pub fn redacted(argv: &[Bytes]) -> std::borrow::Cow<'_, [Bytes]> {
+    const SECRET: &[u8] = b"(redacted)";
+    let name = super::lower(&argv[0]);
+    let mut hide: Vec<usize> = Vec::new();
+    match name.as_str() {
+        "auth" => hide.extend(1..argv.len()),
+        "hello" => {
+            let mut j = 2;
+            while j < argv.len() {
+                if args::is(&argv[j], "auth") && j + 2 < argv.len() {
+                    hide.extend([j + 1, j + 2]);
+                    j += 3;
+                } else {
+                    j += if args::is(&argv[j], "setname") { 2 } else { 1 };
+                }
+            }
+        }
+        "config" if argv.len() > 3 && args::is(&argv[1], "set") => {
+            for j in (2..argv.len() - 1).step_by(2) {
+                let param = super::lower(&argv[j]);
+                if matches!(param.as_str(), "requirepass" | "masterauth" | "tls-key-file-pass" | "tls-client-key-file-pass") {
+                    hide.push(j + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+    if hide.is_empty() {
+        return std::borrow::Cow::Borrowed(argv);
+    }
+    let mut v = argv.to_vec();
+    for j in hide {
+        if let Some(a) = v.get_mut(j) {
+            *a = Bytes::from_static(SECRET);
+        }
+    }
+    std::borrow::Cow::Owned(v)
+}
+
 pub fn slowlog_push(st: &mut State, me: &ClientState, argv: &[Bytes], duration_us: i64) {
     let threshold = st.config.slowlog_log_slower_than;
     if threshold < 0 || duration_us < threshold {
         return;
     }
+    let argv = redacted(argv);
+    let argv = &argv[..];
     let mut kept: Vec<Bytes> = Vec::new();
     let argc = argv.len().min(SLOWLOG_MAX_ARGC);
     for (i, a) in argv.iter().take(argc).enumerate() {
@@ -307,6 +402,9 @@ pub fn slowlog_push(st: &mut State, me: &ClientState, argv: &[Bytes], duration_u
 }
 
 fn slowlog_get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() > 3 {
+        return Err(subcommand_syntax_error(argv));
+    }
     let count = match argv.get(2) {
         None => 10,
         Some(a) => {
@@ -370,7 +468,11 @@ fn slowlog_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 
 // --- LATENCY --------------------------------------------------------------------------------
 
-/// Records a latency sample when it crosses `latency-monitor-threshold`.
+/// How many samples an event keeps (LATENCY_TS_LEN).
+const LATENCY_TS_LEN: usize = 160;
+
+/// `latencyAddSampleIfNeeded`: records `ms` for `event` when it reaches latency-monitor-threshold;
+/// samples in the same second are merged, keeping the highest.
 pub fn latency_sample(st: &mut State, event: &str, ms: u64) {
     let threshold = st.config.latency_monitor_threshold;
     if threshold == 0 || ms < threshold {
@@ -378,12 +480,19 @@ pub fn latency_sample(st: &mut State, event: &str, ms: u64) {
     }
     let now = crate::util::now_ms() / 1000;
     let e = st.latency.entry(event.to_string()).or_default();
-    e.latest_s = now;
-    e.latest_ms = ms;
     e.max_ms = e.max_ms.max(ms);
-    e.history.push_back((now, ms));
-    if e.history.len() > 160 {
-        e.history.pop_front();
+    match e.history.back_mut() {
+        Some(last) if last.0 == now => last.1 = last.1.max(ms),
+        _ => {
+            e.history.push_back((now, ms));
+            if e.history.len() > LATENCY_TS_LEN {
+                e.history.pop_front();
+            }
+        }
+    }
+    if let Some(&(t, l)) = e.history.back() {
+        e.latest_s = t;
+        e.latest_ms = l;
     }
 }
 
@@ -425,23 +534,181 @@ fn latency_reset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// Width of LATENCY GRAPH (LATENCY_GRAPH_COLS) and its height in rows.
+const GRAPH_COLS: usize = 80;
+const GRAPH_ROWS: usize = 4;
+
+fn latency_graph(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let name = String::from_utf8_lossy(&argv[2]).into_owned();
+    let Some(e) = ctx.st.latency.get(&name) else {
+        return Err(format!("ERR No samples available for event '{name}'").into());
+    };
+    let now = crate::util::now_ms() / 1000;
+    let samples: Vec<(u64, String)> = e
+        .history
+        .iter()
+        .map(|&(t, ms)| {
+            let elapsed = now - t;
+            let label = if elapsed < 60 {
+                format!("{elapsed}s")
+            } else if elapsed < 3600 {
+                format!("{}m", elapsed / 60)
+            } else if elapsed < 86400 {
+                format!("{}h", elapsed / 3600)
+            } else {
+                format!("{}d", elapsed / 86400)
+            };
+            (ms, label)
+        })
+        .collect();
+    let max = samples.iter().map(|s| s.0).max().unwrap_or(0);
+    let min = samples.iter().map(|s| s.0).min().unwrap_or(0);
+    let mut graph = format!("{name} - high {max} ms, low {min} ms (all time high {} ms)\n", e.max_ms);
+    graph.push_str(&"-".repeat(GRAPH_COLS));
+    graph.push('\n');
+    let mut first = true;
+    for chunk in samples.chunks(GRAPH_COLS) {
+        if !first {
+            graph.push('\n');
+        }
+        first = false;
+        sparkline_rows(&mut graph, chunk, min, max);
+    }
+    ctx.out.verbatim(graph.as_bytes());
+    Ok(())
+}
+
+/// Redis's sparkline rendering (filled style): `GRAPH_ROWS` rows of `_o#|` bars scaled between the
+/// sequence's min and max, then the labels written vertically under each column.
+fn sparkline_rows(out: &mut String, samples: &[(u64, String)], min: u64, max: u64) {
+    const FILL: [char; 3] = ['_', 'o', '#'];
+    let steps = (FILL.len() * GRAPH_ROWS) as f64;
+    let relmax = if max == min { 1.0 } else { (max - min) as f64 };
+    let mut row = 0;
+    loop {
+        let mut chars = vec![' '; samples.len()];
+        let mut more = false;
+        for (j, (value, label)) in samples.iter().enumerate() {
+            let relval = (value - min) as f64;
+            let step = ((relval * steps) / relmax) as i64;
+            let step = step.clamp(0, steps as i64 - 1);
+            if row < GRAPH_ROWS {
+                more = true;
+                let idx = step - ((GRAPH_ROWS - row - 1) * FILL.len()) as i64;
+                if (0..FILL.len() as i64).contains(&idx) {
+                    chars[j] = FILL[idx as usize];
+                } else if idx >= FILL.len() as i64 {
+                    chars[j] = '|';
+                }
+            } else {
+                // One blank row between the bars and the labels.
+                if row - GRAPH_ROWS < 1 {
+                    more = true;
+                    break;
+                }
+                let label_char = row - GRAPH_ROWS - 1;
+                if let Some(c) = label.chars().nth(label_char) {
+                    more = true;
+                    chars[j] = c;
+                }
+            }
+        }
+        if !more {
+            break;
+        }
+        row += 1;
+        out.extend(chars);
+        out.push('\n');
+    }
+}
+
 fn latency_doctor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let text = if ctx.st.latency.is_empty() {
         if ctx.st.config.latency_monitor_threshold == 0 {
             "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n".to_string()
         } else {
-            "Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sleep tonight.\n".to_string()
+            "Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n".to_string()
         }
     } else {
         let mut s = String::from("Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n");
         let mut names: Vec<_> = ctx.st.latency.iter().collect();
         names.sort_by(|a, b| a.0.cmp(b.0));
+        let mut commands = false;
         for (i, (name, e)) in names.iter().enumerate() {
-            s.push_str(&format!("{}. {}: {} latency spikes (average {}ms, mean deviation 0ms, period 0 sec). Worst all time event {}ms.\n", i + 1, name, e.history.len(), e.history.iter().map(|h| h.1).sum::<u64>() / e.history.len().max(1) as u64, e.max_ms));
+            let n = e.history.len().max(1) as u64;
+            let avg = e.history.iter().map(|h| h.1).sum::<u64>() / n;
+            let mad = e.history.iter().map(|h| h.1.abs_diff(avg)).sum::<u64>() / n;
+            let period = match (e.history.front(), e.history.back()) {
+                (Some(a), Some(b)) if e.history.len() > 1 => (b.0 - a.0) as f64 / n as f64,
+                _ => (crate::util::now_ms() / 1000 - e.latest_s).max(1) as f64 / n as f64,
+            };
+            s.push_str(&format!(
+                "{}. {}: {} latency spikes (average {}ms, mean deviation {}ms, period {:.2} sec). Worst all time event {}ms.\n",
+                i + 1,
+                name,
+                e.history.len(),
+                avg,
+                mad,
+                period,
+                e.max_ms
+            ));
+            commands |= name.as_str() == "command" || name.as_str() == "fast-command";
+        }
+        s.push_str("\nI have a few advices for you:\n\n");
+        if commands {
+            let threshold_us = ctx.st.config.latency_monitor_threshold as i64 * 1000;
+            if ctx.st.config.slowlog_log_slower_than < 0 || ctx.st.config.slowlog_log_slower_than > threshold_us {
+                s.push_str(&format!("- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than {threshold_us}'.\n"));
+            }
+            s.push_str("- Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.\n");
+            s.push_str("- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking operation. If you have very large objects that are often deleted, expired, or evicted, try to fragment those objects into multiple smaller objects.\n");
         }
         s
     };
     ctx.out.verbatim(text.as_bytes());
+    Ok(())
+}
+
+/// LATENCY HISTOGRAM [command ...]: per-command call counts and a cumulative log2 histogram of
+/// their latencies (we keep totals only, so every call is put in the bucket of the mean).
+fn latency_histogram(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let stats = &ctx.st.stats.commands;
+    let mut names: Vec<String> = if argv.len() == 2 {
+        let mut v: Vec<String> = stats.iter().filter(|(_, c)| c.calls > 0).map(|(n, _)| n.clone()).collect();
+        v.sort();
+        v
+    } else {
+        let mut v = Vec::new();
+        for a in &argv[2..] {
+            let Some(d) = find(a) else { continue };
+            let mut candidates = vec![d.name.clone()];
+            let mut subs: Vec<&String> = d.subcommands.values().map(|s| &s.name).collect();
+            subs.sort();
+            candidates.extend(subs.into_iter().cloned());
+            for n in candidates {
+                if stats.get(&n).is_some_and(|c| c.calls > 0) && !v.contains(&n) {
+                    v.push(n);
+                }
+            }
+        }
+        v
+    };
+    names.dedup();
+    let out = &mut *ctx.out;
+    out.map(names.len());
+    for n in names {
+        let c = stats.get(&n).cloned().unwrap_or_default();
+        out.bulk(n.as_bytes());
+        out.map(2);
+        out.bulk(b"calls");
+        out.int(c.calls as i64);
+        out.bulk(b"histogram_usec");
+        let mean = c.usec / c.calls.max(1);
+        let bucket = mean.max(1).next_power_of_two();
+        out.map(1);
+        out.int(bucket as i64);
+        out.int(c.calls as i64);
+    }
     Ok(())
 }
 
@@ -502,24 +769,23 @@ pub fn repr(out: &mut String, s: &[u8]) {
     out.push('"');
 }
 
-/// Sends a command to every MONITOR client: `+<unix time> [<db> <addr>] "arg" ...`.
-pub fn feed_monitors(st: &mut State, me: &ClientState, argv: &[Bytes], now_ms: i64) {
+/// Sends a command to every MONITOR client: `+<unix time> [<db> <addr>] "arg" ...`. Returns the
+/// line when the running client is itself a monitor (it gets it after its own reply).
+pub fn feed_monitors(st: &mut State, me: &ClientState, argv: &[Bytes], now_ms: i64) -> Option<Vec<u8>> {
     let us = crate::util::now_us();
     let _ = now_ms;
     let mut line = format!("+{}.{:06} [{} {}]", us / 1_000_000, us % 1_000_000, me.db, me.addr);
-    for a in argv {
+    for a in redacted(argv).iter() {
         line.push(' ');
         repr(&mut line, a);
     }
     line.push_str("\r\n");
     for id in &st.monitors {
-        if *id == me.id {
-            continue;
-        }
         if let Some(c) = st.clients.get(id) {
             c.send(line.clone().into_bytes());
         }
     }
+    me.monitor.then(|| line.into_bytes())
 }
 
 // --- DEBUG ----------------------------------------------------------------------------------
@@ -737,7 +1003,14 @@ fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             crate::log::warning(&format!("DEBUG LOG: {}", String::from_utf8_lossy(&argv[2])));
             ctx.out.ok();
         }
-        ("error", 3) => return Err(String::from_utf8_lossy(&argv[2]).into_owned().into()),
+        ("error", 3) => {
+            // The argument is the whole error line, after a '-' (no code added).
+            let code_end = argv[2].iter().position(|&c| c == b' ').unwrap_or(argv[2].len());
+            ctx.out.errors.push(String::from_utf8_lossy(&argv[2][..code_end]).into_owned());
+            ctx.out.raw(b"-");
+            ctx.out.raw(&argv[2].iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }).collect::<Vec<u8>>());
+            ctx.out.raw(b"\r\n");
+        }
         ("change-repl-id", 2) => {
             ctx.st.run_id = ctx.st.rng.hex(40);
             ctx.out.ok();
@@ -794,7 +1067,10 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
 /// DEBUG POPULATE <count> [<prefix>] [<size>]: creates `prefix:N` = `value:N` (padded with zero
 /// bytes or cut to `size`), skipping keys that exist.
 fn debug_populate(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let positive = |a: &[u8]| -> Result<i64, super::CmdError> { args::positive(a, "ERR value is out of range, must be positive") };
+    // getPositiveLongFromObjectOrReply with a message: the same error for junk and negatives.
+    let positive = |a: &[u8]| -> Result<i64, super::CmdError> {
+        crate::util::parse_i64(a).filter(|n| *n >= 0).ok_or_else(|| "ERR value is out of range, must be positive".into())
+    };
     let count = positive(&argv[2])?;
     let size = match argv.get(4) {
         Some(a) => positive(a)? as usize,
@@ -816,6 +1092,7 @@ fn debug_populate(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             val.resize(size, 0);
         }
         ctx.st.dbs[db].insert(crate::db::Entry::string_verbatim(&key, &val));
+        ctx.notify_new(&key);
         ctx.modified(&key);
     }
     ctx.out.ok();
@@ -824,21 +1101,84 @@ fn debug_populate(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 // --- MEMORY ---------------------------------------------------------------------------------
 
-fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if argv.len() > 3 {
-        if argv.len() != 5 || !args::is(&argv[3], "samples") {
-            return Err(SYNTAX.into());
+/// jemalloc's usable size for an allocation of `n` bytes (its size classes: 8, 16, then four
+/// classes per doubling), which is what Redis's memory accounting reports.
+fn jemalloc_size(n: usize) -> usize {
+    if n <= 8 {
+        return 8;
+    }
+    if n <= 16 {
+        return 16;
+    }
+    let mut base = 16usize;
+    loop {
+        let step = (base / 4).max(16);
+        let mut c = base;
+        while c < base * 2 {
+            c += step;
+            if n <= c {
+                return c;
+            }
         }
-        let n = args::int(&argv[4])?;
-        if n < 0 {
+        base *= 2;
+    }
+}
+
+/// Bytes of an sds string of `len` bytes allocated exactly (`sdsnewlen`): header by size + NUL.
+fn sds_alloc(len: usize) -> usize {
+    let hdr = if len < 1 << 5 {
+        1
+    } else if len < 1 << 8 {
+        3
+    } else if len < 1 << 16 {
+        5
+    } else if len < 1 << 32 {
+        9
+    } else {
+        17
+    };
+    jemalloc_size(hdr + len + 1)
+}
+
+/// MEMORY USAGE of an entry, following Redis's `objectComputeSize` + key sds + dict entry: exact
+/// for strings (int: the 16-byte object; embstr: object and string in one allocation; raw: object
+/// plus an exactly sized sds), an estimate from our own sizes for collections.
+fn memory_usage_of(e: &crate::db::Entry) -> usize {
+    const ROBJ: usize = 16;
+    const DICT_ENTRY: usize = 24;
+    let value = match &e.value {
+        Value::Int(_) => ROBJ,
+        _ if e.value.is_string() => {
+            let len = e.str().map(|s| s.len()).unwrap_or(0);
+            if e.encoding() == "embstr" {
+                jemalloc_size(ROBJ + 3 + len + 1)
+            } else {
+                ROBJ + sds_alloc(len)
+            }
+        }
+        _ => e.mem_usage(),
+    };
+    value + sds_alloc(e.key().len()) + DICT_ENTRY
+}
+
+fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    // [SAMPLES count], repeatable; a negative count is a syntax error.
+    let mut j = 3;
+    while j < argv.len() {
+        if args::is(&argv[j], "samples") && j + 1 < argv.len() {
+            if args::int(&argv[j + 1])? < 0 {
+                return Err(SYNTAX.into());
+            }
+            j += 2;
+        } else {
             return Err(SYNTAX.into());
         }
     }
+    // Like Redis's dictFind: a key past its expiry but not yet removed still counts.
     let db = ctx.me.db;
-    let now = ctx.now;
-    match ctx.st.dbs[db].lookup(&argv[2], now) {
+    match ctx.st.dbs[db].peek(&argv[2], i64::MIN) {
         Some(e) => {
-            let n = e.mem_usage();
+            let n = memory_usage_of(e);
             ctx.out.int(n as i64)
         }
         None => ctx.out.null(),
@@ -846,29 +1186,77 @@ fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// Under this much used memory, MEMORY DOCTOR declines to diagnose (5 MB, as Redis).
+const DOCTOR_MIN_MEMORY: u64 = 5 * 1024 * 1024;
+
 fn memory_doctor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    ctx.out.verbatim(b"Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.");
+    let used: u64 = ctx.st.dbs.iter().map(|d| d.mem_usage_estimate() as u64).sum::<u64>() + ctx.st.total_keys() as u64 * 64;
+    let text: &[u8] = if used < DOCTOR_MIN_MEMORY {
+        b"Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n"
+    } else {
+        b"Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n"
+    };
+    ctx.out.verbatim(text);
     Ok(())
 }
 
 fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let rss = crate::sys::rss_bytes() as i64;
+    let peak = (ctx.st.peak_memory as i64).max(rss);
+    let startup = ctx.st.startup_memory as i64;
     let keys = ctx.st.total_keys() as i64;
-    let dataset: i64 = ctx.st.dbs.iter().map(|d| d.mem_usage_estimate() as i64).sum();
+    let clients: i64 = ctx.st.clients.values().map(|c| (c.qbuf + c.obuf + 16384) as i64).sum::<i64>() + 16384;
+    let dbs: Vec<(usize, i64, i64)> =
+        ctx.st.dbs.iter().enumerate().filter(|(_, d)| d.len() > 0).map(|(i, d)| (i, d.mem_usage_estimate() as i64, d.expires_count() as i64 * 8)).collect();
+    let overhead: i64 = startup + clients + dbs.iter().map(|d| d.1 + d.2).sum::<i64>();
+    let dataset = (rss - overhead).max(0);
     let out = &mut *ctx.out;
-    out.map(6);
-    out.bulk(b"peak.allocated");
-    out.int(rss);
-    out.bulk(b"total.allocated");
-    out.int(rss);
-    out.bulk(b"keys.count");
-    out.int(keys);
-    out.bulk(b"keys.bytes-per-key");
-    out.int(if keys > 0 { rss / keys } else { 0 });
-    out.bulk(b"dataset.bytes");
-    out.int(dataset);
-    out.bulk(b"allocator.resident");
-    out.int(rss);
+    out.map(25 + dbs.len());
+    let mut int = |out: &mut crate::resp::reply::Out, k: &str, v: i64| {
+        out.bulk(k.as_bytes());
+        out.int(v);
+    };
+    int(out, "peak.allocated", peak);
+    int(out, "total.allocated", rss);
+    int(out, "startup.allocated", startup);
+    int(out, "replication.backlog", 0);
+    int(out, "clients.slaves", 0);
+    int(out, "clients.normal", clients);
+    int(out, "cluster.links", 0);
+    int(out, "aof.buffer", 0);
+    int(out, "lua.caches", 0);
+    int(out, "functions.caches", 0);
+    for (i, main, expires) in &dbs {
+        out.bulk(format!("db.{i}").as_bytes());
+        out.map(3);
+        int(out, "overhead.hashtable.main", *main);
+        int(out, "overhead.hashtable.expires", *expires);
+        int(out, "overhead.hashtable.slot-to-keys", 0);
+    }
+    int(out, "overhead.total", overhead);
+    int(out, "keys.count", keys);
+    int(out, "keys.bytes-per-key", if keys > 0 { (rss - startup).max(0) / keys } else { 0 });
+    int(out, "dataset.bytes", dataset);
+    let pct = |a: i64, b: i64| if b > 0 { a as f64 * 100.0 / b as f64 } else { 0.0 };
+    out.bulk(b"dataset.percentage");
+    out.double(pct(dataset, (rss - startup).max(1)));
+    out.bulk(b"peak.percentage");
+    out.double(pct(rss, peak));
+    int(out, "allocator.allocated", rss);
+    int(out, "allocator.active", rss);
+    int(out, "allocator.resident", rss);
+    out.bulk(b"allocator-fragmentation.ratio");
+    out.double(1.0);
+    int(out, "allocator-fragmentation.bytes", 0);
+    out.bulk(b"allocator-rss.ratio");
+    out.double(1.0);
+    int(out, "allocator-rss.bytes", 0);
+    out.bulk(b"rss-overhead.ratio");
+    out.double(1.0);
+    int(out, "rss-overhead.bytes", 0);
+    out.bulk(b"fragmentation");
+    out.double(1.0);
+    int(out, "fragmentation.bytes", 0);
     Ok(())
 }
 

@@ -197,6 +197,8 @@ fn rename(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let Some(entry) = ctx.st.dbs[db].remove(src) else { return Err(NO_SUCH_KEY.into()) };
     ctx.delete(dst);
     ctx.st.dbs[db].insert(entry.renamed(dst));
+    // Redis re-adds the value under the new name (`dbAdd`): a `new` event even over an old key.
+    ctx.notify_new(dst);
     ctx.modified(src);
     ctx.modified(dst);
     ctx.notify(notify::GENERIC, "rename_from", src);
@@ -343,8 +345,8 @@ fn flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     flush_mode(argv)?;
     let db = ctx.me.db;
     let n = ctx.st.dbs[db].len() as u64;
-    ctx.st.dbs[db].clear();
     touch_all_watched(ctx.st, Some(&mut *ctx.me), Some(db));
+    ctx.st.dbs[db].clear();
     ctx.dirty(n);
     ctx.out.ok();
     Ok(())
@@ -353,10 +355,10 @@ fn flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn flushall(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     flush_mode(argv)?;
     let n: u64 = ctx.st.dbs.iter().map(|d| d.len() as u64).sum();
+    touch_all_watched(ctx.st, Some(&mut *ctx.me), None);
     for d in ctx.st.dbs.iter_mut() {
         d.clear();
     }
-    touch_all_watched(ctx.st, Some(&mut *ctx.me), None);
     // Redis counts FLUSHALL as one more change than the keys removed, so a save point fires.
     ctx.dirty(n + 1);
     ctx.out.ok();
@@ -390,6 +392,7 @@ fn move_cmd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if let Some(e) = ctx.st.dbs[src].remove(key) {
         ctx.st.dbs[target].insert(e);
     }
+    notify_new_in(ctx, key, target);
     ctx.modified(key);
     touch_watched(ctx.st, Some(&mut *ctx.me), target, key);
     ctx.notify(notify::GENERIC, "move_from", key);
@@ -397,6 +400,13 @@ fn move_cmd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.dirty(1);
     ctx.out.int(1);
     Ok(())
+}
+
+/// The `new` keyspace event for a key created in database `db`.
+fn notify_new_in(ctx: &mut Ctx, key: &[u8], db: usize) {
+    if ctx.st.config.notify_keyspace_events & notify::NEW != 0 {
+        crate::cmd::ctx::notify_in_db(ctx.st, Some(&mut *ctx.me), Some(&mut *ctx.out), notify::NEW, "new", key, db);
+    }
 }
 
 fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -418,7 +428,7 @@ fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if src == dst && target == ctx.me.db {
         return Err("ERR source and destination objects are the same".into());
     }
-    let Some(copy) = ctx.lookup_write(src).map(|e| e.duplicate(dst)) else {
+    let Some(copy) = ctx.lookup_read(src).map(|e| e.duplicate(dst)) else {
         ctx.out.int(0);
         return Ok(());
     };
@@ -429,6 +439,7 @@ fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     ctx.st.dbs[target].insert(copy);
+    notify_new_in(ctx, dst, target);
     touch_watched(ctx.st, Some(&mut *ctx.me), target, dst);
     crate::cmd::ctx::notify_in_db(ctx.st, Some(&mut *ctx.me), Some(&mut *ctx.out), notify::GENERIC, "copy_to", dst, target);
     if target == ctx.me.db {
@@ -460,9 +471,10 @@ fn swapdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let (a, b) = (a as usize, b as usize);
     if a != b {
+        // WATCHes on a key that exists in either db are invalidated (checked before the swap).
+        super::tx::touch_flushed_db(ctx.st, Some(&mut *ctx.me), a, Some(b));
+        super::tx::touch_flushed_db(ctx.st, Some(&mut *ctx.me), b, Some(a));
         ctx.st.dbs.swap(a, b);
-        touch_all_watched(ctx.st, Some(&mut *ctx.me), Some(a));
-        touch_all_watched(ctx.st, Some(&mut *ctx.me), Some(b));
         // Clients blocked on keys in either db may now find data.
         let now = ctx.now;
         let ready: Vec<(usize, Bytes)> =

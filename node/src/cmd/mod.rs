@@ -114,15 +114,29 @@ pub enum Lookup<'t> {
 /// subcommands (COMMAND FOO is an unknown subcommand, not COMMAND).
 pub fn lookup(argv: &[Bytes]) -> Lookup<'static> {
     let t = table::table();
-    let name = lower(&argv[0]);
-    let Some(def) = t.get(&name) else { return Lookup::Unknown };
+    let Some(def) = with_lower(&argv[0], |name| t.get(name)) else { return Lookup::Unknown };
     if def.subcommands.is_empty() || argv.len() < 2 {
         return Lookup::Found(def);
     }
-    match def.subcommands.get(&lower(&argv[1])) {
+    match with_lower(&argv[1], |sub| def.subcommands.get(sub)) {
         Some(sub) => Lookup::Found(sub),
         None => Lookup::UnknownSub(def),
     }
+}
+
+/// Calls `f` with the ASCII-lowercased name, without allocating for names that fit on the stack
+/// (this runs for every command).
+fn with_lower<R>(name: &[u8], f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if name.len() <= buf.len() {
+        for (d, s) in buf.iter_mut().zip(name) {
+            *d = s.to_ascii_lowercase();
+        }
+        if let Ok(s) = std::str::from_utf8(&buf[..name.len()]) {
+            return f(s);
+        }
+    }
+    f(&lower(name))
 }
 
 pub fn lower(b: &[u8]) -> String {
@@ -197,7 +211,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
             return Outcome::Done;
         }
     };
-    me.last_cmd = def.name.clone();
+    me.last_cmd = def.name.as_str();
     if !def.arity_ok(argv.len()) {
         let msg = format!("ERR wrong number of arguments for '{}' command", def.name);
         reject(st, me, out, &msg, Some(def));
@@ -222,6 +236,11 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
             def.name
         );
         reject(st, me, out, &msg, Some(def));
+        return Outcome::Done;
+    }
+    // A replica (and a MONITOR, flagged like one) may not touch the keyspace.
+    if (me.monitor || me.is_replica) && !me.is_master && touches_keyspace(def, me) {
+        reject(st, me, out, "ERR Replica can't interact with the keyspace", Some(def));
         return Outcome::Done;
     }
     // CLIENT PAUSE holds the command (even one that would only be queued in a MULTI).
@@ -252,9 +271,18 @@ fn allowed_in_pubsub(name: &str) -> bool {
 
 /// CLIENT PAUSE WRITE holds writes and commands that may write; PAUSE ALL holds everything but the
 /// commands needed to lift it.
+/// Reads or writes data: a read-only, write or may-replicate command (or an EXEC queuing one).
+fn touches_keyspace(def: &CommandDef, me: &ClientState) -> bool {
+    let touches = |d: &CommandDef| d.has(flags::WRITE) || d.has(flags::MAY_REPLICATE) || d.has(flags::READONLY);
+    if def.name == "exec" {
+        return me.multi.queue.iter().any(|argv| matches!(lookup(argv), Lookup::Found(d) if touches(d)));
+    }
+    touches(def)
+}
+
 /// Replicas and the master link are never paused; an EXEC counts as a write when its queue holds one.
 fn is_paused_for(def: &CommandDef, write_only: bool, me: &ClientState) -> bool {
-    if me.is_replica || me.is_master {
+    if me.is_replica || me.is_master || me.monitor {
         return false;
     }
     if !write_only {
@@ -278,12 +306,22 @@ fn reject_bytes(st: &mut State, me: &mut ClientState, out: &mut Out, msg: &[u8],
     if me.multi.active {
         me.multi.dirty_queue = true;
     }
-    error_bytes(out, msg);
+    if def.is_some_and(|d| d.name == "exec") {
+        // A rejected EXEC aborts the transaction (`execCommandAbort`), quoting the reason.
+        tx::discard_transaction(me);
+        tx::unwatch_all(st, me);
+        let reason = msg.strip_prefix(b"ERR ").unwrap_or(msg);
+        let mut text = b"EXECABORT Transaction discarded because of: ".to_vec();
+        text.extend_from_slice(reason);
+        error_bytes(out, &text);
+    } else {
+        error_bytes(out, msg);
+    }
     for code in out.errors.drain(..) {
         st.stats.record_error(&code);
     }
     if let Some(d) = def {
-        st.stats.command(&d.name).rejected_calls += 1;
+        st.stats.by_id(d.id).rejected_calls += 1;
     }
 }
 
@@ -328,19 +366,23 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
         st.stats.record_error(&code);
     }
     if outcome != Outcome::Blocked {
-        let cs = st.stats.command(&def.name);
+        let cs = st.stats.by_id(def.id);
         cs.calls += 1;
         cs.usec += duration as u64;
         if failed {
             cs.failed_calls += 1;
         }
         st.stats.total_commands_processed += 1;
+        let event = if def.has(flags::FAST) { "fast-command" } else { "command" };
+        introspect::latency_sample(st, event, (duration / 1000) as u64);
         if !def.has(flags::SKIP_SLOWLOG) {
-            crate::cmd::introspect::slowlog_push(st, me, argv, duration);
+            introspect::slowlog_push(st, me, argv, duration);
         }
     }
     if !st.monitors.is_empty() && !def.has(flags::SKIP_MONITOR) && !def.has(flags::ADMIN) {
-        introspect::feed_monitors(st, me, argv, now);
+        if let Some(line) = introspect::feed_monitors(st, me, argv, now) {
+            target.raw(&line);
+        }
     }
     let _ = dirty_before;
     // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in

@@ -109,7 +109,6 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("executable", &st.executable);
             f("config_file", &st.config_file_abs);
             f("io_threads_active", &0);
-            f("redis_ha_version", &crate::VERSION);
         }
         "clients" => {
             o.push_str("# Clients\r\n");
@@ -316,7 +315,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
         "modules" => o.push_str("# Modules\r\n"),
         "commandstats" => {
             o.push_str("# Commandstats\r\n");
-            let mut names: Vec<_> = st.stats.commands.iter().collect();
+            let mut names = st.stats.named();
             names.sort_by(|a, b| a.0.cmp(b.0));
             for (n, c) in names {
                 let per = if c.calls > 0 { c.usec as f64 / c.calls as f64 } else { 0.0 };
@@ -335,7 +334,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
         }
         "latencystats" => {
             o.push_str("# Latencystats\r\n");
-            let mut names: Vec<_> = st.stats.commands.iter().filter(|(_, c)| c.calls > 0).collect();
+            let mut names: Vec<_> = st.stats.named().into_iter().filter(|(_, c)| c.calls > 0).collect();
             names.sort_by(|a, b| a.0.cmp(b.0));
             for (n, c) in names {
                 let per = c.usec as f64 / c.calls as f64;
@@ -386,22 +385,37 @@ fn role(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 fn shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let mut req = ShutdownRequest::Default;
+    let (mut nosave, mut save, mut abort, mut other) = (false, false, false, false);
     for a in &argv[1..] {
         if args::is(a, "nosave") {
-            req = ShutdownRequest::NoSave;
+            nosave = true;
         } else if args::is(a, "save") {
-            req = ShutdownRequest::Save;
-        } else if args::is(a, "now") || args::is(a, "force") || args::is(a, "abort") {
-            if args::is(a, "abort") {
-                return Err("ERR No shutdown in progress.".into());
-            }
+            save = true;
+        } else if args::is(a, "now") || args::is(a, "force") {
+            // NOW skips waiting for replicas and FORCE ignores save errors: with no replicas
+            // and no persistence yet, both shut down the same way.
+            other = true;
+        } else if args::is(a, "abort") {
+            abort = true;
         } else {
             return Err(SYNTAX.into());
         }
     }
+    if (abort && (nosave || save || other)) || (nosave && save) {
+        return Err(SYNTAX.into());
+    }
+    if abort {
+        // A shutdown here is immediate, so there is never one to abort.
+        return Err("ERR No shutdown in progress.".into());
+    }
     crate::log::warning("User requested shutdown...");
-    ctx.st.shutdown = Some(req);
+    ctx.st.shutdown = Some(if nosave {
+        ShutdownRequest::NoSave
+    } else if save {
+        ShutdownRequest::Save
+    } else {
+        ShutdownRequest::Default
+    });
     // No reply: the connection closes as the server goes down, as with Redis.
     ctx.me.killed = true;
     Ok(())

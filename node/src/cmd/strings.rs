@@ -145,7 +145,11 @@ fn parse_str_opts(argv: &[Bytes], start: usize, for_set: bool) -> Result<StrOpts
 fn store(ctx: &mut Ctx, key: &[u8], val: &[u8], ttl: Ttl) {
     let now = ctx.now;
     let db = ctx.me.db;
+    let created = ctx.st.dbs[db].peek(key, now).is_none();
     ctx.st.dbs[db].set_string(key, val, ttl == Ttl::Keep, now);
+    if created {
+        ctx.notify_new(key);
+    }
     if let Ttl::At(at) = ttl {
         ctx.st.dbs[db].set_expire(key, at);
     }
@@ -322,6 +326,7 @@ fn append(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         None => {
             let now = ctx.now;
             ctx.db().set_string(key, val, false, now);
+            ctx.notify_new(key);
             val.len()
         }
         Some(e) => {
@@ -367,6 +372,7 @@ fn incr(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let result = match ctx.lookup_write(key) {
         None => {
             ctx.db().insert(Entry::with_value(key, Value::Int(by)));
+            ctx.notify_new(key);
             by
         }
         Some(e) => {
@@ -411,8 +417,12 @@ fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let now = ctx.now;
     let db = ctx.me.db;
     let mut entry = Entry::string_verbatim(key, text.as_bytes());
-    entry.expire_at = ctx.st.dbs[db].peek(key, now).map(|e| e.expire_at).unwrap_or(0);
+    let old = ctx.st.dbs[db].peek(key, now).map(|e| e.expire_at);
+    entry.expire_at = old.unwrap_or(0);
     ctx.st.dbs[db].insert(entry);
+    if old.is_none() {
+        ctx.notify_new(key);
+    }
     ctx.modified(key);
     ctx.notify(notify::STRING, "incrbyfloat", key);
     ctx.dirty(1);
@@ -484,6 +494,7 @@ fn setrange(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if existing.is_none() {
         let now = ctx.now;
         ctx.db().set_string(key, b"", false, now);
+        ctx.notify_new(key);
     }
     let len = {
         let Some(e) = ctx.lookup_write(key) else { return Err("ERR internal error".into()) };

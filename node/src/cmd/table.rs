@@ -59,6 +59,8 @@ pub mod flags {
 pub struct CommandDef {
     /// Lowercase full name: "get", "config|get".
     pub name: String,
+    /// Dense index of this command or subcommand (for per-command statistics).
+    pub id: usize,
     pub arity: i64,
     pub flags: u32,
     pub first_key: i64,
@@ -105,6 +107,8 @@ impl CommandDef {
 
 pub struct CommandTable {
     pub commands: HashMap<String, CommandDef>,
+    /// Full names by `CommandDef::id`.
+    pub names: Vec<&'static str>,
 }
 
 impl CommandTable {
@@ -121,10 +125,36 @@ impl CommandTable {
 }
 
 static TABLE: OnceLock<CommandTable> = OnceLock::new();
+static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
 
 /// The command table, built on first use.
 pub fn table() -> &'static CommandTable {
     TABLE.get_or_init(build)
+}
+
+/// Full command names indexed by id.
+pub fn names() -> &'static [&'static str] {
+    NAMES.get_or_init(|| {
+        let t = table();
+        let mut v = vec![""; t.names.len()];
+        for def in t.commands.values() {
+            v[def.id] = def.name.as_str();
+            for sub in def.subcommands.values() {
+                v[sub.id] = sub.name.as_str();
+            }
+        }
+        v
+    })
+}
+
+/// The id of a command by full name ("get", "config|get").
+pub fn id_of(name: &str) -> Option<usize> {
+    let mut parts = name.splitn(2, '|');
+    let top = table().get(parts.next()?)?;
+    match parts.next() {
+        None => Some(top.id),
+        Some(sub) => top.subcommands.get(sub).map(|d| d.id),
+    }
 }
 
 fn build() -> CommandTable {
@@ -139,12 +169,13 @@ fn build() -> CommandTable {
         }
     }
     let mut commands = HashMap::new();
+    let mut next_id = 0;
     for entry in info.items().unwrap_or(&[]) {
-        if let Some(def) = def_from_info(entry, &handlers, &docs_by_name) {
+        if let Some(def) = def_from_info(entry, &handlers, &docs_by_name, &mut next_id) {
             commands.insert(def.name.clone(), def);
         }
     }
-    CommandTable { commands }
+    CommandTable { commands, names: vec![""; next_id] }
 }
 
 fn parse_captured() -> (Frame, Frame) {
@@ -155,7 +186,7 @@ fn parse_captured() -> (Frame, Frame) {
     }
 }
 
-fn def_from_info(entry: &Frame, handlers: &HashMap<&'static str, Handler>, docs: &HashMap<String, Frame>) -> Option<CommandDef> {
+fn def_from_info(entry: &Frame, handlers: &HashMap<&'static str, Handler>, docs: &HashMap<String, Frame>, next_id: &mut usize) -> Option<CommandDef> {
     let items = entry.items()?;
     let name = items.first()?.as_str()?.to_ascii_lowercase();
     let arity = items.get(1)?.as_int()?;
@@ -168,13 +199,17 @@ fn def_from_info(entry: &Frame, handlers: &HashMap<&'static str, Handler>, docs:
     if let Some(subs) = items.get(9).and_then(|s| s.items()) {
         let mut kept = Vec::new();
         for sub in subs {
-            if let Some(d) = def_from_info(sub, handlers, docs) {
+            if let Some(d) = def_from_info(sub, handlers, docs, next_id) {
                 kept.push(sub.clone());
                 let short = d.name.split('|').nth(1).unwrap_or("").to_string();
                 subcommands.insert(short, d);
             }
         }
-        info_items[9] = Frame::Array(kept);
+        // Keep the frame kind (a set in RESP3, like every list in COMMAND INFO).
+        info_items[9] = match &items[9] {
+            Frame::Set(_) => Frame::Set(kept),
+            _ => Frame::Array(kept),
+        };
     }
     let handler = handlers.get(name.as_str()).copied();
     if handler.is_none() && subcommands.is_empty() {
@@ -191,5 +226,7 @@ fn def_from_info(entry: &Frame, handlers: &HashMap<&'static str, Handler>, docs:
             }
         }
     }
-    Some(CommandDef { name, arity, flags, first_key, last_key, step, handler, subcommands, info: Frame::Array(info_items), docs: doc })
+    let id = *next_id;
+    *next_id += 1;
+    Some(CommandDef { name, id, arity, flags, first_key, last_key, step, handler, subcommands, info: Frame::Array(info_items), docs: doc })
 }

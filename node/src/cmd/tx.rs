@@ -43,7 +43,8 @@ fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
         unwatch_all(ctx.st, ctx.me);
         return Err("EXECABORT Transaction discarded because of previous errors.".into());
     }
-    let dirty = ctx.me.dirty_cas;
+    // A watched key that expired since WATCH counts as changed.
+    let dirty = ctx.me.dirty_cas || watched_key_expired(ctx.st, ctx.me, ctx.now);
     let queue = std::mem::take(&mut ctx.me.multi.queue);
     discard_transaction(ctx.me);
     unwatch_all(ctx.st, ctx.me);
@@ -54,17 +55,28 @@ fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.out.array(queue.len());
     ctx.me.in_exec = true;
     for argv in queue {
-        match lookup(&argv) {
-            Lookup::Found(def) => {
-                call(ctx.st, ctx.me, ctx.out, def, &argv, ctx.now);
-            }
-            _ => ctx.out.error("ERR unknown command"),
+        if let Lookup::Found(def) = lookup(&argv) {
+            call(ctx.st, ctx.me, ctx.out, def, &argv, ctx.now);
         }
         // Errors inside EXEC are part of its reply, not failures of EXEC itself.
         ctx.out.errors.clear();
     }
     ctx.me.in_exec = false;
     Ok(())
+}
+
+/// Redis's `isWatchedKeyExpired`: a watched key (not already expired at WATCH time) that is still
+/// stored but past its expiry.
+fn watched_key_expired(st: &State, me: &ClientState, now: i64) -> bool {
+    me.watched.iter().any(|(db, key)| {
+        let expired_at_watch = st.watched_keys.get(&(*db, key.clone())).and_then(|v| v.iter().find(|(id, _)| *id == me.id)).is_some_and(|(_, e)| *e);
+        !expired_at_watch && is_expired_key(st, *db, key, now)
+    })
+}
+
+/// A key still stored in `db` whose expiry has passed (Redis's `keyIsExpired`).
+fn is_expired_key(st: &State, db: usize, key: &[u8], now: i64) -> bool {
+    st.dbs[db].peek(key, i64::MIN).is_some_and(|e| e.is_expired(now))
 }
 
 fn watch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -76,8 +88,9 @@ fn watch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         if ctx.me.watched.iter().any(|(d, k)| *d == db && k == key) {
             continue;
         }
+        let expired = is_expired_key(ctx.st, db, key, ctx.now);
         ctx.me.watched.push((db, key.clone()));
-        ctx.st.watched_keys.entry((db, key.clone())).or_default().push(ctx.me.id);
+        ctx.st.watched_keys.entry((db, key.clone())).or_default().push((ctx.me.id, expired));
     }
     ctx.out.ok();
     Ok(())
@@ -94,11 +107,96 @@ pub fn unwatch_all(st: &mut State, me: &mut ClientState) {
     for (db, key) in me.watched.drain(..) {
         let k = (db, key);
         if let Some(v) = st.watched_keys.get_mut(&k) {
-            v.retain(|id| *id != me.id);
+            v.retain(|(id, _)| *id != me.id);
             if v.is_empty() {
                 st.watched_keys.remove(&k);
             }
         }
     }
     me.dirty_cas = false;
+}
+
+/// Marks clients as dirty (their next EXEC fails); `me` is the running client, out of the registry.
+fn mark_dirty(st: &mut State, me: Option<&mut ClientState>, ids: &[u64]) {
+    let mut me = me;
+    for &id in ids {
+        match me.as_deref_mut() {
+            Some(m) if m.id == id => m.dirty_cas = true,
+            _ => {
+                if let Some(c) = st.clients.get_mut(&id) {
+                    c.dirty_cas = true;
+                }
+            }
+        }
+    }
+}
+
+/// Redis's `touchWatchedKey`, after (db, key) changed. A watcher that saw the key already expired
+/// is not touched by that key's deletion (logically nothing changed); like Redis, meeting such a
+/// watcher while the key is still stored stops the walk.
+pub fn touch_key(st: &mut State, me: Option<&mut ClientState>, db: usize, key: &[u8]) {
+    if st.watched_keys.is_empty() {
+        return;
+    }
+    // Stored at all, and stored but past its expiry. We send the touch of a lazily expired key
+    // after the command (Redis does it at the lookup), so a key found alive again was recreated
+    // since: for the watcher that saw it expired, that is the deletion and the change at once.
+    let entry = st.dbs[db].peek(key, i64::MIN);
+    let present = entry.is_some();
+    let stale = entry.is_some_and(|e| e.is_expired(crate::util::now_ms()));
+    let Some(watchers) = st.watched_keys.get_mut(&(db, Bytes::copy_from_slice(key))) else { return };
+    let mut dirty = Vec::new();
+    for (id, expired) in watchers.iter_mut() {
+        if *expired {
+            if !present || !stale {
+                *expired = false;
+            }
+            if !present {
+                continue;
+            }
+            if stale {
+                break;
+            }
+        }
+        dirty.push(*id);
+    }
+    mark_dirty(st, me, &dirty);
+}
+
+/// Redis's `touchAllWatchedKeysInDb`, before `emptied` is flushed (or swapped with `replaced_with`):
+/// watchers of keys stored in either database see their EXEC fail, with the same care for keys that
+/// were already expired when watched.
+pub fn touch_flushed_db(st: &mut State, me: Option<&mut ClientState>, emptied: usize, replaced_with: Option<usize>) {
+    if st.watched_keys.is_empty() {
+        return;
+    }
+    let now = crate::util::now_ms();
+    let State { watched_keys, dbs, .. } = st;
+    let mut dirty = Vec::new();
+    for ((db, key), watchers) in watched_keys.iter_mut() {
+        if *db != emptied {
+            continue;
+        }
+        let in_emptied = dbs[emptied].peek(key, i64::MIN).is_some();
+        let other = replaced_with.and_then(|r| dbs[r].peek(key, i64::MIN));
+        if !in_emptied && other.is_none() {
+            continue;
+        }
+        let other_expired = other.is_some_and(|e| e.is_expired(now));
+        for (id, expired) in watchers.iter_mut() {
+            if *expired {
+                if other.is_none() {
+                    *expired = false;
+                    continue;
+                } else if other_expired {
+                    continue;
+                }
+            } else if !in_emptied && other_expired {
+                *expired = true;
+                continue;
+            }
+            dirty.push(*id);
+        }
+    }
+    mark_dirty(st, me, &dirty);
 }

@@ -59,12 +59,7 @@ fn put_backlen(out: &mut Vec<u8>, l: usize) {
         1 => out.push(l as u8),
         2 => out.extend_from_slice(&[(l >> 7) as u8, ((l & 127) | 128) as u8]),
         3 => out.extend_from_slice(&[(l >> 14) as u8, (((l >> 7) & 127) | 128) as u8, ((l & 127) | 128) as u8]),
-        4 => out.extend_from_slice(&[
-            (l >> 21) as u8,
-            (((l >> 14) & 127) | 128) as u8,
-            (((l >> 7) & 127) | 128) as u8,
-            ((l & 127) | 128) as u8,
-        ]),
+        4 => out.extend_from_slice(&[(l >> 21) as u8, (((l >> 14) & 127) | 128) as u8, (((l >> 7) & 127) | 128) as u8, ((l & 127) | 128) as u8]),
         _ => out.extend_from_slice(&[
             (l >> 28) as u8,
             (((l >> 21) & 127) | 128) as u8,
@@ -223,7 +218,9 @@ fn read_entry(lp: &[u8], p: usize) -> Result<(LpItem<'_>, usize), LpError> {
     let trunc = LpError("entry runs past the end");
     let get = |i: usize| lp.get(i).copied().ok_or(trunc.clone());
     let b = get(p)?;
-    let bytes = |from: usize, n: usize| -> Result<&[u8], LpError> { lp.get(from..from.checked_add(n).ok_or(LpError("bad length"))?).ok_or(LpError("entry runs past the end")) };
+    let bytes = |from: usize, n: usize| -> Result<&[u8], LpError> {
+        lp.get(from..from.checked_add(n).ok_or(LpError("bad length"))?).ok_or(LpError("entry runs past the end"))
+    };
     let (item, l) = if b & 0x80 == 0 {
         (LpItem::Int((b & 0x7f) as i64), 1)
     } else if b & 0xC0 == 0x80 {
@@ -327,10 +324,31 @@ mod tests {
         let long64 = vec![b'x'; 64];
         let long4096 = vec![b'y'; 4096];
         let long200k = vec![b'z'; 200_000];
-        let ints: Vec<String> = [0i64, 1, 127, 128, -1, -4096, 4095, 4096, -4097, 32767, -32768, 32768, 8388607, -8388608, 8388608, i32::MAX as i64, i32::MIN as i64, i32::MAX as i64 + 1, i64::MAX, i64::MIN]
-            .iter()
-            .map(|n| n.to_string())
-            .collect();
+        let ints: Vec<String> = [
+            0i64,
+            1,
+            127,
+            128,
+            -1,
+            -4096,
+            4095,
+            4096,
+            -4097,
+            32767,
+            -32768,
+            32768,
+            8388607,
+            -8388608,
+            8388608,
+            i32::MAX as i64,
+            i32::MIN as i64,
+            i32::MAX as i64 + 1,
+            i64::MAX,
+            i64::MIN,
+        ]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
         let mut items: Vec<&[u8]> = vec![b"", b"a", b"01", b"-0", b"+1", b"1.5", &long64, &long4096, &long200k];
         items.extend(ints.iter().map(|s| s.as_bytes()));
         let lp = encode(items.iter().copied());

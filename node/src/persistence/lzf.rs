@@ -1,10 +1,12 @@
-//! LZF compression, compatible with the liblzf 3.6 that Redis bundles (`lzf_c.c`, `lzf_d.c`).
+//! LZF compression, compatible with liblzf 3.6 (`lzf_c.c`, `lzf_d.c`), which Redis 7.0 bundles
+//! and distribution builds link as the system liblzf.
 //!
-//! The compressor follows liblzf's algorithm with Redis's build settings (HLOG 16, VERY_FAST,
+//! The compressor follows liblzf 3.6's algorithm with Redis's build settings (HLOG 16, VERY_FAST,
 //! not ULTRA_FAST) step by step, so for the same input and output budget it produces the same
-//! bytes as redis-server: a DUMP payload or RDB file written by us matches Redis's byte for byte.
-//! (liblzf leaves its hash table uninitialised; we start from an empty one, which is what a fresh
-//! table gives and is deterministic.)
+//! bytes as redis-server: a DUMP payload or RDB file written by us matches Redis's byte for byte
+//! (checked against redis-server 7.0.15 on multi-node lists). liblzf leaves its hash table
+//! uninitialised; we start every call from an empty one, which is deterministic. (Older liblzf,
+//! with an extra `ip + 4 < in_end` condition on matches, compresses the last bytes differently.)
 //!
 //! Format: a control byte `000LLLLL` starts a literal run of L+1 bytes; `LLLooooo oooooooo` is a
 //! back-reference of L+2 bytes at distance `o`+1; `111ooooo LLLLLLLL oooooooo` one of L+9 bytes.
@@ -48,7 +50,7 @@ struct HashTable {
 }
 
 thread_local! {
-    static HTAB: RefCell<HashTable> = RefCell::new(HashTable { slots: Vec::new(), generation: 0 });
+    static HTAB: RefCell<HashTable> = const { RefCell::new(HashTable { slots: Vec::new(), generation: 0 }) };
 }
 
 #[inline]
@@ -112,25 +114,19 @@ fn compress_with(input: &[u8], out_len: usize, htab: &mut [u64], gen: u32) -> Op
             htab[h] = tag | ip as u64;
 
             let matched = reference.filter(|&r| {
-                r < ip
-                    && ip - r - 1 < MAX_OFF
-                    && ip + 4 < in_end
-                    && r > 0
-                    && input[r] == input[ip]
-                    && input[r + 1] == input[ip + 1]
-                    && input[r + 2] == input[ip + 2]
+                r < ip && ip - r - 1 < MAX_OFF && r > 0 && input[r + 2] == input[ip + 2] && input[r] == input[ip] && input[r + 1] == input[ip + 1]
             });
             if let Some(r) = matched {
                 let off = ip - r - 1;
                 let mut len = 2usize;
                 let maxlen = (in_end - ip - len).min(MAX_REF);
 
-                out[op - lit - 1] = (lit as u8).wrapping_sub(1); // stop run
-                op -= (lit == 0) as usize; // undo run if length is zero
-
-                if op + 3 + 1 >= out_end {
+                // A faster conservative test, then the exact one.
+                if op + 3 + 1 >= out_end && op - (lit == 0) as usize + 3 + 1 >= out_end {
                     return None;
                 }
+                out[op - lit - 1] = (lit as u8).wrapping_sub(1); // stop run
+                op -= (lit == 0) as usize; // undo run if length is zero
 
                 'scan: {
                     if maxlen > 16 {
@@ -306,6 +302,9 @@ mod tests {
         let c = compress_for_rdb(phrase).unwrap();
         assert_eq!(c, b"\x0chello world h\xe0\x17\x0b\x01ld".to_vec());
         assert_eq!(decompress(&c, phrase.len()).unwrap(), phrase.to_vec());
+        // liblzf 3.6 also takes a match that starts in the last four bytes.
+        let tail = b"abcdefghijklmnopqrstuvwxyz!!!!!!!!!!!!!!!!!!!!xyz";
+        assert_eq!(compress_for_rdb(tail).unwrap(), b"\x1aabcdefghijklmnopqrstuvwxyz!\xe0\x0a\x00\x20\x16".to_vec());
         // Incompressible data does not fit a budget smaller than the input.
         let data: Vec<u8> = (0..64u8).collect();
         assert_eq!(compress_for_rdb(&data), None);

@@ -150,13 +150,14 @@ mod tests {
 
     /// A ziplist as Redis 6.2 writes it for RPUSH l a 12 -3 hello 100000 300 (hand-assembled).
     fn sample() -> Vec<u8> {
-        let mut e: Vec<Vec<u8>> = Vec::new();
-        e.push(vec![0x01, b'a']); // "a"
-        e.push(vec![0xFD]); // 12 immediate
-        e.push(vec![0xFE, 0xFD]); // -3 as int8
-        e.push(vec![0x05, b'h', b'e', b'l', b'l', b'o']);
-        e.push(vec![0xF0, 0xA0, 0x86, 0x01]); // 100000 as int24
-        e.push(vec![0xC0, 0x2C, 0x01]); // 300 as int16
+        let e: Vec<Vec<u8>> = vec![
+            vec![0x01, b'a'], // "a"
+            vec![0xFD],       // 12 immediate
+            vec![0xFE, 0xFD], // -3 as int8
+            vec![0x05, b'h', b'e', b'l', b'l', b'o'],
+            vec![0xF0, 0xA0, 0x86, 0x01], // 100000 as int24
+            vec![0xC0, 0x2C, 0x01],       // 300 as int16
+        ];
         let mut body = Vec::new();
         let mut prev = 0usize;
         let mut tail = 0;

@@ -73,13 +73,18 @@ impl RequestParser {
                 return parse_inline(buf);
             }
             self.last_was_inline = false;
-            let Some(line_end) = find_crlf(buf) else {
-                if buf.len() > INLINE_MAX_SIZE {
-                    return Err(proto_err("too big mbulk count string"));
+            let (line_end, count) = match quick_len_line(buf) {
+                Some(hit) => hit,
+                None => {
+                    let Some(line_end) = find_crlf(buf) else {
+                        if buf.len() > INLINE_MAX_SIZE {
+                            return Err(proto_err("too big mbulk count string"));
+                        }
+                        return Ok(None);
+                    };
+                    (line_end, parse_strict_i64(&buf[1..line_end]))
                 }
-                return Ok(None);
             };
-            let count = parse_strict_i64(&buf[1..line_end]);
             let count = match count {
                 Some(n) if n <= i32::MAX as i64 => n,
                 _ => return Err(proto_err("invalid multibulk length")),
@@ -97,17 +102,23 @@ impl RequestParser {
         }
         while self.multibulk_left > 0 {
             if self.bulk_len < 0 {
-                let Some(line_end) = find_crlf(buf) else {
-                    if buf.len() > INLINE_MAX_SIZE {
-                        return Err(proto_err("too big bulk count string"));
+                let (line_end, parsed) = match quick_len_line(buf) {
+                    Some(hit) if buf[0] == b'$' => hit,
+                    _ => {
+                        let Some(line_end) = find_crlf(buf) else {
+                            if buf.len() > INLINE_MAX_SIZE {
+                                return Err(proto_err("too big bulk count string"));
+                            }
+                            return Ok(None);
+                        };
+                        (line_end, parse_strict_i64(&buf[1..line_end]))
                     }
-                    return Ok(None);
                 };
                 if buf[0] != b'$' {
                     let got = String::from_utf8_lossy(&buf[..1]).into_owned();
                     return Err(proto_err(&format!("expected '$', got '{got}'")));
                 }
-                let len = match parse_strict_i64(&buf[1..line_end]) {
+                let len = match parsed {
                     Some(n) if n >= 0 && (limits.from_master || n <= limits.max_bulk_len) => n,
                     _ => return Err(proto_err("invalid bulk length")),
                 };
@@ -133,6 +144,26 @@ impl RequestParser {
         }
         Ok(Some(Request::Command(std::mem::take(&mut self.args))))
     }
+}
+
+/// The common case of a `*<n>` / `$<n>` line in one pass: a type byte, canonical decimal digits
+/// (no sign, no leading zero) and CRLF. Returns (index of the CR, value); None sends the caller to
+/// the general path, which also produces the errors.
+#[inline]
+fn quick_len_line(buf: &[u8]) -> Option<(usize, Option<i64>)> {
+    let mut n: i64 = 0;
+    let mut i = 1;
+    // 18 digits always fit in an i64.
+    let end = buf.len().min(19);
+    while i < end && buf[i].is_ascii_digit() {
+        n = n * 10 + (buf[i] - b'0') as i64;
+        i += 1;
+    }
+    let digits = i - 1;
+    if digits == 0 || (digits > 1 && buf[1] == b'0') || i + 1 >= buf.len() || buf[i] != b'\r' || buf[i + 1] != b'\n' {
+        return None;
+    }
+    Some((i, Some(n)))
 }
 
 fn find_crlf(buf: &[u8]) -> Option<usize> {
@@ -182,7 +213,8 @@ fn parse_inline(buf: &mut BytesMut) -> Result<Option<Request>, ProtocolError> {
 pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
     let mut args = Vec::new();
     let mut i = 0;
-    let n = line.len();
+    // NB: sdssplitargs works on a C string: a NUL byte ends the line (else an unquoted NUL loops forever).
+    let n = memchr(0, line).unwrap_or(line.len());
     loop {
         while i < n && is_space(line[i]) {
             i += 1;

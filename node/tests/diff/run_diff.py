@@ -195,6 +195,20 @@ class Server:
             self.proc.kill()
 
 
+def drain(conn, quiet=0.25):
+    """Every reply that arrives until the connection stays quiet for `quiet` seconds."""
+    replies = []
+    conn.sock.settimeout(quiet)
+    try:
+        while True:
+            replies.append(conn.reply()[1])
+    except socket.timeout:
+        pass
+    finally:
+        conn.sock.settimeout(10)
+    return replies
+
+
 def closed_state(conn):
     """b"<closed>" when the server closed the connection, else what it sent (or b"<open>")."""
     if conn.buf:
@@ -246,6 +260,7 @@ def run_script(path, redis_port, ours_port, keep_going=False):
       @resp3          HELLO 3 on the current connection (reply compared by shape)
       @conn N         switch to connection N (1 = the first; opened on first use, no FLUSHALL)
       @next           read one more reply on the current connection (pushes, multi-reply commands)
+      @drain          read replies until none arrives for 250 ms; compare the whole sequences
       @noreply CMD    send CMD without reading a reply (CLIENT REPLY OFF/SKIP, SUBSCRIBE on RESP2 ...)
       @closed         expect the server to have closed the current connection
       @sleep MS       pause the script
@@ -280,6 +295,13 @@ def run_script(path, redis_port, ours_port, keep_going=False):
         while line.startswith("@mask "):
             regex, _, line = line[len("@mask "):].partition(" ")
             patterns.append(re.compile(regex.encode()))
+        if line == "@drain":
+            got = [drain(c) for c in pair]
+            if [masked(v, patterns) for v in got[0]] != [masked(v, patterns) for v in got[1]]:
+                fail(lineno, line, repr(got[0]).encode(), repr(got[1]).encode())
+                if not keep_going:
+                    break
+            continue
         if line == "@closed":
             got = [closed_state(c) for c in pair]
             if got[0] != got[1]:

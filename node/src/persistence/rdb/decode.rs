@@ -44,7 +44,14 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { databases: 16, now_ms: crate::util::now_ms(), drop_expired: true, verify_checksum: true, limits: EncodingLimits::default(), lfu: false }
+        LoadOptions {
+            databases: 16,
+            now_ms: crate::util::now_ms(),
+            drop_expired: true,
+            verify_checksum: true,
+            limits: EncodingLimits::default(),
+            lfu: false,
+        }
     }
 }
 
@@ -426,12 +433,14 @@ pub fn read_value<R: BufRead>(rd: &mut Reader<R>, t: u8, key: &[u8], lim: &Encod
         }
         types::ZSET_ZIPLIST | types::ZSET_LISTPACK => {
             let blob = rd.string()?;
-            let items = if t == types::ZSET_ZIPLIST { ziplist::decode(&blob).map_err(|e| rd.corrupt(e.to_string()))? } else { lp_strings(rd, &blob)? };
+            let items =
+                if t == types::ZSET_ZIPLIST { ziplist::decode(&blob).map_err(|e| rd.corrupt(e.to_string()))? } else { lp_strings(rd, &blob)? };
             zset_from_flat(rd, items, lim)?
         }
         types::HASH_ZIPLIST | types::HASH_LISTPACK => {
             let blob = rd.string()?;
-            let items = if t == types::HASH_ZIPLIST { ziplist::decode(&blob).map_err(|e| rd.corrupt(e.to_string()))? } else { lp_strings(rd, &blob)? };
+            let items =
+                if t == types::HASH_ZIPLIST { ziplist::decode(&blob).map_err(|e| rd.corrupt(e.to_string()))? } else { lp_strings(rd, &blob)? };
             if items.len() % 2 != 0 {
                 return Err(rd.corrupt("hash listpack with an odd number of elements"));
             }

@@ -76,7 +76,15 @@ pub struct SaveOptions {
 
 impl Default for SaveOptions {
     fn default() -> Self {
-        SaveOptions { values: ValueOptions::default(), checksum: true, used_mem: 0, aof_base: false, repl: None, key_hints: KeyHints::None, functions: Vec::new() }
+        SaveOptions {
+            values: ValueOptions::default(),
+            checksum: true,
+            used_mem: 0,
+            aof_base: false,
+            repl: None,
+            key_hints: KeyHints::None,
+            functions: Vec::new(),
+        }
     }
 }
 

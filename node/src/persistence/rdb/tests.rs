@@ -266,3 +266,23 @@ fn random_corruption_never_panics() {
         let _ = decode_dump_payload(&p, &lim());
     }
 }
+
+/// Save and load time for 1,000,000 small string keys (run with `--ignored --nocapture`).
+#[test]
+#[ignore]
+fn bench_million_keys() {
+    let mut dbs = vec![Db::new()];
+    let t = std::time::Instant::now();
+    for i in 0..1_000_000 {
+        dbs[0].insert(Entry::string(format!("key:{i:08}").as_bytes(), format!("value-{i}").as_bytes()));
+    }
+    println!("building 1M entries: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let bytes = save_to_vec(&dbs, &SaveOptions::default(), NOW);
+    let saved = t.elapsed();
+    let t = std::time::Instant::now();
+    let loaded = load(&bytes, &LoadOptions { databases: 1, ..opts() }).unwrap();
+    let took = t.elapsed();
+    assert_eq!(loaded.dbs[0].len(), 1_000_000);
+    println!("1M keys: {} bytes, save {saved:?}, load {took:?}", bytes.len());
+}
