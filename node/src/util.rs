@@ -385,7 +385,13 @@ pub mod long_double {
             let negative = se & 0x8000 != 0;
             let exp = i32::from(se & 0x7fff);
             if exp == 0x7fff {
-                return if self.mant() << 1 != 0 { "nan".into() } else if negative { "-inf".into() } else { "inf".into() };
+                return if self.mant() << 1 != 0 {
+                    "nan".into()
+                } else if negative {
+                    "-inf".into()
+                } else {
+                    "inf".into()
+                };
             }
             let mant = self.mant();
             // value = mant * 2^e2 (denormals use the minimum exponent).
@@ -433,7 +439,10 @@ pub mod long_double {
             }
             return i;
         }
-        let hex = rest.len() > 2 && rest[0] == b'0' && (rest[1] | 0x20) == b'x' && (rest[2].is_ascii_hexdigit() || (rest[2] == b'.' && rest.get(3).is_some_and(u8::is_ascii_hexdigit)));
+        let hex = rest.len() > 2
+            && rest[0] == b'0'
+            && (rest[1] | 0x20) == b'x'
+            && (rest[2].is_ascii_hexdigit() || (rest[2] == b'.' && rest.get(3).is_some_and(u8::is_ascii_hexdigit)));
         let (digit, exp_char): (fn(&u8) -> bool, u8) = if hex { (u8::is_ascii_hexdigit, b'p') } else { (u8::is_ascii_digit, b'e') };
         if hex {
             i += 2;

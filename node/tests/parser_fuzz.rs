@@ -337,14 +337,28 @@ fn protocol_errors_are_redis_texts() {
 }
 
 #[test]
-fn inline_nul_ends_the_line_like_redis() {
+fn nul_before_the_line_end_waits_like_redis() {
     guard();
-    // redis-server splits inline requests as a C string: bytes after a NUL are ignored.
-    let out = run(b"\x00\x01garbage\r\nPING\r\n", &[], OPEN);
-    assert_eq!(out.error, None);
-    assert_eq!(out.requests, vec![Request::Empty, Request::Command(vec![Bytes::from_static(b"PING")])]);
-    let out = run(b"SET a\x00b c\r\n", &[], OPEN);
-    assert_eq!(out.requests, vec![Request::Command(vec![Bytes::from_static(b"SET"), Bytes::from_static(b"a")])]);
+    // redis-server finds line ends with strchr, which stops at a NUL: such a request never completes
+    // (until the 64 KiB limit turns it into "too big inline request"). It must not loop or run.
+    for input in [&b"\x00\x01garbage\r\nPING\r\n"[..], b"SET a\x00b c\r\n", b"*1\x00\r\n$4\r\nPING\r\n"] {
+        let out = run(input, &[], OPEN);
+        assert_eq!((out.requests.len(), out.error), (0, None), "{:?}", show(input));
+    }
+    let mut long = b"PING\x00".to_vec();
+    long.extend(vec![b'a'; INLINE_MAX_SIZE]);
+    long.extend_from_slice(b"\r\n");
+    let out = run(&long, &[], OPEN);
+    assert_eq!(out.error.map(|e| e.0), Some("ERR Protocol error: too big inline request".to_string()));
+}
+
+#[test]
+fn header_lines_end_at_the_first_cr_like_redis() {
+    guard();
+    // Redis takes the count/length line up to the first '\r' and skips one more byte unchecked.
+    let ping = || vec![Request::Command(vec![Bytes::from_static(b"PING")])];
+    assert_eq!(run(b"*1\rX$4\r\nPING\r\n", &[], OPEN).requests, ping());
+    assert_eq!(run(b"*1\r\n$4\rXPING\r\n", &[], OPEN).requests, ping());
 }
 
 #[test]

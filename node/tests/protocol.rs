@@ -117,6 +117,27 @@ fn protocol_errors_reply_then_close() {
 }
 
 #[test]
+fn request_lines_end_where_redis_ends_them() {
+    // networking.c finds a header line's end with strchr(buf, '\r') and skips two bytes without
+    // checking the '\n'; inline requests end at strchr(buf, '\n'). strchr stops at a NUL byte, so a
+    // NUL before the line end means "no line yet": the request waits (up to the 64 KiB limit).
+    let srv = Server::start(&[]);
+    for (input, want) in [(&b"*1\rX$4\r\nPING\r\n"[..], &b"+PONG\r\n"[..]), (b"*1\r\n$4\rXPING\r\n", b"+PONG\r\n")] {
+        let mut c = srv.conn();
+        c.send(input);
+        assert_eq!(show(&c.read_for(Duration::from_millis(300))), show(want), "input {:?}", show(input));
+    }
+    for input in [&b"PI\x00NG\r\nPING\r\n"[..], b"*1\x00\r\n$4\r\nPING\r\n", b"\x00\x01garbage\r\nPING\r\n"] {
+        let mut c = srv.conn();
+        c.send(input);
+        assert_eq!(show(&c.read_for(Duration::from_millis(300))), "", "input {:?} must wait, not run", show(input));
+        assert!(!c.is_closed_within(Duration::from_millis(50)));
+    }
+    let mut c = srv.conn();
+    c.check(&["PING"], b"+PONG\r\n");
+}
+
+#[test]
 fn a_hostile_client_does_not_affect_another() {
     let srv = Server::start(&[]);
     let mut good = srv.conn();

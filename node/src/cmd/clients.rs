@@ -266,7 +266,9 @@ fn kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn pause(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() > 4 {
-        return Err(format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1])).into());
+        return Err(
+            format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1])).into()
+        );
     }
     let write_only = match argv.get(3) {
         None => false,
@@ -348,7 +350,9 @@ fn getredir(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 
 fn unblock(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() > 4 {
-        return Err(format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1])).into());
+        return Err(
+            format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.", String::from_utf8_lossy(&argv[1])).into()
+        );
     }
     let as_error = match argv.get(3) {
         None => false,

@@ -4,13 +4,8 @@ use bytes::Bytes;
 
 use super::{CmdResult, Ctx, Handler};
 
-pub const COMMANDS: &[(&str, Handler)] = &[
-    ("config|get", get),
-    ("config|set", set),
-    ("config|resetstat", resetstat),
-    ("config|rewrite", rewrite),
-    ("config|help", help),
-];
+pub const COMMANDS: &[(&str, Handler)] =
+    &[("config|get", get), ("config|set", set), ("config|resetstat", resetstat), ("config|rewrite", rewrite), ("config|help", help)];
 
 fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let patterns: Vec<&[u8]> = argv[2..].iter().map(|a| &a[..]).collect();
@@ -24,8 +19,9 @@ fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    // parameter/value pairs: an odd count is a syntax error (arity already wants at least one pair)
     if argv.len() % 2 != 0 {
-        return Err("ERR wrong number of arguments for 'config|set' command".into());
+        return Err(super::SYNTAX.into());
     }
     let pairs: Vec<(&[u8], &[u8])> = argv[2..].chunks(2).map(|p| (&p[0][..], &p[1][..])).collect();
     let changed = ctx.st.config.set_pairs(&pairs)?;

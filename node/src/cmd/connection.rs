@@ -5,15 +5,8 @@ use bytes::Bytes;
 use super::{args, CmdResult, Ctx, Handler};
 use crate::client::ReplyMode;
 
-pub const COMMANDS: &[(&str, Handler)] = &[
-    ("ping", ping),
-    ("echo", echo),
-    ("quit", quit),
-    ("select", select),
-    ("auth", auth),
-    ("hello", hello),
-    ("reset", reset),
-];
+pub const COMMANDS: &[(&str, Handler)] =
+    &[("ping", ping), ("echo", echo), ("quit", quit), ("select", select), ("auth", auth), ("hello", hello), ("reset", reset)];
 
 fn ping(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() > 2 {
@@ -79,7 +72,9 @@ fn auth(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let (user, pass): (&[u8], &[u8]) = if argv.len() == 2 { (b"default", &argv[1]) } else { (&argv[1], &argv[2]) };
     if argv.len() == 2 && ctx.st.config.requirepass.is_none() {
-        return Err("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?".into());
+        return Err(
+            "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?".into()
+        );
     }
     if check_credentials(ctx, user, pass) {
         ctx.me.authenticated = true;

@@ -230,6 +230,6 @@ pub fn notify_in_db(st: &mut State, me: Option<&mut ClientState>, out: Option<&m
     }
     if flags & notify::KEYEVENT != 0 {
         let chan = format!("__keyevent@{db}__:{event}").into_bytes();
-        crate::pubsub::publish(st, me.as_deref_mut(), out.as_deref_mut(), &chan, key);
+        crate::pubsub::publish(st, me, out, &chan, key);
     }
 }

@@ -42,7 +42,8 @@ pub const COMMANDS: &[(&str, Handler)] = &[
 /// Redis's `addReplySubcommandSyntaxError`: a known subcommand with arguments it does not take.
 pub fn subcommand_syntax_error(argv: &[Bytes]) -> super::CmdError {
     let sub = String::from_utf8_lossy(&argv[1][..argv[1].len().min(128)]).into_owned();
-    format!("ERR unknown subcommand or wrong number of arguments for '{sub}'. Try {} HELP.", String::from_utf8_lossy(&argv[0]).to_ascii_uppercase()).into()
+    format!("ERR unknown subcommand or wrong number of arguments for '{sub}'. Try {} HELP.", String::from_utf8_lossy(&argv[0]).to_ascii_uppercase())
+        .into()
 }
 
 /// Redis's `addReplyHelp`: a header line, the given lines and the HELP entry, as status replies.
@@ -161,7 +162,15 @@ fn command_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn acl_categories(d: &CommandDef) -> Vec<String> {
-    d.info.items().and_then(|i| i.get(6)).and_then(|c| c.items()).unwrap_or(&[]).iter().filter_map(|f| f.as_str()).map(|s| s.trim_start_matches('@').to_string()).collect()
+    d.info
+        .items()
+        .and_then(|i| i.get(6))
+        .and_then(|c| c.items())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|f| f.as_str())
+        .map(|s| s.trim_start_matches('@').to_string())
+        .collect()
 }
 
 /// Key positions of a command invocation, from its key specs (handles movable keys).
@@ -249,9 +258,15 @@ fn key_flags(def: &CommandDef, argv: &[Bytes], positions: &[usize]) -> Vec<Vec<S
         return positions.iter().map(|_| f.iter().map(|s| s.to_string()).collect()).collect();
     }
     let specs = def.info.items().and_then(|i| i.get(8)).and_then(|s| s.items()).unwrap_or(&[]);
-    let spec_flags: Vec<Vec<String>> =
-        specs.iter().map(|sp| sp.get("flags").and_then(|f| f.items()).unwrap_or(&[]).iter().filter_map(|f| f.as_str().map(str::to_string)).collect()).collect();
-    keys_with_spec(def, argv).into_iter().filter(|(p, _)| positions.contains(p)).map(|(_, i)| spec_flags.get(i).cloned().unwrap_or_default()).collect()
+    let spec_flags: Vec<Vec<String>> = specs
+        .iter()
+        .map(|sp| sp.get("flags").and_then(|f| f.items()).unwrap_or(&[]).iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
+        .collect();
+    keys_with_spec(def, argv)
+        .into_iter()
+        .filter(|(p, _)| positions.contains(p))
+        .map(|(_, i)| spec_flags.get(i).cloned().unwrap_or_default())
+        .collect()
 }
 
 fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -672,13 +687,13 @@ fn latency_doctor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 /// LATENCY HISTOGRAM [command ...]: per-command call counts and a cumulative log2 histogram of
 /// their latencies (we keep totals only, so every call is put in the bucket of the mean).
 fn latency_histogram(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let stats = &ctx.st.stats.commands;
-    let mut names: Vec<String> = if argv.len() == 2 {
-        let mut v: Vec<String> = stats.iter().filter(|(_, c)| c.calls > 0).map(|(n, _)| n.clone()).collect();
-        v.sort();
-        v
+    let stats: std::collections::HashMap<&str, crate::stats::CommandStat> =
+        ctx.st.stats.named().into_iter().filter(|(_, c)| c.calls > 0).map(|(n, c)| (n, c.clone())).collect();
+    let mut names: Vec<String> = Vec::new();
+    if argv.len() == 2 {
+        names = stats.keys().map(|n| n.to_string()).collect();
+        names.sort();
     } else {
-        let mut v = Vec::new();
         for a in &argv[2..] {
             let Some(d) = find(a) else { continue };
             let mut candidates = vec![d.name.clone()];
@@ -686,18 +701,16 @@ fn latency_histogram(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             subs.sort();
             candidates.extend(subs.into_iter().cloned());
             for n in candidates {
-                if stats.get(&n).is_some_and(|c| c.calls > 0) && !v.contains(&n) {
-                    v.push(n);
+                if stats.contains_key(n.as_str()) && !names.contains(&n) {
+                    names.push(n);
                 }
             }
         }
-        v
-    };
-    names.dedup();
+    }
     let out = &mut *ctx.out;
     out.map(names.len());
     for n in names {
-        let c = stats.get(&n).cloned().unwrap_or_default();
+        let c = stats.get(n.as_str()).cloned().unwrap_or_default();
         out.bulk(n.as_bytes());
         out.map(2);
         out.bulk(b"calls");
@@ -742,11 +755,12 @@ fn monitor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     if ctx.me.multi.active || ctx.me.in_exec {
         return Err("ERR MONITOR isn't allowed for DENY BLOCKING client".into());
     }
+    // Already monitoring: Redis does not even reply.
     if !ctx.me.monitor {
         ctx.me.monitor = true;
         ctx.st.monitors.push(ctx.me.id);
+        ctx.out.ok();
     }
-    ctx.out.ok();
     Ok(())
 }
 
@@ -809,7 +823,12 @@ pub fn debug_allowed(st: &State, me: &ClientState) -> bool {
 fn lenient_f64(arg: &[u8]) -> f64 {
     let s = String::from_utf8_lossy(arg);
     let s = s.trim_start();
-    let end = s.char_indices().take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')).map(|(i, c)| i + c.len_utf8()).last().unwrap_or(0);
+    let end = s
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0);
     (0..=end).rev().find_map(|i| s.get(..i).and_then(|p| p.parse::<f64>().ok())).unwrap_or(0.0)
 }
 
@@ -1206,13 +1225,19 @@ fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let startup = ctx.st.startup_memory as i64;
     let keys = ctx.st.total_keys() as i64;
     let clients: i64 = ctx.st.clients.values().map(|c| (c.qbuf + c.obuf + 16384) as i64).sum::<i64>() + 16384;
-    let dbs: Vec<(usize, i64, i64)> =
-        ctx.st.dbs.iter().enumerate().filter(|(_, d)| d.len() > 0).map(|(i, d)| (i, d.mem_usage_estimate() as i64, d.expires_count() as i64 * 8)).collect();
+    let dbs: Vec<(usize, i64, i64)> = ctx
+        .st
+        .dbs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.is_empty())
+        .map(|(i, d)| (i, d.mem_usage_estimate() as i64, d.expires_count() as i64 * 8))
+        .collect();
     let overhead: i64 = startup + clients + dbs.iter().map(|d| d.1 + d.2).sum::<i64>();
     let dataset = (rss - overhead).max(0);
     let out = &mut *ctx.out;
-    out.map(25 + dbs.len());
-    let mut int = |out: &mut crate::resp::reply::Out, k: &str, v: i64| {
+    out.map(27 + dbs.len());
+    let int = |out: &mut crate::resp::reply::Out, k: &str, v: i64| {
         out.bulk(k.as_bytes());
         out.int(v);
     };

@@ -114,10 +114,7 @@ fn expire(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     };
     let current = e.expire_at;
     // A key without a TTL counts as an infinite TTL for GT/LT.
-    let skip = (nx && current != 0)
-        || (xx && current == 0)
-        || (gt && (current == 0 || when <= current))
-        || (lt && current != 0 && when >= current);
+    let skip = (nx && current != 0) || (xx && current == 0) || (gt && (current == 0 || when <= current)) || (lt && current != 0 && when >= current);
     if skip {
         ctx.out.int(0);
         return Ok(());
@@ -217,12 +214,8 @@ fn keys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let pattern = &argv[1];
     let all = &pattern[..] == b"*";
     let now = ctx.now;
-    let found: Vec<Vec<u8>> = ctx
-        .db()
-        .iter()
-        .filter(|e| !e.is_expired(now) && (all || glob_match(pattern, e.key(), false)))
-        .map(|e| e.key().to_vec())
-        .collect();
+    let found: Vec<Vec<u8>> =
+        ctx.db().iter().filter(|e| !e.is_expired(now) && (all || glob_match(pattern, e.key(), false))).map(|e| e.key().to_vec()).collect();
     ctx.out.array(found.len());
     for k in &found {
         ctx.out.bulk(k);

@@ -231,10 +231,8 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         return Outcome::Done;
     }
     if me.in_pubsub_context() && !allowed_in_pubsub(&def.name) {
-        let msg = format!(
-            "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
-            def.name
-        );
+        let msg =
+            format!("ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", def.name);
         reject(st, me, out, &msg, Some(def));
         return Outcome::Done;
     }
@@ -263,10 +261,7 @@ fn truncate(b: &[u8], n: usize) -> &[u8] {
 }
 
 fn allowed_in_pubsub(name: &str) -> bool {
-    matches!(
-        name,
-        "subscribe" | "unsubscribe" | "psubscribe" | "punsubscribe" | "ssubscribe" | "sunsubscribe" | "ping" | "quit" | "reset"
-    )
+    matches!(name, "subscribe" | "unsubscribe" | "psubscribe" | "punsubscribe" | "ssubscribe" | "sunsubscribe" | "ping" | "quit" | "reset")
 }
 
 /// CLIENT PAUSE WRITE holds writes and commands that may write; PAUSE ALL holds everything but the

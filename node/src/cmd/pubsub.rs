@@ -61,7 +61,8 @@ fn psubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn punsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     // Without arguments: every pattern of this client, in subscription order (Redis keeps a list).
     let me_id = ctx.me.id;
-    let pats: Vec<Bytes> = if argv.len() > 1 { argv[1..].to_vec() } else { ctx.st.patterns.iter().filter(|(_, id)| *id == me_id).map(|(p, _)| p.clone()).collect() };
+    let pats: Vec<Bytes> =
+        if argv.len() > 1 { argv[1..].to_vec() } else { ctx.st.patterns.iter().filter(|(_, id)| *id == me_id).map(|(p, _)| p.clone()).collect() };
     if pats.is_empty() {
         confirm(ctx, b"punsubscribe", None);
     }
@@ -80,7 +81,9 @@ fn publish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn pubsub_channels(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() > 3 {
-        return Err(format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try PUBSUB HELP.", String::from_utf8_lossy(&argv[1])).into());
+        return Err(
+            format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try PUBSUB HELP.", String::from_utf8_lossy(&argv[1])).into()
+        );
     }
     let pat = argv.get(2);
     let mut names: Vec<&Bytes> = ctx.st.channels.keys().filter(|c| pat.is_none_or(|p| glob_match(p, c, false))).collect();

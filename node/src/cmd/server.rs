@@ -56,15 +56,15 @@ fn total_system_memory() -> u64 {
 
 /// Builds the INFO text for the requested section names (lowercase).
 pub fn info_text(st: &State, me_id: u64, me_count: usize, requested: &[String]) -> String {
+    // ALL and EVERYTHING are every section (EVERYTHING adds module-generated ones: we have none);
+    // DEFAULT (or nothing) is the default set; other words name sections.
     let all = requested.iter().any(|s| s == "all" || s == "everything");
     let default = requested.is_empty() || requested.iter().any(|s| s == "default");
-    let everything = requested.iter().any(|s| s == "everything");
     let mut out = String::new();
     let mut first = true;
     for (name, in_default) in SECTIONS {
-        let wanted = requested.iter().any(|s| s == name) || (default && *in_default) || (all && (*name != "modules" || everything) || everything);
-        let wanted = wanted || (all && *name == "modules");
-        if !wanted {
+        let named = requested.iter().any(|s| s == name || (*name == "modules" && s == "module_list"));
+        if !(all || named || (default && *in_default)) {
             continue;
         }
         if !first {
@@ -347,7 +347,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
         "keyspace" => {
             o.push_str("# Keyspace\r\n");
             for (i, db) in st.dbs.iter().enumerate() {
-                if db.len() > 0 {
+                if !db.is_empty() {
                     let _ = write!(o, "db{}:keys={},expires={},avg_ttl={}\r\n", i, db.len(), db.expires_count(), db.avg_ttl);
                 }
             }

@@ -221,7 +221,9 @@ fn def_from_info(entry: &Frame, handlers: &HashMap<&'static str, Handler>, docs:
         for (k, v) in pairs.iter_mut() {
             if k.as_str() == Some("subcommands") {
                 if let Frame::Map(subdocs) = v {
-                    subdocs.retain(|(sk, _)| sk.as_str().map(|s| s.to_ascii_lowercase()).is_some_and(|s| subcommands.contains_key(s.split('|').nth(1).unwrap_or(""))));
+                    subdocs.retain(|(sk, _)| {
+                        sk.as_str().map(|s| s.to_ascii_lowercase()).is_some_and(|s| subcommands.contains_key(s.split('|').nth(1).unwrap_or("")))
+                    });
                 }
             }
         }

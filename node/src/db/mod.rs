@@ -285,6 +285,11 @@ impl Db {
         self.table.is_empty()
     }
 
+    /// Makes room for `n` more keys.
+    pub fn reserve(&mut self, n: usize) {
+        self.table.reserve(n);
+    }
+
     pub fn expires_count(&self) -> usize {
         self.volatile_count
     }

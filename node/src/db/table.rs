@@ -65,6 +65,13 @@ impl<T: Keyed> Table<T> {
         self.index.len()
     }
 
+    /// Makes room for `n` more items (RDB loading knows the size up front).
+    pub fn reserve(&mut self, n: usize) {
+        self.slots.reserve(n);
+        let Table { slots, index, hasher, .. } = self;
+        index.reserve(n, |&x| hasher.hash_one(slots[x as usize].as_ref().map(|it| it.key()).unwrap_or(&[])));
+    }
+
     pub fn is_empty(&self) -> bool {
         self.index.is_empty()
     }

@@ -275,8 +275,10 @@ pub fn load_from<R: BufRead>(r: R, opts: &LoadOptions) -> Result<LoadedRdb, RdbE
                 db = n as usize;
             }
             opcodes::RESIZEDB => {
+                let size = rd.length()?;
                 rd.length()?;
-                rd.length()?;
+                // A hint only: cap it so a corrupt file cannot make us allocate unboundedly.
+                out.dbs[db].reserve(size.min(64 * 1024 * 1024) as usize);
             }
             opcodes::AUX => {
                 let k = rd.string()?;
