@@ -277,6 +277,15 @@ pub fn active_expire(st: &mut crate::state::State, now: i64) {
     }
 }
 
+/// Sends every client a kill so their tasks flush and exit.
+pub fn disconnect_all(shared: &Shared) {
+    shared.shutting_down.store(true, Ordering::Relaxed);
+    let st = shared.lock();
+    for c in st.clients.values() {
+        let _ = c.tx.send(ClientMsg::Kill);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,14 +304,5 @@ mod tests {
         assert_eq!(bind_addr("-::*", 1), Some(("[::]:1".parse().unwrap(), true)));
         assert_eq!(bind_addr("127.0.0.1", 2), Some(("127.0.0.1:2".parse().unwrap(), false)));
         assert_eq!(bind_addr("nonsense", 2), None);
-    }
-}
-
-/// Sends every client a kill so their tasks flush and exit.
-pub fn disconnect_all(shared: &Shared) {
-    shared.shutting_down.store(true, Ordering::Relaxed);
-    let st = shared.lock();
-    for c in st.clients.values() {
-        let _ = c.tx.send(ClientMsg::Kill);
     }
 }

@@ -656,4 +656,24 @@ mod tests {
         assert!(glob_match(b"HE*", b"hello", true));
         assert!(!glob_match(b"a*a*a*a*a*a*a*a*a*a*b", &[b'a'; 60], false));
     }
+
+    #[test]
+    fn long_double_like_redis() {
+        use super::long_double::LongDouble as Ld;
+        let p = |s: &str| Ld::parse(s.as_bytes());
+        let add = |a: &str, b: &str| p(a).and_then(|a| p(b).map(|b| a.add(&b).to_human_string()));
+        // Values redis-server 7.0 gives for INCRBYFLOAT (x87 long double, %.17Lf, zeros trimmed).
+        assert_eq!(add("10.5", "0.1").as_deref(), Some("10.6"));
+        assert_eq!(add("0.1", "0.2").as_deref(), Some("0.3"));
+        assert_eq!(add("1.1", "2.2").as_deref(), Some("3.3"));
+        assert_eq!(add("1e308", "1e308").map(|s| s.len()), Some(309));
+        assert_eq!(add("0", "-0.0").as_deref(), Some("0"));
+        assert_eq!(Ld::from_i64(-9223372036854775808).to_human_string(), "-9223372036854775808");
+        assert_eq!(p("0x10").map(|v| v.to_human_string()).as_deref(), Some("16"));
+        for bad in ["", " 1", "1 ", "1e", "0x", "nan", "abc", "1e5000", "1e-5000", ".", "-", "1\x002"] {
+            assert!(p(bad).is_none(), "{bad:?} should not parse");
+        }
+        assert!(p("inf").is_some_and(|v| !v.is_finite()));
+        assert!(p("1e-4940").is_some());
+    }
 }

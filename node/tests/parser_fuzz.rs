@@ -29,9 +29,7 @@ fn now_ms() -> u64 {
 fn guard() {
     GUARD.call_once(|| {
         // Best effort: prlimit(1) from util-linux caps this process's address space at 8 GiB.
-        let _ = std::process::Command::new("prlimit")
-            .args(["--pid", &std::process::id().to_string(), "--as=8589934592"])
-            .status();
+        let _ = std::process::Command::new("prlimit").args(["--pid", &std::process::id().to_string(), "--as=8589934592"]).status();
         LAST_PROGRESS.store(now_ms(), Ordering::Relaxed);
         std::thread::spawn(|| loop {
             std::thread::sleep(Duration::from_secs(1));
@@ -194,9 +192,30 @@ fn valid_pipeline(rng: &mut Rng, big_one_in: usize) -> (Vec<u8>, Vec<Vec<Vec<u8>
 
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>) {
     const INTERESTING: &[&[u8]] = &[
-        b"*", b"$", b"\r\n", b"\r", b"\n", b"-1", b"0", b"2147483647", b"2147483648", b"9223372036854775807",
-        b"99999999999999999999", b"+", b"\"", b"'", b"\\x", b"\\", b"\x00", b" ", b"*-1\r\n", b"*0\r\n", b"$-1\r\n",
-        b"*1\r\n$", b"01", b"-0",
+        b"*",
+        b"$",
+        b"\r\n",
+        b"\r",
+        b"\n",
+        b"-1",
+        b"0",
+        b"2147483647",
+        b"2147483648",
+        b"9223372036854775807",
+        b"99999999999999999999",
+        b"+",
+        b"\"",
+        b"'",
+        b"\\x",
+        b"\\",
+        b"\x00",
+        b" ",
+        b"*-1\r\n",
+        b"*0\r\n",
+        b"$-1\r\n",
+        b"*1\r\n$",
+        b"01",
+        b"-0",
     ];
     for _ in 0..1 + rng.below(4) {
         let len = input.len();

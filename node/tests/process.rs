@@ -8,7 +8,6 @@ mod harness;
 use harness::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 /// Redis's log line: `pid:role dd Mon yyyy hh:mm:ss.mmm <level mark> message`, i.e.
 /// `^\d+:[MCSX] \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2}\.\d{3} [.\-*#] ` (no regex crate here).
@@ -99,7 +98,10 @@ fn a_bad_config_file_stops_the_server_with_exit_1() {
     std::fs::write(&bad, "port 7000\nappendonly maybe\n").unwrap();
     let (st, _out, err) = run_to_end(bin(), &[bad.to_str().unwrap()], None);
     assert_eq!(st.code(), Some(1));
-    assert!(err.contains("*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'appendonly maybe'\n"), "{err}");
+    assert!(
+        err.contains("*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'appendonly maybe'\n"),
+        "{err}"
+    );
 }
 
 fn assert_sentinel_refused(program: &Path, args: &[&str]) {

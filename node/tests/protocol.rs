@@ -293,7 +293,7 @@ fn unauthenticated_limits_with_requirepass() {
     c.send(&encode(&[b"AUTH", &pw]));
     c.expect(WRONGPASS);
     let mut ten: Vec<&[u8]> = vec![b"DEL"];
-    ten.extend(std::iter::repeat(&b"x"[..]).take(9));
+    ten.extend(std::iter::repeat_n(&b"x"[..], 9));
     c.send(&encode(&ten));
     c.expect(NOAUTH);
     // Once authenticated, the limits are gone.
@@ -345,7 +345,10 @@ fn noauth_wrongpass_and_auth_flows() {
     // Without requirepass, AUTH is an error with Redis's text.
     let open = Server::start(&[]);
     let mut o = open.conn();
-    o.check(&["AUTH", "x"], b"-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n");
+    o.check(
+        &["AUTH", "x"],
+        b"-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n",
+    );
     // The default user has `nopass`: any password is accepted in the two-argument form.
     o.check(&["AUTH", "default", "x"], b"+OK\r\n");
 }
@@ -391,8 +394,34 @@ fn hello_replies() {
 /// Checks one CLIENT LIST / CLIENT INFO line against Redis 7.0's field list and order.
 fn check_client_line(line: &str, port: u16) -> std::collections::HashMap<String, String> {
     const FIELDS: &[&str] = &[
-        "id", "addr", "laddr", "fd", "name", "age", "idle", "flags", "db", "sub", "psub", "ssub", "multi", "qbuf", "qbuf-free", "argv-mem",
-        "multi-mem", "rbs", "rbp", "obl", "oll", "omem", "tot-mem", "events", "cmd", "user", "redir", "resp",
+        "id",
+        "addr",
+        "laddr",
+        "fd",
+        "name",
+        "age",
+        "idle",
+        "flags",
+        "db",
+        "sub",
+        "psub",
+        "ssub",
+        "multi",
+        "qbuf",
+        "qbuf-free",
+        "argv-mem",
+        "multi-mem",
+        "rbs",
+        "rbp",
+        "obl",
+        "oll",
+        "omem",
+        "tot-mem",
+        "events",
+        "cmd",
+        "user",
+        "redir",
+        "resp",
     ];
     let pairs: Vec<(&str, &str)> = line.split(' ').map(|kv| kv.split_once('=').unwrap_or_else(|| panic!("bad field {kv:?} in {line:?}"))).collect();
     let names: Vec<&str> = pairs.iter().map(|(k, _)| *k).collect();
@@ -400,7 +429,29 @@ fn check_client_line(line: &str, port: u16) -> std::collections::HashMap<String,
     let map: std::collections::HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     assert!(map["addr"].starts_with("127.0.0.1:"), "{line}");
     assert_eq!(map["laddr"], format!("127.0.0.1:{port}"));
-    for numeric in ["id", "fd", "age", "idle", "db", "sub", "psub", "ssub", "multi", "qbuf", "qbuf-free", "argv-mem", "multi-mem", "rbs", "rbp", "obl", "oll", "omem", "tot-mem", "redir", "resp"] {
+    for numeric in [
+        "id",
+        "fd",
+        "age",
+        "idle",
+        "db",
+        "sub",
+        "psub",
+        "ssub",
+        "multi",
+        "qbuf",
+        "qbuf-free",
+        "argv-mem",
+        "multi-mem",
+        "rbs",
+        "rbp",
+        "obl",
+        "oll",
+        "omem",
+        "tot-mem",
+        "redir",
+        "resp",
+    ] {
         assert!(map[numeric].parse::<i64>().is_ok(), "{numeric} not numeric in {line:?}");
     }
     map
@@ -505,7 +556,9 @@ fn multi_exec_watch() {
     a.send(b"MULTI\r\nSET a 1\r\nFOO\r\nEXEC\r\n");
     a.expect(b"+OK\r\n+QUEUED\r\n-ERR unknown command 'FOO', with args beginning with: \r\n-EXECABORT Transaction discarded because of previous errors.\r\n");
     a.send(b"MULTI\r\nSET a 1\r\nINCR a b\r\nEXEC\r\n");
-    a.expect(b"+OK\r\n+QUEUED\r\n-ERR wrong number of arguments for 'incr' command\r\n-EXECABORT Transaction discarded because of previous errors.\r\n");
+    a.expect(
+        b"+OK\r\n+QUEUED\r\n-ERR wrong number of arguments for 'incr' command\r\n-EXECABORT Transaction discarded because of previous errors.\r\n",
+    );
     a.send(b"EXEC\r\nDISCARD\r\nMULTI\r\nMULTI\r\nWATCH x\r\nDISCARD\r\n");
     a.expect(b"-ERR EXEC without MULTI\r\n-ERR DISCARD without MULTI\r\n+OK\r\n-ERR MULTI calls can not be nested\r\n-ERR WATCH inside MULTI is not allowed\r\n+OK\r\n");
 
@@ -619,7 +672,10 @@ fn keyspace_notifications() {
         let ks = format!("__keyspace@0__:{key}");
         let ke = format!("__keyevent@0__:{event}");
         for (ch, payload) in [(ks, event.to_string()), (ke, key.to_string())] {
-            out.extend(format!("*4\r\n$8\r\npmessage\r\n${}\r\n{space}\r\n${}\r\n{ch}\r\n${}\r\n{payload}\r\n", space.len(), ch.len(), payload.len()).into_bytes());
+            out.extend(
+                format!("*4\r\n$8\r\npmessage\r\n${}\r\n{space}\r\n${}\r\n{ch}\r\n${}\r\n{payload}\r\n", space.len(), ch.len(), payload.len())
+                    .into_bytes(),
+            );
         }
         out
     };

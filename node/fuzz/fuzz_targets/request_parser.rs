@@ -13,11 +13,8 @@ use redis_ha_node::resp::request::{Limits, Request, RequestParser};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else { return };
-    let limits = Limits {
-        max_bulk_len: if mode & 1 == 0 { 512 * 1024 * 1024 } else { 1024 * 1024 },
-        authenticated: mode & 2 == 0,
-        from_master: false,
-    };
+    let limits =
+        Limits { max_bulk_len: if mode & 1 == 0 { 512 * 1024 * 1024 } else { 1024 * 1024 }, authenticated: mode & 2 == 0, from_master: false };
     // Up to 4 chunk sizes from the next bytes (0 = the rest at once).
     let (sizes, input) = rest.split_at(rest.len().min(4));
     let mut parser = RequestParser::new();

@@ -184,66 +184,58 @@ fn keys_with_spec(def: &CommandDef, argv: &[Bytes]) -> Vec<(usize, usize)> {
     if specs.is_empty() {
         return def.key_positions(argv.len()).into_iter().map(|p| (p, 0)).collect();
     }
+    // Redis's `getKeysUsingKeySpecs`: a spec whose range falls outside the arguments makes the
+    // whole lookup invalid (no keys); a keyword that is absent just skips its spec.
+    let n = argv.len() as i64;
     let mut out = Vec::new();
     for (spec_index, spec) in specs.iter().enumerate() {
         let (Some(bs), Some(fk)) = (spec.get("begin_search"), spec.get("find_keys")) else { continue };
-        let start = match bs.get("type").and_then(|t| t.as_str()) {
+        let first = match bs.get("type").and_then(|t| t.as_str()) {
             Some("index") => bs.get("spec").and_then(|s| s.get("index")).and_then(|i| i.as_int()).unwrap_or(0),
             Some("keyword") => {
                 let spec = bs.get("spec");
                 let kw = spec.and_then(|s| s.get("keyword")).and_then(|k| k.as_bytes()).unwrap_or(b"");
                 let from = spec.and_then(|s| s.get("startfrom")).and_then(|k| k.as_int()).unwrap_or(1);
-                let n = argv.len() as i64;
-                let range: Box<dyn Iterator<Item = i64>> = if from >= 0 { Box::new(from..n) } else { Box::new((1..=(n + from)).rev()) };
-                let mut found = 0;
-                for i in range {
-                    if argv[i as usize].eq_ignore_ascii_case(kw) {
-                        found = i + 1;
-                        break;
-                    }
+                let range: Box<dyn Iterator<Item = i64>> = if from > 0 { Box::new(from..n) } else { Box::new((1..=(n + from)).rev()) };
+                match range.take_while(|i| *i >= 1 && *i < n).find(|&i| argv[i as usize].eq_ignore_ascii_case(kw)) {
+                    Some(i) => i + 1,
+                    None => continue,
                 }
-                if found == 0 {
-                    continue;
-                }
-                found
             }
-            _ => continue,
+            _ => return Vec::new(),
         };
-        if start <= 0 || start as usize >= argv.len() {
-            continue;
-        }
         let fspec = fk.get("spec");
         let geti = |k: &str| fspec.and_then(|s| s.get(k)).and_then(|v| v.as_int()).unwrap_or(0);
-        match fk.get("type").and_then(|t| t.as_str()) {
+        let (first, last, step) = match fk.get("type").and_then(|t| t.as_str()) {
             Some("range") => {
-                let (last, step, limit) = (geti("lastkey"), geti("keystep").max(1), geti("limit"));
-                let n = argv.len() as i64;
-                let end = if last >= 0 {
-                    start + last
-                } else if limit <= 1 {
-                    n + last
+                let (lastkey, limit) = (geti("lastkey"), geti("limit"));
+                let last = if lastkey >= 0 {
+                    first + lastkey
+                } else if limit == 0 {
+                    n + lastkey
                 } else {
-                    start + (n - start) / limit - 1
+                    first + ((n - first) / limit + lastkey)
                 };
-                let mut i = start;
-                while i <= end && i < n {
-                    out.push((i as usize, spec_index));
-                    i += step;
-                }
+                (first, last, geti("keystep").max(1))
             }
             Some("keynum") => {
-                let (numidx, first, step) = (geti("keynumidx"), geti("firstkey"), geti("keystep").max(1));
-                let Some(numkeys) = argv.get((start + numidx) as usize).and_then(|a| crate::util::parse_i64(a)) else { continue };
-                let mut i = start + first;
-                for _ in 0..numkeys.max(0) {
-                    if i as usize >= argv.len() {
-                        break;
-                    }
-                    out.push((i as usize, spec_index));
-                    i += step;
+                let idx = first + geti("keynumidx");
+                if idx >= n {
+                    return Vec::new();
                 }
+                let Some(numkeys) = crate::util::parse_i64(&argv[idx as usize]).filter(|k| *k >= 0) else { return Vec::new() };
+                let first = first + geti("firstkey");
+                (first, first + numkeys - 1, geti("keystep").max(1))
             }
-            _ => {}
+            _ => return Vec::new(),
+        };
+        if last >= n || last < first || first >= n {
+            return Vec::new();
+        }
+        let mut i = first;
+        while i <= last {
+            out.push((i as usize, spec_index));
+            i += step;
         }
     }
     out
@@ -360,8 +352,7 @@ pub fn redacted(argv: &[Bytes]) -> std::borrow::Cow<'_, [Bytes]> {
         }
         "config" if argv.len() > 3 && args::is(&argv[1], "set") => {
             for j in (2..argv.len() - 1).step_by(2) {
-                let param = super::lower(&argv[j]);
-                if matches!(param.as_str(), "requirepass" | "masterauth" | "tls-key-file-pass" | "tls-client-key-file-pass") {
+                if crate::config::Config::is_sensitive(&argv[j]) {
                     hide.push(j + 1);
                 }
             }
@@ -849,47 +840,15 @@ fn lenient_int(arg: &[u8]) -> i64 {
     }
 }
 
-/// RDB length-prefix size (`rdbSaveLen`).
-fn rdb_len_size(n: usize) -> usize {
-    if n < 1 << 6 {
-        1
-    } else if n < 1 << 14 {
-        2
-    } else if n <= u32::MAX as usize {
-        5
-    } else {
-        9
-    }
-}
-
-/// Size of an integer in RDB's compact integer encoding, if it has one (`rdbEncodeInteger`).
-fn rdb_int_size(n: i64) -> Option<usize> {
-    if (-(1 << 7)..1 << 7).contains(&n) {
-        Some(2)
-    } else if (-(1 << 15)..1 << 15).contains(&n) {
-        Some(3)
-    } else if (-(1 << 31)..1 << 31).contains(&n) {
-        Some(5)
-    } else {
-        None
-    }
-}
-
-/// `rdbSavedObjectLen` for strings (without LZF compression, which Redis applies to strings over 20
-/// bytes when rdbcompression is on); other types get an estimate from their size.
-fn serialized_len(e: &crate::db::Entry) -> usize {
-    match e.str() {
-        Some(crate::db::StrRef::Int(n)) => rdb_int_size(n).unwrap_or_else(|| {
-            let l = n.to_string().len();
-            rdb_len_size(l) + l
-        }),
-        Some(crate::db::StrRef::Bytes(b)) => {
-            // Strings that look like integers (up to 11 chars) are saved as integers.
-            let as_int = if b.len() <= 11 { crate::util::parse_i64(b).and_then(rdb_int_size) } else { None };
-            as_int.unwrap_or(rdb_len_size(b.len()) + b.len())
-        }
-        None => e.mem_usage(),
-    }
+/// `rdbSavedObjectLen`: the size of the value as an RDB file stores it (LZF compression included).
+fn serialized_len(st: &State, e: &crate::db::Entry) -> usize {
+    let opts = crate::persistence::rdb::encode::ValueOptions {
+        compression: st.config.get_bool("rdbcompression").unwrap_or(true),
+        list_max_listpack_size: st.config.list_max_listpack_size,
+    };
+    let mut buf = Vec::new();
+    crate::persistence::rdb::encode::write_value(&mut buf, e, &opts);
+    buf.len()
 }
 
 /// Redis's DEBUG HELP text (7.0), subcommands we do not implement included: it is what clients see.
@@ -1023,9 +982,8 @@ fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.out.ok();
         }
         ("error", 3) => {
-            // The argument is the whole error line, after a '-' (no code added).
-            let code_end = argv[2].iter().position(|&c| c == b' ').unwrap_or(argv[2].len());
-            ctx.out.errors.push(String::from_utf8_lossy(&argv[2][..code_end]).into_owned());
+            // The argument is the whole error line, after a '-' (no code added); written raw,
+            // so, as in Redis, it is not counted in errorstats.
             ctx.out.raw(b"-");
             ctx.out.raw(&argv[2].iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }).collect::<Vec<u8>>());
             ctx.out.raw(b"\r\n");
@@ -1046,6 +1004,38 @@ fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
+/// Quicklist node sizes per `list-max-listpack-size` (positive: entries per node; negative: 4 KB
+/// times 2^(n-1) per node), in the SIZE_SAFETY_LIMIT / estimate terms of `_quicklistNodeAllowInsert`.
+const QL_SIZE_LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
+
+/// (nodes, total listpack bytes) of a list laid out the way RPUSH builds it: each element goes to
+/// the tail node while it fits, else starts a new one.
+fn quicklist_shape(list: &std::collections::VecDeque<crate::db::Elem>, fill: i64) -> (usize, usize) {
+    const LP_EMPTY: usize = 7; // header (6) + end byte
+    let (mut nodes, mut total) = (0usize, 0usize);
+    let (mut cur_bytes, mut cur_count) = (0usize, 0usize);
+    for e in list {
+        let fits = cur_count > 0 && {
+            let new_sz = cur_bytes + e.len() + 8;
+            if fill >= 0 {
+                new_sz <= 8192 && cur_count < fill.max(1) as usize
+            } else {
+                new_sz <= QL_SIZE_LEVELS[((-fill - 1) as usize).min(QL_SIZE_LEVELS.len() - 1)]
+            }
+        };
+        if !fits {
+            total += cur_bytes;
+            nodes += 1;
+            cur_bytes = LP_EMPTY;
+            cur_count = 0;
+        }
+        cur_bytes += crate::persistence::listpack::entry_size(e);
+        cur_count += 1;
+    }
+    total += cur_bytes;
+    (nodes.max(1), total)
+}
+
 /// DEBUG OBJECT: Redis's one-line summary (the key is looked up without expiring it).
 fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     let db = ctx.me.db;
@@ -1054,15 +1044,13 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     let refcount = if shared_int { i32::MAX } else { 1 };
     let extra = match &e.value {
         Value::List(l) => {
-            // A quicklist with list-max-listpack-size -2 (8 KB nodes): estimate the node count.
-            let bytes: usize = l.iter().map(|x| x.len() + 2).sum::<usize>() + 7;
-            let nodes = bytes.div_ceil(8192).max(1);
+            let fill = ctx.st.config.list_max_listpack_size;
+            let (nodes, bytes) = quicklist_shape(l, fill);
             format!(
-                " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:{} ql_uncompressed_size:{}",
+                " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:0 ql_uncompressed_size:{}",
                 nodes,
-                l.len() as f64 / nodes as f64,
-                ctx.st.config.list_max_listpack_size,
-                0,
+                l.len() as f64 / nodes.max(1) as f64,
+                fill,
                 bytes
             )
         }
@@ -1074,7 +1062,7 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
         e as *const crate::db::Entry,
         refcount,
         e.encoding(),
-        serialized_len(e),
+        serialized_len(ctx.st, e),
         e.lru & 0xff_ffff,
         idle,
         extra

@@ -200,10 +200,12 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
     let def = match lookup(&argv) {
         Lookup::Found(d) => d,
         Lookup::Unknown => {
+            me.last_cmd = "NULL";
             reject_bytes(st, me, out, &unknown_command_msg(&argv), None);
             return Outcome::Done;
         }
         Lookup::UnknownSub(parent) => {
+            me.last_cmd = "NULL";
             let mut msg = b"ERR unknown subcommand '".to_vec();
             msg.extend_from_slice(truncate(&argv[1], 128));
             msg.extend_from_slice(format!("'. Try {} HELP.", parent.name.to_ascii_uppercase()).as_bytes());

@@ -314,8 +314,19 @@ impl Db {
         self.lookup(key, now_ms).is_some()
     }
 
+    /// After a removal the table may have renumbered its slots; the volatile list holds slot numbers.
+    fn after_remove(&mut self, generation_before: u64) {
+        if self.table.generation() != generation_before {
+            self.rebuild_volatile();
+            self.expire_cursor = 0;
+        }
+    }
+
     fn expire_slot(&mut self, slot: u32) {
-        if let Some(e) = self.table.remove_at(slot) {
+        let generation = self.table.generation();
+        let removed = self.table.remove_at(slot);
+        self.after_remove(generation);
+        if let Some(e) = removed {
             if e.expire_at != 0 {
                 self.volatile_count -= 1;
             }
@@ -344,7 +355,10 @@ impl Db {
     }
 
     pub fn remove(&mut self, key: &[u8]) -> Option<Entry> {
-        let e = self.table.remove(key)?;
+        let generation = self.table.generation();
+        let e = self.table.remove(key);
+        self.after_remove(generation);
+        let e = e?;
         if e.expire_at != 0 {
             self.volatile_count -= 1;
         }
@@ -427,14 +441,11 @@ impl Db {
             let slot = self.volatile[i];
             let state = self.table.at(slot).map(|e| (e.expire_at, e.is_expired(now_ms)));
             match state {
-                Some((at, _)) if at == 0 => {
+                // A stale entry: the key lost its TTL or is gone.
+                Some((0, _)) | None => {
                     self.volatile.swap_remove(i);
                 }
-                None => {
-                    self.volatile.swap_remove(i);
-                }
-                Some((at, true)) => {
-                    let _ = at;
+                Some((_, true)) => {
                     self.volatile.swap_remove(i);
                     self.expire_slot(slot);
                     sampled += 1;
@@ -505,5 +516,26 @@ mod tests {
         }
         assert_eq!(total, 100);
         assert_eq!(db.len(), 1);
+    }
+
+    #[test]
+    fn active_expiry_survives_table_compaction() {
+        let mut db = Db::new();
+        for i in 0..1000 {
+            let k = format!("k{i}");
+            db.set_string(k.as_bytes(), b"v", false, 0);
+            db.set_expire(k.as_bytes(), 500);
+        }
+        // Deleting most keys compacts the table and renumbers slots.
+        for i in 0..990 {
+            db.remove(format!("k{i}").as_bytes());
+        }
+        assert_eq!(db.expires_count(), 10);
+        let mut rounds = 0;
+        while db.expires_count() > 0 && rounds < 100 {
+            db.active_expire(600, 20);
+            rounds += 1;
+        }
+        assert_eq!(db.len(), 0, "every remaining volatile key is found by active expiry");
     }
 }

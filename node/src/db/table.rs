@@ -33,6 +33,8 @@ pub struct Table<T: Keyed> {
     free: Vec<u32>,
     index: HashTable<u32>,
     hasher: DefaultHashBuilder,
+    /// Bumped whenever slot numbers change (compaction), so holders of slot numbers can refresh.
+    generation: u64,
 }
 
 impl<T: Keyed> Default for Table<T> {
@@ -49,7 +51,7 @@ impl<T: Keyed> std::fmt::Debug for Table<T> {
 
 impl<T: Keyed> Table<T> {
     pub fn new() -> Self {
-        Table { slots: Vec::new(), free: Vec::new(), index: HashTable::new(), hasher: DefaultHashBuilder::default() }
+        Table { slots: Vec::new(), free: Vec::new(), index: HashTable::new(), hasher: DefaultHashBuilder::default(), generation: 0 }
     }
 
     pub fn with_capacity(n: usize) -> Self {
@@ -58,11 +60,17 @@ impl<T: Keyed> Table<T> {
             free: Vec::new(),
             index: HashTable::with_capacity(n),
             hasher: DefaultHashBuilder::default(),
+            generation: 0,
         }
     }
 
     pub fn len(&self) -> usize {
         self.index.len()
+    }
+
+    /// Changes whenever slot numbers are reassigned.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Makes room for `n` more items (RDB loading knows the size up front).
@@ -115,7 +123,7 @@ impl<T: Keyed> Table<T> {
     /// Returns the slot and the replaced item.
     pub fn insert(&mut self, item: T) -> (u32, Option<T>) {
         let h = self.hash(item.key());
-        let Table { slots, free, index, hasher } = self;
+        let Table { slots, free, index, hasher, .. } = self;
         let found = index.find(h, |&s| slots[s as usize].as_ref().is_some_and(|it| it.key() == item.key())).copied();
         if let Some(s) = found {
             let old = slots[s as usize].replace(item);
@@ -171,6 +179,7 @@ impl<T: Keyed> Table<T> {
     /// Drops empty slots. Slot numbers change, which a SCAN in progress tolerates only loosely, so
     /// this runs only when the table is mostly holes.
     fn compact(&mut self) {
+        self.generation += 1;
         let old = std::mem::take(&mut self.slots);
         self.free.clear();
         self.index.clear();
@@ -183,7 +192,9 @@ impl<T: Keyed> Table<T> {
     }
 
     pub fn clear(&mut self) {
+        let generation = self.generation + 1;
         *self = Table::new();
+        self.generation = generation;
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &T> {
@@ -251,7 +262,7 @@ impl<T: Keyed> Table<T> {
 /// Either find the item for `key` or build and insert one; returns a mutable reference to it.
 pub fn get_or_insert_with<'a, T: Keyed>(t: &'a mut Table<T>, key: &[u8], make: impl FnOnce() -> T) -> &'a mut T {
     let h = t.hasher.hash_one(key);
-    let Table { slots, free, index, hasher } = t;
+    let Table { slots, free, index, hasher, .. } = t;
     let s = match index.entry(
         h,
         |&s| slots[s as usize].as_ref().is_some_and(|it| it.key() == key),

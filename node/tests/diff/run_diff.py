@@ -231,8 +231,8 @@ def masked(value, patterns):
     if isinstance(p, list):
         return (t, [masked(v, patterns) for v in p])
     if isinstance(p, bytes):
-        for pat in patterns:
-            p = pat.sub(b"<*>", p)
+        for pat, repl in patterns:
+            p = pat.sub(repl, p)
     return (t, p)
 
 
@@ -264,8 +264,9 @@ def run_script(path, redis_port, ours_port, keep_going=False):
       @noreply CMD    send CMD without reading a reply (CLIENT REPLY OFF/SKIP, SUBSCRIBE on RESP2 ...)
       @closed         expect the server to have closed the current connection
       @sleep MS       pause the script
-    and the prefix `@mask REGEX ` (repeatable, REGEX without spaces) before a command: matches of
-    REGEX in the reply's strings become `<*>` on both sides before comparing (ids, addresses, times).
+    and the prefixes `@mask REGEX ` / `@strip REGEX ` (repeatable, REGEX without spaces) before a
+    command or @next/@drain: matches of REGEX in the reply's strings become `<*>` (or are removed) on
+    both sides before comparing (ids, addresses, times; lines of a listing in hash order).
     """
     failures = []
     conns = {1: [Conn(redis_port), Conn(ours_port)]}
@@ -292,9 +293,10 @@ def run_script(path, redis_port, ours_port, keep_going=False):
             continue
         pair = conns[cur]
         patterns = []
-        while line.startswith("@mask "):
-            regex, _, line = line[len("@mask "):].partition(" ")
-            patterns.append(re.compile(regex.encode()))
+        while line.startswith(("@mask ", "@strip ")):
+            kind, _, line = line.partition(" ")
+            regex, _, line = line.partition(" ")
+            patterns.append((re.compile(regex.encode()), b"<*>" if kind == "@mask" else b""))
         if line == "@drain":
             got = [drain(c) for c in pair]
             if [masked(v, patterns) for v in got[0]] != [masked(v, patterns) for v in got[1]]:

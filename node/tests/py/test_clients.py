@@ -11,6 +11,8 @@ import uuid
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from conftest import ServerProc
 
@@ -22,7 +24,8 @@ WAIT = 10.0
 
 @pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
 def r(request, ours):
-    client = redis.Redis(port=ours.port, protocol=request.param, decode_responses=True, socket_timeout=WAIT)
+    client = redis.Redis(port=ours.port, protocol=request.param, decode_responses=True, socket_timeout=WAIT,
+                         retry=Retry(NoBackoff(), 0))
     client.flushall()
     yield client
     client.close()
@@ -31,7 +34,7 @@ def r(request, ours):
 @pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
 def both(request, ours, real):
     """(ours, real) redis-py clients with the same protocol, both flushed."""
-    kw = dict(protocol=request.param, decode_responses=True, socket_timeout=WAIT)
+    kw = dict(protocol=request.param, decode_responses=True, socket_timeout=WAIT, retry=Retry(NoBackoff(), 0))
     o, t = redis.Redis(port=ours.port, **kw), redis.Redis(port=real.port, **kw)
     o.flushall()
     t.flushall()
@@ -328,22 +331,31 @@ def test_errors_map_to_redis_py_exceptions(r, start_ours):
     with pytest.raises(redis.AuthenticationError):
         r.execute_command("AUTH", "pw")
 
+    # No retries: redis-py would otherwise retry each failing connection with backoff for seconds.
+    once = dict(socket_timeout=WAIT, retry=Retry(NoBackoff(), 0))
     secured = start_ours("--requirepass", "s3cret")
     with pytest.raises(redis.AuthenticationError):  # NOAUTH
-        redis.Redis(port=secured.port, socket_timeout=WAIT).get("x")
+        redis.Redis(port=secured.port, **once).get("x")
     with pytest.raises(redis.AuthenticationError):  # WRONGPASS
-        redis.Redis(port=secured.port, password="wrong", socket_timeout=WAIT).ping()
+        redis.Redis(port=secured.port, password="wrong", **once).ping()
     with pytest.raises(redis.AuthenticationError):
-        redis.Redis(port=secured.port, username="default", password="wrong", protocol=3, socket_timeout=WAIT).ping()
-    good = redis.Redis(port=secured.port, password="s3cret", socket_timeout=WAIT)
+        redis.Redis(port=secured.port, username="default", password="wrong", protocol=3, **once).ping()
+    good = redis.Redis(port=secured.port, password="s3cret", **once)
     assert good.ping() is True
-    assert redis.Redis(port=secured.port, username="default", password="s3cret", protocol=3, socket_timeout=WAIT).ping() is True
+    assert redis.Redis(port=secured.port, username="default", password="s3cret", protocol=3, **once).ping() is True
 
     full = start_ours("--maxclients", "1")
-    holder = redis.Redis(port=full.port, socket_timeout=WAIT)
-    assert holder.ping() is True
+    holder = redis.Redis(port=full.port, **once)
+    deadline = time.time() + WAIT
+    while True:  # the start-up probe's connection may still hold the only slot for a moment
+        try:
+            assert holder.ping() is True
+            break
+        except redis.ConnectionError:
+            assert time.time() < deadline, "the first client is never accepted with maxclients 1"
+            time.sleep(0.05)
     with pytest.raises(redis.ConnectionError, match="max number of clients reached"):
-        redis.Redis(port=full.port, socket_timeout=WAIT).ping()
+        redis.Redis(port=full.port, **once).ping()
     holder.close()
 
 
