@@ -8,7 +8,8 @@
 //! - `server.rs`: listeners, accept, cron; `connection.rs`: one client's I/O loop.
 //! - `state.rs`: the shared state behind one lock; `client.rs`: per-client registry entry.
 //! - `cmd/`: dispatcher and commands by family; `db/`: keyspace and value types.
-//! - `pubsub.rs`, `notify.rs`, `stats.rs`, `log.rs`, `util.rs`, `sys.rs` (the only unsafe code).
+//! - `persistence/`: RDB codec (CRC64, LZF, listpack, intset), DUMP payloads.
+//! - `pubsub.rs`, `notify.rs`, `stats.rs`, `log.rs`, `util/` (numbers, globs, long double), `sys.rs` (the only unsafe code).
 
 pub mod client;
 pub mod cmd;

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use super::{args, CmdError, CmdResult, Ctx, Handler, NOT_INT, OVERFLOW, SYNTAX, WRONGTYPE};
 use crate::db::{Entry, StrRef, Value};
 use crate::notify;
-use crate::util::long_double::LongDouble;
+use crate::util::long_double::{self, Num};
 use crate::util::parse_i64;
 
 pub const COMMANDS: &[(&str, Handler)] = &[
@@ -401,19 +401,18 @@ fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let key = &argv[1];
     // Like Redis: type check, then the current value, then the increment, in long double.
     let cur = match ctx.lookup_write(key) {
-        None => LongDouble::from_i64(0),
+        None => Num::Finite(long_double::Ld::ZERO),
         Some(e) => match e.str() {
-            Some(StrRef::Int(n)) => LongDouble::from_i64(n),
-            Some(StrRef::Bytes(b)) => LongDouble::parse(b).ok_or(super::NOT_FLOAT)?,
+            Some(s) => long_double::parse(&s.to_vec()).ok_or(super::NOT_FLOAT)?,
             None => return Err(WRONGTYPE.into()),
         },
     };
-    let by = LongDouble::parse(&argv[2]).ok_or(super::NOT_FLOAT)?;
-    let n = cur.add(&by);
-    if !n.is_finite() {
-        return Err("ERR increment would produce NaN or Infinity".into());
-    }
-    let text = n.to_human_string();
+    let by = long_double::parse(&argv[2]).ok_or(super::NOT_FLOAT)?;
+    let sum = match (cur, by) {
+        (Num::Finite(a), Num::Finite(b)) => long_double::add(a, b),
+        _ => None,
+    };
+    let text = sum.map(long_double::format_human).ok_or("ERR increment would produce NaN or Infinity")?;
     let now = ctx.now;
     let db = ctx.me.db;
     let mut entry = Entry::string_verbatim(key, text.as_bytes());

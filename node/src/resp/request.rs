@@ -166,19 +166,20 @@ fn quick_len_line(buf: &[u8]) -> Option<(usize, Option<i64>)> {
     Some((i, Some(n)))
 }
 
+/// End of a `*`/`$` line the way Redis finds it: the first `\r`, with one more byte after it that is
+/// skipped unseen (Redis does not check that it is `\n`).
 fn find_crlf(buf: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(pos) = memchr(b'\r', &buf[from..]) {
-        let at = from + pos;
-        if at + 1 >= buf.len() {
-            return None;
-        }
-        if buf[at + 1] == b'\n' {
-            return Some(at);
-        }
-        from = at + 1;
+    let at = strchr(b'\r', buf)?;
+    if at + 1 >= buf.len() {
+        return None;
     }
-    None
+    Some(at)
+}
+
+/// C's `strchr` over the buffer: a NUL byte ends the search, as it does in networking.c, so a NUL
+/// before the line end means "no line yet".
+fn strchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle || b == 0).filter(|&i| hay[i] == needle)
 }
 
 pub(crate) fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
@@ -191,7 +192,7 @@ pub fn parse_strict_i64(s: &[u8]) -> Option<i64> {
 }
 
 fn parse_inline(buf: &mut BytesMut) -> Result<Option<Request>, ProtocolError> {
-    let Some(nl) = memchr(b'\n', buf) else {
+    let Some(nl) = strchr(b'\n', buf) else {
         if buf.len() > INLINE_MAX_SIZE {
             return Err(proto_err("too big inline request"));
         }
