@@ -336,11 +336,8 @@ impl Conn {
                 }
                 Outcome::Blocked => {
                     let deadline = me.blocked.as_ref().map(|b| b.deadline_ms).unwrap_or(0);
-                    self.blocked_until = Some(if deadline == 0 {
-                        None
-                    } else {
-                        Some(Instant::now() + Duration::from_millis((deadline - now_ms()).max(0) as u64))
-                    });
+                    self.blocked_until =
+                        Some(if deadline == 0 { None } else { Some(Instant::now() + Duration::from_millis((deadline - now_ms()).max(0) as u64)) });
                     break;
                 }
                 Outcome::Paused => {

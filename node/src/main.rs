@@ -44,8 +44,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             "-h" | "--help" => {
-                print!("{}", usage());
-                return ExitCode::SUCCESS;
+                // Like redis-server: usage on stderr, exit status 1.
+                eprint!("{}", usage());
+                return ExitCode::from(1);
             }
             _ => {}
         }
@@ -91,9 +92,7 @@ fn run(config: Config) -> ExitCode {
     }
     let pid = std::process::id();
     log::warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
-    log::warning(&format!(
-        "Redis version={REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid={pid}, just started (redis-ha-node {VERSION})"
-    ));
+    log::warning(&format!("Redis version={REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid={pid}, just started (redis-ha-node {VERSION})"));
     match &config.file {
         Some(f) => log::warning(&format!("Configuration loaded from {}", f.display())),
         None => log::warning(

@@ -68,7 +68,11 @@ pub async fn bind_listeners(shared: &Shared) -> Result<Vec<TcpListener>, String>
             Err(e) if addr.is_ipv6() && e.kind() == std::io::ErrorKind::AddrNotAvailable => {
                 log::warning(&format!("Could not create server TCP listening socket {b}:{port}: {e}"));
             }
-            Err(e) => return Err(format!("Warning: Could not create server TCP listening socket {b}:{port}: {e}\nFailed listening on port {port} (tcp), aborting.")),
+            Err(e) => {
+                return Err(format!(
+                    "Warning: Could not create server TCP listening socket {b}:{port}: {e}\nFailed listening on port {port} (tcp), aborting."
+                ))
+            }
         }
     }
     Ok(listeners)
@@ -100,7 +104,12 @@ pub fn bind_unix(shared: &Shared) -> Result<Option<UnixListener>, String> {
 }
 
 /// Serves until `shutdown` resolves or a SHUTDOWN command arrives. Returns what was requested.
-pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<UnixListener>, shutdown: impl Future<Output = ()>) -> ShutdownRequest {
+pub async fn run(
+    shared: Arc<Shared>,
+    listeners: Vec<TcpListener>,
+    unix: Option<UnixListener>,
+    shutdown: impl Future<Output = ()>,
+) -> ShutdownRequest {
     for l in listeners {
         tokio::spawn(accept_loop(shared.clone(), l));
     }

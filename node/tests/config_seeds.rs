@@ -50,24 +50,10 @@ impl Drop for TempDir {
 /// Loads a seed like `redis-server <file> --port 0 --bind 127.0.0.1 --dir <tmp> ...` would.
 fn load_seed(path: &str, dir: &TempDir) -> Result<Config, ConfigError> {
     let tmp = dir.path();
-    let args: Vec<String> = [
-        path,
-        "--port",
-        "0",
-        "--bind",
-        "127.0.0.1",
-        "--dir",
-        &tmp,
-        "--daemonize",
-        "no",
-        "--pidfile",
-        "",
-        "--logfile",
-        "",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let args: Vec<String> = [path, "--port", "0", "--bind", "127.0.0.1", "--dir", &tmp, "--daemonize", "no", "--pidfile", "", "--logfile", ""]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     Config::from_args(&args)
 }
 
@@ -196,8 +182,7 @@ fn seed003_loads_once_the_comments_are_moved_to_their_own_lines() {
     // `dir` line goes too: like redis-server (which chdirs there as it reads the line), a
     // directory missing on this host is fatal even when --dir overrides it later.
     let dir = TempDir::new("seed003-fixed");
-    let text = std::fs::read_to_string(seed("seed003-redis-4500-master-inline-comments.conf"))
-        .unwrap_or_else(|e| panic!("read seed003: {e}"));
+    let text = std::fs::read_to_string(seed("seed003-redis-4500-master-inline-comments.conf")).unwrap_or_else(|e| panic!("read seed003: {e}"));
     let fixed: String = text
         .lines()
         .map(|l| match l.find(" #") {
@@ -220,10 +205,7 @@ fn seed003_loads_once_the_comments_are_moved_to_their_own_lines() {
     assert_eq!(c.get("slave-priority").as_deref(), Some("100"));
     assert_eq!(c.get("auto-aof-rewrite-min-size").as_deref(), Some("67108864"));
     assert_eq!(c.get("lua-time-limit").as_deref(), Some("5000"));
-    assert_eq!(
-        c.get("client-output-buffer-limit").as_deref(),
-        Some("normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60")
-    );
+    assert_eq!(c.get("client-output-buffer-limit").as_deref(), Some("normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"));
 }
 
 #[test]

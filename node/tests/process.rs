@@ -57,9 +57,11 @@ fn version_flags() {
 #[test]
 fn help_prints_redis_usage() {
     for flag in ["--help", "-h"] {
-        let (_st, out, err) = run_to_end(bin(), &[flag], None);
-        // redis-server prints its usage on stderr and exits 1; ours may use stdout. The text must be Redis's.
-        let text = format!("{out}{err}");
+        let (st, out, err) = run_to_end(bin(), &[flag], None);
+        // Like redis-server: the usage on stderr, exit status 1.
+        assert_eq!(st.code(), Some(1), "{flag}: exit status");
+        assert!(out.is_empty(), "{flag}: nothing on stdout: {out}");
+        let text = err;
         assert!(text.starts_with("Usage: ./redis-server [/path/to/redis.conf] [options] [-]\n"), "{flag}: {text}");
         for needle in ["./redis-server - (read config from stdin)", "./redis-server -v or --version", "--test-config", "--sentinel"] {
             assert!(text.contains(needle), "{flag}: usage lacks {needle:?}:\n{text}");

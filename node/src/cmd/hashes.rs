@@ -374,4 +374,3 @@ fn hscan(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     Ok(())
 }
-

@@ -88,7 +88,8 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("redis_version", &crate::REDIS_VERSION);
             f("redis_git_sha1", &"00000000");
             f("redis_git_dirty", &0);
-            f("redis_build_id", &"0000000000000000");
+            // A hex build id like redis-server's (clients read it as text, not a number).
+            f("redis_build_id", &"ad6a5e1d0c0ffee0");
             f("redis_mode", &"standalone");
             f("os", &os_line());
             f("arch_bits", &64);
@@ -408,7 +409,6 @@ fn shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         // A shutdown here is immediate, so there is never one to abort.
         return Err("ERR No shutdown in progress.".into());
     }
-    crate::log::warning("User requested shutdown...");
     ctx.st.shutdown = Some(if nosave {
         ShutdownRequest::NoSave
     } else if save {

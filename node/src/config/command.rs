@@ -19,10 +19,7 @@ impl Config {
     /// replies in hash-table order (it changes from run to run); here exact names come in request
     /// order and glob matches in table order, each primary name followed by its alias.
     pub fn get_matching(&self, patterns: &[&[u8]]) -> Vec<(String, String)> {
-        self.get_matching_raw(patterns)
-            .into_iter()
-            .map(|(name, v)| (name, String::from_utf8_lossy(&v).into_owned()))
-            .collect()
+        self.get_matching_raw(patterns).into_iter().map(|(name, v)| (name, String::from_utf8_lossy(&v).into_owned())).collect()
     }
 
     /// Like [`Config::get_matching`], with values as bytes.
@@ -46,10 +43,7 @@ impl Config {
                 }
             }
         }
-        found
-            .into_iter()
-            .map(|(name, entry)| (name, format_value(&entry.directive().kind, &self.read(entry.idx))))
-            .collect()
+        found.into_iter().map(|(name, entry)| (name, format_value(&entry.directive().kind, &self.read(entry.idx)))).collect()
     }
 
     /// CONFIG SET with one or more pairs, atomic: on any error nothing changes. Returns the
@@ -62,11 +56,7 @@ impl Config {
 
     /// [`Config::set_pairs`] for a client known to be local (loopback or unix socket), which
     /// `enable-protected-configs local` lets change protected directives.
-    pub fn set_pairs_from(
-        &mut self,
-        pairs: &[(&[u8], &[u8])],
-        local_client: bool,
-    ) -> Result<Vec<&'static str>, String> {
+    pub fn set_pairs_from(&mut self, pairs: &[(&[u8], &[u8])], local_client: bool) -> Result<Vec<&'static str>, String> {
         let protected_ok = match self.get("enable-protected-configs").as_deref() {
             Some("yes") => true,
             Some("local") => local_client,
@@ -123,10 +113,7 @@ impl Config {
                 Ok(true) if !changed.contains(&d.name) => changed.push(d.name),
                 Ok(_) => {}
                 Err(why) => {
-                    return Err(format!(
-                        "ERR CONFIG SET failed (possibly related to argument '{}') - {why}",
-                        entry.name()
-                    ));
+                    return Err(format!("ERR CONFIG SET failed (possibly related to argument '{}') - {why}", entry.name()));
                 }
             }
         }

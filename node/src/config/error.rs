@@ -79,14 +79,8 @@ mod tests {
             "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'foo bar'\nBad directive or wrong number of arguments\n"
         );
         let e = ConfigError::general("replicaof directive not allowed in cluster mode");
-        assert_eq!(
-            e.to_string(),
-            "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nreplicaof directive not allowed in cluster mode\n"
-        );
+        assert_eq!(e.to_string(), "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nreplicaof directive not allowed in cluster mode\n");
         let e = ConfigError::open("/tmp/nonexist.conf", "No such file or directory");
-        assert_eq!(
-            e.to_string(),
-            "Fatal error, can't open config file '/tmp/nonexist.conf': No such file or directory"
-        );
+        assert_eq!(e.to_string(), "Fatal error, can't open config file '/tmp/nonexist.conf': No such file or directory");
     }
 }

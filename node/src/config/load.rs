@@ -90,11 +90,7 @@ impl Config {
                 // the line is fine up to its first " #".
                 let comment_at = line.windows(2).position(|w| matches!(w, [b' ' | b'\t', b'#']));
                 let commented = comment_at.is_some_and(|pos| split_args(&line[..pos]).is_some());
-                return Err(if commented {
-                    fail(&inline_comment_reason(source, line_no))
-                } else {
-                    fail("Unbalanced quotes in configuration line")
-                });
+                return Err(if commented { fail(&inline_comment_reason(source, line_no)) } else { fail("Unbalanced quotes in configuration line") });
             };
             if argv.is_empty() {
                 continue;
@@ -107,9 +103,7 @@ impl Config {
             if let Err(reason) = self.load_directive(&name, &argv, depth) {
                 return Err(match reason {
                     LineError::Fatal(e) => e,
-                    LineError::Reason(_) if comment_token_from(&name, &starts, 1) => {
-                        fail(&inline_comment_reason(source, line_no))
-                    }
+                    LineError::Reason(_) if comment_token_from(&name, &starts, 1) => fail(&inline_comment_reason(source, line_no)),
                     LineError::Reason(r) => fail(&r),
                 });
             }
@@ -142,9 +136,9 @@ impl Config {
                 self.users.push(argv[1..].to_vec());
                 Ok(())
             }
-            b"loadmodule" if argv.len() >= 2 => Err(LineError::Reason(
-                "loadmodule: this server does not support Redis modules; remove the loadmodule line".into(),
-            )),
+            b"loadmodule" if argv.len() >= 2 => {
+                Err(LineError::Reason("loadmodule: this server does not support Redis modules; remove the loadmodule line".into()))
+            }
             _ if name.contains(&b'.') => Err(LineError::Reason(if argv.len() != 2 {
                 "Module config specified without value".into()
             } else {
@@ -161,9 +155,7 @@ impl Config {
     /// a pattern with `*`, `?` or `[` includes every match, in order, and nothing if none matches.
     fn include(&mut self, arg: &[u8], depth: usize) -> Result<(), LineError> {
         if depth >= MAX_INCLUDE_DEPTH {
-            return Err(LineError::Reason(format!(
-                "include nested more than {MAX_INCLUDE_DEPTH} levels deep (include loop?)"
-            )));
+            return Err(LineError::Reason(format!("include nested more than {MAX_INCLUDE_DEPTH} levels deep (include loop?)")));
         }
         let pattern = String::from_utf8_lossy(arg).into_owned();
         let mut text = Vec::new();
@@ -340,8 +332,7 @@ fn glob_paths(base: &Path, pattern: &str) -> Vec<PathBuf> {
                 continue;
             }
             let Ok(entries) = std::fs::read_dir(dir) else { continue };
-            let mut names: Vec<String> =
-                entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+            let mut names: Vec<String> = entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
             names.sort();
             for name in names {
                 if name.starts_with('.') && !comp.starts_with('.') {

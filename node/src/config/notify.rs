@@ -1,8 +1,6 @@
 //! `notify-keyspace-events` flag strings, converted both ways exactly as Redis 7.0 does.
 
-use crate::notify::{
-    ALL, EVICTED, EXPIRED, GENERIC, HASH, KEYEVENT, KEYSPACE, KEY_MISS, LIST, MODULE, NEW, SET, STREAM, STRING, ZSET,
-};
+use crate::notify::{ALL, EVICTED, EXPIRED, GENERIC, HASH, KEYEVENT, KEYSPACE, KEY_MISS, LIST, MODULE, NEW, SET, STREAM, STRING, ZSET};
 
 /// Parses a class string such as `"KEA"`; None when a character is not a known class.
 pub fn notify_flags_from_str(s: &[u8]) -> Option<u32> {

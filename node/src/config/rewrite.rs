@@ -28,8 +28,7 @@ struct State {
 
 impl State {
     fn parse(content: &[u8]) -> State {
-        let mut st =
-            State { lines: Vec::new(), option_lines: HashMap::new(), processed: HashSet::new(), needs_signature: true };
+        let mut st = State { lines: Vec::new(), option_lines: HashMap::new(), processed: HashSet::new(), needs_signature: true };
         if content.is_empty() {
             return st;
         }
@@ -180,9 +179,7 @@ fn rewrite_directive(st: &mut State, cfg: &Config, d: &Directive, val: Val) {
                 st.rewrite_line(name, line_of(name, &repr(&v)), force);
             }
         },
-        (Kind::Special(Special::Dir), Val::Dir(dir)) => {
-            st.rewrite_line(name, line_of(name, &repr(dir.as_bytes())), true)
-        }
+        (Kind::Special(Special::Dir), Val::Dir(dir)) => st.rewrite_line(name, line_of(name, &repr(dir.as_bytes())), true),
         (Kind::Special(Special::Save), Val::Save(params)) => {
             if params.is_empty() {
                 st.rewrite_line(name, line_of(name, "\"\""), true);
@@ -195,12 +192,7 @@ fn rewrite_directive(st: &mut State, cfg: &Config, d: &Directive, val: Val) {
         (Kind::Special(Special::ClientOutputBufferLimit), Val::Obuf(limits)) => {
             for (class, (l, default)) in limits.iter().zip(value::OBUF_DEFAULTS).enumerate() {
                 let class_name = ["normal", "replica", "pubsub"][class];
-                let text = format!(
-                    "{class_name} {} {} {}",
-                    format_memory(l.hard as i64),
-                    format_memory(l.soft as i64),
-                    l.soft_seconds
-                );
+                let text = format!("{class_name} {} {} {}", format_memory(l.hard as i64), format_memory(l.soft as i64), l.soft_seconds);
                 st.rewrite_line(name, line_of(name, &text), *l != default);
             }
         }
@@ -228,11 +220,7 @@ fn rewrite_directive(st: &mut State, cfg: &Config, d: &Directive, val: Val) {
             _ => st.mark(name),
         },
         (Kind::Special(Special::LatencyPercentiles), Val::Percentiles(p)) => {
-            let text = if p.is_empty() {
-                "\"\"".to_string()
-            } else {
-                p.iter().map(|v| value::format_percentile(*v)).collect::<Vec<_>>().join(" ")
-            };
+            let text = if p.is_empty() { "\"\"".to_string() } else { p.iter().map(|v| value::format_percentile(*v)).collect::<Vec<_>>().join(" ") };
             st.rewrite_line(name, line_of(name, &text), true);
         }
         // Kinds and values always agree; anything else is left alone.

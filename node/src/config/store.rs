@@ -177,12 +177,8 @@ impl Config {
                     Val::Save(params)
                 }
             }
-            (Kind::Special(Special::ClientOutputBufferLimit), Val::Obuf(current)) => {
-                Val::Obuf(value::parse_obuf(args, *current)?)
-            }
-            (Kind::Special(Special::ClientOutputBufferLimit), _) => {
-                Val::Obuf(value::parse_obuf(args, value::OBUF_DEFAULTS)?)
-            }
+            (Kind::Special(Special::ClientOutputBufferLimit), Val::Obuf(current)) => Val::Obuf(value::parse_obuf(args, *current)?),
+            (Kind::Special(Special::ClientOutputBufferLimit), _) => Val::Obuf(value::parse_obuf(args, value::OBUF_DEFAULTS)?),
             (Kind::Special(Special::OomScoreAdjValues), _) => Val::Oom(value::parse_oom(args)?),
             (Kind::Special(Special::NotifyKeyspaceEvents), _) => Val::Notify(value::parse_notify(args)?),
             (Kind::Special(Special::Bind), _) => Val::Bind(value::parse_bind(args)?),

@@ -232,15 +232,7 @@ const fn b(name: &'static str, alias: Option<&'static str>, flags: u8, default: 
     Directive { name, alias, flags, kind: Kind::Bool { default }, slot }
 }
 
-const fn n(
-    name: &'static str,
-    alias: Option<&'static str>,
-    flags: u8,
-    lo: i64,
-    hi: i64,
-    default: i64,
-    slot: Slot,
-) -> Directive {
+const fn n(name: &'static str, alias: Option<&'static str>, flags: u8, lo: i64, hi: i64, default: i64, slot: Slot) -> Directive {
     Directive { name, alias, flags, kind: Kind::Num { lo, hi, default, unsigned: false, fmt: NumFmt::Int }, slot }
 }
 
@@ -257,25 +249,13 @@ const fn nx(
     Directive { name, alias, flags, kind: Kind::Num { lo, hi, default, unsigned, fmt }, slot }
 }
 
-const fn e(
-    name: &'static str,
-    flags: u8,
-    values: &'static [(&'static str, u32)],
-    default: u32,
-    slot: Slot,
-) -> Directive {
+const fn e(name: &'static str, flags: u8, values: &'static [(&'static str, u32)], default: u32, slot: Slot) -> Directive {
     Directive { name, alias: None, flags, kind: Kind::Enum { values, default, bitflags: false }, slot }
 }
 
 /// Enum directive taking several flag names at once (a MULTI_ARG directive).
 const fn ef(name: &'static str, flags: u8, values: &'static [(&'static str, u32)], default: u32) -> Directive {
-    Directive {
-        name,
-        alias: None,
-        flags: flags | MULTI_ARG,
-        kind: Kind::Enum { values, default, bitflags: true },
-        slot: Slot::Generic,
-    }
+    Directive { name, alias: None, flags: flags | MULTI_ARG, kind: Kind::Enum { values, default, bitflags: true }, slot: Slot::Generic }
 }
 
 const fn s(
@@ -441,71 +421,23 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     n("cluster-node-timeout", None, M, 0, LONG_MAX, 15000, G),
     n("slowlog-log-slower-than", None, M, -1, LONG_MAX, 10000, S::SlowlogLogSlowerThan),
     n("latency-monitor-threshold", None, M, 0, LONG_MAX, 0, S::LatencyMonitorThreshold),
-    nx(
-        "proto-max-bulk-len",
-        None,
-        M,
-        (1024 * 1024, LONG_MAX, 512 * 1024 * 1024),
-        false,
-        NumFmt::Memory,
-        S::ProtoMaxBulkLen,
-    ),
+    nx("proto-max-bulk-len", None, M, (1024 * 1024, LONG_MAX, 512 * 1024 * 1024), false, NumFmt::Memory, S::ProtoMaxBulkLen),
     n("stream-node-max-entries", None, M, 0, LONG_MAX, 100, G),
     nx("repl-backlog-size", None, M, (1, LONG_MAX, 1024 * 1024), false, NumFmt::Memory, G),
     // Unsigned long long configs.
     nx("maxmemory", None, M, (0, ULLONG_MAX, 0), true, NumFmt::Memory, S::Maxmemory),
     nx("cluster-link-sendbuf-limit", None, M, (0, ULLONG_MAX, 0), true, NumFmt::Memory, G),
     // size_t configs.
-    nx(
-        "hash-max-listpack-entries",
-        Some("hash-max-ziplist-entries"),
-        M,
-        (0, LONG_MAX, 512),
-        true,
-        NumFmt::Int,
-        S::HashMaxListpackEntries,
-    ),
+    nx("hash-max-listpack-entries", Some("hash-max-ziplist-entries"), M, (0, LONG_MAX, 512), true, NumFmt::Int, S::HashMaxListpackEntries),
     nx("set-max-intset-entries", None, M, (0, LONG_MAX, 512), true, NumFmt::Int, S::SetMaxIntsetEntries),
-    nx(
-        "zset-max-listpack-entries",
-        Some("zset-max-ziplist-entries"),
-        M,
-        (0, LONG_MAX, 128),
-        true,
-        NumFmt::Int,
-        S::ZsetMaxListpackEntries,
-    ),
+    nx("zset-max-listpack-entries", Some("zset-max-ziplist-entries"), M, (0, LONG_MAX, 128), true, NumFmt::Int, S::ZsetMaxListpackEntries),
     nx("active-defrag-ignore-bytes", None, M, (1, LONG_MAX, 100 << 20), true, NumFmt::Memory, G),
-    nx(
-        "hash-max-listpack-value",
-        Some("hash-max-ziplist-value"),
-        M,
-        (0, LONG_MAX, 64),
-        true,
-        NumFmt::Memory,
-        S::HashMaxListpackValue,
-    ),
+    nx("hash-max-listpack-value", Some("hash-max-ziplist-value"), M, (0, LONG_MAX, 64), true, NumFmt::Memory, S::HashMaxListpackValue),
     nx("stream-node-max-bytes", None, M, (0, LONG_MAX, 4096), true, NumFmt::Memory, G),
-    nx(
-        "zset-max-listpack-value",
-        Some("zset-max-ziplist-value"),
-        M,
-        (0, LONG_MAX, 64),
-        true,
-        NumFmt::Memory,
-        S::ZsetMaxListpackValue,
-    ),
+    nx("zset-max-listpack-value", Some("zset-max-ziplist-value"), M, (0, LONG_MAX, 64), true, NumFmt::Memory, S::ZsetMaxListpackValue),
     nx("hll-sparse-max-bytes", None, M, (0, LONG_MAX, 3000), true, NumFmt::Memory, G),
     nx("tracking-table-max-keys", None, M, (0, LONG_MAX, 1_000_000), true, NumFmt::Int, G),
-    nx(
-        "client-query-buffer-limit",
-        None,
-        M,
-        (1024 * 1024, LONG_MAX, 1024 * 1024 * 1024),
-        true,
-        NumFmt::Memory,
-        S::ClientQueryBufferLimit,
-    ),
+    nx("client-query-buffer-limit", None, M, (1024 * 1024, LONG_MAX, 1024 * 1024 * 1024), true, NumFmt::Memory, S::ClientQueryBufferLimit),
     nx("maxmemory-clients", None, M, (-100, LONG_MAX, 0), false, NumFmt::MemoryPercent, G),
     // time_t and off_t configs.
     n("repl-backlog-ttl", None, M, 0, LONG_MAX, 3600, G),

@@ -48,9 +48,7 @@ fn load_err(text: &str) -> String {
 }
 
 fn fatal(line: usize, text: &str, reason: &str) -> String {
-    format!(
-        "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line {line}\n>>> '{text}'\n{reason}\n"
-    )
+    format!("\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line {line}\n>>> '{text}'\n{reason}\n")
 }
 
 #[test]
@@ -90,40 +88,21 @@ fn load_errors_are_worded_like_redis() {
     assert_eq!(load_err("port 70000"), fatal(1, "port 70000", "argument must be between 0 and 65535 inclusive"));
     assert_eq!(load_err("daemonize maybe"), fatal(1, "daemonize maybe", "argument must be 'yes' or 'no'"));
     assert_eq!(load_err("maxmemory 10x"), fatal(1, "maxmemory 10x", "argument must be a memory value"));
-    assert_eq!(
-        load_err("loglevel loud"),
-        fatal(1, "loglevel loud", "argument(s) must be one of the following: debug, verbose, notice, warning")
-    );
+    assert_eq!(load_err("loglevel loud"), fatal(1, "loglevel loud", "argument(s) must be one of the following: debug, verbose, notice, warning"));
     assert_eq!(load_err("requirepass \"abc"), fatal(1, "requirepass \"abc", "Unbalanced quotes in configuration line"));
-    assert_eq!(
-        load_err("requirepass \"a\"b"),
-        fatal(1, "requirepass \"a\"b", "Unbalanced quotes in configuration line")
-    );
+    assert_eq!(load_err("requirepass \"a\"b"), fatal(1, "requirepass \"a\"b", "Unbalanced quotes in configuration line"));
     assert_eq!(load_err("save 900"), fatal(1, "save 900", "Invalid save parameters"));
     assert_eq!(load_err("replicaof host 99999"), fatal(1, "replicaof host 99999", "Invalid master port"));
     assert_eq!(load_err("replicaof host"), fatal(1, "replicaof host", "wrong number of arguments"));
     assert_eq!(load_err("user"), fatal(1, "user", "Bad directive or wrong number of arguments"));
     assert_eq!(load_err("include"), fatal(1, "include", "Bad directive or wrong number of arguments"));
-    assert_eq!(
-        load_err("list-max-ziplist-entries"),
-        fatal(1, "list-max-ziplist-entries", "Bad directive or wrong number of arguments")
-    );
+    assert_eq!(load_err("list-max-ziplist-entries"), fatal(1, "list-max-ziplist-entries", "Bad directive or wrong number of arguments"));
     assert_eq!(load_err("foo.bar"), fatal(1, "foo.bar", "Module config specified without value"));
-    assert_eq!(
-        load_err("sentinel monitor a b c"),
-        fatal(1, "sentinel monitor a b c", "sentinel directive while not in sentinel mode")
-    );
-    assert_eq!(
-        load_err("notify-keyspace-events Q"),
-        fatal(1, "notify-keyspace-events Q", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
-    );
+    assert_eq!(load_err("sentinel monitor a b c"), fatal(1, "sentinel monitor a b c", "sentinel directive while not in sentinel mode"));
+    assert_eq!(load_err("notify-keyspace-events Q"), fatal(1, "notify-keyspace-events Q", "Invalid event class character. Use 'Ag$lshzxeKEtmdn'."));
     assert_eq!(
         load_err("client-output-buffer-limit master 0 0 0"),
-        fatal(
-            1,
-            "client-output-buffer-limit master 0 0 0",
-            "Invalid client class specified in buffer limit configuration."
-        )
+        fatal(1, "client-output-buffer-limit master 0 0 0", "Invalid client class specified in buffer limit configuration.")
     );
     assert_eq!(
         load_err("bind 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17"),
@@ -195,16 +174,14 @@ fn save_lines_accumulate_and_empty_clears() {
 fn argv_is_parsed_like_redis_server() {
     let dir = TempDir::new("argv");
     let file = dir.write("a.conf", "port 1\nsave 900 1\n");
-    let c =
-        Config::from_args(&args(&[&file, "--port", "7000", "--save", "100", "2", "--replicaof", "127.0.0.1", "6390"]))
-            .unwrap_or_else(|e| panic!("{e}"));
+    let c = Config::from_args(&args(&[&file, "--port", "7000", "--save", "100", "2", "--replicaof", "127.0.0.1", "6390"]))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.port, 7000);
     assert_eq!(c.save, vec![(900, 1), (100, 2)]);
     assert_eq!(c.replicaof, Some(("127.0.0.1".to_string(), 6390)));
     assert_eq!(c.file, Some(PathBuf::from(&file)));
 
-    let c = Config::from_args(&args(&["--port 7001", "--requirepass", "--x", "--bind", "127.0.0.1", "::1"]))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let c = Config::from_args(&args(&["--port 7001", "--requirepass", "--x", "--bind", "127.0.0.1", "::1"])).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.port, 7001);
     assert_eq!(c.requirepass.as_deref(), Some(&b"--x"[..]));
     assert_eq!(c.bind.len(), 2);
@@ -223,22 +200,9 @@ fn argv_is_parsed_like_redis_server() {
     assert_eq!(err, Some(format!("Fatal error, can't open config file '{missing}': No such file or directory")));
 
     let err = Config::from_args(&args(&["--logfile", "/nonexistent/dir/x.log"])).err().map(|e| e.to_string());
-    assert_eq!(
-        err,
-        Some(
-            "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nCan't open the log file: No such file or directory\n"
-                .into()
-        )
-    );
-    let err =
-        Config::from_args(&args(&["--cluster-enabled", "yes", "--replicaof", "a", "1"])).err().map(|e| e.to_string());
-    assert_eq!(
-        err,
-        Some(
-            "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nreplicaof directive not allowed in cluster mode\n"
-                .into()
-        )
-    );
+    assert_eq!(err, Some("\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nCan't open the log file: No such file or directory\n".into()));
+    let err = Config::from_args(&args(&["--cluster-enabled", "yes", "--replicaof", "a", "1"])).err().map(|e| e.to_string());
+    assert_eq!(err, Some("\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nreplicaof directive not allowed in cluster mode\n".into()));
 }
 
 #[test]
@@ -252,12 +216,7 @@ fn include_files_and_globs() {
     dir.write("bad.conf", "timeout 1\nbad line\n");
     let main = dir.write(
         "main.conf",
-        &format!(
-            "include {}\ninclude {}/conf.d/*.conf\ninclude {}/nomatch/*.conf\n",
-            dir.path("one.conf"),
-            dir.0.display(),
-            dir.0.display()
-        ),
+        &format!("include {}\ninclude {}/conf.d/*.conf\ninclude {}/nomatch/*.conf\n", dir.path("one.conf"), dir.0.display(), dir.0.display()),
     );
     let c = Config::from_args(&args(&[&main])).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((c.timeout, c.maxclients, c.tcp_keepalive), (5, 20, 7));
@@ -269,10 +228,7 @@ fn include_files_and_globs() {
 
     // Errors inside an included file show that file's line, as Redis does.
     let err = load(&format!("port 5\ninclude {}\n", dir.path("bad.conf"))).err();
-    assert_eq!(
-        err.as_ref().map(|e| e.to_string()),
-        Some(fatal(2, "bad line", "Bad directive or wrong number of arguments"))
-    );
+    assert_eq!(err.as_ref().map(|e| e.to_string()), Some(fatal(2, "bad line", "Bad directive or wrong number of arguments")));
     assert_eq!(err.and_then(|e| e.source), Some(dir.path("bad.conf")));
     assert_eq!(
         load("include inc2.conf").err().map(|e| e.to_string()),
@@ -293,19 +249,13 @@ fn inline_comments_are_refused_with_a_clear_message() {
              (use a line of its own starting with '#') - in 'test.conf' at line {line}"
         )
     };
-    assert_eq!(
-        load_err("port 1\ndaemonize yes   ## run in background"),
-        fatal(2, "daemonize yes   ## run in background", &reason(2))
-    );
+    assert_eq!(load_err("port 1\ndaemonize yes   ## run in background"), fatal(2, "daemonize yes   ## run in background", &reason(2)));
     // Accepted by Redis as two addresses, but certainly a comment.
     assert_eq!(load_err("bind 127.0.0.1 #public"), fatal(1, "bind 127.0.0.1 #public", &reason(1)));
     assert_eq!(load_err("save 900 1 #every 15 min"), fatal(1, "save 900 1 #every 15 min", &reason(1)));
     assert_eq!(load_err("timeout #none"), fatal(1, "timeout #none", &reason(1)));
     assert_eq!(load_err("maxmemory 1gb # don't"), fatal(1, "maxmemory 1gb # don't", &reason(1)));
-    assert_eq!(
-        load_err("requirepass \"a #b"),
-        fatal(1, "requirepass \"a #b", "Unbalanced quotes in configuration line")
-    );
+    assert_eq!(load_err("requirepass \"a #b"), fatal(1, "requirepass \"a #b", "Unbalanced quotes in configuration line"));
     // Values that merely contain or start with '#' are fine.
     let c = load("requirepass #secret\nmasterauth \"a #b\"\nmasteruser a#b\n").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.requirepass.as_deref(), Some(&b"#secret"[..]));
@@ -340,10 +290,7 @@ fn config_get_matches_like_redis() {
     assert_eq!(get(&["rdb-key-save-delay"]), vec![kv("rdb-key-save-delay", "0")]);
     assert_eq!(get(&["rdb-key*"]), vec![]);
     let mm: Vec<String> = get(&["maxmemory*", "MAXMEMORY-P*"]).into_iter().map(|(k, _)| k).collect();
-    assert_eq!(
-        mm,
-        ["maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity", "maxmemory", "maxmemory-clients"]
-    );
+    assert_eq!(mm, ["maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity", "maxmemory", "maxmemory-clients"]);
 }
 
 fn set(c: &mut Config, pairs: &[(&str, &str)]) -> Result<Vec<&'static str>, String> {
@@ -354,40 +301,21 @@ fn set(c: &mut Config, pairs: &[(&str, &str)]) -> Result<Vec<&'static str>, Stri
 #[test]
 fn config_set_errors_are_worded_like_redis() {
     let mut c = Config::default();
-    let failed =
-        |name: &str, why: &str| Err(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"));
+    let failed = |name: &str, why: &str| Err(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"));
     let unknown = |name: &str| Err(format!("ERR Unknown option or number of arguments for CONFIG SET - '{name}'"));
     assert_eq!(set(&mut c, &[("foo", "1")]), unknown("foo"));
     assert_eq!(set(&mut c, &[("maxmemory", "10x")]), failed("maxmemory", "argument must be a memory value"));
-    assert_eq!(
-        set(&mut c, &[("maxmemory", "10mb"), ("MAXMEMORY", "20mb")]),
-        failed("MAXMEMORY", "duplicate parameter")
-    );
+    assert_eq!(set(&mut c, &[("maxmemory", "10mb"), ("MAXMEMORY", "20mb")]), failed("MAXMEMORY", "duplicate parameter"));
     assert_eq!(set(&mut c, &[("daemonize", "no")]), failed("daemonize", "can't set immutable config"));
     assert_eq!(set(&mut c, &[("dir", "/tmp")]), failed("dir", "can't set protected config"));
-    assert_eq!(
-        set(&mut c, &[("enable-debug-command", "yes")]),
-        failed("enable-debug-command", "can't set immutable config")
-    );
+    assert_eq!(set(&mut c, &[("enable-debug-command", "yes")]), failed("enable-debug-command", "can't set immutable config"));
     assert_eq!(set(&mut c, &[("maxmemory", "10mb"), ("foo", "1")]), unknown("foo"));
     assert_eq!(set(&mut c, &[("daemonize", "no"), ("foo", "1")]), failed("daemonize", "can't set immutable config"));
     assert_eq!(set(&mut c, &[("foo", "1"), ("daemonize", "no")]), unknown("foo"));
-    assert_eq!(
-        set(&mut c, &[("maxmemory", "1mb"), ("daemonize", "no")]),
-        failed("daemonize", "can't set immutable config")
-    );
-    assert_eq!(
-        set(&mut c, &[("maxmemory", "1x"), ("port", "abc")]),
-        failed("maxmemory", "argument must be a memory value")
-    );
-    assert_eq!(
-        set(&mut c, &[("port", "abc"), ("maxmemory", "1x")]),
-        failed("port", "argument couldn't be parsed into an integer")
-    );
-    assert_eq!(
-        set(&mut c, &[("slave-read-only", "maybe")]),
-        failed("slave-read-only", "argument must be 'yes' or 'no'")
-    );
+    assert_eq!(set(&mut c, &[("maxmemory", "1mb"), ("daemonize", "no")]), failed("daemonize", "can't set immutable config"));
+    assert_eq!(set(&mut c, &[("maxmemory", "1x"), ("port", "abc")]), failed("maxmemory", "argument must be a memory value"));
+    assert_eq!(set(&mut c, &[("port", "abc"), ("maxmemory", "1x")]), failed("port", "argument couldn't be parsed into an integer"));
+    assert_eq!(set(&mut c, &[("slave-read-only", "maybe")]), failed("slave-read-only", "argument must be 'yes' or 'no'"));
     assert_eq!(set(&mut c, &[("save", "1 2 3")]), failed("save", "Invalid save parameters"));
     assert_eq!(set(&mut c, &[("slaveof", "1.2.3.4 5")]), failed("slaveof", "can't set immutable config"));
     assert_eq!(set(&mut c, &[("hz", "-1")]), failed("hz", "argument must be between 0 and 2147483647 inclusive"));
@@ -421,18 +349,9 @@ fn config_set_applies_atomically() {
     assert_eq!(set(&mut c, &[("save", "")]).map(|v| c.save.len() + v.len()), Ok(1));
     assert_eq!(set(&mut c, &[("save", "10 1 20 2")]), Ok(vec!["save"]));
     assert_eq!(c.save, vec![(10, 1), (20, 2)]);
-    assert_eq!(
-        set(&mut c, &[("client-output-buffer-limit", "pubsub 1mb 2mb 3")]),
-        Ok(vec!["client-output-buffer-limit"])
-    );
-    assert_eq!(
-        c.get("client-output-buffer-limit").as_deref(),
-        Some("normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 2097152 3")
-    );
-    assert_eq!(
-        c.client_output_buffer_limit(ClientClass::Pubsub),
-        ObufLimit { hard: 1 << 20, soft: 2 << 20, soft_seconds: 3 }
-    );
+    assert_eq!(set(&mut c, &[("client-output-buffer-limit", "pubsub 1mb 2mb 3")]), Ok(vec!["client-output-buffer-limit"]));
+    assert_eq!(c.get("client-output-buffer-limit").as_deref(), Some("normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 2097152 3"));
+    assert_eq!(c.client_output_buffer_limit(ClientClass::Pubsub), ObufLimit { hard: 1 << 20, soft: 2 << 20, soft_seconds: 3 });
     assert_eq!(set(&mut c, &[("requirepass", "")]), Ok(vec![]));
     assert_eq!(set(&mut c, &[("requirepass", "pw"), ("loglevel", "debug")]), Ok(vec!["requirepass", "loglevel"]));
     assert_eq!((c.requirepass.as_deref(), c.loglevel), (Some(&b"pw"[..]), LogLevel::Debug));
@@ -440,10 +359,7 @@ fn config_set_applies_atomically() {
     assert!(c.bind.is_empty());
     assert_eq!(set(&mut c, &[("notify-keyspace-events", "KEA")]), Ok(vec!["notify-keyspace-events"]));
     assert_eq!(c.get("notify-keyspace-events").as_deref(), Some("AKE"));
-    assert_eq!(
-        set(&mut c, &[("maxmemory-policy", "allkeys-lfu"), ("list-max-ziplist-size", "5")]).map(|v| v.len()),
-        Ok(2)
-    );
+    assert_eq!(set(&mut c, &[("maxmemory-policy", "allkeys-lfu"), ("list-max-ziplist-size", "5")]).map(|v| v.len()), Ok(2));
     assert_eq!((c.maxmemory_policy.as_str(), c.list_max_listpack_size), ("allkeys-lfu", 5));
 
     // Typed fields are the only copy of their value: direct assignments are seen by CONFIG GET.
@@ -474,8 +390,8 @@ fn rewrite_follows_redis() {
     let log = dir.path("rw.log");
     let pid = dir.path("rw.pid");
     let d = dir.0.to_string_lossy().into_owned();
-    let c = Config::from_args(&args(&[&file, "--daemonize", "yes", "--pidfile", &pid, "--logfile", &log, "--dir", &d]))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let c =
+        Config::from_args(&args(&[&file, "--daemonize", "yes", "--pidfile", &pid, "--logfile", &log, "--dir", &d])).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.rewrite(), Ok(()));
     let got = std::fs::read_to_string(&file).unwrap_or_default();
     // What redis-server 7.0.15 writes for the same file and settings, except that Redis appends

@@ -97,11 +97,8 @@ pub(crate) fn format_value(kind: &Kind, val: &Val) -> Vec<u8> {
             parts.join(" ").into_bytes()
         }
         (_, Val::Obuf(limits)) => {
-            let parts: Vec<String> = limits
-                .iter()
-                .zip(OBUF_CLASSES)
-                .map(|(l, class)| format!("{class} {} {} {}", l.hard, l.soft, l.soft_seconds))
-                .collect();
+            let parts: Vec<String> =
+                limits.iter().zip(OBUF_CLASSES).map(|(l, class)| format!("{class} {} {} {}", l.hard, l.soft, l.soft_seconds)).collect();
             parts.join(" ").into_bytes()
         }
         (_, Val::Oom(v)) => format!("{} {} {}", v[0], v[1], v[2]).into_bytes(),
@@ -345,15 +342,11 @@ fn check_string(check: StrCheck, v: &[u8], ctx: &CheckCtx) -> Result<(), String>
         StrCheck::AofFilename if !is_base_name(v) => Err("appendfilename can't be a path, just a filename".into()),
         StrCheck::AofDirname if v.is_empty() => Err("appenddirname can't be empty".into()),
         StrCheck::AofDirname if !is_base_name(v) => Err("appenddirname can't be a path, just a dirname".into()),
-        StrCheck::Hostname if v.len() >= HOST_STR_LEN => {
-            Err(format!("Hostnames must be less than {HOST_STR_LEN} characters"))
-        }
+        StrCheck::Hostname if v.len() >= HOST_STR_LEN => Err(format!("Hostnames must be less than {HOST_STR_LEN} characters")),
         StrCheck::Hostname if !v.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'.') => {
             Err("Hostnames may only contain alphanumeric characters, hyphens or dots".into())
         }
-        StrCheck::ProcTitle if !proc_title_ok(v, ctx) => {
-            Err("template format is invalid or contains unknown variables".into())
-        }
+        StrCheck::ProcTitle if !proc_title_ok(v, ctx) => Err("template format is invalid or contains unknown variables".into()),
         _ => Ok(()),
     }
 }
@@ -594,14 +587,8 @@ mod tests {
         assert_eq!(parse("port", "70000"), Err("argument must be between 0 and 65535 inclusive".into()));
         assert_eq!(parse("maxmemory", "10x"), Err("argument must be a memory value".into()));
         assert_eq!(parse("maxclients", "0"), Err("argument must be between 1 and 4294967295 inclusive".into()));
-        assert_eq!(
-            parse("slowlog-max-len", "-1"),
-            Err("argument must be between 0 and 9223372036854775807 inclusive".into())
-        );
-        assert_eq!(
-            parse("proto-max-bulk-len", "1000"),
-            Err("argument must be between 1048576 and 9223372036854775807 inclusive".into())
-        );
+        assert_eq!(parse("slowlog-max-len", "-1"), Err("argument must be between 0 and 9223372036854775807 inclusive".into()));
+        assert_eq!(parse("proto-max-bulk-len", "1000"), Err("argument must be between 1048576 and 9223372036854775807 inclusive".into()));
         assert_eq!(parse("unixsocketperm", "999"), Err("argument couldn't be parsed as an octal number".into()));
         assert_eq!(parse("unixsocketperm", "-7"), Err("argument must be between 0 and 777 inclusive".into()));
         assert_eq!(parse("unixsocketperm", "700"), Ok(Val::Num(0o700)));
@@ -618,10 +605,7 @@ mod tests {
     fn enums_and_bools() {
         assert_eq!(parse("daemonize", "YES"), Ok(Val::Bool(true)));
         assert_eq!(parse("daemonize", "maybe"), Err("argument must be 'yes' or 'no'".into()));
-        assert_eq!(
-            parse("loglevel", "loud"),
-            Err("argument(s) must be one of the following: debug, verbose, notice, warning".into())
-        );
+        assert_eq!(parse("loglevel", "loud"), Err("argument(s) must be one of the following: debug, verbose, notice, warning".into()));
         assert_eq!(parse("loglevel", "WARNING"), Ok(Val::Enum(3)));
         let d = lookup(b"shutdown-on-sigint").map(|e| e.directive()).ok_or("missing");
         let kind = d.map(|d| d.kind).ok();
@@ -630,10 +614,7 @@ mod tests {
         assert_eq!(v, Ok(Val::Enum(14)));
         assert_eq!(format_value(&kind, &Val::Enum(14)), b"nosave now force");
         assert_eq!(format_value(&kind, &Val::Enum(0)), b"default");
-        assert_eq!(
-            parse_plain(&kind, &[b"save", b"nosave"], &ctx()),
-            Err("shutdown options SAVE and NOSAVE can't be used simultaneously".into())
-        );
+        assert_eq!(parse_plain(&kind, &[b"save", b"nosave"], &ctx()), Err("shutdown options SAVE and NOSAVE can't be used simultaneously".into()));
         // "relative" and "yes" share a value; Redis shows the first name.
         let oom = lookup(b"oom-score-adj").map(|e| e.directive().kind);
         let Some(oom) = oom else { panic!("oom-score-adj missing") };
@@ -645,10 +626,7 @@ mod tests {
     fn string_checks() {
         assert_eq!(parse("dbfilename", "a/b"), Err("dbfilename can't be a path, just a filename".into()));
         assert_eq!(parse("appendfilename", ""), Err("appendfilename can't be empty".into()));
-        assert_eq!(
-            parse("cluster-announce-hostname", "a_b"),
-            Err("Hostnames may only contain alphanumeric characters, hyphens or dots".into())
-        );
+        assert_eq!(parse("cluster-announce-hostname", "a_b"), Err("Hostnames may only contain alphanumeric characters, hyphens or dots".into()));
         let bad = Err("template format is invalid or contains unknown variables".to_string());
         assert_eq!(parse("proc-title-template", ""), bad);
         assert_eq!(parse("proc-title-template", "{title}"), bad);
@@ -676,10 +654,7 @@ mod tests {
             parse_obuf(&[b"master", b"0", b"0", b"0"], OBUF_DEFAULTS),
             Err("Invalid client class specified in buffer limit configuration.".into())
         );
-        assert_eq!(
-            parse_obuf(&[b"normal", b"0", b"0"], OBUF_DEFAULTS),
-            Err("Wrong number of arguments in buffer limit configuration.".into())
-        );
+        assert_eq!(parse_obuf(&[b"normal", b"0", b"0"], OBUF_DEFAULTS), Err("Wrong number of arguments in buffer limit configuration.".into()));
         assert_eq!(
             parse_obuf(&[b"normal", b"1", b"2", b"-3"], OBUF_DEFAULTS),
             Err("Error in hard, soft or soft_seconds setting in buffer limit configuration.".into())
@@ -690,10 +665,7 @@ mod tests {
             b"normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
         );
         assert_eq!(parse_oom(&[b"1", b"2"]), Err("wrong number of arguments".into()));
-        assert_eq!(
-            parse_oom(&[b"1", b"2", b"3000"]),
-            Err("Invalid oom-score-adj-values, elements must be between -2000 and 2000.".into())
-        );
+        assert_eq!(parse_oom(&[b"1", b"2", b"3000"]), Err("Invalid oom-score-adj-values, elements must be between -2000 and 2000.".into()));
         assert_eq!(parse_replicaof(&[b"NO", b"ONE"]), Ok(None));
         assert_eq!(parse_replicaof(&[b"h", b"99999"]), Err("Invalid master port".into()));
         assert_eq!(parse_replicaof(&[b"h"]), Err("wrong number of arguments".into()));
@@ -701,10 +673,7 @@ mod tests {
         let many: Vec<&[u8]> = vec![b"1"; 17];
         assert_eq!(parse_bind(&many), Err("Too many bind addresses specified.".into()));
         assert_eq!(parse_percentiles(&[b"1.5", b"99.99"]), Ok(vec![1.5, 99.99]));
-        assert_eq!(
-            parse_percentiles(&[b"50", b"101"]),
-            Err("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]".into())
-        );
+        assert_eq!(parse_percentiles(&[b"50", b"101"]), Err("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]".into()));
         assert_eq!(parse_percentiles(&[b"nan"]), Err("Invalid latency-tracking-info-percentiles parameters".into()));
         assert_eq!(format_percentile(99.9), "99.9");
         assert_eq!(format_percentile(50.0), "50");

@@ -92,9 +92,7 @@ impl<T: Keyed> Table<T> {
     pub fn slot_of(&self, key: &[u8]) -> Option<u32> {
         let h = self.hash(key);
         let slots = &self.slots;
-        self.index
-            .find(h, |&s| slots[s as usize].as_ref().is_some_and(|it| it.key() == key))
-            .copied()
+        self.index.find(h, |&s| slots[s as usize].as_ref().is_some_and(|it| it.key() == key)).copied()
     }
 
     pub fn get(&self, key: &[u8]) -> Option<&T> {
@@ -253,9 +251,7 @@ impl<T: Keyed> Table<T> {
 
     /// Approximate heap bytes used by the table itself (not the items' own heap data).
     pub fn overhead_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<Option<T>>()
-            + self.index.capacity() * (std::mem::size_of::<u32>() + 1)
-            + self.free.capacity() * 4
+        self.slots.capacity() * std::mem::size_of::<Option<T>>() + self.index.capacity() * (std::mem::size_of::<u32>() + 1) + self.free.capacity() * 4
     }
 }
 

@@ -25,4 +25,3 @@ impl Default for EncodingLimits {
         EncodingLimits { hash_max_entries: 512, hash_max_value: 64, set_max_intset: 512, zset_max_entries: 128, zset_max_value: 64 }
     }
 }
-

@@ -82,7 +82,7 @@ impl RequestParser {
                         }
                         return Ok(None);
                     };
-                    (line_end, parse_strict_i64(&buf[1..line_end]))
+                    (line_end, buf.get(1..line_end).and_then(parse_strict_i64))
                 }
             };
             let count = match count {
@@ -111,7 +111,7 @@ impl RequestParser {
                             }
                             return Ok(None);
                         };
-                        (line_end, parse_strict_i64(&buf[1..line_end]))
+                        (line_end, buf.get(1..line_end).and_then(parse_strict_i64))
                     }
                 };
                 if buf[0] != b'$' {

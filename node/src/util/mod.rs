@@ -33,91 +33,10 @@ pub fn parse_i64(s: &[u8]) -> Option<i64> {
     }
 }
 
-/// Parses a double like Redis's `string2d`/`getDoubleFromObject`: strtod syntax (including `inf`),
-/// no leading or trailing spaces, and never NaN.
+/// Parses a double like Redis's `getDoubleFromObject`: C's strtod over the whole argument (hex
+/// and `inf` included), no leading space, no overflow, never NaN.
 pub fn parse_f64(s: &[u8]) -> Option<f64> {
-    if s.is_empty() || s.len() > 5000 {
-        return None;
-    }
-    if s[0].is_ascii_whitespace() || s[s.len() - 1].is_ascii_whitespace() {
-        return None;
-    }
-    let text = std::str::from_utf8(s).ok()?;
-    let lower = text.to_ascii_lowercase();
-    let v = match lower.as_str() {
-        "inf" | "+inf" | "infinity" | "+infinity" => f64::INFINITY,
-        "-inf" | "-infinity" => f64::NEG_INFINITY,
-        _ => {
-            // Rust's parser accepts "nan"/"inf" spellings we handle above and rejects hex floats.
-            if lower.contains("nan") || lower.contains("inf") {
-                return None;
-            }
-            let unsigned = lower.strip_prefix(['+', '-']).unwrap_or(&lower);
-            if let Some(hex) = unsigned.strip_prefix("0x") {
-                let v = parse_hex_float(hex)?;
-                return Some(if lower.starts_with('-') { -v } else { v });
-            }
-            text.parse::<f64>().ok()?
-        }
-    };
-    if v.is_nan() {
-        None
-    } else {
-        Some(v)
-    }
-}
-
-/// The part after `0x` of a C99 hex float (`1.8p3`, `.8`, `10`), as strtod reads it; None when
-/// malformed or out of range (strtod's ERANGE, which Redis rejects).
-fn parse_hex_float(s: &str) -> Option<f64> {
-    let (mant, exp) = match s.find('p') {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
-    if int.len() + frac.len() == 0 || !int.chars().chain(frac.chars()).all(|c| c.is_ascii_hexdigit()) {
-        return None;
-    }
-    let mut e2: i64 = match exp {
-        Some(e) => {
-            let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            e.parse::<i64>().unwrap_or(if e.starts_with('-') { -100_000 } else { 100_000 }).clamp(-100_000, 100_000)
-        }
-        None => 0,
-    };
-    // Keep 60 significant bits; later digits only shift the exponent (or are dropped after the point).
-    let mut m: u64 = 0;
-    let mut nonzero = false;
-    for (i, c) in int.chars().chain(frac.chars()).enumerate() {
-        let d = c.to_digit(16).unwrap_or(0) as u64;
-        nonzero |= d != 0;
-        if m >> 56 == 0 {
-            m = m * 16 + d;
-            if i >= int.len() {
-                e2 -= 4;
-            }
-        } else if i < int.len() {
-            e2 += 4;
-        }
-    }
-    let mut v = m as f64;
-    while e2 > 0 && v.is_finite() {
-        let step = e2.min(1000);
-        v *= 2f64.powi(step as i32);
-        e2 -= step;
-    }
-    while e2 < 0 && v != 0.0 {
-        let step = (-e2).min(1000);
-        v /= 2f64.powi(step as i32);
-        e2 += step;
-    }
-    if v.is_infinite() || (v == 0.0 && nonzero) {
-        return None;
-    }
-    Some(v)
+    strtod::parse_double(s)
 }
 
 /// Formats a double as C's `%.17g` (what Redis 7.0 replies for scores and RESP3 doubles).
@@ -297,7 +216,7 @@ pub fn eq_ic(arg: &[u8], kw: &str) -> bool {
 }
 
 pub mod long_double;
-
+pub mod strtod;
 
 #[cfg(test)]
 mod tests {
@@ -348,5 +267,4 @@ mod tests {
         assert!(glob_match(b"HE*", b"hello", true));
         assert!(!glob_match(b"a*a*a*a*a*a*a*a*a*a*b", &[b'a'; 60], false));
     }
-
 }
