@@ -141,40 +141,4 @@ impl ClientState {
         self.pending_bytes.fetch_add(data.len(), std::sync::atomic::Ordering::Relaxed);
         let _ = self.tx.send(ClientMsg::Data(data));
     }
-
-    /// The `flags=` field of CLIENT LIST.
-    pub fn flags_string(&self) -> String {
-        let mut f = String::new();
-        if self.is_replica {
-            f.push('S');
-        }
-        if self.is_master {
-            f.push('M');
-        }
-        if self.subscriptions() > 0 {
-            f.push('P');
-        }
-        if self.multi.active {
-            f.push('x');
-        }
-        if self.blocked.is_some() {
-            f.push('b');
-        }
-        if self.dirty_cas {
-            f.push('d');
-        }
-        if self.killed {
-            f.push('A');
-        }
-        if self.no_evict {
-            f.push('e');
-        }
-        if self.monitor {
-            f.push('O');
-        }
-        if f.is_empty() {
-            f.push('N');
-        }
-        f
-    }
 }

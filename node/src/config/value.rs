@@ -272,18 +272,8 @@ pub(crate) fn memtoull(s: &[u8]) -> Option<u64> {
 /// whether the whole string was consumed; None on overflow (ERANGE). With no digits at all it
 /// returns 0 and reports "consumed" only for the empty string, as C's end pointer does.
 pub(crate) fn c_strtoll(s: &[u8], base: u32) -> Option<(i64, bool)> {
-    let mut i = s.iter().take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)).count();
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let spaces = s.iter().take_while(|c| crate::util::strtod::is_c_space(**c)).count();
+    let (mut i, neg) = crate::util::strtod::c_sign(s, spaces);
     let start = i;
     let mut v: i128 = 0;
     while let Some(d) = s.get(i).and_then(|c| (*c as char).to_digit(base)) {

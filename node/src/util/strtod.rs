@@ -1,6 +1,15 @@
 //! C's `strtod`, which Redis parses doubles with (scores, INCRBYFLOAT-free float arguments,
 //! timeouts): decimal and hex forms, `inf`/`infinity`, overflow reported as ERANGE.
 
+/// C's optional sign at `i` (strtod, strtoll): the index after it and whether it was `-`.
+pub fn c_sign(s: &[u8], i: usize) -> (usize, bool) {
+    match s.get(i) {
+        Some(b'-') => (i + 1, true),
+        Some(b'+') => (i + 1, false),
+        _ => (i, false),
+    }
+}
+
 pub fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
@@ -17,17 +26,8 @@ pub fn strtod(s: &[u8]) -> (f64, usize, bool) {
         i += 1;
     }
     let sign_at = i;
-    let neg = match s.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
+    let (after_sign, neg) = c_sign(s, i);
+    i = after_sign;
     let signed = |v: f64| if neg { -v } else { v };
     let rest = &s[i..];
     if starts_with_ci(rest, b"inf") {
