@@ -60,6 +60,19 @@ impl<'a> Ctx<'a> {
         (e, &mut *self.out)
     }
 
+    /// `read_with_out` for a typed value: `project` picks the value out of the entry (None = another
+    /// type, which replies WRONGTYPE). Shared by the collection families' read paths.
+    pub fn read_typed<T: ?Sized>(&mut self, key: &[u8], project: fn(&Value) -> Option<&T>) -> Result<(Option<&T>, &mut Out), CmdError> {
+        let (e, out) = self.read_with_out(key);
+        match e {
+            None => Ok((None, out)),
+            Some(e) => match project(&e.value) {
+                Some(v) => Ok((Some(v), out)),
+                None => Err(WRONGTYPE.into()),
+            },
+        }
+    }
+
     /// Looks a key up for writing (no hit/miss accounting).
     pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
         let now = self.now;

@@ -43,14 +43,10 @@ fn as_hash(e: &mut Entry) -> Result<&mut HashVal, CmdError> {
 
 /// Looks a hash up for reading (hit/miss accounting) and hands back the output with it.
 fn read_hash<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<(Option<&'a HashVal>, &'a mut Out), CmdError> {
-    let (e, out) = ctx.read_with_out(key);
-    match e {
-        None => Ok((None, out)),
-        Some(e) => match &e.value {
-            Value::Hash(h) => Ok((Some(&**h), out)),
-            _ => Err(WRONGTYPE.into()),
-        },
-    }
+    ctx.read_typed(key, |v| match v {
+        Value::Hash(x) => Some(&**x),
+        _ => None,
+    })
 }
 
 /// Redis's `hashTypeLookupWriteOrCreate`.

@@ -45,14 +45,10 @@ fn as_set(e: &mut Entry) -> Result<&mut SetVal, CmdError> {
 
 /// Looks a set up for reading (hit/miss accounting) and hands back the output with it.
 fn read_set<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<(Option<&'a SetVal>, &'a mut Out), CmdError> {
-    let (e, out) = ctx.read_with_out(key);
-    match e {
-        None => Ok((None, out)),
-        Some(e) => match &e.value {
-            Value::Set(s) => Ok((Some(&**s), out)),
-            _ => Err(WRONGTYPE.into()),
-        },
-    }
+    ctx.read_typed(key, |v| match v {
+        Value::Set(x) => Some(&**x),
+        _ => None,
+    })
 }
 
 /// The set at `key` (already type-checked) together with the server's random generator.

@@ -97,14 +97,10 @@ fn positive_nonzero(arg: &[u8], msg: &'static str) -> Result<i64, CmdError> {
 
 /// Looks a key up for reading (hit/miss stats, lazy expiry) and checks that it holds a zset.
 fn zread<'a>(ctx: &'a mut Ctx, key: &[u8]) -> Result<(Option<&'a ZSet>, &'a mut Out), CmdError> {
-    let (e, out) = ctx.read_with_out(key);
-    match e {
-        None => Ok((None, out)),
-        Some(e) => match &e.value {
-            Value::ZSet(z) => Ok((Some(&**z), out)),
-            _ => Err(WRONGTYPE.into()),
-        },
-    }
+    ctx.read_typed(key, |v| match v {
+        Value::ZSet(x) => Some(&**x),
+        _ => None,
+    })
 }
 
 /// Looks a key up for writing and checks that it holds a zset.
