@@ -19,6 +19,7 @@ pub mod db;
 pub mod log;
 pub mod notify;
 pub mod persistence;
+pub mod propagate;
 pub mod pubsub;
 pub mod resp;
 pub mod server;

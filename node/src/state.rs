@@ -88,8 +88,9 @@ pub struct State {
     pub active_expire_enabled: bool,
     pub peak_memory: u64,
     pub startup_memory: u64,
-    /// Write commands to hand to replication / AOF, in execution order.
-    pub propagated: Vec<(usize, Vec<Bytes>)>,
+    /// Write operations on their way to the AOF and replicas.
+    pub prop: crate::propagate::Propagation,
+    pub aof: crate::persistence::aof::Aof,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -135,7 +136,8 @@ impl State {
             bound_port: 0,
             executable: String::new(),
             config_file_abs: String::new(),
-            propagated: Vec::new(),
+            prop: Default::default(),
+            aof: Default::default(),
             active_expire_enabled: true,
             peak_memory: 0,
             startup_memory: crate::sys::rss_bytes(),

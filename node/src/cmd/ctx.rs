@@ -17,11 +17,13 @@ pub struct Ctx<'a> {
     pub out: &'a mut Out,
     /// The command's clock (Unix ms), fixed for its whole run like Redis's cached `mstime`.
     pub now: i64,
+    /// How the command's own argv is propagated (see `propagate`).
+    pub prop: crate::propagate::CommandProp,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(st: &'a mut State, me: &'a mut ClientState, out: &'a mut Out, now: i64) -> Self {
-        Ctx { st, me, out, now }
+        Ctx { st, me, out, now, prop: Default::default() }
     }
 
     pub fn db_index(&self) -> usize {
@@ -191,6 +193,33 @@ impl<'a> Ctx<'a> {
         crate::pubsub::publish(self.st, Some(&mut *self.me), Some(&mut *self.out), channel, message)
     }
 
+    /// Propagates `argv` instead of the command as it was sent (Redis's `rewriteClientCommandVector`).
+    pub fn propagate_as(&mut self, argv: Vec<Bytes>) {
+        self.prop.rewrite = Some(argv);
+    }
+
+    /// `propagate_as` built from byte strings.
+    pub fn propagate_as_parts(&mut self, parts: &[&[u8]]) {
+        self.propagate_as(parts.iter().map(|p| Bytes::copy_from_slice(p)).collect());
+    }
+
+    /// Keeps the command's own argv out of the AOF and replication (it propagated something else).
+    pub fn prevent_propagation(&mut self) {
+        self.prop.prevent = true;
+    }
+
+    /// Propagates an extra operation in the current database, after anything queued before it and
+    /// before the command's own argv (Redis's `alsoPropagate`).
+    pub fn also_propagate(&mut self, argv: Vec<Bytes>) {
+        let db = self.me.db;
+        crate::propagate::push(self.st, db, argv, crate::propagate::ALL);
+    }
+
+    /// Whether anything receives propagated operations (commands may skip building them if not).
+    pub fn propagation_wanted(&self) -> bool {
+        crate::propagate::wanted(self.st)
+    }
+
     /// Bookkeeping after the handler: turn keys removed by lazy expiry into events.
     pub fn finish(&mut self) {
         let db = self.me.db;
@@ -205,10 +234,13 @@ pub fn expired_events(st: &mut State, mut me: Option<&mut ClientState>, mut out:
     }
     let keys = std::mem::take(&mut st.dbs[db].expired_log);
     st.stats.expired_keys += keys.len() as u64;
+    // Like Redis, an expired key's deletion is not a change since the last save (it is implied by
+    // the TTL already saved), but it is propagated, so the AOF and replicas drop the key too.
+    let lazy = crate::propagate::wanted(st) && st.config.get_bool("lazyfree-lazy-expire").unwrap_or(false);
     for k in keys {
         touch_watched(st, me.as_deref_mut(), db, &k);
         notify_in_db(st, me.as_deref_mut(), out.as_deref_mut(), notify::EXPIRED, "expired", &k, db);
-        st.dirty += 1;
+        crate::propagate::deletion(st, db, &k, lazy);
     }
 }
 

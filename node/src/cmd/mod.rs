@@ -331,6 +331,26 @@ fn error_bytes(out: &mut Out, msg: &[u8]) {
     out.buf.extend_from_slice(b"\r\n");
 }
 
+/// Queues the command's own propagation (Redis's `call`): its argv, or what it rewrote itself
+/// into, when it changed the dataset, unless it propagated something else instead. EXEC is never
+/// propagated itself: its commands are, wrapped in MULTI/EXEC when there are several.
+fn propagate_command(st: &mut State, db: usize, def: &CommandDef, argv: &[Bytes], prop: crate::propagate::CommandProp, dirty: bool) {
+    if prop.prevent || def.name == "exec" || !crate::propagate::wanted(st) {
+        return;
+    }
+    let mut targets = 0;
+    if dirty {
+        targets |= crate::propagate::ALL;
+    }
+    if prop.force_repl {
+        targets |= crate::propagate::REPL;
+    }
+    if targets != 0 {
+        let argv = prop.rewrite.unwrap_or_else(|| argv.to_vec());
+        crate::propagate::push(st, db, argv, targets);
+    }
+}
+
 /// Runs the handler and does the bookkeeping after it (stats, slowlog, monitor, expired keys,
 /// blocked clients).
 pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDef, argv: &[Bytes], now: i64) -> Outcome {
@@ -342,12 +362,15 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     let target = out;
     let start = now_us();
     let dirty_before = st.dirty;
-    let result = {
+    st.prop.depth += 1;
+    let (result, prop) = {
         let mut ctx = Ctx::new(st, me, target, now);
         let r = handler(&mut ctx, argv);
         ctx.finish();
-        r
+        (r, ctx.prop)
     };
+    st.prop.depth -= 1;
+    propagate_command(st, me.db, def, argv, prop, st.dirty != dirty_before);
     let duration = (now_us() - start).max(0);
     let mut outcome = Outcome::Done;
     match result {
@@ -381,7 +404,11 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
             target.raw(&line);
         }
     }
-    let _ = dirty_before;
+    // The outermost command's operations go out as one unit, before any blocked client it
+    // served runs its own command.
+    if st.prop.depth == 0 {
+        crate::propagate::flush(st);
+    }
     // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in
     // Redis (a MULTI that pushes then pops leaves nothing for them).
     if !st.ready_keys.is_empty() && !me.in_exec {
@@ -391,4 +418,52 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
         return Outcome::Close;
     }
     outcome
+}
+
+/// Running commands without sockets, for unit tests: a state, one client, and the replies.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+    use crate::config::Config;
+
+    pub struct Session {
+        pub st: State,
+        pub me: ClientState,
+        // Keeps the client's message channel open.
+        _rx: tokio::sync::mpsc::UnboundedReceiver<crate::client::ClientMsg>,
+    }
+
+    impl Session {
+        /// A server with the default configuration (16 databases, as redis-server).
+        pub fn new() -> Session {
+            let mut config = Config::default();
+            config.databases = config.databases.max(16);
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            let me = ClientState::new(1, "127.0.0.1:1".into(), "127.0.0.1:6379".into(), -1, tx, now_ms());
+            Session { st: State::new(config), me, _rx: rx }
+        }
+
+        /// Records every propagated operation from now on.
+        pub fn capture(&mut self) {
+            self.st.prop.capture = Some(Vec::new());
+        }
+
+        /// The operations propagated since the last call, as readable strings ("SELECT 0", "SET k v").
+        pub fn propagated(&mut self) -> Vec<String> {
+            let ops = self.st.prop.capture.as_mut().map(std::mem::take).unwrap_or_default();
+            ops.iter().map(|op| op.argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>().join(" ")).collect()
+        }
+
+        /// Runs one command (arguments split on spaces) and returns the raw reply.
+        pub fn run(&mut self, line: &str) -> String {
+            let argv: Vec<Bytes> = line.split(' ').map(|a| Bytes::copy_from_slice(a.as_bytes())).collect();
+            self.run_argv(argv)
+        }
+
+        pub fn run_argv(&mut self, argv: Vec<Bytes>) -> String {
+            let mut out = Out::with_resp(2);
+            execute(&mut self.st, &mut self.me, &mut out, argv);
+            String::from_utf8_lossy(&out.buf).into_owned()
+        }
+    }
 }

@@ -8,6 +8,7 @@
 //!   and integer sets; `ziplist.rs`: the ziplists and zipmaps of older files (decode only).
 //! - `rdb/`: the RDB writer (`encode.rs`), the loader (`decode.rs`) and DUMP / RESTORE payloads.
 
+pub mod aof;
 pub mod crc64;
 pub mod intset;
 pub mod listpack;

@@ -1,0 +1,177 @@
+//! Propagation: the stream of write operations that the AOF and replicas receive (Redis's
+//! `alsoPropagate` / `propagatePendingCommands`).
+//!
+//! A write command's own argv (or what it rewrote itself into: `SET k v EX 10` becomes
+//! `SET k v PXAT <ms>`, `BLPOP` becomes `LPOP`, ...) is collected while the command runs, together
+//! with any extra operations it asked for. When the outermost command finishes, the collected
+//! operations go out as one unit: wrapped in MULTI/EXEC when there is more than one, as Redis 7.0
+//! does. Deletions of expired or evicted keys go out at once, on their own.
+//!
+//! The sinks: the AOF (`persistence::aof`), the replication stream (when it lands), and a capture
+//! list that tests read.
+
+use bytes::Bytes;
+
+use crate::state::State;
+
+/// Where an operation goes.
+pub const AOF: u8 = 1;
+pub const REPL: u8 = 2;
+pub const ALL: u8 = AOF | REPL;
+
+/// One propagated command. `db` is the database it ran in; `None` for MULTI/EXEC, which belong to
+/// no database (no SELECT is emitted for them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Op {
+    pub db: Option<usize>,
+    pub argv: Vec<Bytes>,
+    pub targets: u8,
+}
+
+/// What a command asked for about its own propagation (set through `Ctx`).
+#[derive(Debug, Default)]
+pub struct CommandProp {
+    /// Propagate this instead of the command's argv (Redis's `rewriteClientCommandVector`).
+    pub rewrite: Option<Vec<Bytes>>,
+    /// Do not propagate the command's own argv (Redis's `preventCommandPropagation`), typically
+    /// because it propagated other operations instead.
+    pub prevent: bool,
+    /// Propagate to replicas even without a change to the dataset (PUBLISH).
+    pub force_repl: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Propagation {
+    /// Operations of the command being run, sent when the outermost command ends.
+    pub pending: Vec<Op>,
+    /// Nesting of `cmd::call` (EXEC runs its queue as nested calls).
+    pub depth: u32,
+    /// Everything propagated, for tests.
+    pub capture: Option<Vec<Op>>,
+}
+
+/// Whether anything listens: when nothing does, commands skip building operations.
+pub fn wanted(st: &State) -> bool {
+    st.aof.is_on() || st.prop.capture.is_some()
+}
+
+/// Queues an operation of the running command.
+pub fn push(st: &mut State, db: usize, argv: Vec<Bytes>, targets: u8) {
+    if wanted(st) {
+        st.prop.pending.push(Op { db: Some(db), argv, targets });
+    }
+}
+
+/// Sends an operation right away, outside any unit (deletions of expired and evicted keys).
+pub fn now(st: &mut State, db: usize, argv: Vec<Bytes>, targets: u8) {
+    if wanted(st) {
+        feed(st, Op { db: Some(db), argv, targets });
+    }
+}
+
+/// The deletion Redis propagates for an expired or evicted key: DEL, or UNLINK when the matching
+/// `lazyfree-lazy-*` option is on.
+pub fn deletion(st: &mut State, db: usize, key: &[u8], lazy: bool) {
+    if wanted(st) {
+        let cmd: &'static [u8] = if lazy { b"UNLINK" } else { b"DEL" };
+        now(st, db, vec![Bytes::from_static(cmd), Bytes::copy_from_slice(key)], ALL);
+    }
+}
+
+/// Sends the pending operations of a finished command: more than one go out as MULTI ... EXEC.
+pub fn flush(st: &mut State) {
+    if st.prop.pending.is_empty() {
+        return;
+    }
+    let ops = std::mem::take(&mut st.prop.pending);
+    let transaction = ops.len() > 1;
+    if transaction {
+        feed(st, Op { db: None, argv: vec![Bytes::from_static(b"MULTI")], targets: ALL });
+    }
+    for op in ops {
+        feed(st, op);
+    }
+    if transaction {
+        feed(st, Op { db: None, argv: vec![Bytes::from_static(b"EXEC")], targets: ALL });
+    }
+}
+
+fn feed(st: &mut State, op: Op) {
+    if op.targets & AOF != 0 && st.aof.is_on() {
+        st.aof.feed(op.db, &op.argv);
+    }
+    if let Some(c) = st.prop.capture.as_mut() {
+        c.push(op);
+    }
+}
+
+/// Appends `argv` as a RESP array of bulk strings (the form the AOF and replicas receive).
+pub fn encode_command(out: &mut Vec<u8>, argv: &[Bytes]) {
+    out.push(b'*');
+    out.extend_from_slice(itoa_buf(argv.len() as u64).as_bytes());
+    out.extend_from_slice(b"\r\n");
+    for a in argv {
+        out.push(b'$');
+        out.extend_from_slice(itoa_buf(a.len() as u64).as_bytes());
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+fn itoa_buf(n: u64) -> String {
+    n.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_resp_arrays() {
+        let mut out = Vec::new();
+        encode_command(&mut out, &[Bytes::from_static(b"SET"), Bytes::from_static(b"k"), Bytes::from_static(b"")]);
+        assert_eq!(out, b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n");
+    }
+}
+
+#[cfg(test)]
+mod command_tests {
+    use crate::cmd::testing::Session;
+
+    #[test]
+    fn writes_propagate_reads_do_not() {
+        let mut s = Session::new();
+        s.capture();
+        s.run("SET k v");
+        s.run("GET k");
+        s.run("set k2 v2");
+        assert_eq!(s.propagated(), vec!["SET k v", "set k2 v2"]);
+    }
+
+    #[test]
+    fn several_operations_become_a_transaction_one_does_not() {
+        let mut s = Session::new();
+        s.capture();
+        s.run("MULTI");
+        s.run("SET a 1");
+        s.run("EXEC");
+        assert_eq!(s.propagated(), vec!["SET a 1"]);
+        s.run("MULTI");
+        s.run("SET a 1");
+        s.run("GET a");
+        s.run("INCR a");
+        s.run("EXEC");
+        assert_eq!(s.propagated(), vec!["MULTI", "SET a 1", "INCR a", "EXEC"]);
+    }
+
+    #[test]
+    fn no_change_no_propagation() {
+        let mut s = Session::new();
+        s.capture();
+        s.run("DEL missing");
+        s.run("SET k v NX");
+        s.run("SET k v NX");
+        assert_eq!(s.propagated(), vec!["SET k v NX"]);
+    }
+}
