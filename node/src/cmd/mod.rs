@@ -433,6 +433,12 @@ pub mod testing {
         _rx: tokio::sync::mpsc::UnboundedReceiver<crate::client::ClientMsg>,
     }
 
+    impl Default for Session {
+        fn default() -> Self {
+            Session::new()
+        }
+    }
+
     impl Session {
         /// A server with the default configuration (16 databases, as redis-server).
         pub fn new() -> Session {
