@@ -351,6 +351,10 @@ impl Conn {
         me.qbuf = self.inbuf.len();
         me.obuf = self.out.buf.len() - self.written;
         st.clients.insert(self.id, me);
+        // The batch's writes reach the AOF before its replies reach the client.
+        if !st.aof.buf.is_empty() {
+            crate::persistence::aof::flush(&mut st);
+        }
     }
 }
 

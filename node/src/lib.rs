@@ -9,13 +9,16 @@
 //! - `state.rs`: the shared state behind one lock; `client.rs`: per-client registry entry.
 //! - `cmd/`: dispatcher and commands by family; `db/`: keyspace and value types.
 //! - `persistence/`: RDB codec (CRC64, LZF, listpack, intset), DUMP payloads.
+//! - `alloc.rs`: the counting global allocator (used_memory); `evict.rs`: maxmemory, eviction, LRU/LFU.
 //! - `pubsub.rs`, `notify.rs`, `stats.rs`, `log.rs`, `util/` (numbers, globs, long double), `sys.rs` (the only unsafe code).
 
+pub mod alloc;
 pub mod client;
 pub mod cmd;
 pub mod config;
 pub mod connection;
 pub mod db;
+pub mod evict;
 pub mod log;
 pub mod notify;
 pub mod persistence;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use redis_ha_node::config::Config;
-use redis_ha_node::state::{Shared, ShutdownRequest};
+use redis_ha_node::state::Shared;
 use redis_ha_node::{log, server, sys, REDIS_VERSION, VERSION};
 
 fn usage() -> String {
@@ -153,13 +153,9 @@ fn run(config: Config) -> ExitCode {
         }
         log::notice(&format!("Running mode=standalone, port={port}."));
         log::warning("Server initialized");
+        redis_ha_node::persistence::startup::start(&shared);
         log::notice("Ready to accept connections tcp");
-        let request = server::run(shared.clone(), listeners, unix, signals()).await;
-        log::warning(match request {
-            ShutdownRequest::Default => "User requested shutdown...",
-            ShutdownRequest::Save => "User requested shutdown... (save)",
-            ShutdownRequest::NoSave => "User requested shutdown... (nosave)",
-        });
+        let _request = server::run(shared.clone(), listeners, unix).await;
         server::disconnect_all(&shared);
         let unixsocket = shared.lock().config.unixsocket.clone();
         if !unixsocket.is_empty() {
@@ -175,17 +171,4 @@ fn run(config: Config) -> ExitCode {
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     code
-}
-
-/// Resolves on SIGTERM or SIGINT, logging like Redis.
-async fn signals() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
-        std::future::pending::<()>().await;
-        return;
-    };
-    tokio::select! {
-        _ = term.recv() => log::warning("Received SIGTERM scheduling shutdown..."),
-        _ = int.recv() => log::warning("Received SIGINT scheduling shutdown..."),
-    }
 }

@@ -1,12 +1,12 @@
 //! The data server: listeners, accepting clients (maxclients, protected mode), the periodic cron
 //! (active expiry, rates, idle timeouts, pauses) and shutdown.
 
-use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream, UnixListener};
+use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
 use crate::client::{ClientMsg, ClientState};
@@ -104,12 +104,7 @@ pub fn bind_unix(shared: &Shared) -> Result<Option<UnixListener>, String> {
 }
 
 /// Serves until `shutdown` resolves or a SHUTDOWN command arrives. Returns what was requested.
-pub async fn run(
-    shared: Arc<Shared>,
-    listeners: Vec<TcpListener>,
-    unix: Option<UnixListener>,
-    shutdown: impl Future<Output = ()>,
-) -> ShutdownRequest {
+pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<UnixListener>) -> ShutdownRequest {
     for l in listeners {
         tokio::spawn(accept_loop(shared.clone(), l));
     }
@@ -126,9 +121,22 @@ pub async fn run(
             }
         }
     };
-    tokio::select! {
-        _ = shutdown => ShutdownRequest::Default,
-        r = requested => r,
+    tokio::pin!(requested);
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        return requested.await;
+    };
+    loop {
+        tokio::select! {
+            r = &mut requested => return r,
+            _ = term.recv() => log::warning("Received SIGTERM scheduling shutdown..."),
+            _ = int.recv() => log::warning("Received SIGINT scheduling shutdown..."),
+        }
+        // Like Redis, a shutdown whose final save fails leaves the server running.
+        let mut st = shared.lock();
+        if crate::persistence::snapshot::prepare_shutdown(&mut st, ShutdownRequest::Default, false).is_ok() {
+            return ShutdownRequest::Default;
+        }
+        log::warning("SIGTERM received but errors trying to shut down the server, check the logs for more information");
     }
 }
 
@@ -222,14 +230,18 @@ async fn cron(shared: Arc<Shared>) {
         if st.active_expire_enabled {
             active_expire(&mut st, now);
         }
-        let rss = crate::sys::rss_bytes();
-        if rss > st.peak_memory {
-            st.peak_memory = rss;
+        let used = crate::alloc::used_memory();
+        if used > st.peak_memory {
+            st.peak_memory = used;
         }
+        // maxmemory: keep evicting when a command's eviction stopped at its time limit.
+        crate::evict::cron(&mut st, 250_000 / hz as i64);
         let (ops, input, output) = (st.stats.total_commands_processed, st.stats.total_net_input_bytes, st.stats.total_net_output_bytes);
         st.stats.ops_rate.sample(now, ops);
         st.stats.input_rate.sample(now, input);
         st.stats.output_rate.sample(now, output);
+        crate::persistence::snapshot::cron(&mut st);
+        crate::persistence::aof::flush(&mut st);
         if st.pause.is_some_and(|p| p.until_ms <= now) {
             st.pause = None;
         }

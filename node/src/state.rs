@@ -91,6 +91,12 @@ pub struct State {
     /// Write operations on their way to the AOF and replicas.
     pub prop: crate::propagate::Propagation,
     pub aof: crate::persistence::aof::Aof,
+    /// SAVE / BGSAVE bookkeeping and the background child.
+    pub snapshots: crate::persistence::snapshot::Snapshots,
+    /// Set while the dataset loads at start-up (commands get -LOADING).
+    pub loading: Option<crate::persistence::startup::Loading>,
+    /// maxmemory: eviction settings and state (see `evict`).
+    pub evict: crate::evict::Evictor,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -108,6 +114,7 @@ impl State {
         let dbs = (0..config.databases.max(1)).map(|_| Db::new()).collect();
         let enc = encoding_limits(&config);
         let pubsub_obuf_hard = pubsub_hard_limit(&config);
+        let evict = crate::evict::Evictor::new(&config);
         State {
             config,
             dbs,
@@ -138,9 +145,12 @@ impl State {
             config_file_abs: String::new(),
             prop: Default::default(),
             aof: Default::default(),
+            snapshots: Default::default(),
+            loading: None,
             active_expire_enabled: true,
             peak_memory: 0,
-            startup_memory: crate::sys::rss_bytes(),
+            startup_memory: crate::alloc::used_memory(),
+            evict,
         }
     }
 
@@ -148,6 +158,8 @@ impl State {
     pub fn refresh_from_config(&mut self) {
         self.enc = encoding_limits(&self.config);
         self.pubsub_obuf_hard = pubsub_hard_limit(&self.config);
+        self.evict.refresh(&self.config);
+        crate::persistence::aof::refresh(self);
     }
 
     pub fn total_keys(&self) -> usize {

@@ -82,3 +82,66 @@ pub fn realtime_us() -> i64 {
     }
     ts.tv_sec * 1_000_000 + ts.tv_nsec / 1_000
 }
+
+/// Forks a child process that runs `work` and exits with the status it returns (Redis's
+/// `redisFork` for BGSAVE and BGREWRITEAOF: the child sees a copy-on-write snapshot of the whole
+/// dataset as it was at the fork). Returns the child's pid in the parent.
+///
+/// The child must only compute and write files: it runs on a copy of the one thread that forked,
+/// so locks other threads held at the fork stay locked in it. glibc's allocator is fork-safe;
+/// the child never touches the runtime, the state's mutex or the log sink, and leaves with
+/// `_exit` so no destructor or atexit handler of the parent's runs twice.
+pub fn fork_child(work: impl FnOnce() -> i32) -> std::io::Result<i32> {
+    // SAFETY: see above; the child only runs `work` and `_exit`s.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    if pid == 0 {
+        let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or(1);
+        // SAFETY: terminating the child without running the parent's exit handlers.
+        unsafe { libc::_exit(code) };
+    }
+    Ok(pid)
+}
+
+/// How a child process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildExit {
+    Code(i32),
+    Signal(i32),
+}
+
+/// Reaps one finished child without waiting (Redis's `checkChildrenDone`).
+pub fn reap_child() -> Option<(i32, ChildExit)> {
+    let mut status: libc::c_int = 0;
+    // SAFETY: waitpid with a valid pointer to an int.
+    let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+    if pid <= 0 {
+        return None;
+    }
+    let exit = if libc::WIFSIGNALED(status) { ChildExit::Signal(libc::WTERMSIG(status)) } else { ChildExit::Code(libc::WEXITSTATUS(status)) };
+    Some((pid, exit))
+}
+
+/// Waits for a given child to end (used when killing one at shutdown).
+pub fn wait_child(pid: i32) {
+    let mut status: libc::c_int = 0;
+    // SAFETY: waitpid with a valid pointer to an int.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+}
+
+/// Sends a signal to a process.
+pub fn kill(pid: i32, signal: i32) {
+    // SAFETY: plain syscall.
+    unsafe { libc::kill(pid, signal) };
+}
+
+pub const SIGUSR1: i32 = libc::SIGUSR1;
+pub const SIGKILL: i32 = libc::SIGKILL;
+
+/// This process's pid (in a forked child, the child's).
+pub fn getpid() -> i32 {
+    // SAFETY: plain syscall.
+    unsafe { libc::getpid() }
+}

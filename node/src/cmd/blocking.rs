@@ -122,6 +122,9 @@ fn serve_key(st: &mut State, db: usize, key: &Bytes) {
         };
         st.serving_key = None;
         if outcome != Outcome::Blocked {
+            if !st.aof.buf.is_empty() {
+                crate::persistence::aof::flush(st);
+            }
             let _ = client.tx.send(ClientMsg::Unblocked(out.buf));
         }
         st.clients.insert(id, client);

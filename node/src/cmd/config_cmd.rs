@@ -25,12 +25,31 @@ fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let pairs: Vec<(&[u8], &[u8])> = argv[2..].chunks(2).map(|p| (&p[0][..], &p[1][..])).collect();
     let changed = ctx.st.config.set_pairs(&pairs)?;
+    let maxmemory_changed = changed.contains(&"maxmemory");
     for name in changed {
         apply_change(ctx, name);
     }
     ctx.st.refresh_from_config();
+    if maxmemory_changed {
+        update_maxmemory(ctx);
+    }
     ctx.out.ok();
     Ok(())
+}
+
+/// Redis's `updateMaxmemory`: a limit below the current usage is warned about and evicts at once.
+fn update_maxmemory(ctx: &mut Ctx) {
+    let max = ctx.st.config.maxmemory;
+    if max == 0 {
+        return;
+    }
+    let used = crate::alloc::used_memory().saturating_sub(crate::evict::not_counted(ctx.st));
+    if max < used {
+        crate::log::warning(&format!(
+            "WARNING: the new maxmemory value set via CONFIG SET ({max}) is smaller than the current memory usage ({used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy."
+        ));
+    }
+    crate::evict::perform(ctx.st, Some(&mut *ctx.me), Some(&mut *ctx.out));
 }
 
 /// Side effects of a changed directive beyond the stored value.
@@ -39,6 +58,10 @@ fn apply_change(ctx: &mut Ctx, name: &str) {
         "loglevel" => crate::log::set_level(ctx.st.config.loglevel),
         "logfile" => {
             let _ = crate::log::set_file(&ctx.st.config.logfile);
+        }
+        "appendonly" => {
+            let on = ctx.st.config.appendonly;
+            let _ = crate::persistence::aof::set_enabled(ctx.st, on);
         }
         "requirepass" => {
             // Like Redis, changing the default user's password does not log anyone out.
@@ -49,6 +72,7 @@ fn apply_change(ctx: &mut Ctx, name: &str) {
 
 fn resetstat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.st.stats.reset();
+    ctx.st.evict.reset_stats();
     ctx.st.slowlog.clear();
     ctx.st.latency.clear();
     ctx.out.ok();

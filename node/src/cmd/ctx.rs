@@ -48,8 +48,9 @@ impl<'a> Ctx<'a> {
                 self.notify(notify::KEY_MISS, "keymiss", key);
             }
         }
-        let e = self.st.dbs[i].lookup(key, now)?;
-        e.lru = crate::db::lru_clock();
+        let st = &mut *self.st;
+        let e = st.dbs[i].lookup(key, now)?;
+        crate::evict::touch(&st.evict, &mut st.rng, e, now);
         Some(e)
     }
 
@@ -79,8 +80,9 @@ impl<'a> Ctx<'a> {
     pub fn lookup_write(&mut self, key: &[u8]) -> Option<&mut Entry> {
         let now = self.now;
         let i = self.me.db;
-        let e = self.st.dbs[i].lookup(key, now)?;
-        e.lru = crate::db::lru_clock();
+        let st = &mut *self.st;
+        let e = st.dbs[i].lookup(key, now)?;
+        crate::evict::touch(&st.evict, &mut st.rng, e, now);
         Some(e)
     }
 
@@ -112,10 +114,12 @@ impl<'a> Ctx<'a> {
     pub fn write_or_create(&mut self, key: &[u8], want: &'static str, make: impl FnOnce() -> Value) -> Result<&mut Entry, CmdError> {
         let now = self.now;
         let i = self.me.db;
-        let db = &mut self.st.dbs[i];
+        let st = &mut *self.st;
+        let db = &mut st.dbs[i];
         match db.lookup(key, now) {
             Some(e) if e.value.type_name() != want => return Err(WRONGTYPE.into()),
-            Some(_) => {}
+            // An access, like Redis's lookupKeyWrite.
+            Some(e) => crate::evict::touch(&st.evict, &mut st.rng, e, now),
             None => {
                 db.insert(Entry::with_value(key, make()));
                 self.notify_new(key);

@@ -484,8 +484,7 @@ const SHARED_INTEGERS: i64 = 10000;
 
 fn object(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let sub = super::lower(&argv[1]);
-    let lfu = ctx.st.config.maxmemory_policy.contains("lfu");
-    let lru_clock = crate::db::lru_clock();
+    let lfu = ctx.st.evict.lfu;
     // OBJECT does not count as an access (LOOKUP_NOTOUCH).
     let now = ctx.now;
     let db = ctx.me.db;
@@ -510,13 +509,14 @@ fn object(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             if lfu {
                 return Err("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".into());
             }
-            ctx.out.int(lru_clock.saturating_sub(e.lru) as i64);
+            ctx.out.int(crate::evict::idle_seconds(e, now) as i64);
         }
         _ => {
             if !lfu {
                 return Err("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".into());
             }
-            ctx.out.int((e.lru & 0xff) as i64);
+            // Decayed to now: the stored counter only changes on access.
+            ctx.out.int(crate::evict::frequency(&ctx.st.evict, e, now) as i64);
         }
     }
     Ok(())

@@ -20,6 +20,7 @@ pub mod hashes;
 pub mod introspect;
 pub mod keys;
 pub mod lists;
+pub mod persist;
 pub mod pubsub;
 pub mod server;
 pub mod sets;
@@ -86,6 +87,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(tx::COMMANDS);
     v.extend_from_slice(clients::COMMANDS);
     v.extend_from_slice(server::COMMANDS);
+    v.extend_from_slice(persist::COMMANDS);
     v.extend_from_slice(config_cmd::COMMANDS);
     v.extend_from_slice(introspect::COMMANDS);
     v
@@ -232,6 +234,21 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         reject(st, me, out, "ERR Command not allowed inside a transaction", Some(def));
         return Outcome::Done;
     }
+    // maxmemory: evict before running; when nothing more can go, refuse what would grow memory.
+    if st.config.maxmemory != 0 {
+        let oom = crate::evict::perform(st, Some(&mut *me), Some(&mut *out)) == crate::evict::Evict::Fail;
+        if oom && crate::evict::refused_when_oom(def, me) {
+            reject(st, me, out, crate::evict::OOM_ERROR, Some(def));
+            return Outcome::Done;
+        }
+    }
+    // A failed background save or AOF write stops writes (and PING) until persistence works again.
+    if (!st.snapshots.last_bgsave_ok || st.aof.last_write_error.is_some()) && !me.is_master && (is_write(def, me) || def.name == "ping") {
+        if let Some(msg) = crate::persistence::snapshot::disk_error(st) {
+            reject(st, me, out, &msg, Some(def));
+            return Outcome::Done;
+        }
+    }
     if me.in_pubsub_context() && !allowed_in_pubsub(&def.name) {
         let msg =
             format!("ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", def.name);
@@ -241,6 +258,10 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
     // A replica (and a MONITOR, flagged like one) may not touch the keyspace.
     if (me.monitor || me.is_replica) && !me.is_master && touches_keyspace(def, me) {
         reject(st, me, out, "ERR Replica can't interact with the keyspace", Some(def));
+        return Outcome::Done;
+    }
+    if st.loading.is_some() && !def.has(flags::LOADING) {
+        reject(st, me, out, "LOADING Redis is loading the dataset in memory", Some(def));
         return Outcome::Done;
     }
     // CLIENT PAUSE holds the command (even one that would only be queued in a MULTI).
@@ -275,6 +296,14 @@ fn touches_keyspace(def: &CommandDef, me: &ClientState) -> bool {
         return me.multi.queue.iter().any(|argv| matches!(lookup(argv), Lookup::Found(d) if touches(d)));
     }
     touches(def)
+}
+
+/// A write command, or an EXEC whose queue holds one (Redis's `is_write_command`).
+fn is_write(def: &CommandDef, me: &ClientState) -> bool {
+    if def.name == "exec" {
+        return me.multi.queue.iter().any(|argv| matches!(lookup(argv), Lookup::Found(d) if d.has(flags::WRITE)));
+    }
+    def.has(flags::WRITE)
 }
 
 /// Replicas and the master link are never paused; an EXEC counts as a write when its queue holds one.

@@ -131,8 +131,9 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             let mut f = |k: &str, v: &dyn std::fmt::Display| {
                 let _ = write!(o, "{k}:{v}\r\n");
             };
+            // used_memory is what the allocator counts (`crate::alloc`), as Redis's zmalloc does.
+            let used = crate::alloc::used_memory();
             let rss = crate::sys::rss_bytes();
-            let used = rss;
             let peak = st.peak_memory.max(used);
             let sysmem = total_system_memory();
             f("used_memory", &used);
@@ -142,12 +143,14 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("used_memory_peak", &peak);
             f("used_memory_peak_human", &human_bytes(peak));
             f("used_memory_peak_perc", &format!("{:.2}%", if peak > 0 { used as f64 * 100.0 / peak as f64 } else { 100.0 }));
-            let overhead: u64 = st.dbs.iter().map(|d| d.mem_usage_estimate() as u64).sum();
+            let overhead = crate::evict::overhead(st);
             f("used_memory_overhead", &overhead);
             f("used_memory_startup", &st.startup_memory);
             let dataset = used.saturating_sub(overhead);
             f("used_memory_dataset", &dataset);
-            f("used_memory_dataset_perc", &format!("{:.2}%", if used > 0 { dataset as f64 * 100.0 / used as f64 } else { 0.0 }));
+            // Like Redis: the share of the memory used since startup.
+            let net = used.saturating_sub(st.startup_memory).max(1);
+            f("used_memory_dataset_perc", &format!("{:.2}%", dataset as f64 * 100.0 / net as f64));
             f("allocator_allocated", &used);
             f("allocator_active", &used);
             f("allocator_resident", &rss);
@@ -175,15 +178,15 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("allocator_rss_bytes", &0);
             f("rss_overhead_ratio", &"1.00");
             f("rss_overhead_bytes", &0);
-            f("mem_fragmentation_ratio", &"1.00");
-            f("mem_fragmentation_bytes", &0);
-            f("mem_not_counted_for_evict", &0);
+            f("mem_fragmentation_ratio", &format!("{:.2}", rss as f64 / used.max(1) as f64));
+            f("mem_fragmentation_bytes", &(rss as i64 - used as i64));
+            f("mem_not_counted_for_evict", &crate::evict::not_counted(st));
             f("mem_replication_backlog", &0);
             f("mem_total_replication_buffers", &0);
             f("mem_clients_slaves", &0);
             f("mem_clients_normal", &(st.clients.values().map(|c| c.qbuf + c.obuf + 16384).sum::<usize>()));
             f("mem_cluster_links", &0);
-            f("mem_aof_buffer", &0);
+            f("mem_aof_buffer", &st.aof.buf.capacity());
             f("mem_allocator", &"libc");
             f("active_defrag_running", &0);
             f("lazyfree_pending_objects", &0);
@@ -194,7 +197,13 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             let mut f = |k: &str, v: &dyn std::fmt::Display| {
                 let _ = write!(o, "{k}:{v}\r\n");
             };
-            f("loading", &0);
+            let now_s = crate::util::now_ms() / 1000;
+            let snaps = &st.snapshots;
+            let child = snaps.child;
+            let rdb_child = child.filter(|c| c.kind == crate::persistence::snapshot::ChildKind::Rdb);
+            let aof_child = child.filter(|c| c.kind == crate::persistence::snapshot::ChildKind::AofRewrite);
+            let aof = &st.aof;
+            f("loading", &(st.loading.is_some() as u8));
             f("async_loading", &0);
             f("current_cow_peak", &0);
             f("current_cow_size", &0);
@@ -203,27 +212,47 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("current_save_keys_processed", &0);
             f("current_save_keys_total", &0);
             f("rdb_changes_since_last_save", &st.dirty);
-            f("rdb_bgsave_in_progress", &0);
+            f("rdb_bgsave_in_progress", &(rdb_child.is_some() as u8));
             f("rdb_last_save_time", &st.lastsave);
-            f("rdb_last_bgsave_status", &"ok");
-            f("rdb_last_bgsave_time_sec", &-1);
-            f("rdb_current_bgsave_time_sec", &-1);
-            f("rdb_saves", &0);
+            f("rdb_last_bgsave_status", &if snaps.last_bgsave_ok { "ok" } else { "err" });
+            f("rdb_last_bgsave_time_sec", &snaps.last_bgsave_time_sec);
+            f("rdb_current_bgsave_time_sec", &rdb_child.map_or(-1, |c| now_s - c.start_ms / 1000));
+            f("rdb_saves", &snaps.saves);
             f("rdb_last_cow_size", &0);
-            f("rdb_last_load_keys_expired", &0);
-            f("rdb_last_load_keys_loaded", &0);
-            f("aof_enabled", &(st.config.appendonly as u8));
-            f("aof_rewrite_in_progress", &0);
-            f("aof_rewrite_scheduled", &0);
-            f("aof_last_rewrite_time_sec", &-1);
-            f("aof_current_rewrite_time_sec", &-1);
-            f("aof_last_bgrewrite_status", &"ok");
-            f("aof_rewrites", &0);
-            f("aof_rewrites_consecutive_failures", &0);
-            f("aof_last_write_status", &"ok");
+            f("rdb_last_load_keys_expired", &snaps.last_load_keys_expired);
+            f("rdb_last_load_keys_loaded", &snaps.last_load_keys_loaded);
+            f("aof_enabled", &((aof.state != crate::persistence::aof::AofState::Off) as u8));
+            f("aof_rewrite_in_progress", &(aof_child.is_some() as u8));
+            f("aof_rewrite_scheduled", &(aof.rewrite_scheduled as u8));
+            f("aof_last_rewrite_time_sec", &if aof.rewrites > 0 || !aof.last_rewrite_ok { aof.last_rewrite_time_sec } else { -1 });
+            f("aof_current_rewrite_time_sec", &aof_child.map_or(-1, |c| now_s - c.start_ms / 1000));
+            f("aof_last_bgrewrite_status", &if aof.last_rewrite_ok || aof.rewrites == 0 && aof.rewrite_failures == 0 { "ok" } else { "err" });
+            f("aof_rewrites", &aof.rewrites);
+            f("aof_rewrites_consecutive_failures", &aof.rewrite_failures);
+            f("aof_last_write_status", &if aof.last_write_error.is_none() { "ok" } else { "err" });
             f("aof_last_cow_size", &0);
             f("module_fork_in_progress", &0);
             f("module_fork_last_cow_size", &0);
+            if aof.state != crate::persistence::aof::AofState::Off {
+                f("aof_current_size", &(aof.current_size + aof.buf.len() as u64));
+                f("aof_base_size", &aof.base_size);
+                f("aof_pending_rewrite", &(aof.rewrite_scheduled as u8));
+                f("aof_buffer_length", &aof.buf.len());
+                f("aof_pending_bio_fsync", &(aof.pending_fsync() as u8));
+                f("aof_delayed_fsync", &aof.delayed_fsync);
+            }
+            if let Some(l) = &st.loading {
+                let loaded = l.loaded.load(std::sync::atomic::Ordering::Relaxed);
+                let elapsed = (now_s - l.start_s).max(0);
+                let perc = if l.total_bytes > 0 { loaded as f64 * 100.0 / l.total_bytes as f64 } else { 0.0 };
+                let eta = if loaded > 0 && elapsed > 0 { (l.total_bytes.saturating_sub(loaded)) as f64 / (loaded as f64 / elapsed as f64) } else { 1.0 };
+                f("loading_start_time", &l.start_s);
+                f("loading_total_bytes", &l.total_bytes);
+                f("loading_rdb_used_mem", &0);
+                f("loading_loaded_bytes", &loaded);
+                f("loading_loaded_perc", &format!("{perc:.2}"));
+                f("loading_eta_seconds", &(eta as i64));
+            }
         }
         "stats" => {
             o.push_str("# Stats\r\n");
@@ -252,15 +281,16 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("expire_cycle_cpu_milliseconds", &0);
             f("evicted_keys", &s.evicted_keys);
             f("evicted_clients", &0);
-            f("total_eviction_exceeded_time", &0);
-            f("current_eviction_exceeded_time", &0);
+            let (exceeded_total, exceeded_current) = st.evict.exceeded_time_ms();
+            f("total_eviction_exceeded_time", &exceeded_total);
+            f("current_eviction_exceeded_time", &exceeded_current);
             f("keyspace_hits", &s.keyspace_hits);
             f("keyspace_misses", &s.keyspace_misses);
             f("pubsub_channels", &st.channels.len());
             f("pubsub_patterns", &crate::pubsub::numpat(st));
             f("pubsubshard_channels", &0);
-            f("latest_fork_usec", &0);
-            f("total_forks", &0);
+            f("latest_fork_usec", &st.snapshots.latest_fork_usec);
+            f("total_forks", &st.snapshots.total_forks);
             f("migrate_cached_sockets", &0);
             f("slave_expires_tracked_keys", &0);
             f("active_defrag_hits", &0);
@@ -386,36 +416,41 @@ fn role(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 fn shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let (mut nosave, mut save, mut abort, mut other) = (false, false, false, false);
+    let (mut nosave, mut save, mut abort, mut now, mut force) = (false, false, false, false, false);
     for a in &argv[1..] {
         if args::is(a, "nosave") {
             nosave = true;
         } else if args::is(a, "save") {
             save = true;
-        } else if args::is(a, "now") || args::is(a, "force") {
-            // NOW skips waiting for replicas and FORCE ignores save errors: with no replicas
-            // and no persistence yet, both shut down the same way.
-            other = true;
+        } else if args::is(a, "now") {
+            // NOW skips waiting for lagging replicas; there is no wait without replicas.
+            now = true;
+        } else if args::is(a, "force") {
+            force = true;
         } else if args::is(a, "abort") {
             abort = true;
         } else {
             return Err(SYNTAX.into());
         }
     }
-    if (abort && (nosave || save || other)) || (nosave && save) {
+    if (abort && (nosave || save || now || force)) || (nosave && save) {
         return Err(SYNTAX.into());
     }
     if abort {
         // A shutdown here is immediate, so there is never one to abort.
         return Err("ERR No shutdown in progress.".into());
     }
-    ctx.st.shutdown = Some(if nosave {
+    let request = if nosave {
         ShutdownRequest::NoSave
     } else if save {
         ShutdownRequest::Save
     } else {
         ShutdownRequest::Default
-    });
+    };
+    if crate::persistence::snapshot::prepare_shutdown(ctx.st, request, force).is_err() {
+        return Err("ERR Errors trying to SHUTDOWN. Check logs.".into());
+    }
+    ctx.st.shutdown = Some(request);
     // No reply: the connection closes as the server goes down, as with Redis.
     ctx.me.killed = true;
     Ok(())

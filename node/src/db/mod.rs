@@ -119,6 +119,30 @@ pub fn lru_clock() -> u32 {
     (crate::util::now_ms() / 1000) as u32
 }
 
+/// Whether an LFU `maxmemory-policy` is in force, for the access data new keys start with (Redis's
+/// `createObject` reads the policy the same way). Set by `State` when the config is (re)read.
+static LFU_MODE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Switches what new keys' `lru` field holds: LFU data (`true`) or the LRU clock.
+pub fn set_lfu_mode(on: bool) {
+    LFU_MODE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn lfu_mode() -> bool {
+    LFU_MODE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The access data of a new key: the LRU clock, or under an LFU policy the current minute with
+/// the initial counter (`LFU_INIT_VAL`), so a new key is not the first one evicted.
+pub fn new_key_clock() -> u32 {
+    let now = crate::util::now_ms();
+    if lfu_mode() {
+        crate::evict::lfu_init(now)
+    } else {
+        (now / 1000) as u32
+    }
+}
+
 impl Entry {
     /// A string entry, stored as an integer when the bytes are a canonical integer (Redis's `int` encoding).
     pub fn string(key: &[u8], val: &[u8]) -> Entry {
@@ -130,7 +154,7 @@ impl Entry {
         let mut buf = Vec::with_capacity(key.len() + val.len());
         buf.extend_from_slice(key);
         buf.extend_from_slice(val);
-        Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: lru_clock(), expire_at: 0, value: Value::Inline }
+        Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: new_key_clock(), expire_at: 0, value: Value::Inline }
     }
 
     /// A string entry kept as the given bytes, never int-encoded (Redis's `createStringObject`:
@@ -139,11 +163,11 @@ impl Entry {
         let mut buf = Vec::with_capacity(key.len() + val.len());
         buf.extend_from_slice(key);
         buf.extend_from_slice(val);
-        Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: lru_clock(), expire_at: 0, value: Value::Inline }
+        Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: new_key_clock(), expire_at: 0, value: Value::Inline }
     }
 
     pub fn with_value(key: &[u8], value: Value) -> Entry {
-        Entry { buf: key.into(), key_len: key.len() as u32, lru: lru_clock(), expire_at: 0, value }
+        Entry { buf: key.into(), key_len: key.len() as u32, lru: new_key_clock(), expire_at: 0, value }
     }
 
     pub fn key(&self) -> &[u8] {
@@ -346,9 +370,16 @@ impl Db {
     /// Sets a string value. With `keep_ttl`, an existing key keeps its expiry; otherwise it is cleared.
     pub fn set_string(&mut self, key: &[u8], val: &[u8], keep_ttl: bool, now_ms: i64) {
         let mut entry = Entry::string(key, val);
-        if keep_ttl {
+        // Under LFU, an overwritten key keeps its access frequency (Redis's `dbOverwrite`).
+        let lfu = lfu_mode();
+        if keep_ttl || lfu {
             if let Some(old) = self.peek(key, now_ms) {
-                entry.expire_at = old.expire_at;
+                if keep_ttl {
+                    entry.expire_at = old.expire_at;
+                }
+                if lfu {
+                    entry.lru = old.lru;
+                }
             }
         }
         self.insert(entry);
@@ -424,6 +455,47 @@ impl Db {
         }
         // Mostly expired keys: take any live one.
         self.table.iter().find(|e| !e.is_expired(now_ms)).map(|e| e.key().into())
+    }
+
+    /// Calls `f` on up to `n` randomly chosen entries, for eviction (Redis's `dictGetSomeKeys`):
+    /// from every key, or with `volatile_only` from the keys with a TTL (expired ones included, as
+    /// Redis samples its `expires` dict). An entry may come twice. Finds at least one entry
+    /// whenever there is a candidate.
+    pub fn sample(&mut self, n: usize, volatile_only: bool, rng: &mut Rng, mut f: impl FnMut(&Entry)) {
+        if !volatile_only {
+            for _ in 0..n {
+                match self.table.random_slot(rng).and_then(|s| self.table.at(s)) {
+                    Some(e) => f(e),
+                    None => return,
+                }
+            }
+            return;
+        }
+        let mut found = 0;
+        let mut tries = 0;
+        while found < n && self.volatile_count > 0 && !self.volatile.is_empty() {
+            tries += 1;
+            if tries > 3 * n && found > 0 {
+                return;
+            }
+            let i = rng.below(self.volatile.len());
+            match self.table.at(self.volatile[i]) {
+                Some(e) if e.expire_at != 0 => {
+                    f(e);
+                    found += 1;
+                }
+                // A stale slot: the key lost its TTL or is gone.
+                _ => {
+                    self.volatile.swap_remove(i);
+                }
+            }
+        }
+    }
+
+    /// Whether `key` is stored (expired or not), and with a TTL when `volatile_only`: an eviction
+    /// candidate taken from the pool is still one.
+    pub fn has_candidate(&self, key: &[u8], volatile_only: bool) -> bool {
+        self.table.get(key).is_some_and(|e| !volatile_only || e.expire_at != 0)
     }
 
     /// One pass of Redis's active expiry: sample up to `samples` keys with a TTL and remove the expired

@@ -9,9 +9,14 @@
 //! - `rdb/`: the RDB writer (`encode.rs`), the loader (`decode.rs`) and DUMP / RESTORE payloads.
 
 pub mod aof;
+pub mod aof_load;
+pub mod aof_manifest;
+pub mod aof_rewrite;
 pub mod crc64;
 pub mod intset;
 pub mod listpack;
 pub mod lzf;
 pub mod rdb;
+pub mod snapshot;
+pub mod startup;
 pub mod ziplist;

@@ -40,6 +40,9 @@ pub struct LoadOptions {
     /// An LFU `maxmemory-policy` is active: FREQ opcodes set the keys' counters (else IDLE
     /// opcodes set their access clocks).
     pub lfu: bool,
+    /// `key-load-delay`: microseconds to sleep after each key (a testing aid Redis has too, to make
+    /// loading last long enough to observe).
+    pub key_delay_us: u64,
 }
 
 impl Default for LoadOptions {
@@ -51,6 +54,7 @@ impl Default for LoadOptions {
             verify_checksum: true,
             limits: EncodingLimits::default(),
             lfu: false,
+            key_delay_us: 0,
         }
     }
 }
@@ -331,6 +335,9 @@ pub fn load_from<R: BufRead>(r: R, opts: &LoadOptions) -> Result<LoadedRdb, RdbE
                     return Err(RdbError::DuplicateKey { key: show_key(&key), db });
                 }
                 out.keys_loaded += 1;
+                if opts.key_delay_us > 0 {
+                    std::thread::sleep(std::time::Duration::from_micros(opts.key_delay_us));
+                }
             }
         }
     }

@@ -72,6 +72,9 @@ pub struct SaveOptions {
     pub key_hints: KeyHints,
     /// Function library sources, saved as FUNCTION2 records.
     pub functions: Vec<Vec<u8>>,
+    /// `rdb-key-save-delay`: microseconds to sleep after each key (a testing aid Redis has too,
+    /// to make a background save last long enough to observe).
+    pub key_delay_us: u64,
 }
 
 impl Default for SaveOptions {
@@ -84,6 +87,7 @@ impl Default for SaveOptions {
             repl: None,
             key_hints: KeyHints::None,
             functions: Vec::new(),
+            key_delay_us: 0,
         }
     }
 }
@@ -392,6 +396,10 @@ pub fn save<W: Write>(w: W, dbs: &[Db], opts: &SaveOptions, now_ms: i64) -> io::
         for e in db.iter() {
             write_key(&mut s.buf, e, opts, lru_now);
             s.flush_if_big()?;
+            if opts.key_delay_us > 0 {
+                s.flush()?;
+                std::thread::sleep(std::time::Duration::from_micros(opts.key_delay_us));
+            }
         }
     }
     s.buf.push(opcodes::EOF);

@@ -108,7 +108,7 @@ fn describe(dbs: &[Db]) -> Vec<String> {
 }
 
 fn opts() -> LoadOptions {
-    LoadOptions { databases: 4, now_ms: NOW, drop_expired: false, verify_checksum: true, limits: lim(), lfu: false }
+    LoadOptions { databases: 4, now_ms: NOW, drop_expired: false, verify_checksum: true, limits: lim(), lfu: false, key_delay_us: 0 }
 }
 
 #[test]

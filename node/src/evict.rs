@@ -1,0 +1,615 @@
+//! `maxmemory`: the eviction policies and the per-key access data they read (Redis 7.0's evict.c).
+//!
+//! Before every command (and when CONFIG SET lowers `maxmemory`), `perform` compares the memory
+//! the allocator counts (`crate::alloc`), minus what is not counted for eviction (the AOF buffer),
+//! with `maxmemory`, and evicts keys until enough memory was freed or the time limit that
+//! `maxmemory-eviction-tenacity` sets runs out; in that case the server cron keeps evicting (Redis's
+//! eviction time proc). Keys are picked as Redis does: the LRU, LFU and TTL policies keep a pool of
+//! the best candidates (`EVPOOL_SIZE`) filled by sampling `maxmemory-samples` keys per database,
+//! the random policies take a random key from each database in turn.
+//!
+//! Per-key access data lives in `Entry::lru`: the LRU clock in seconds, or under an LFU policy
+//! Redis's 24-bit LFU layout (16 bits of minutes when the counter was last decremented, 8 bits of
+//! logarithmic access counter).
+
+use crate::client::ClientState;
+use crate::cmd::table::{flags, CommandDef};
+use crate::config::Config;
+use crate::db::{Elem, Entry};
+use crate::resp::reply::Out;
+use crate::state::State;
+use crate::util::{now_us, Rng};
+
+/// Size of the pool of eviction candidates.
+pub const EVPOOL_SIZE: usize = 16;
+/// The counter a new key starts at under LFU, so it can collect accesses before being evicted.
+pub const LFU_INIT_VAL: u8 = 5;
+/// The error a command that may grow memory gets when nothing more can be evicted.
+pub const OOM_ERROR: &str = "OOM command not allowed when used memory > 'maxmemory'.";
+
+/// `maxmemory-policy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    NoEviction,
+    AllkeysLru,
+    AllkeysLfu,
+    AllkeysRandom,
+    VolatileLru,
+    VolatileLfu,
+    VolatileRandom,
+    VolatileTtl,
+}
+
+impl Policy {
+    pub fn parse(name: &str) -> Policy {
+        match name {
+            "allkeys-lru" => Policy::AllkeysLru,
+            "allkeys-lfu" => Policy::AllkeysLfu,
+            "allkeys-random" => Policy::AllkeysRandom,
+            "volatile-lru" => Policy::VolatileLru,
+            "volatile-lfu" => Policy::VolatileLfu,
+            "volatile-random" => Policy::VolatileRandom,
+            "volatile-ttl" => Policy::VolatileTtl,
+            _ => Policy::NoEviction,
+        }
+    }
+
+    pub fn is_lfu(self) -> bool {
+        matches!(self, Policy::AllkeysLfu | Policy::VolatileLfu)
+    }
+
+    pub fn is_lru(self) -> bool {
+        matches!(self, Policy::AllkeysLru | Policy::VolatileLru)
+    }
+
+    /// Evicts from every key, not only from keys with a TTL.
+    pub fn allkeys(self) -> bool {
+        matches!(self, Policy::AllkeysLru | Policy::AllkeysLfu | Policy::AllkeysRandom)
+    }
+
+    /// Picks keys through the candidate pool (LRU, LFU, TTL) rather than at random.
+    fn uses_pool(self) -> bool {
+        self.is_lru() || self.is_lfu() || self == Policy::VolatileTtl
+    }
+}
+
+/// The eviction settings, read from the config when it is loaded or changed (they are needed on
+/// every key access and every command).
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub policy: Policy,
+    /// `maxmemory-samples`.
+    pub samples: usize,
+    /// `maxmemory-eviction-tenacity` (0..=100).
+    pub tenacity: u32,
+    /// `lfu-log-factor`.
+    pub lfu_log_factor: f64,
+    /// `lfu-decay-time` in minutes (0: never decay).
+    pub lfu_decay_time: u32,
+    /// `lazyfree-lazy-eviction`: evictions propagate as UNLINK.
+    pub lazy: bool,
+    /// `replica-ignore-maxmemory`.
+    pub replica_ignores: bool,
+}
+
+impl Settings {
+    pub fn from_config(c: &Config) -> Settings {
+        let int = |name: &str, default: i64| c.get_int(name).unwrap_or(default);
+        Settings {
+            policy: Policy::parse(&c.maxmemory_policy),
+            samples: int("maxmemory-samples", 5).clamp(1, 1 << 16) as usize,
+            tenacity: int("maxmemory-eviction-tenacity", 10).clamp(0, 100) as u32,
+            lfu_log_factor: int("lfu-log-factor", 10).max(0) as f64,
+            lfu_decay_time: int("lfu-decay-time", 1).clamp(0, u32::MAX as i64) as u32,
+            lazy: c.get_bool("lazyfree-lazy-eviction").unwrap_or(false),
+            replica_ignores: c.get_bool("replica-ignore-maxmemory").unwrap_or(true),
+        }
+    }
+}
+
+/// One eviction candidate: a score (higher = evict first: idle time, inverse frequency, or
+/// nearness of the expiry), its database and key.
+#[derive(Debug)]
+pub struct Candidate {
+    pub idle: u64,
+    pub db: usize,
+    pub key: Elem,
+}
+
+/// The candidate pool, kept in ascending score order: the best candidate is the last. Entries
+/// are not removed when their key goes away; such ghosts are skipped when picked.
+#[derive(Debug, Default)]
+pub struct Pool {
+    entries: Vec<Candidate>,
+}
+
+impl Pool {
+    /// Adds a sampled key if the pool has room or it scores better than the worst entry (which
+    /// then leaves the pool).
+    pub fn offer(&mut self, idle: u64, db: usize, key: &[u8]) {
+        let full = self.entries.len() >= EVPOOL_SIZE;
+        // The first entry not scoring below ours: we go right before it.
+        let k = self.entries.iter().position(|c| c.idle >= idle).unwrap_or(self.entries.len());
+        if k == 0 && full {
+            return;
+        }
+        let c = Candidate { idle, db, key: key.into() };
+        if full {
+            // Drop the worst (leftmost) entry; ours lands just before the first better one.
+            self.entries.remove(0);
+            self.entries.insert(k - 1, c);
+        } else {
+            self.entries.insert(k, c);
+        }
+    }
+
+    /// Takes the best candidate out of the pool.
+    pub fn pop_best(&mut self) -> Option<Candidate> {
+        self.entries.pop()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The scores from worst to best (for tests and debugging).
+    pub fn scores(&self) -> Vec<u64> {
+        self.entries.iter().map(|c| c.idle).collect()
+    }
+}
+
+/// What `perform` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evict {
+    /// Memory is within the limit (or evicting is not possible right now).
+    Ok,
+    /// Over the limit, but keys are still being evicted (the cron continues).
+    Running,
+    /// Over the limit with nothing left to evict: commands that grow memory are refused.
+    Fail,
+}
+
+/// The eviction state kept in `State`.
+#[derive(Debug)]
+pub struct Evictor {
+    pub settings: Settings,
+    /// `settings.policy.is_lfu()`, read on every key access.
+    pub lfu: bool,
+    pool: Pool,
+    /// The database the random policies try first next time.
+    next_db: usize,
+    /// The time-limited run stopped while memory was still over the limit; the cron continues
+    /// (Redis's `isEvictionProcRunning`).
+    pub running: bool,
+    /// Since when (µs) memory has been over the limit without eviction bringing it back.
+    exceeded_since_us: Option<i64>,
+    /// Total µs spent over the limit (INFO total_eviction_exceeded_time).
+    exceeded_total_us: u64,
+}
+
+impl Evictor {
+    pub fn new(c: &Config) -> Evictor {
+        let mut e = Evictor { settings: Settings::from_config(c), lfu: false, pool: Pool::default(), next_db: 0, running: false, exceeded_since_us: None, exceeded_total_us: 0 };
+        e.refresh(c);
+        e
+    }
+
+    /// Re-reads the settings after the config changed.
+    pub fn refresh(&mut self, c: &Config) {
+        self.settings = Settings::from_config(c);
+        self.lfu = self.settings.policy.is_lfu();
+        crate::db::set_lfu_mode(self.lfu);
+    }
+
+    /// INFO's (total_eviction_exceeded_time, current_eviction_exceeded_time) in milliseconds.
+    pub fn exceeded_time_ms(&self) -> (u64, u64) {
+        let current = self.exceeded_since_us.map(|t| (now_us() - t).max(0) as u64).unwrap_or(0);
+        ((self.exceeded_total_us + current) / 1000, current / 1000)
+    }
+
+    /// CONFIG RESETSTAT.
+    pub fn reset_stats(&mut self) {
+        self.exceeded_total_us = 0;
+        self.exceeded_since_us = None;
+    }
+}
+
+// --- LFU -------------------------------------------------------------------------------------
+
+/// The current time in minutes, 16 bits (the LFU "last decrement time").
+pub fn lfu_minutes(now_ms: i64) -> u32 {
+    ((now_ms / 60_000) as u64 & 0xffff) as u32
+}
+
+/// The LFU data of a new key.
+pub fn lfu_init(now_ms: i64) -> u32 {
+    (lfu_minutes(now_ms) << 8) | LFU_INIT_VAL as u32
+}
+
+/// Minutes since `ldt`, taking the 16-bit clock as wrapped at most once.
+pub fn lfu_time_elapsed(ldt: u32, now_min: u32) -> u32 {
+    if now_min >= ldt {
+        now_min - ldt
+    } else {
+        65535 - ldt + now_min
+    }
+}
+
+/// The counter of LFU data `lru`, decayed by one per `decay_time` minutes elapsed (the stored data
+/// is left alone: it is updated on access).
+pub fn lfu_decr_and_return(lru: u32, now_min: u32, decay_time: u32) -> u8 {
+    let ldt = (lru >> 8) & 0xffff;
+    let counter = lru & 0xff;
+    let periods = if decay_time > 0 { lfu_time_elapsed(ldt, now_min) / decay_time } else { 0 };
+    counter.saturating_sub(periods) as u8
+}
+
+/// Increments a logarithmic counter with probability 1 / ((counter - LFU_INIT_VAL) * factor + 1),
+/// `r` being uniform in [0, 1). Saturates at 255.
+pub fn lfu_log_incr(counter: u8, factor: f64, r: f64) -> u8 {
+    if counter == 255 {
+        return 255;
+    }
+    let base = (counter as f64 - LFU_INIT_VAL as f64).max(0.0);
+    let p = 1.0 / (base * factor + 1.0);
+    if r < p {
+        counter + 1
+    } else {
+        counter
+    }
+}
+
+/// A uniform double in [0, 1).
+fn unit(rng: &mut Rng) -> f64 {
+    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Records an access to a key (Redis's `lookupKey` touch): the LRU clock, or under LFU the decayed
+/// and then logarithmically incremented counter with the current minute.
+#[inline]
+pub fn touch(ev: &Evictor, rng: &mut Rng, e: &mut Entry, now_ms: i64) {
+    if !ev.lfu {
+        e.lru = (now_ms / 1000) as u32;
+        return;
+    }
+    let now_min = lfu_minutes(now_ms);
+    let counter = lfu_decr_and_return(e.lru, now_min, ev.settings.lfu_decay_time);
+    // Below the initial value an access always counts: skip the random draw.
+    let counter = if counter <= LFU_INIT_VAL { counter + 1 } else { lfu_log_incr(counter, ev.settings.lfu_log_factor, unit(rng)) };
+    e.lru = (now_min << 8) | counter as u32;
+}
+
+/// OBJECT FREQ: the decayed counter.
+pub fn frequency(ev: &Evictor, e: &Entry, now_ms: i64) -> u8 {
+    lfu_decr_and_return(e.lru, lfu_minutes(now_ms), ev.settings.lfu_decay_time)
+}
+
+/// OBJECT IDLETIME, in seconds.
+pub fn idle_seconds(e: &Entry, now_ms: i64) -> u64 {
+    ((now_ms / 1000) as u32).wrapping_sub(e.lru) as u64
+}
+
+// --- Memory accounting -------------------------------------------------------------------------
+
+/// Memory not counted for eviction: the AOF buffer (evicting pushes DELs into it; counting it
+/// would feed back into more eviction). Replica output buffers join it when replication lands.
+pub fn not_counted(st: &State) -> u64 {
+    if st.aof.is_on() {
+        st.aof.buf.capacity() as u64
+    } else {
+        0
+    }
+}
+
+/// Redis's `getMaxmemoryState`: Some(bytes to free) when over `maxmemory`.
+fn over_limit(st: &State) -> Option<u64> {
+    let max = st.config.maxmemory;
+    let used = crate::alloc::used_memory();
+    if max == 0 || used <= max {
+        return None;
+    }
+    let counted = used.saturating_sub(not_counted(st));
+    (counted > max).then(|| counted - max)
+}
+
+/// Bytes of the server's own structures rather than data (INFO's used_memory_overhead): memory at
+/// startup, client buffers, the AOF buffer, and the keyspace tables.
+pub fn overhead(st: &State) -> u64 {
+    let clients: u64 = st.clients.values().map(|c| (c.qbuf + c.obuf) as u64).sum();
+    let dbs: u64 = st.dbs.iter().map(|d| d.mem_usage_estimate() as u64).sum();
+    st.startup_memory + clients + st.aof.buf.capacity() as u64 + dbs
+}
+
+// --- Eviction ----------------------------------------------------------------------------------
+
+/// Redis's `evictionTimeLimitUs`: tenacity 0..10 is 0..500 µs, then 15% more per step, 100 = no limit.
+pub fn time_limit_us(tenacity: u32) -> u64 {
+    if tenacity <= 10 {
+        50 * tenacity as u64
+    } else if tenacity < 100 {
+        (500.0 * 1.15f64.powf(tenacity as f64 - 10.0)) as u64
+    } else {
+        u64::MAX
+    }
+}
+
+/// Evicting is off while clients are paused (the dataset must stay still) and on a replica that
+/// ignores maxmemory.
+fn safe_to_evict(st: &State, now_ms: i64) -> bool {
+    if st.pause.is_some_and(|p| p.until_ms > now_ms) {
+        return false;
+    }
+    !(st.config.replicaof.is_some() && st.evict.settings.replica_ignores)
+}
+
+/// Redis's `performEvictions`: called before each command when `maxmemory` is set. `me` and
+/// `out` are the client running the command (taken out of `st.clients`), so it sees its own
+/// WATCHes invalidated and its own keyspace event subscriptions.
+pub fn perform(st: &mut State, me: Option<&mut ClientState>, out: Option<&mut Out>) -> Evict {
+    if !safe_to_evict(st, crate::util::now_ms()) {
+        return Evict::Ok;
+    }
+    let result = evict(st, me, out);
+    // Track how long memory stays over the limit.
+    match result {
+        Evict::Running | Evict::Fail => {
+            if st.evict.exceeded_since_us.is_none() {
+                st.evict.exceeded_since_us = Some(now_us());
+            }
+        }
+        Evict::Ok => {
+            if let Some(t) = st.evict.exceeded_since_us.take() {
+                st.evict.exceeded_total_us += (now_us() - t).max(0) as u64;
+            }
+        }
+    }
+    result
+}
+
+fn evict(st: &mut State, mut me: Option<&mut ClientState>, mut out: Option<&mut Out>) -> Evict {
+    let Some(to_free) = over_limit(st) else { return Evict::Ok };
+    let settings = st.evict.settings;
+    if settings.policy == Policy::NoEviction {
+        return Evict::Fail;
+    }
+    let limit_us = time_limit_us(settings.tenacity);
+    let start = now_us();
+    let mut freed: i64 = 0;
+    let mut keys_freed = 0u64;
+    while freed < to_free as i64 {
+        let Some((db, key)) = pick(st) else {
+            latency(st, "eviction-cycle", start);
+            return Evict::Fail;
+        };
+        // Only the deletion itself counts as freed memory: the DEL propagated and the events sent
+        // grow buffers that are freed later.
+        let before = crate::alloc::used_memory() as i64;
+        let del_start = now_us();
+        drop(st.dbs[db].remove(&key));
+        latency(st, "eviction-del", del_start);
+        freed += before - crate::alloc::used_memory() as i64;
+        st.stats.evicted_keys += 1;
+        crate::cmd::ctx::touch_watched(st, me.as_deref_mut(), db, &key);
+        crate::cmd::ctx::notify_in_db(st, me.as_deref_mut(), out.as_deref_mut(), crate::notify::EVICTED, "evicted", &key, db);
+        crate::propagate::deletion(st, db, &key, settings.lazy);
+        keys_freed += 1;
+        // Stop after a while even if not done; the cron continues.
+        if keys_freed % 16 == 0 && (now_us() - start).max(0) as u64 > limit_us {
+            st.evict.running = true;
+            break;
+        }
+    }
+    latency(st, "eviction-cycle", start);
+    if st.evict.running {
+        Evict::Running
+    } else {
+        Evict::Ok
+    }
+}
+
+fn latency(st: &mut State, event: &str, start_us: i64) {
+    let ms = ((now_us() - start_us).max(0) / 1000) as u64;
+    crate::cmd::introspect::latency_sample(st, event, ms);
+}
+
+/// The next key to evict, or None when no key qualifies.
+fn pick(st: &mut State) -> Option<(usize, Elem)> {
+    let policy = st.evict.settings.policy;
+    let volatile_only = !policy.allkeys();
+    let ndb = st.dbs.len();
+    if !policy.uses_pool() {
+        for _ in 0..ndb {
+            st.evict.next_db = st.evict.next_db.wrapping_add(1);
+            let j = st.evict.next_db % ndb;
+            let mut key = None;
+            st.dbs[j].sample(1, volatile_only, &mut st.rng, |e| key = Some(Elem::from(e.key())));
+            if let Some(k) = key {
+                return Some((j, k));
+            }
+        }
+        return None;
+    }
+    let now = crate::util::now_ms();
+    loop {
+        let mut total = 0;
+        for db in 0..ndb {
+            let keys = if volatile_only { st.dbs[db].expires_count() } else { st.dbs[db].len() };
+            if keys != 0 {
+                populate(st, db, now);
+                total += keys;
+            }
+        }
+        if total == 0 {
+            return None;
+        }
+        // Best first; a candidate whose key is gone (or lost its TTL) is a ghost: try the next.
+        while let Some(c) = st.evict.pool.pop_best() {
+            if st.dbs.get(c.db).is_some_and(|d| d.has_candidate(&c.key, volatile_only)) {
+                return Some((c.db, c.key));
+            }
+        }
+    }
+}
+
+/// Redis's `evictionPoolPopulate`: samples keys of one database into the pool.
+fn populate(st: &mut State, db: usize, now_ms: i64) {
+    let State { dbs, rng, evict, .. } = st;
+    let settings = evict.settings;
+    let pool = &mut evict.pool;
+    let clock = (now_ms / 1000) as u32;
+    let now_min = lfu_minutes(now_ms);
+    dbs[db].sample(settings.samples, !settings.policy.allkeys(), rng, |e| {
+        let idle = if settings.policy.is_lru() {
+            clock.wrapping_sub(e.lru) as u64 * 1000
+        } else if settings.policy.is_lfu() {
+            255 - lfu_decr_and_return(e.lru, now_min, settings.lfu_decay_time) as u64
+        } else {
+            // volatile-ttl: the sooner the expiry, the better.
+            u64::MAX - e.expire_at as u64
+        };
+        pool.offer(idle, db, e.key());
+    });
+}
+
+/// Whether a command is refused when memory is over the limit with nothing left to evict: it may
+/// grow memory (DENYOOM, or an EXEC with such a command queued), or it would be queued in a MULTI
+/// (queuing grows memory too; EXEC, DISCARD, QUIT and RESET are never refused for that).
+pub fn refused_when_oom(def: &CommandDef, me: &ClientState) -> bool {
+    if def.has(flags::DENYOOM) {
+        return true;
+    }
+    if def.name == "exec" {
+        return me.multi.queue.iter().any(|argv| matches!(crate::cmd::lookup(argv), crate::cmd::Lookup::Found(d) if d.has(flags::DENYOOM)));
+    }
+    me.multi.active && !matches!(def.name.as_str(), "discard" | "quit" | "reset")
+}
+
+/// The eviction time proc, run by the cron while `running`: keeps evicting until memory is back
+/// under the limit or nothing is left, within `budget_us`.
+pub fn cron(st: &mut State, budget_us: i64) {
+    if !st.evict.running {
+        return;
+    }
+    let start = now_us();
+    loop {
+        if perform(st, None, None) != Evict::Running {
+            st.evict.running = false;
+            return;
+        }
+        if now_us() - start > budget_us {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policies_parse() {
+        assert_eq!(Policy::parse("volatile-ttl"), Policy::VolatileTtl);
+        assert_eq!(Policy::parse("noeviction"), Policy::NoEviction);
+        assert!(Policy::parse("allkeys-lfu").is_lfu() && Policy::parse("allkeys-lfu").allkeys());
+        assert!(Policy::parse("volatile-lru").is_lru() && !Policy::parse("volatile-lru").allkeys());
+        assert!(!Policy::AllkeysRandom.uses_pool() && Policy::VolatileTtl.uses_pool());
+    }
+
+    #[test]
+    fn lfu_counter_grows_logarithmically() {
+        // At or below the initial value every access counts.
+        assert_eq!(lfu_log_incr(0, 10.0, 0.999), 1);
+        assert_eq!(lfu_log_incr(5, 10.0, 0.999), 6);
+        // Above it, with probability 1 / ((c - 5) * factor + 1).
+        assert_eq!(lfu_log_incr(6, 10.0, 0.08), 7);
+        assert_eq!(lfu_log_incr(6, 10.0, 0.10), 6);
+        assert_eq!(lfu_log_incr(15, 10.0, 1.0 / 101.0 - 1e-9), 16);
+        assert_eq!(lfu_log_incr(15, 10.0, 1.0 / 101.0 + 1e-9), 15);
+        assert_eq!(lfu_log_incr(255, 0.0, 0.0), 255);
+        // Factor 0: always.
+        assert_eq!(lfu_log_incr(100, 0.0, 0.999), 101);
+        // Redis's redis.conf table for factor 10: 1000 hits give about 18, 100K hits about 142.
+        let mut rng = Rng::seeded();
+        let mut c = LFU_INIT_VAL;
+        for hit in 1..=100_000 {
+            c = lfu_log_incr(c, 10.0, unit(&mut rng));
+            if hit == 1000 {
+                assert!((14..=24).contains(&c), "counter {c} after 1000 hits");
+            }
+        }
+        assert!((125..=160).contains(&c), "counter {c} after 100K hits");
+    }
+
+    #[test]
+    fn lfu_decay_by_elapsed_minutes() {
+        let lru = (100 << 8) | 20;
+        assert_eq!(lfu_decr_and_return(lru, 100, 1), 20);
+        assert_eq!(lfu_decr_and_return(lru, 103, 1), 17);
+        assert_eq!(lfu_decr_and_return(lru, 110, 2), 15);
+        assert_eq!(lfu_decr_and_return(lru, 200, 1), 0);
+        // decay time 0: never.
+        assert_eq!(lfu_decr_and_return(lru, 60000, 0), 20);
+        // The 16-bit minute clock wrapped once.
+        let old = (65530 << 8) | 20;
+        assert_eq!(lfu_time_elapsed(65530, 4), 9);
+        assert_eq!(lfu_decr_and_return(old, 4, 1), 11);
+        assert_eq!(lfu_init(60_000 * 70_000) & 0xff, LFU_INIT_VAL as u32);
+        assert_eq!(lfu_init(60_000 * 70_000) >> 8, 70_000 & 0xffff);
+    }
+
+    #[test]
+    fn touch_updates_lru_or_lfu() {
+        let mut ev = Evictor::new(&Config::default());
+        let mut rng = Rng::seeded();
+        let mut e = Entry::string(b"k", b"v");
+        let now = 1_700_000_000_000;
+        touch(&ev, &mut rng, &mut e, now);
+        assert_eq!(e.lru, 1_700_000_000);
+        assert_eq!(idle_seconds(&e, now + 42_000), 42);
+        ev.lfu = true;
+        e.lru = lfu_init(now);
+        for _ in 0..3 {
+            touch(&ev, &mut rng, &mut e, now);
+        }
+        // 5 → 6 always; beyond, usually not with factor 10, but never less.
+        assert!(frequency(&ev, &e, now) >= 6);
+        assert_eq!(e.lru >> 8, lfu_minutes(now));
+    }
+
+    #[test]
+    fn pool_keeps_the_best_sixteen_in_order() {
+        let mut p = Pool::default();
+        for (i, idle) in [50u64, 10, 30, 20, 40].iter().enumerate() {
+            p.offer(*idle, 0, format!("k{i}").as_bytes());
+        }
+        assert_eq!(p.scores(), vec![10, 20, 30, 40, 50]);
+        for idle in 100..120u64 {
+            p.offer(idle, 1, b"x");
+        }
+        // Full: the worst ones left, in ascending order.
+        assert_eq!(p.len(), EVPOOL_SIZE);
+        assert_eq!(p.scores(), (104..120).collect::<Vec<_>>());
+        // Not better than the worst: refused.
+        p.offer(104, 0, b"y");
+        p.offer(3, 0, b"y");
+        assert_eq!(p.scores()[0], 104);
+        // Better than some: the worst leaves.
+        p.offer(110, 2, b"z");
+        assert_eq!(p.scores(), vec![105, 106, 107, 108, 109, 110, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119]);
+        let best = p.pop_best().unwrap();
+        assert_eq!((best.idle, best.db, &*best.key), (119, 1, &b"x"[..]));
+    }
+
+    #[test]
+    fn tenacity_time_limits() {
+        assert_eq!(time_limit_us(0), 0);
+        assert_eq!(time_limit_us(10), 500);
+        assert_eq!(time_limit_us(11), 575);
+        assert!(time_limit_us(99) > 100_000_000);
+        assert_eq!(time_limit_us(100), u64::MAX);
+    }
+}

@@ -1,0 +1,79 @@
+//! The dataset as commands (Redis's `rewriteAppendOnlyFileRio`), for an AOF base written with
+//! `aof-use-rdb-preamble no`: one SELECT per database, then per key the commands that rebuild it
+//! (collections in batches of 64 items, AOF_REWRITE_ITEMS_PER_CMD) and its PEXPIREAT.
+
+use std::io::{self, Write};
+
+use bytes::Bytes;
+
+use crate::db::{Db, Entry, Value};
+use crate::propagate::encode_command;
+
+const ITEMS_PER_CMD: usize = 64;
+
+/// Writes every database as commands. Keys already past their expiry are skipped.
+pub fn write_commands<W: Write>(w: &mut W, dbs: &[Db], now_ms: i64) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(1 << 16);
+    for (i, db) in dbs.iter().enumerate() {
+        if db.is_empty() {
+            continue;
+        }
+        encode_command(&mut buf, &[b("SELECT"), Bytes::from(i.to_string())]);
+        for e in db.iter() {
+            if e.expire_at != 0 && e.expire_at < now_ms {
+                continue;
+            }
+            write_key(&mut buf, e);
+            if buf.len() > 1 << 16 {
+                w.write_all(&buf)?;
+                buf.clear();
+            }
+        }
+    }
+    w.write_all(&buf)?;
+    w.flush()
+}
+
+fn b(s: &'static str) -> Bytes {
+    Bytes::from_static(s.as_bytes())
+}
+
+fn write_key(buf: &mut Vec<u8>, e: &Entry) {
+    let key = Bytes::copy_from_slice(crate::db::table::Keyed::key(e));
+    match &e.value {
+        Value::Inline | Value::Int(_) | Value::Raw(_) => {
+            let v = e.str().map(|s| s.to_vec()).unwrap_or_default();
+            encode_command(buf, &[b("SET"), key.clone(), Bytes::from(v)]);
+        }
+        Value::List(l) => batches(buf, "RPUSH", &key, l.iter().map(|x| vec![Bytes::copy_from_slice(x)])),
+        Value::Set(s) => batches(buf, "SADD", &key, s.iter().map(|m| vec![Bytes::from(m.to_vec())])),
+        Value::Hash(h) => batches(buf, "HMSET", &key, h.iter().map(|(f, v)| vec![Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)])),
+        Value::ZSet(z) => batches(
+            buf,
+            "ZADD",
+            &key,
+            z.iter().map(|(m, s)| vec![Bytes::from(crate::util::fmt_double(s).into_bytes()), Bytes::copy_from_slice(m)]),
+        ),
+    }
+    if e.expire_at != 0 {
+        encode_command(buf, &[b("PEXPIREAT"), key, Bytes::from(e.expire_at.to_string())]);
+    }
+}
+
+/// `cmd key item...` commands of at most ITEMS_PER_CMD items each.
+fn batches(buf: &mut Vec<u8>, cmd: &'static str, key: &Bytes, items: impl Iterator<Item = Vec<Bytes>>) {
+    let mut argv: Vec<Bytes> = vec![b(cmd), key.clone()];
+    let mut n = 0;
+    for item in items {
+        argv.extend(item);
+        n += 1;
+        if n == ITEMS_PER_CMD {
+            encode_command(buf, &argv);
+            argv.truncate(2);
+            n = 0;
+        }
+    }
+    if n > 0 {
+        encode_command(buf, &argv);
+    }
+}

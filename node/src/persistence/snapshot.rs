@@ -1,0 +1,321 @@
+//! RDB snapshots as redis-server takes them: SAVE, BGSAVE, `save` points, the background child's
+//! bookkeeping, the MISCONF guard and the final save at shutdown.
+//!
+//! BGSAVE forks, like Redis: the child sees a copy-on-write image of the dataset as it was at the
+//! fork, encodes it to `temp-<child pid>.rdb`, fsyncs and renames it over `dbfilename`, and exits.
+//! The parent keeps serving; the cron reaps the child and records the outcome. The file is
+//! replaced only by an atomic rename of a complete, synced file, so a crash at any moment leaves
+//! the previous RDB intact.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::db::Db;
+use crate::log;
+use crate::persistence::rdb::encode::{self, KeyHints, SaveOptions, ValueOptions};
+use crate::state::State;
+use crate::sys;
+use crate::util::{now_ms, now_us};
+
+/// Wait this long after a failed background save before a save point may try again
+/// (CONFIG_BGSAVE_RETRY_DELAY).
+const BGSAVE_RETRY_DELAY_S: i64 = 5;
+
+/// What a forked child is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChildKind {
+    Rdb,
+    AofRewrite,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Child {
+    pub pid: i32,
+    pub kind: ChildKind,
+    pub start_ms: i64,
+}
+
+/// Snapshot bookkeeping (the `rdb_*` fields of INFO persistence).
+#[derive(Debug)]
+pub struct Snapshots {
+    /// The background child, if one runs (only one at a time, as in Redis).
+    pub child: Option<Child>,
+    pub last_bgsave_ok: bool,
+    /// Unix seconds of the last BGSAVE attempt.
+    pub last_bgsave_try: i64,
+    pub last_bgsave_time_sec: i64,
+    /// Saves performed (rdb_saves).
+    pub saves: u64,
+    /// `dirty` when the running BGSAVE forked: what its success makes saved.
+    pub dirty_at_fork: u64,
+    /// BGSAVE SCHEDULE (or one asked for inside MULTI): start when no child runs.
+    pub bgsave_scheduled: bool,
+    pub last_load_keys_loaded: u64,
+    pub last_load_keys_expired: u64,
+    /// Microseconds the last fork took (latest_fork_usec).
+    pub latest_fork_usec: u64,
+    pub total_forks: u64,
+}
+
+impl Default for Snapshots {
+    fn default() -> Self {
+        Snapshots {
+            child: None,
+            last_bgsave_ok: true,
+            last_bgsave_try: 0,
+            last_bgsave_time_sec: -1,
+            saves: 0,
+            dirty_at_fork: 0,
+            bgsave_scheduled: false,
+            last_load_keys_loaded: 0,
+            last_load_keys_expired: 0,
+            latest_fork_usec: 0,
+            total_forks: 0,
+        }
+    }
+}
+
+impl Snapshots {
+    pub fn rdb_child(&self) -> Option<Child> {
+        self.child.filter(|c| c.kind == ChildKind::Rdb)
+    }
+}
+
+/// How this server writes RDB files (rdbcompression, rdbchecksum, maxmemory-policy hints...).
+pub fn save_options(st: &State) -> SaveOptions {
+    let c = &st.config;
+    let policy = c.maxmemory_policy.as_str();
+    let key_hints = if policy.ends_with("-lru") {
+        KeyHints::Idle
+    } else if policy.ends_with("-lfu") {
+        KeyHints::Freq
+    } else {
+        KeyHints::None
+    };
+    SaveOptions {
+        values: ValueOptions { compression: c.get_bool("rdbcompression").unwrap_or(true), list_max_listpack_size: c.list_max_listpack_size },
+        checksum: c.get_bool("rdbchecksum").unwrap_or(true),
+        used_mem: crate::sys::rss_bytes(),
+        key_hints,
+        key_delay_us: c.get_int("rdb-key-save-delay").unwrap_or(0).max(0) as u64,
+        ..SaveOptions::default()
+    }
+}
+
+/// The RDB file: `dbfilename` in `dir`.
+pub fn rdb_path(st: &State) -> PathBuf {
+    st.config.resolve_path(&st.config.get("dbfilename").unwrap_or_else(|| "dump.rdb".into()))
+}
+
+/// The temporary file a save by process `pid` writes before renaming it.
+pub fn temp_path(target: &Path, pid: i32) -> PathBuf {
+    target.with_file_name(format!("temp-{pid}.rdb"))
+}
+
+/// Writes the databases to `path` by way of `temp`: encode, flush, fsync, rename. On failure the
+/// temporary file is removed and `path` is untouched.
+pub fn write_rdb_file(dbs: &[Db], opts: &SaveOptions, path: &Path, temp: &Path) -> std::io::Result<()> {
+    let result = (|| {
+        let file = File::create(temp)?;
+        let mut w = BufWriter::with_capacity(1 << 16, file);
+        encode::save(&mut w, dbs, opts, now_ms())?;
+        w.flush()?;
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(temp, path)?;
+        // Make the rename itself durable.
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Ok(d) = File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(temp);
+    }
+    result
+}
+
+/// SAVE (Redis's `rdbSave`): a foreground save. Errors are logged as Redis logs them.
+pub fn save(st: &mut State) -> Result<(), ()> {
+    let path = rdb_path(st);
+    let temp = temp_path(&path, sys::getpid());
+    let opts = save_options(st);
+    st.snapshots.saves += 1;
+    match write_rdb_file(&st.dbs, &opts, &path, &temp) {
+        Ok(()) => {
+            log::notice("DB saved on disk");
+            st.dirty = 0;
+            st.lastsave = now_ms() / 1000;
+            st.snapshots.last_bgsave_ok = true;
+            Ok(())
+        }
+        Err(e) => {
+            log::warning(&format!("Write error saving DB on disk: {e}"));
+            st.snapshots.last_bgsave_ok = false;
+            Err(())
+        }
+    }
+}
+
+/// Starts a background save (Redis's `rdbSaveBackground`). The caller checked no child runs.
+pub fn bgsave(st: &mut State) -> Result<(), String> {
+    let path = rdb_path(st);
+    let opts = save_options(st);
+    let now = now_ms();
+    st.snapshots.dirty_at_fork = st.dirty;
+    st.snapshots.last_bgsave_try = now / 1000;
+    st.snapshots.saves += 1;
+    let started = now_us();
+    let dbs = &st.dbs;
+    let forked = sys::fork_child(|| {
+        let temp = temp_path(&path, sys::getpid());
+        match write_rdb_file(dbs, &opts, &path, &temp) {
+            Ok(()) => 0,
+            Err(_) => 1,
+        }
+    });
+    match forked {
+        Ok(pid) => {
+            st.snapshots.latest_fork_usec = (now_us() - started).max(0) as u64;
+            st.snapshots.total_forks += 1;
+            st.snapshots.child = Some(Child { pid, kind: ChildKind::Rdb, start_ms: now });
+            log::notice(&format!("Background saving started by pid {pid}"));
+            Ok(())
+        }
+        Err(e) => {
+            st.snapshots.last_bgsave_ok = false;
+            log::warning(&format!("Can't save in background: fork: {e}"));
+            Err(format!("ERR Can't save in background: fork: {e}"))
+        }
+    }
+}
+
+/// Records the end of a background save (Redis's `backgroundSaveDoneHandler`).
+fn bgsave_done(st: &mut State, child: Child, exit: sys::ChildExit) {
+    let now = now_ms();
+    st.snapshots.last_bgsave_time_sec = (now - child.start_ms) / 1000;
+    match exit {
+        sys::ChildExit::Code(0) => {
+            log::notice("Background saving terminated with success");
+            st.dirty = st.dirty.saturating_sub(st.snapshots.dirty_at_fork);
+            st.lastsave = now / 1000;
+            st.snapshots.last_bgsave_ok = true;
+        }
+        sys::ChildExit::Code(_) => {
+            log::warning("Background saving error");
+            st.snapshots.last_bgsave_ok = false;
+        }
+        sys::ChildExit::Signal(sig) => {
+            log::warning(&format!("Background saving terminated by signal {sig}"));
+            let _ = std::fs::remove_file(temp_path(&rdb_path(st), child.pid));
+            // SIGUSR1 is how the server itself stops a save it no longer wants: not an error.
+            if sig != sys::SIGUSR1 {
+                st.snapshots.last_bgsave_ok = false;
+            }
+        }
+    }
+}
+
+/// Stops a running background child and removes its temporary file (FLUSHALL, SHUTDOWN, a
+/// replaced dataset). Returns the kind of child that was stopped.
+pub fn kill_child(st: &mut State) -> Option<ChildKind> {
+    let child = st.snapshots.child.take()?;
+    sys::kill(child.pid, sys::SIGUSR1);
+    sys::wait_child(child.pid);
+    match child.kind {
+        ChildKind::Rdb => {
+            let _ = std::fs::remove_file(temp_path(&rdb_path(st), child.pid));
+        }
+        ChildKind::AofRewrite => crate::persistence::aof::rewrite_aborted(st, child.pid),
+    }
+    Some(child.kind)
+}
+
+/// The cron's part: reap a finished child; otherwise check the save points, scheduled saves and
+/// automatic AOF rewrites (Redis's serverCron).
+pub fn cron(st: &mut State) {
+    let now_s = now_ms() / 1000;
+    if let Some(child) = st.snapshots.child {
+        if let Some((pid, exit)) = sys::reap_child() {
+            if pid == child.pid {
+                st.snapshots.child = None;
+                match child.kind {
+                    ChildKind::Rdb => bgsave_done(st, child, exit),
+                    ChildKind::AofRewrite => crate::persistence::aof::rewrite_done(st, child, exit),
+                }
+            }
+        }
+        return;
+    }
+    let retry_ok = now_s - st.snapshots.last_bgsave_try > BGSAVE_RETRY_DELAY_S || st.snapshots.last_bgsave_ok;
+    for &(seconds, changes) in &st.config.save.clone() {
+        if st.dirty >= changes && now_s - st.lastsave > seconds as i64 && retry_ok {
+            log::notice(&format!("{changes} changes in {seconds} seconds. Saving..."));
+            let _ = bgsave(st);
+            return;
+        }
+    }
+    if crate::persistence::aof::auto_rewrite_due(st) {
+        return;
+    }
+    if st.snapshots.bgsave_scheduled && retry_ok && bgsave(st).is_ok() {
+        st.snapshots.bgsave_scheduled = false;
+        return;
+    }
+    crate::persistence::aof::start_scheduled_rewrite(st);
+}
+
+/// Redis's `writeCommandsDeniedByDiskError`: the MISCONF reply writes get while the last
+/// background save failed (with `stop-writes-on-bgsave-error` and save points) or the AOF cannot
+/// be written.
+pub fn disk_error(st: &State) -> Option<String> {
+    if !st.config.save.is_empty() && !st.snapshots.last_bgsave_ok && st.config.get_bool("stop-writes-on-bgsave-error").unwrap_or(true) {
+        return Some(
+            "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify \
+             the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails \
+             (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error."
+                .to_string(),
+        );
+    }
+    crate::persistence::aof::write_error(st).map(|e| format!("MISCONF Errors writing to the AOF file: {e}"))
+}
+
+/// Redis's `prepareForShutdown`: stop a background child, flush the AOF, save the final RDB when
+/// asked (or by default when save points are set). A failed save keeps the server running unless
+/// `force`.
+pub fn prepare_shutdown(st: &mut State, save_mode: crate::state::ShutdownRequest, force: bool) -> Result<(), ()> {
+    use crate::state::ShutdownRequest;
+    log::warning(match save_mode {
+        ShutdownRequest::Default => "User requested shutdown...",
+        ShutdownRequest::Save => "User requested shutdown... (save)",
+        ShutdownRequest::NoSave => "User requested shutdown... (nosave)",
+    });
+    if let Some(kind) = st.snapshots.child {
+        match kind.kind {
+            ChildKind::Rdb => log::warning("There is a child saving an .rdb. Killing it!"),
+            ChildKind::AofRewrite => log::warning("There is a child rewriting the AOF. Killing it!"),
+        }
+        kill_child(st);
+    }
+    crate::persistence::aof::flush_at_shutdown(st);
+    let want_save = match save_mode {
+        ShutdownRequest::Save => true,
+        ShutdownRequest::NoSave => false,
+        ShutdownRequest::Default => !st.config.save.is_empty(),
+    };
+    if want_save {
+        log::notice("Saving the final RDB snapshot before exiting.");
+        if save(st).is_err() {
+            if force {
+                log::warning("Error trying to save the DB. Exit anyway.");
+            } else {
+                log::warning("Error trying to save the DB, can't exit.");
+                return Err(());
+            }
+        }
+    }
+    Ok(())
+}
