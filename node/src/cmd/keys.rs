@@ -119,19 +119,39 @@ fn expire(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.out.int(0);
         return Ok(());
     }
-    if when <= ctx.now {
+    let wanted = ctx.propagation_wanted();
+    if already_expired(ctx, when) {
         ctx.delete(key);
         ctx.modified(key);
         ctx.notify(notify::GENERIC, "del", key);
+        // The key is gone: propagate its deletion (UNLINK when expiry is lazy).
+        if wanted {
+            let lazy = ctx.st.config.get_bool("lazyfree-lazy-expire").unwrap_or(false);
+            ctx.propagate_as(vec![super::strings::deletion_cmd(lazy), key.clone()]);
+        }
     } else {
         let db = ctx.me.db;
         ctx.st.dbs[db].set_expire(key, when);
         ctx.modified(key);
         ctx.notify(notify::GENERIC, "expire", key);
+        // Relative or second-based forms go out as PEXPIREAT with the absolute deadline in ms (the
+        // NX/XX/GT/LT options kept as sent); PEXPIREAT itself goes out verbatim.
+        if wanted && !(absolute && unit_ms == 1) {
+            let mut v = argv.to_vec();
+            v[0] = Bytes::from_static(b"PEXPIREAT");
+            v[2] = Bytes::from(when.to_string());
+            ctx.propagate_as(v);
+        }
     }
     ctx.dirty(1);
     ctx.out.int(1);
     Ok(())
+}
+
+/// Redis's `checkAlreadyExpired`: a deadline already past deletes the key at once, except on a
+/// replica, which keeps it until the deletion comes from its master.
+pub fn already_expired(ctx: &Ctx, when: i64) -> bool {
+    when <= ctx.now && ctx.st.config.replicaof.is_none()
 }
 
 fn ttl(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -341,6 +361,12 @@ fn flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     touch_all_watched(ctx.st, Some(&mut *ctx.me), Some(db));
     ctx.st.dbs[db].clear();
     ctx.dirty(n);
+    // Like Redis (forceCommandPropagation to the AOF and replicas), FLUSHDB propagates even when
+    // the database was already empty.
+    if n == 0 && ctx.propagation_wanted() {
+        ctx.also_propagate(argv.to_vec());
+        ctx.prevent_propagation();
+    }
     ctx.out.ok();
     Ok(())
 }
@@ -352,7 +378,17 @@ fn flushall(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     for d in ctx.st.dbs.iter_mut() {
         d.clear();
     }
-    // Redis counts FLUSHALL as one more change than the keys removed, so a save point fires.
+    // Like Redis: a running BGSAVE would write the old data, so it stops; with save points set the
+    // now empty dataset is saved at once (without resetting the change count, so FLUSHALL still
+    // propagates). FLUSHALL counts one more change than the keys removed, so a save point fires.
+    if ctx.st.snapshots.rdb_child().is_some() {
+        crate::persistence::snapshot::kill_child(ctx.st);
+    }
+    if !ctx.st.config.save.is_empty() {
+        let dirty = ctx.st.dirty;
+        let _ = crate::persistence::snapshot::save(ctx.st);
+        ctx.st.dirty = dirty;
+    }
     ctx.dirty(n + 1);
     ctx.out.ok();
     Ok(())

@@ -118,7 +118,13 @@ impl Config {
             if !d.has(MULTI_ARG) && argv.len() != 2 {
                 return Err(LineError::Reason("wrong number of arguments".into()));
             }
-            let args: Vec<&[u8]> = argv[1..].iter().map(|a| a.as_slice()).collect();
+            // Like Redis, a multi-argument directive given as one (quoted) argument is split on
+            // spaces: `--save "900 1"` on the command line reaches here as `save "900 1"`.
+            let args: Vec<&[u8]> = if d.has(MULTI_ARG) && argv.len() == 2 && !argv[1].is_empty() {
+                argv[1].split(|&c| c == b' ').collect()
+            } else {
+                argv[1..].iter().map(|a| a.as_slice()).collect()
+            };
             self.apply(entry.idx, &args, Origin::File).map_err(LineError::Reason)?;
             return Ok(());
         }

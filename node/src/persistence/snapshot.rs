@@ -8,7 +8,6 @@
 //! the previous RDB intact.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::db::Db;
@@ -117,11 +116,9 @@ pub fn temp_path(target: &Path, pid: i32) -> PathBuf {
 /// temporary file is removed and `path` is untouched.
 pub fn write_rdb_file(dbs: &[Db], opts: &SaveOptions, path: &Path, temp: &Path) -> std::io::Result<()> {
     let result = (|| {
-        let file = File::create(temp)?;
-        let mut w = BufWriter::with_capacity(1 << 16, file);
-        encode::save(&mut w, dbs, opts, now_ms())?;
-        w.flush()?;
-        let file = w.into_inner().map_err(|e| e.into_error())?;
+        // `save` buffers in chunks itself.
+        let mut file = File::create(temp)?;
+        encode::save(&mut file, dbs, opts, now_ms())?;
         file.sync_all()?;
         std::fs::rename(temp, path)?;
         // Make the rename itself durable.
