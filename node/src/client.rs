@@ -89,6 +89,10 @@ pub struct ClientState {
     pub qbuf: usize,
     pub obuf: usize,
     pub tx: mpsc::UnboundedSender<ClientMsg>,
+    /// Replication offset after this client's last write (what WAIT waits for).
+    pub woff: i64,
+    /// What the client sent with REPLCONF (a replica about to PSYNC).
+    pub repl_conf: Option<crate::repl::master::ReplConf>,
     /// Output buffer bytes queued through `tx` and not yet written (for client-output-buffer-limit).
     pub pending_bytes: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
@@ -123,6 +127,8 @@ impl ClientState {
             qbuf: 0,
             obuf: 0,
             tx,
+            woff: 0,
+            repl_conf: None,
             pending_bytes: Default::default(),
         }
     }

@@ -104,6 +104,12 @@ pub fn forget_client(st: &mut State, me: &mut ClientState) {
     cmd::blocking::unregister(st, me);
     cmd::tx::unwatch_all(st, me);
     st.monitors.retain(|m| *m != me.id);
+    if me.is_replica {
+        crate::repl::master::forget_replica(st, me.id);
+    }
+    if me.blocked.is_none() {
+        st.repl.wait_clients.retain(|id| *id != me.id);
+    }
 }
 
 struct Conn {

@@ -24,6 +24,7 @@ pub mod notify;
 pub mod persistence;
 pub mod propagate;
 pub mod pubsub;
+pub mod repl;
 pub mod resp;
 pub mod server;
 pub mod state;

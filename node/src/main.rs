@@ -153,6 +153,13 @@ fn run(config: Config) -> ExitCode {
         }
         log::notice(&format!("Running mode=standalone, port={port}."));
         log::warning("Server initialized");
+        {
+            // `replicaof` in the configuration: follow that master once the dataset is loaded.
+            let mut st = shared.lock();
+            if let Some((host, port)) = st.config.replicaof.clone() {
+                redis_ha_node::repl::replica::set_master(&mut st, host, port);
+            }
+        }
         redis_ha_node::persistence::startup::start(&shared);
         log::notice("Ready to accept connections tcp");
         let _request = server::run(shared.clone(), listeners, unix).await;

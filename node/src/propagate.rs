@@ -48,11 +48,14 @@ pub struct Propagation {
     pub depth: u32,
     /// Everything propagated, for tests.
     pub capture: Option<Vec<Op>>,
+    /// Set while a replica applies its master's stream: that stream reaches our own replicas
+    /// verbatim (proxied), so commands it runs do not feed the replication stream again.
+    pub from_master: bool,
 }
 
 /// Whether anything listens: when nothing does, commands skip building operations.
 pub fn wanted(st: &State) -> bool {
-    st.aof.is_on() || st.prop.capture.is_some()
+    st.aof.is_on() || st.prop.capture.is_some() || st.repl.feeding()
 }
 
 /// Queues an operation of the running command.
@@ -99,6 +102,9 @@ pub fn flush(st: &mut State) {
 fn feed(st: &mut State, op: Op) {
     if op.targets & AOF != 0 && st.aof.is_on() {
         st.aof.feed(op.db, &op.argv);
+    }
+    if op.targets & REPL != 0 && !st.prop.from_master && !st.repl.is_replica() {
+        crate::repl::feed(st, op.db, &op.argv);
     }
     if let Some(c) = st.prop.capture.as_mut() {
         c.push(op);

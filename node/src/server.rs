@@ -112,6 +112,7 @@ pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<
         tokio::spawn(accept_unix_loop(shared.clone(), u));
     }
     tokio::spawn(cron(shared.clone()));
+    tokio::spawn(crate::evict::background(shared.clone()));
     // SHUTDOWN sets the request under the lock; look for it a few times a second.
     let requested = async {
         loop {
@@ -222,20 +223,26 @@ fn register(shared: &Arc<Shared>, stream: Stream, addr: String, local: String, f
 
 /// Redis's serverCron at `hz`: active expiry, instantaneous rates, idle clients, pause expiry.
 async fn cron(shared: Arc<Shared>) {
+    let mut last_second = 0i64;
     loop {
         let hz = shared.lock().config.hz.clamp(1, 500);
         tokio::time::sleep(Duration::from_millis(1000 / hz as u64)).await;
         let mut st = shared.lock();
         let now = now_ms();
-        if st.active_expire_enabled {
+        // A replica waits for its master's DELs instead of expiring keys itself.
+        if st.active_expire_enabled && !st.repl.is_replica() {
             active_expire(&mut st, now);
         }
+        let second_tick = now - last_second >= 1000;
+        if second_tick {
+            last_second = now;
+        }
+        crate::repl::replica::cron(&shared, &mut st);
+        crate::repl::master::cron(&shared, &mut st, second_tick);
         let used = crate::alloc::used_memory();
         if used > st.peak_memory {
             st.peak_memory = used;
         }
-        // maxmemory: keep evicting when a command's eviction stopped at its time limit.
-        crate::evict::cron(&mut st, 250_000 / hz as i64);
         let (ops, input, output) = (st.stats.total_commands_processed, st.stats.total_net_input_bytes, st.stats.total_net_output_bytes);
         st.stats.ops_rate.sample(now, ops);
         st.stats.input_rate.sample(now, input);

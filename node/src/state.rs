@@ -93,6 +93,10 @@ pub struct State {
     pub aof: crate::persistence::aof::Aof,
     /// SAVE / BGSAVE bookkeeping and the background child.
     pub snapshots: crate::persistence::snapshot::Snapshots,
+    /// Replication: our replicas, our master link, the stream's IDs, offsets and backlog.
+    pub repl: crate::repl::Replication,
+    /// Client IDs (shared with the acceptor), for clients the server creates itself.
+    pub client_ids: std::sync::Arc<AtomicU64>,
     /// Set while the dataset loads at start-up (commands get -LOADING).
     pub loading: Option<crate::persistence::startup::Loading>,
     /// maxmemory: eviction settings and state (see `evict`).
@@ -111,11 +115,15 @@ impl State {
     pub fn new(config: Config) -> State {
         let mut rng = Rng::seeded();
         let run_id = rng.hex(40);
+        let repl = crate::repl::Replication::new(&mut rng);
         let dbs = (0..config.databases.max(1)).map(|_| Db::new()).collect();
         let enc = encoding_limits(&config);
         let pubsub_obuf_hard = pubsub_hard_limit(&config);
         let evict = crate::evict::Evictor::new(&config);
-        State {
+        // Build the command table now, so used_memory_startup includes it (Redis's tables exist
+        // when it measures its startup memory).
+        crate::cmd::table::table();
+        let mut st = State {
             config,
             dbs,
             clients: HashMap::new(),
@@ -147,11 +155,15 @@ impl State {
             aof: Default::default(),
             snapshots: Default::default(),
             loading: None,
+            repl,
+            client_ids: std::sync::Arc::new(AtomicU64::new(1)),
             active_expire_enabled: true,
             peak_memory: 0,
             startup_memory: crate::alloc::used_memory(),
             evict,
-        }
+        };
+        crate::repl::master::refresh(&mut st);
+        st
     }
 
     /// Re-reads the values cached from the config after CONFIG SET.
@@ -160,6 +172,12 @@ impl State {
         self.pubsub_obuf_hard = pubsub_hard_limit(&self.config);
         self.evict.refresh(&self.config);
         crate::persistence::aof::refresh(self);
+        crate::repl::master::refresh(self);
+    }
+
+    /// An ID for a client the server creates itself (the master link's client).
+    pub fn next_internal_client_id(&self) -> u64 {
+        self.client_ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn total_keys(&self) -> usize {
@@ -187,7 +205,7 @@ pub fn encoding_limits(c: &Config) -> EncodingLimits {
 /// What every connection task holds.
 pub struct Shared {
     pub state: Mutex<State>,
-    pub next_client_id: AtomicU64,
+    pub next_client_id: std::sync::Arc<AtomicU64>,
     /// Set once shutdown begins; connection tasks stop reading.
     pub shutting_down: AtomicBool,
     /// Number of connected clients (checked against maxclients before taking the lock).
@@ -196,9 +214,11 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(config: Config) -> Shared {
+        let state = State::new(config);
+        let next_client_id = state.client_ids.clone();
         Shared {
-            state: Mutex::new(State::new(config)),
-            next_client_id: AtomicU64::new(1),
+            state: Mutex::new(state),
+            next_client_id,
             shutting_down: AtomicBool::new(false),
             connected: AtomicU64::new(0),
         }

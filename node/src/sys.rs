@@ -145,3 +145,26 @@ pub fn getpid() -> i32 {
     // SAFETY: plain syscall.
     unsafe { libc::getpid() }
 }
+
+/// A pipe: (read end, write end).
+pub fn pipe() -> std::io::Result<(i32, i32)> {
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: pipe writes two descriptors into the array.
+    let rc = unsafe { libc::pipe(fds.as_mut_ptr()) };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok((fds[0], fds[1]))
+}
+
+pub fn close(fd: i32) {
+    // SAFETY: closing a descriptor this process owns and no longer uses.
+    unsafe { libc::close(fd) };
+}
+
+/// Takes ownership of a raw descriptor (from `pipe`) as a File.
+pub fn file_from_fd(fd: i32) -> std::fs::File {
+    use std::os::fd::FromRawFd;
+    // SAFETY: the caller hands over a descriptor it owns and does not use again.
+    unsafe { std::fs::File::from_raw_fd(fd) }
+}

@@ -49,6 +49,10 @@ pub fn timeout_reply(_argv0: &[u8], resp: u8) -> Vec<u8> {
 /// Times out `me` if it is still blocked; returns the reply to send.
 pub fn expire_block(st: &mut State, me: &mut ClientState) -> Option<Vec<u8>> {
     let b = unregister(st, me)?;
+    if b.argv[0].eq_ignore_ascii_case(b"wait") {
+        st.repl.wait_clients.retain(|id| *id != me.id);
+        return Some(super::wait::timeout_reply(st, me.woff, me.resp));
+    }
     Some(timeout_reply(&b.argv[0], me.resp))
 }
 

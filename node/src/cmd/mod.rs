@@ -22,12 +22,16 @@ pub mod keys;
 pub mod lists;
 pub mod persist;
 pub mod pubsub;
+pub mod replication;
 pub mod server;
 pub mod sets;
 pub mod strings;
 pub mod table;
 pub mod tx;
+pub mod wait;
 pub mod zsets;
+#[cfg(test)]
+mod propagation_tests;
 
 use bytes::Bytes;
 use std::borrow::Cow;
@@ -84,7 +88,9 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(sets::COMMANDS);
     v.extend_from_slice(zsets::COMMANDS);
     v.extend_from_slice(pubsub::COMMANDS);
+    v.extend_from_slice(replication::COMMANDS);
     v.extend_from_slice(tx::COMMANDS);
+    v.extend_from_slice(wait::COMMANDS);
     v.extend_from_slice(clients::COMMANDS);
     v.extend_from_slice(server::COMMANDS);
     v.extend_from_slice(persist::COMMANDS);
@@ -249,6 +255,17 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
             return Outcome::Done;
         }
     }
+    if !me.is_master && is_write(def, me) {
+        // min-replicas-to-write: a master without enough good replicas refuses writes.
+        if crate::repl::master::not_enough_replicas(st) {
+            reject(st, me, out, "NOREPLICAS Not enough good replicas to write.", Some(def));
+            return Outcome::Done;
+        }
+        if st.repl.is_replica() && st.config.get_bool("replica-read-only").unwrap_or(true) {
+            reject(st, me, out, "READONLY You can't write against a read only replica.", Some(def));
+            return Outcome::Done;
+        }
+    }
     if me.in_pubsub_context() && !allowed_in_pubsub(&def.name) {
         let msg =
             format!("ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", def.name);
@@ -258,6 +275,14 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
     // A replica (and a MONITOR, flagged like one) may not touch the keyspace.
     if (me.monitor || me.is_replica) && !me.is_master && touches_keyspace(def, me) {
         reject(st, me, out, "ERR Replica can't interact with the keyspace", Some(def));
+        return Outcome::Done;
+    }
+    // A replica whose link is down serves stale data only if allowed (replica-serve-stale-data).
+    if st.repl.master.as_ref().is_some_and(|m| m.state != crate::repl::replica::LinkState::Connected)
+        && !def.has(flags::STALE)
+        && !st.config.get_bool("replica-serve-stale-data").unwrap_or(true)
+    {
+        reject(st, me, out, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", Some(def));
         return Outcome::Done;
     }
     if st.loading.is_some() && !def.has(flags::LOADING) {
@@ -436,7 +461,11 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     // The outermost command's operations go out as one unit, before any blocked client it
     // served runs its own command.
     if st.prop.depth == 0 {
+        let offset_before = st.repl.offset;
         crate::propagate::flush(st);
+        if st.repl.offset != offset_before {
+            me.woff = st.repl.offset;
+        }
     }
     // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in
     // Redis (a MULTI that pushes then pops leaves nothing for them).

@@ -7,7 +7,7 @@ use super::{args, CmdResult, Ctx, Handler, SYNTAX};
 use crate::state::{ShutdownRequest, State};
 use crate::util::{now_ms, now_us};
 
-pub const COMMANDS: &[(&str, Handler)] = &[("info", info), ("time", time), ("lastsave", lastsave), ("role", role), ("shutdown", shutdown)];
+pub const COMMANDS: &[(&str, Handler)] = &[("info", info), ("time", time), ("lastsave", lastsave), ("shutdown", shutdown)];
 
 /// INFO's sections in Redis 7.0's order, and whether each is in the default set.
 const SECTIONS: &[(&str, bool)] = &[
@@ -272,9 +272,9 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("instantaneous_input_repl_kbps", &"0.00");
             f("instantaneous_output_repl_kbps", &"0.00");
             f("rejected_connections", &s.rejected_connections);
-            f("sync_full", &0);
-            f("sync_partial_ok", &0);
-            f("sync_partial_err", &0);
+            f("sync_full", &st.repl.stat_sync_full);
+            f("sync_partial_ok", &st.repl.stat_sync_partial_ok);
+            f("sync_partial_err", &st.repl.stat_sync_partial_err);
             f("expired_keys", &s.expired_keys);
             f("expired_stale_perc", &format!("{:.2}", s.expired_stale_perc * 100.0));
             f("expired_time_cap_reached_count", &s.expired_time_cap_reached_count);
@@ -314,20 +314,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
         }
         "replication" => {
             o.push_str("# Replication\r\n");
-            let mut f = |k: &str, v: &dyn std::fmt::Display| {
-                let _ = write!(o, "{k}:{v}\r\n");
-            };
-            f("role", &"master");
-            f("connected_slaves", &0);
-            f("master_failover_state", &"no-failover");
-            f("master_replid", &st.run_id);
-            f("master_replid2", &"0000000000000000000000000000000000000000");
-            f("master_repl_offset", &0);
-            f("second_repl_offset", &-1);
-            f("repl_backlog_active", &0);
-            f("repl_backlog_size", &1048576);
-            f("repl_backlog_first_byte_offset", &0);
-            f("repl_backlog_histlen", &0);
+            crate::repl::info_section(st, o);
         }
         "cpu" => {
             o.push_str("# CPU\r\n");
@@ -404,14 +391,6 @@ fn time(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 
 fn lastsave(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.out.int(ctx.st.lastsave);
-    Ok(())
-}
-
-fn role(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    ctx.out.array(3);
-    ctx.out.bulk(b"master");
-    ctx.out.int(0);
-    ctx.out.array(0);
     Ok(())
 }
 

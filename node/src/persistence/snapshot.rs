@@ -26,6 +26,8 @@ const BGSAVE_RETRY_DELAY_S: i64 = 5;
 pub enum ChildKind {
     Rdb,
     AofRewrite,
+    /// A diskless full sync: the child streams the RDB to replicas through a pipe.
+    Sync,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +100,13 @@ pub fn save_options(st: &State) -> SaveOptions {
         used_mem: crate::sys::rss_bytes(),
         key_hints,
         key_delay_us: c.get_int("rdb-key-save-delay").unwrap_or(0).max(0) as u64,
+        // Redis's rdbPopulateSaveInfo: a replica (or a master with a backlog) records where in the
+        // replication history this data is, so after a restart it can continue with PSYNC.
+        repl: (st.repl.is_replica() || st.repl.backlog.is_some()).then(|| crate::persistence::rdb::encode::ReplInfo {
+            stream_db: st.repl.seldb.unwrap_or(0) as i64,
+            id: st.repl.replid.clone(),
+            offset: st.repl.offset,
+        }),
         ..SaveOptions::default()
     }
 }
@@ -159,8 +168,14 @@ pub fn save(st: &mut State) -> Result<(), ()> {
 
 /// Starts a background save (Redis's `rdbSaveBackground`). The caller checked no child runs.
 pub fn bgsave(st: &mut State) -> Result<(), String> {
+    bgsave_with(st, None)
+}
+
+/// BGSAVE, with the replication AUX fields when it is for a replica's full sync.
+pub fn bgsave_with(st: &mut State, repl: Option<crate::persistence::rdb::encode::ReplInfo>) -> Result<(), String> {
     let path = rdb_path(st);
-    let opts = save_options(st);
+    let mut opts = save_options(st);
+    opts.repl = repl;
     let now = now_ms();
     st.snapshots.dirty_at_fork = st.dirty;
     st.snapshots.last_bgsave_try = now / 1000;
@@ -196,16 +211,19 @@ fn bgsave_done(st: &mut State, child: Child, exit: sys::ChildExit) {
     st.snapshots.last_bgsave_time_sec = (now - child.start_ms) / 1000;
     match exit {
         sys::ChildExit::Code(0) => {
+            crate::repl::master::rdb_done(st, true);
             log::notice("Background saving terminated with success");
             st.dirty = st.dirty.saturating_sub(st.snapshots.dirty_at_fork);
             st.lastsave = now / 1000;
             st.snapshots.last_bgsave_ok = true;
         }
         sys::ChildExit::Code(_) => {
+            crate::repl::master::rdb_done(st, false);
             log::warning("Background saving error");
             st.snapshots.last_bgsave_ok = false;
         }
         sys::ChildExit::Signal(sig) => {
+            crate::repl::master::rdb_done(st, false);
             log::warning(&format!("Background saving terminated by signal {sig}"));
             let _ = std::fs::remove_file(temp_path(&rdb_path(st), child.pid));
             // SIGUSR1 is how the server itself stops a save it no longer wants: not an error.
@@ -227,6 +245,7 @@ pub fn kill_child(st: &mut State) -> Option<ChildKind> {
             let _ = std::fs::remove_file(temp_path(&rdb_path(st), child.pid));
         }
         ChildKind::AofRewrite => crate::persistence::aof::rewrite_aborted(st, child.pid),
+        ChildKind::Sync => crate::repl::master::sync_child_done(st, sys::ChildExit::Signal(sys::SIGUSR1)),
     }
     Some(child.kind)
 }
@@ -242,6 +261,7 @@ pub fn cron(st: &mut State) {
                 match child.kind {
                     ChildKind::Rdb => bgsave_done(st, child, exit),
                     ChildKind::AofRewrite => crate::persistence::aof::rewrite_done(st, child, exit),
+                    ChildKind::Sync => crate::repl::master::sync_child_done(st, exit),
                 }
             }
         }
@@ -294,6 +314,7 @@ pub fn prepare_shutdown(st: &mut State, save_mode: crate::state::ShutdownRequest
         match kind.kind {
             ChildKind::Rdb => log::warning("There is a child saving an .rdb. Killing it!"),
             ChildKind::AofRewrite => log::warning("There is a child rewriting the AOF. Killing it!"),
+            ChildKind::Sync => log::warning("There is a child streaming an RDB to replicas. Killing it!"),
         }
         kill_child(st);
     }

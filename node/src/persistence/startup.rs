@@ -32,6 +32,8 @@ pub struct Loading {
 /// What a load produced.
 struct Loaded {
     dbs: Vec<Db>,
+    /// The replication ID and offset the RDB was saved at (a replica's own RDB).
+    repl: Option<(String, i64)>,
     keys_loaded: u64,
     keys_expired: u64,
     manifest: Option<Manifest>,
@@ -88,7 +90,7 @@ pub fn start(shared: &Arc<Shared>) {
         drop(st);
         let shared = shared.clone();
         std::thread::spawn(move || {
-            let result = load_rdb(&config, &path, &loading.loaded).map(|(dbs, l, e)| Loaded { dbs, keys_loaded: l, keys_expired: e, manifest: None });
+            let result = load_rdb(&config, &path, &loading.loaded).map(|(dbs, l, e, repl)| Loaded { dbs, keys_loaded: l, keys_expired: e, manifest: None, repl });
             finish(&shared, result, started, false);
         });
     }
@@ -110,6 +112,11 @@ fn finish(shared: &Shared, result: Result<Loaded, String>, started: i64, from_ao
     st.snapshots.last_load_keys_loaded = loaded.keys_loaded;
     st.snapshots.last_load_keys_expired = loaded.keys_expired;
     st.loading = None;
+    // A replica restarted from its own RDB offers that history to its master (PSYNC).
+    if let (Some((id, offset)), true) = (loaded.repl, st.repl.is_replica()) {
+        st.repl.replid = id;
+        st.repl.offset = offset;
+    }
     let secs = (now_ms() - started) as f64 / 1000.0;
     if from_aof {
         if let Err(e) = aof::open_on_start(&mut st, loaded.manifest.unwrap_or_default()) {
@@ -138,12 +145,13 @@ pub fn load_options(config: &Config) -> LoadOptions {
 }
 
 /// Loads an RDB file: (databases, keys loaded, keys expired).
-pub fn load_rdb(config: &Config, path: &Path, progress: &Arc<AtomicU64>) -> Result<(Vec<Db>, u64, u64), String> {
+pub fn load_rdb(config: &Config, path: &Path, progress: &Arc<AtomicU64>) -> Result<(Vec<Db>, u64, u64, Option<(String, i64)>), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("Fatal error loading the DB: {e}. Exiting."))?;
     let reader = BufReader::with_capacity(1 << 16, Counting { inner: file, count: progress.clone() });
     let loaded = decode::load_from(reader, &load_options(config)).map_err(|e| format!("Fatal error loading the DB ({}): {e}. Exiting.", path.display()))?;
     log_rdb_loaded(&loaded);
-    Ok((loaded.dbs, loaded.keys_loaded, loaded.keys_expired))
+    let repl = loaded.repl_id.clone().zip(loaded.repl_offset);
+    Ok((loaded.dbs, loaded.keys_loaded, loaded.keys_expired, repl))
 }
 
 fn log_rdb_loaded(loaded: &decode::LoadedRdb) {
@@ -237,5 +245,5 @@ fn load_aof(config: &Config, dir: &Path, manifest: Manifest, progress: &Arc<Atom
         let kind = if f.kind == FileKind::Base { "base" } else { "incr" };
         log::notice(&format!("DB loaded from {kind} file {}: {:.3} seconds", f.name, (now_ms() - started) as f64 / 1000.0));
     }
-    Ok(Loaded { dbs: std::mem::take(&mut st.dbs), keys_loaded, keys_expired, manifest: Some(manifest) })
+    Ok(Loaded { dbs: std::mem::take(&mut st.dbs), keys_loaded, keys_expired, manifest: Some(manifest), repl: None })
 }

@@ -1,0 +1,509 @@
+//! The master side: replicas attach with PSYNC (or SYNC), get a partial resynchronization from the
+//! backlog or a full one (an RDB from a forked child — written to disk and sent as `$<len>`, or
+//! streamed diskless with `$EOF:<mark>` framing), then the live stream. Also REPLCONF, the 1 Hz
+//! replication cron (newline keepalives, PINGs, GETACK, timeouts, backlog TTL) and the
+//! min-replicas checks.
+
+use std::io::Read;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use super::{ReplicaInfo, ReplicaState};
+use crate::client::{ClientMsg, ClientState};
+use crate::log;
+use crate::persistence::rdb::encode::ReplInfo;
+use crate::persistence::snapshot::{self, Child, ChildKind};
+use crate::state::{Shared, State};
+use crate::sys;
+use crate::util::now_ms;
+
+/// What a replica told us with REPLCONF before PSYNC.
+#[derive(Debug, Default, Clone)]
+pub struct ReplConf {
+    pub listening_port: u16,
+    pub ip: Option<String>,
+    pub capa_eof: bool,
+    pub capa_psync2: bool,
+}
+
+/// A full sync in progress.
+#[derive(Debug, Clone)]
+pub struct SyncJob {
+    pub diskless: bool,
+    pub targets: Vec<u64>,
+}
+
+/// Stop queuing RDB chunks for a replica while this much is unsent.
+const TRANSFER_HIGH_WATER: usize = 8 << 20;
+
+pub fn min_replicas_settings(st: &State) -> (i64, i64) {
+    st.repl.min_replicas
+}
+
+/// Re-reads the cached settings after the config changed.
+pub fn refresh(st: &mut State) {
+    st.repl.min_replicas = (st.config.get_int("min-replicas-to-write").unwrap_or(0), st.config.get_int("min-replicas-max-lag").unwrap_or(10));
+    if let Some(b) = st.repl.backlog.as_mut() {
+        b.resize(st.config.get_int("repl-backlog-size").unwrap_or(1 << 20).max(16 * 1024) as usize);
+    }
+}
+
+/// Replicas online whose last ACK is at most `min-replicas-max-lag` seconds old.
+pub fn good_replicas(st: &State, now: i64) -> usize {
+    let (_, max_lag) = min_replicas_settings(st);
+    st.repl.replicas.iter().filter(|r| r.state == ReplicaState::Online && (now - r.ack_time_ms) / 1000 <= max_lag).count()
+}
+
+/// `min-replicas-to-write`: whether writes must be refused with -NOREPLICAS.
+pub fn not_enough_replicas(st: &State) -> bool {
+    let (min_write, max_lag) = min_replicas_settings(st);
+    min_write > 0 && max_lag > 0 && !st.repl.is_replica() && (good_replicas(st, now_ms()) as i64) < min_write
+}
+
+/// REPLCONF (both sides: options a replica sends us, ACK from our replicas, GETACK from our master).
+pub fn replconf(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut crate::resp::reply::Out) -> Result<(), String> {
+    if (argv.len() - 1) % 2 != 0 {
+        return Err(crate::cmd::SYNTAX.into());
+    }
+    let conf = me.repl_conf.get_or_insert_with(Default::default);
+    for pair in argv[1..].chunks(2) {
+        let opt = String::from_utf8_lossy(&pair[0]).to_ascii_lowercase();
+        let val = &pair[1];
+        match opt.as_str() {
+            "listening-port" => {
+                let port = crate::util::parse_i64(val).filter(|p| (0..=65535).contains(p)).ok_or("ERR value is not an integer or out of range")?;
+                conf.listening_port = port as u16;
+            }
+            "ip-address" => {
+                if val.len() >= 256 {
+                    return Err("ERR REPLCONF ip-address provided by replica instance is too long: 255 bytes max".into());
+                }
+                conf.ip = Some(String::from_utf8_lossy(val).into_owned());
+            }
+            "capa" => {
+                if val.eq_ignore_ascii_case(b"eof") {
+                    conf.capa_eof = true;
+                } else if val.eq_ignore_ascii_case(b"psync2") {
+                    conf.capa_psync2 = true;
+                }
+            }
+            "ack" => {
+                // No reply; only a registered replica's ACK counts.
+                if me.is_replica {
+                    if let Some(off) = crate::util::parse_i64(val) {
+                        ack(st, me.id, off);
+                    }
+                }
+                return Ok(());
+            }
+            "getack" => {
+                if me.is_master {
+                    super::replica::answer_getack(st, out);
+                }
+                return Ok(());
+            }
+            "rdb-only" | "rdb-filter-only" => {}
+            _ => return Err(format!("ERR Unrecognized REPLCONF option: {}", String::from_utf8_lossy(&pair[0]))),
+        }
+    }
+    out.ok();
+    Ok(())
+}
+
+fn ack(st: &mut State, id: u64, offset: i64) {
+    let now = now_ms();
+    let mut woke = false;
+    if let Some(r) = st.repl.replicas.iter_mut().find(|r| r.client_id == id) {
+        if offset > r.ack_offset {
+            r.ack_offset = offset;
+        }
+        r.ack_time_ms = now;
+        if r.hold_until_ack {
+            // Diskless: the stream flows once the replica has loaded the RDB and said so.
+            r.hold_until_ack = false;
+            let held = std::mem::take(&mut r.buffered);
+            if !held.is_empty() {
+                r.pending_bytes.fetch_add(held.len(), Ordering::Relaxed);
+                let _ = r.tx.send(ClientMsg::Data(held));
+            }
+        }
+        woke = true;
+    }
+    if woke {
+        crate::cmd::wait::replicas_acked(st);
+    }
+}
+
+/// Why PSYNC/SYNC is refused before anything else, if it is.
+fn refuse_sync(st: &State) -> Option<&'static str> {
+    match &st.repl.master {
+        Some(m) if m.state != super::replica::LinkState::Connected => Some("NOMASTERLINK Can't SYNC while not connected with my master"),
+        _ => None,
+    }
+}
+
+/// PSYNC <replid> <offset> and SYNC (Redis's `syncCommand`).
+pub fn psync(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut crate::resp::reply::Out, old_sync: bool) -> Result<(), String> {
+    if me.is_replica {
+        return Ok(());
+    }
+    if let Some(e) = refuse_sync(st) {
+        return Err(e.into());
+    }
+    let conf = me.repl_conf.clone().unwrap_or_default();
+    let peer_ip = me.addr.rsplit_once(':').map(|(ip, _)| ip.trim_start_matches('[').trim_end_matches(']').to_string()).unwrap_or_default();
+    let shown = format!("{}:{}", conf.ip.as_deref().unwrap_or(&peer_ip), conf.listening_port);
+    let mut info = ReplicaInfo {
+        client_id: me.id,
+        tx: me.tx.clone(),
+        pending_bytes: me.pending_bytes.clone(),
+        state: ReplicaState::WaitBgsaveStart,
+        listening_port: conf.listening_port,
+        announced_ip: conf.ip.clone(),
+        peer_ip,
+        capa_eof: conf.capa_eof,
+        capa_psync2: conf.capa_psync2,
+        ack_offset: 0,
+        ack_time_ms: now_ms(),
+        buffered: Vec::new(),
+        hold_until_ack: false,
+        old_sync,
+    };
+    if !old_sync {
+        let want_id = String::from_utf8_lossy(&argv[1]).into_owned();
+        let want_off = crate::util::parse_i64(&argv[2]).unwrap_or(-1);
+        if let Some(data) = try_partial(st, &want_id, want_off) {
+            log::notice(&format!(
+                "Partial resynchronization request from {shown} accepted. Sending {} bytes of backlog starting from offset {want_off}.",
+                data.len()
+            ));
+            if conf.capa_psync2 {
+                out.raw(format!("+CONTINUE {}\r\n", st.repl.replid).as_bytes());
+            } else {
+                out.raw(b"+CONTINUE\r\n");
+            }
+            out.raw(&data);
+            info.state = ReplicaState::Online;
+            info.ack_offset = want_off - 1;
+            me.is_replica = true;
+            st.repl.replicas.push(info);
+            st.repl.no_replicas_since_ms = 0;
+            st.repl.stat_sync_partial_ok += 1;
+            return Ok(());
+        }
+        if want_id != "?" {
+            st.repl.stat_sync_partial_err += 1;
+            log::notice(&format!("Full resync requested by replica {shown}"));
+        } else {
+            log::notice(&format!("Replica {shown} asks for synchronization"));
+        }
+    }
+    st.repl.stat_sync_full += 1;
+    me.is_replica = true;
+    // The first replica of a master without a backlog starts a new history.
+    if st.repl.backlog.is_none() && st.repl.replicas.is_empty() {
+        st.repl.new_replid(&mut st.rng);
+        st.repl.clear_replid2();
+        super::ensure_backlog(st);
+        log::notice(&format!("Replication backlog created, my new replication IDs are '{}' and '{}'", st.repl.replid, st.repl.replid2));
+    }
+    super::ensure_backlog(st);
+    if st.repl.replicas.iter().all(|r| r.state != ReplicaState::WaitBgsaveStart) {
+        st.repl.sync_waiting_since_ms = now_ms();
+    }
+    st.repl.replicas.push(info);
+    st.repl.no_replicas_since_ms = 0;
+    Ok(())
+}
+
+/// Redis's `masterTryPartialResynchronization`: the backlog bytes from `offset` when the replica
+/// follows our history (current ID, or the previous one up to where it was valid).
+fn try_partial(st: &State, replid: &str, offset: i64) -> Option<Vec<u8>> {
+    let r = &st.repl;
+    let ours = replid == r.replid || (replid == r.replid2 && offset <= r.second_offset);
+    if !ours {
+        return None;
+    }
+    let b = r.backlog.as_ref()?;
+    if !b.can_continue_from(offset) {
+        return None;
+    }
+    b.range(offset, r.offset + 1)
+}
+
+/// Removes a departing client from the replica registry.
+pub fn forget_replica(st: &mut State, id: u64) {
+    let before = st.repl.replicas.len();
+    st.repl.replicas.retain(|r| r.client_id != id);
+    if st.repl.replicas.len() != before {
+        if let Some(job) = st.repl.sync_in_progress.as_mut() {
+            job.targets.retain(|t| *t != id);
+        }
+        if st.repl.replicas.is_empty() {
+            st.repl.no_replicas_since_ms = now_ms();
+        }
+        crate::cmd::wait::replicas_acked(st);
+    }
+}
+
+/// Called every cron tick: starts pending full syncs, sends RDB files, and once a second does the
+/// rest of Redis's replicationCron.
+pub fn cron(shared: &Arc<Shared>, st: &mut State, second_tick: bool) {
+    let now = now_ms();
+    start_pending_sync(shared, st, now);
+    start_transfers(shared, st);
+    if st.repl.get_ack_pending {
+        st.repl.get_ack_pending = false;
+        if !st.repl.is_replica() {
+            super::feed(st, None, &[Bytes::from_static(b"REPLCONF"), Bytes::from_static(b"GETACK"), Bytes::from_static(b"*")]);
+        }
+    }
+    if !second_tick {
+        return;
+    }
+    // Newline keepalives to replicas waiting for their snapshot.
+    for r in st.repl.replicas.iter() {
+        let waiting = r.state == ReplicaState::WaitBgsaveStart
+            || (r.state == ReplicaState::WaitBgsaveEnd && !st.repl.sync_in_progress.as_ref().is_some_and(|j| j.diskless));
+        if waiting {
+            let _ = r.tx.send(ClientMsg::Data(b"\n".to_vec()));
+        }
+    }
+    let period = st.config.get_int("repl-ping-replica-period").unwrap_or(10).max(1) * 1000;
+    if !st.repl.is_replica() && !st.repl.replicas.is_empty() && now - st.repl.last_ping_ms >= period {
+        st.repl.last_ping_ms = now;
+        let paused_for_failover = false;
+        if !paused_for_failover {
+            super::feed(st, None, &[Bytes::from_static(b"ping")]);
+        }
+    }
+    let timeout = st.config.get_int("repl-timeout").unwrap_or(60).max(1) * 1000;
+    for r in st.repl.replicas.iter() {
+        if r.state == ReplicaState::Online && !r.old_sync && now - r.ack_time_ms > timeout {
+            log::warning(&format!("Disconnecting timedout replica (streaming sync): {}:{}", r.ip(), r.listening_port));
+            let _ = r.tx.send(ClientMsg::Kill);
+        }
+    }
+    let ttl = st.config.get_int("repl-backlog-ttl").unwrap_or(3600);
+    if ttl > 0 && !st.repl.is_replica() && st.repl.replicas.is_empty() && st.repl.backlog.is_some() && now - st.repl.no_replicas_since_ms > ttl * 1000 {
+        st.repl.new_replid(&mut st.rng);
+        st.repl.clear_replid2();
+        st.repl.backlog = None;
+        log::notice(&format!("Replication backlog freed after {ttl} seconds without connected replicas."));
+    }
+}
+
+fn start_pending_sync(shared: &Arc<Shared>, st: &mut State, now: i64) {
+    let waiting: Vec<u64> = st.repl.replicas.iter().filter(|r| r.state == ReplicaState::WaitBgsaveStart).map(|r| r.client_id).collect();
+    if waiting.is_empty() || st.snapshots.child.is_some() || st.repl.sync_in_progress.is_some() {
+        return;
+    }
+    let all_eof = st.repl.replicas.iter().filter(|r| waiting.contains(&r.client_id)).all(|r| r.capa_eof);
+    let diskless = st.config.get_bool("repl-diskless-sync").unwrap_or(true) && all_eof;
+    if diskless {
+        let delay = st.config.get_int("repl-diskless-sync-delay").unwrap_or(5).max(0) * 1000;
+        let max = st.config.get_int("repl-diskless-sync-max-replicas").unwrap_or(0);
+        let enough = max > 0 && waiting.len() as i64 >= max;
+        if now - st.repl.sync_waiting_since_ms < delay && !enough {
+            return;
+        }
+    }
+    let info = ReplInfo { stream_db: st.repl.seldb.unwrap_or(0) as i64, id: st.repl.replid.clone(), offset: st.repl.offset };
+    let started = if diskless { fork_diskless(shared, st, &waiting, info) } else { fork_disk(st, info) };
+    match started {
+        Ok(()) => {
+            let line = format!("+FULLRESYNC {} {}\r\n", st.repl.replid, st.repl.offset);
+            for r in st.repl.replicas.iter_mut().filter(|r| waiting.contains(&r.client_id)) {
+                r.state = ReplicaState::WaitBgsaveEnd;
+                r.ack_offset = st.repl.offset;
+                if !r.old_sync {
+                    let _ = r.tx.send(ClientMsg::Data(line.clone().into_bytes()));
+                }
+            }
+            // The next command in the stream carries its SELECT.
+            st.repl.seldb = None;
+            st.repl.sync_in_progress = Some(SyncJob { diskless, targets: waiting });
+            log::notice(&format!(
+                "Starting BGSAVE for SYNC with target: {}",
+                if diskless { "replicas sockets" } else { "disk" }
+            ));
+        }
+        Err(e) => {
+            log::warning(&format!("BGSAVE for replication failed: {e}"));
+            for r in st.repl.replicas.iter().filter(|r| waiting.contains(&r.client_id)) {
+                let _ = r.tx.send(ClientMsg::Kill);
+            }
+        }
+    }
+}
+
+fn fork_disk(st: &mut State, info: ReplInfo) -> Result<(), String> {
+    snapshot::bgsave_with(st, Some(info))
+}
+
+fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: ReplInfo) -> Result<(), String> {
+    let (rfd, wfd) = sys::pipe().map_err(|e| e.to_string())?;
+    let mut opts = snapshot::save_options(st);
+    opts.repl = Some(info);
+    let dbs = &st.dbs;
+    let forked = sys::fork_child(|| {
+        sys::close(rfd);
+        // The write end belongs to the child from here on.
+        let mut file = unsafe_file(wfd);
+        match crate::persistence::rdb::encode::save(&mut file, dbs, &opts, now_ms()) {
+            Ok(_) => 0,
+            Err(_) => 1,
+        }
+    });
+    sys::close(wfd);
+    let pid = match forked {
+        Ok(pid) => pid,
+        Err(e) => {
+            sys::close(rfd);
+            return Err(e.to_string());
+        }
+    };
+    st.snapshots.child = Some(Child { pid, kind: ChildKind::Sync, start_ms: now_ms() });
+    st.snapshots.total_forks += 1;
+    let mark = st.rng.hex(40);
+    let sinks: Vec<(u64, tokio::sync::mpsc::UnboundedSender<ClientMsg>)> =
+        st.repl.replicas.iter().filter(|r| targets.contains(&r.client_id)).map(|r| (r.client_id, r.tx.clone())).collect();
+    let shared = shared.clone();
+    std::thread::spawn(move || {
+        let mut pipe = unsafe_file(rfd);
+        let header = format!("$EOF:{mark}\r\n").into_bytes();
+        for (_, tx) in &sinks {
+            let _ = tx.send(ClientMsg::Data(header.clone()));
+        }
+        let mut buf = vec![0u8; 1 << 16];
+        let mut ok = true;
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    for (_, tx) in &sinks {
+                        let _ = tx.send(ClientMsg::Data(buf[..n].to_vec()));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        let mut st = shared.lock();
+        for (id, tx) in &sinks {
+            if !ok {
+                let _ = tx.send(ClientMsg::Kill);
+                continue;
+            }
+            let _ = tx.send(ClientMsg::Data(mark.clone().into_bytes()));
+            if let Some(r) = st.repl.replicas.iter_mut().find(|r| r.client_id == *id) {
+                r.state = ReplicaState::Online;
+                r.hold_until_ack = true;
+                r.ack_time_ms = now_ms();
+                log::notice(&format!("Synchronization with replica {}:{} succeeded", r.ip(), r.listening_port));
+            }
+        }
+    });
+    Ok(())
+}
+
+/// A std File over a raw descriptor this process owns.
+fn unsafe_file(fd: i32) -> std::fs::File {
+    sys::file_from_fd(fd)
+}
+
+/// The end of a diskless sync's child.
+pub fn sync_child_done(st: &mut State, exit: sys::ChildExit) {
+    let job = st.repl.sync_in_progress.take();
+    if exit != sys::ChildExit::Code(0) {
+        log::warning("Diskless rdb transfer, child exited with an error");
+        if let Some(job) = job {
+            for r in st.repl.replicas.iter().filter(|r| job.targets.contains(&r.client_id) && r.state != ReplicaState::Online) {
+                let _ = r.tx.send(ClientMsg::Kill);
+            }
+        }
+    } else {
+        log::notice("Diskless rdb transfer, done reading from pipe, replicas notified.");
+    }
+}
+
+/// The end of a BGSAVE: replicas waiting for a disk snapshot get the file (or are dropped if it
+/// failed).
+pub fn rdb_done(st: &mut State, ok: bool) {
+    if st.repl.sync_in_progress.as_ref().is_some_and(|j| j.diskless) {
+        return;
+    }
+    let job = st.repl.sync_in_progress.take();
+    let Some(job) = job else { return };
+    for r in st.repl.replicas.iter_mut().filter(|r| job.targets.contains(&r.client_id) && r.state == ReplicaState::WaitBgsaveEnd) {
+        if ok {
+            r.state = ReplicaState::SendBulk;
+        } else {
+            log::warning("SYNC failed. BGSAVE child returned an error");
+            let _ = r.tx.send(ClientMsg::Kill);
+        }
+    }
+}
+
+/// Starts sending the RDB file to replicas whose snapshot is ready.
+fn start_transfers(shared: &Arc<Shared>, st: &mut State) {
+    let ready: Vec<(u64, tokio::sync::mpsc::UnboundedSender<ClientMsg>, Arc<std::sync::atomic::AtomicUsize>)> = st
+        .repl
+        .replicas
+        .iter_mut()
+        .filter(|r| r.state == ReplicaState::SendBulk && r.ack_time_ms >= 0)
+        .map(|r| {
+            // Marks the transfer as started.
+            r.ack_time_ms = -1;
+            (r.client_id, r.tx.clone(), r.pending_bytes.clone())
+        })
+        .collect();
+    if ready.is_empty() {
+        return;
+    }
+    let path = snapshot::rdb_path(st);
+    for (id, tx, pending) in ready {
+        let shared = shared.clone();
+        let path = path.clone();
+        tokio::spawn(async move {
+            let read = tokio::task::spawn_blocking(move || std::fs::read(&path)).await;
+            let data = match read.map_err(|e| std::io::Error::other(e.to_string())).and_then(|r| r) {
+                Ok(d) => d,
+                Err(e) => {
+                    log::warning(&format!("Can't open the RDB file for the replica: {e}"));
+                    let _ = tx.send(ClientMsg::Kill);
+                    return;
+                }
+            };
+            let _ = tx.send(ClientMsg::Data(format!("${}\r\n", data.len()).into_bytes()));
+            for chunk in data.chunks(1 << 20) {
+                while pending.load(Ordering::Relaxed) > TRANSFER_HIGH_WATER {
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                    if tx.is_closed() {
+                        return;
+                    }
+                }
+                pending.fetch_add(chunk.len(), Ordering::Relaxed);
+                if tx.send(ClientMsg::Data(chunk.to_vec())).is_err() {
+                    return;
+                }
+            }
+            let mut st = shared.lock();
+            if let Some(r) = st.repl.replicas.iter_mut().find(|r| r.client_id == id) {
+                r.state = ReplicaState::Online;
+                r.ack_time_ms = now_ms();
+                let held = std::mem::take(&mut r.buffered);
+                if !held.is_empty() {
+                    r.pending_bytes.fetch_add(held.len(), Ordering::Relaxed);
+                    let _ = r.tx.send(ClientMsg::Data(held));
+                }
+                log::notice(&format!("Synchronization with replica {}:{} succeeded", r.ip(), r.listening_port));
+            }
+        });
+    }
+}
