@@ -3,8 +3,8 @@
 //! Before every command (and when CONFIG SET lowers `maxmemory`), `perform` compares the memory
 //! the allocator counts (`crate::alloc`), minus what is not counted for eviction (the AOF buffer),
 //! with `maxmemory`, and evicts keys until enough memory was freed or the time limit that
-//! `maxmemory-eviction-tenacity` sets runs out; in that case the server cron keeps evicting (Redis's
-//! eviction time proc). Keys are picked as Redis does: the LRU, LFU and TTL policies keep a pool of
+//! `maxmemory-eviction-tenacity` sets runs out; in that case a background task keeps evicting
+//! (Redis's eviction time proc). Keys are picked as Redis does: the LRU, LFU and TTL policies keep a pool of
 //! the best candidates (`EVPOOL_SIZE`) filled by sampling `maxmemory-samples` keys per database,
 //! the random policies take a random key from each database in turn.
 //!
@@ -167,7 +167,7 @@ impl Pool {
 pub enum Evict {
     /// Memory is within the limit (or evicting is not possible right now).
     Ok,
-    /// Over the limit, but keys are still being evicted (the cron continues).
+    /// Over the limit, but keys are still being evicted (in the background).
     Running,
     /// Over the limit with nothing left to evict: commands that grow memory are refused.
     Fail,
@@ -182,7 +182,7 @@ pub struct Evictor {
     pool: Pool,
     /// The database the random policies try first next time.
     next_db: usize,
-    /// The time-limited run stopped while memory was still over the limit; the cron continues
+    /// The time-limited run stopped while memory was still over the limit; `background` continues
     /// (Redis's `isEvictionProcRunning`).
     pub running: bool,
     /// Since when (µs) memory has been over the limit without eviction bringing it back.
@@ -193,7 +193,15 @@ pub struct Evictor {
 
 impl Evictor {
     pub fn new(c: &Config) -> Evictor {
-        let mut e = Evictor { settings: Settings::from_config(c), lfu: false, pool: Pool::default(), next_db: 0, running: false, exceeded_since_us: None, exceeded_total_us: 0 };
+        let mut e = Evictor {
+            settings: Settings::from_config(c),
+            lfu: false,
+            pool: Pool::default(),
+            next_db: 0,
+            running: false,
+            exceeded_since_us: None,
+            exceeded_total_us: 0,
+        };
         e.refresh(c);
         e
     }
@@ -244,7 +252,7 @@ pub fn lfu_time_elapsed(ldt: u32, now_min: u32) -> u32 {
 pub fn lfu_decr_and_return(lru: u32, now_min: u32, decay_time: u32) -> u8 {
     let ldt = (lru >> 8) & 0xffff;
     let counter = lru & 0xff;
-    let periods = if decay_time > 0 { lfu_time_elapsed(ldt, now_min) / decay_time } else { 0 };
+    let periods = lfu_time_elapsed(ldt, now_min).checked_div(decay_time).unwrap_or(0);
     counter.saturating_sub(periods) as u8
 }
 
@@ -295,14 +303,14 @@ pub fn idle_seconds(e: &Entry, now_ms: i64) -> u64 {
 
 // --- Memory accounting -------------------------------------------------------------------------
 
-/// Memory not counted for eviction: the AOF buffer (evicting pushes DELs into it; counting it
-/// would feed back into more eviction). Replica output buffers join it when replication lands.
+/// Memory not counted for eviction: the AOF buffer and the replicas' output (evicting pushes DELs
+/// into them; counting them would feed back into more eviction). The backlog, capped in size, is
+/// counted.
 pub fn not_counted(st: &State) -> u64 {
-    if st.aof.is_on() {
-        st.aof.buf.capacity() as u64
-    } else {
-        0
-    }
+    let replicas: u64 =
+        st.repl.replicas.iter().map(|r| (r.pending_bytes.load(std::sync::atomic::Ordering::Relaxed) + r.buffered.capacity()) as u64).sum();
+    let aof = if st.aof.is_on() { st.aof.buf.capacity() as u64 } else { 0 };
+    replicas + aof
 }
 
 /// Redis's `getMaxmemoryState`: Some(bytes to free) when over `maxmemory`.
@@ -339,18 +347,18 @@ pub fn time_limit_us(tenacity: u32) -> u64 {
 
 /// Evicting is off while clients are paused (the dataset must stay still) and on a replica that
 /// ignores maxmemory.
-fn safe_to_evict(st: &State, now_ms: i64) -> bool {
-    if st.pause.is_some_and(|p| p.until_ms > now_ms) {
+fn safe_to_evict(st: &State) -> bool {
+    if st.pause.is_some_and(|p| p.until_ms > crate::util::now_ms()) {
         return false;
     }
-    !(st.config.replicaof.is_some() && st.evict.settings.replica_ignores)
+    !((st.config.replicaof.is_some() || st.repl.is_replica()) && st.evict.settings.replica_ignores)
 }
 
 /// Redis's `performEvictions`: called before each command when `maxmemory` is set. `me` and
 /// `out` are the client running the command (taken out of `st.clients`), so it sees its own
 /// WATCHes invalidated and its own keyspace event subscriptions.
 pub fn perform(st: &mut State, me: Option<&mut ClientState>, out: Option<&mut Out>) -> Evict {
-    if !safe_to_evict(st, crate::util::now_ms()) {
+    if !safe_to_evict(st) {
         return Evict::Ok;
     }
     let result = evict(st, me, out);
@@ -397,9 +405,12 @@ fn evict(st: &mut State, mut me: Option<&mut ClientState>, mut out: Option<&mut 
         crate::cmd::ctx::notify_in_db(st, me.as_deref_mut(), out.as_deref_mut(), crate::notify::EVICTED, "evicted", &key, db);
         crate::propagate::deletion(st, db, &key, settings.lazy);
         keys_freed += 1;
-        // Stop after a while even if not done; the cron continues.
+        // Stop after a while even if not done; `background` continues.
         if keys_freed % 16 == 0 && (now_us() - start).max(0) as u64 > limit_us {
-            st.evict.running = true;
+            if !st.evict.running {
+                st.evict.running = true;
+                WAKE.notify_one();
+            }
             break;
         }
     }
@@ -488,20 +499,27 @@ pub fn refused_when_oom(def: &CommandDef, me: &ClientState) -> bool {
     me.multi.active && !matches!(def.name.as_str(), "discard" | "quit" | "reset")
 }
 
-/// The eviction time proc, run by the cron while `running`: keeps evicting until memory is back
-/// under the limit or nothing is left, within `budget_us`.
-pub fn cron(st: &mut State, budget_us: i64) {
-    if !st.evict.running {
-        return;
-    }
-    let start = now_us();
+/// Wakes `background` when a time-limited run stopped over the limit.
+static WAKE: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Redis's eviction time proc: while a run stopped at its time limit with memory still over the
+/// limit, keep running time-limited rounds, letting clients in between (Redis runs one per event
+/// loop iteration), until memory is back under the limit or nothing is left to evict.
+pub async fn background(shared: std::sync::Arc<crate::state::Shared>) {
     loop {
-        if perform(st, None, None) != Evict::Running {
-            st.evict.running = false;
-            return;
-        }
-        if now_us() - start > budget_us {
-            return;
+        WAKE.notified().await;
+        loop {
+            {
+                let mut st = shared.lock();
+                if !st.evict.running {
+                    break;
+                }
+                if perform(&mut st, None, None) != Evict::Running {
+                    st.evict.running = false;
+                    break;
+                }
+            }
+            tokio::task::yield_now().await;
         }
     }
 }
@@ -602,6 +620,34 @@ mod tests {
         assert_eq!(p.scores(), vec![105, 106, 107, 108, 109, 110, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119]);
         let best = p.pop_best().unwrap();
         assert_eq!((best.idle, best.db, &*best.key), (119, 1, &b"x"[..]));
+    }
+
+    #[test]
+    fn evictions_propagate_touch_watchers_and_then_refuse() {
+        use crate::cmd::testing::Session;
+        let mut s = Session::new();
+        s.run("SET keep 1");
+        s.run("SET k v EX 100");
+        s.run("WATCH k");
+        s.capture();
+        s.run("CONFIG SET maxmemory-policy volatile-ttl");
+        // Far below any process's usage: CONFIG SET evicts the one key with a TTL at once.
+        assert_eq!(s.run("CONFIG SET maxmemory 1"), "+OK\r\n");
+        assert_eq!(s.propagated(), vec!["DEL k"]);
+        assert_eq!(s.st.stats.evicted_keys, 1);
+        assert_eq!(s.run("SET x 1"), format!("-{OOM_ERROR}\r\n"));
+        assert_eq!(s.run("GET keep"), "$1\r\n1\r\n");
+        // Queuing is refused too; the WATCHed key was touched by its eviction.
+        s.run("MULTI");
+        assert_eq!(s.run("PING"), format!("-{OOM_ERROR}\r\n"));
+        assert_eq!(s.run("EXEC"), "-EXECABORT Transaction discarded because of previous errors.\r\n");
+        s.run("CONFIG SET maxmemory 0");
+        s.run("SET j v EX 100");
+        s.run("CONFIG SET lazyfree-lazy-eviction yes");
+        s.propagated();
+        s.run("CONFIG SET maxmemory 1");
+        assert_eq!(s.propagated(), vec!["UNLINK j"]);
+        assert_eq!(s.st.stats.evicted_keys, 2);
     }
 
     #[test]

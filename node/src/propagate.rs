@@ -89,7 +89,8 @@ pub fn flush(st: &mut State) {
     let ops = std::mem::take(&mut st.prop.pending);
     let transaction = ops.len() > 1;
     if transaction {
-        feed(st, Op { db: None, argv: vec![Bytes::from_static(b"MULTI")], targets: ALL });
+        // MULTI takes the first operation's database: its SELECT, if one is needed, comes first.
+        feed(st, Op { db: ops[0].db, argv: vec![Bytes::from_static(b"MULTI")], targets: ALL });
     }
     for op in ops {
         feed(st, op);

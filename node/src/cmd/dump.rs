@@ -79,12 +79,16 @@ fn restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     };
     let deleted = replace && ctx.delete(key);
     let expire_at = if ttl != 0 && !absttl { ttl.saturating_add(ctx.now) } else { ttl };
-    if expire_at != 0 && expire_at <= ctx.now {
+    if expire_at != 0 && super::keys::already_expired(ctx, expire_at) {
         // Already expired: the key is not created (an old one replaced is deleted).
         if deleted {
             ctx.modified(key);
             ctx.notify(notify::GENERIC, "del", key);
             ctx.dirty(1);
+            // Only the deletion of the replaced key happened, and that is what propagates.
+            if ctx.propagation_wanted() {
+                ctx.propagate_as(vec![Bytes::from_static(b"DEL"), key.clone()]);
+            }
         }
         ctx.out.ok();
         return Ok(());
@@ -101,6 +105,13 @@ fn restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.signal_ready(key);
     }
     ctx.dirty(1);
+    // A relative TTL is propagated as the absolute deadline it became, flagged ABSTTL.
+    if ttl != 0 && !absttl && ctx.propagation_wanted() {
+        let mut v = argv.to_vec();
+        v[2] = Bytes::from(expire_at.to_string());
+        v.push(Bytes::from_static(b"ABSTTL"));
+        ctx.propagate_as(v);
+    }
     ctx.out.ok();
     Ok(())
 }

@@ -250,6 +250,11 @@ fn hincrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.modified(key);
     ctx.notify(notify::HASH, "hincrbyfloat", key);
     ctx.dirty(1);
+    // Always propagated as an HSET of the result, so float precision and formatting cannot make
+    // replicas or a reloaded AOF differ.
+    if ctx.propagation_wanted() {
+        ctx.propagate_as(vec![Bytes::from_static(b"HSET"), key.clone(), field.clone(), Bytes::from(text.into_bytes())]);
+    }
     Ok(())
 }
 

@@ -1197,7 +1197,7 @@ fn memory_usage(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 const DOCTOR_MIN_MEMORY: u64 = 5 * 1024 * 1024;
 
 fn memory_doctor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    let used: u64 = ctx.st.dbs.iter().map(|d| d.mem_usage_estimate() as u64).sum::<u64>() + ctx.st.total_keys() as u64 * 64;
+    let used = crate::alloc::used_memory();
     let text: &[u8] = if used < DOCTOR_MIN_MEMORY {
         b"Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n"
     } else {
@@ -1208,8 +1208,10 @@ fn memory_doctor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    // "allocated" is what the allocator counts (`crate::alloc`), as Redis's zmalloc reports it.
+    let used = crate::alloc::used_memory() as i64;
     let rss = crate::sys::rss_bytes() as i64;
-    let peak = (ctx.st.peak_memory as i64).max(rss);
+    let peak = (ctx.st.peak_memory as i64).max(used);
     let startup = ctx.st.startup_memory as i64;
     let keys = ctx.st.total_keys() as i64;
     let clients: i64 = ctx.st.clients.values().map(|c| (c.qbuf + c.obuf + 16384) as i64).sum::<i64>() + 16384;
@@ -1221,8 +1223,9 @@ fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
         .filter(|(_, d)| !d.is_empty())
         .map(|(i, d)| (i, d.mem_usage_estimate() as i64, d.expires_count() as i64 * 8))
         .collect();
-    let overhead: i64 = startup + clients + dbs.iter().map(|d| d.1 + d.2).sum::<i64>();
-    let dataset = (rss - overhead).max(0);
+    let aof = ctx.st.aof.buf.capacity() as i64;
+    let overhead: i64 = startup + clients + aof + dbs.iter().map(|d| d.1 + d.2).sum::<i64>();
+    let dataset = (used - overhead).max(0);
     let out = &mut *ctx.out;
     out.map(27 + dbs.len());
     let int = |out: &mut crate::resp::reply::Out, k: &str, v: i64| {
@@ -1230,13 +1233,13 @@ fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
         out.int(v);
     };
     int(out, "peak.allocated", peak);
-    int(out, "total.allocated", rss);
+    int(out, "total.allocated", used);
     int(out, "startup.allocated", startup);
     int(out, "replication.backlog", 0);
     int(out, "clients.slaves", 0);
     int(out, "clients.normal", clients);
     int(out, "cluster.links", 0);
-    int(out, "aof.buffer", 0);
+    int(out, "aof.buffer", aof);
     int(out, "lua.caches", 0);
     int(out, "functions.caches", 0);
     for (i, main, expires) in &dbs {
@@ -1248,15 +1251,15 @@ fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     }
     int(out, "overhead.total", overhead);
     int(out, "keys.count", keys);
-    int(out, "keys.bytes-per-key", if keys > 0 { (rss - startup).max(0) / keys } else { 0 });
+    int(out, "keys.bytes-per-key", if keys > 0 { (used - startup).max(0) / keys } else { 0 });
     int(out, "dataset.bytes", dataset);
     let pct = |a: i64, b: i64| if b > 0 { a as f64 * 100.0 / b as f64 } else { 0.0 };
     out.bulk(b"dataset.percentage");
-    out.double(pct(dataset, (rss - startup).max(1)));
+    out.double(pct(dataset, (used - startup).max(1)));
     out.bulk(b"peak.percentage");
-    out.double(pct(rss, peak));
-    int(out, "allocator.allocated", rss);
-    int(out, "allocator.active", rss);
+    out.double(pct(used, peak));
+    int(out, "allocator.allocated", used);
+    int(out, "allocator.active", used);
     int(out, "allocator.resident", rss);
     out.bulk(b"allocator-fragmentation.ratio");
     out.double(1.0);
@@ -1268,8 +1271,8 @@ fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     out.double(1.0);
     int(out, "rss-overhead.bytes", 0);
     out.bulk(b"fragmentation");
-    out.double(1.0);
-    int(out, "fragmentation.bytes", 0);
+    out.double(rss as f64 / used.max(1) as f64);
+    int(out, "fragmentation.bytes", rss - used);
     Ok(())
 }
 

@@ -151,7 +151,7 @@ fn expire(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// Redis's `checkAlreadyExpired`: a deadline already past deletes the key at once, except on a
 /// replica, which keeps it until the deletion comes from its master.
 pub fn already_expired(ctx: &Ctx, when: i64) -> bool {
-    when <= ctx.now && ctx.st.config.replicaof.is_none()
+    when <= ctx.now && !ctx.st.repl.is_replica()
 }
 
 fn ttl(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {

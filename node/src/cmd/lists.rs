@@ -62,6 +62,22 @@ impl End {
             End::Right => "rpush",
         }
     }
+
+    /// The pop command a blocking or multi-key pop is propagated as (Redis's shared.lpop/rpop).
+    fn pop_cmd(self) -> Bytes {
+        Bytes::from_static(match self {
+            End::Left => b"LPOP",
+            End::Right => b"RPOP",
+        })
+    }
+
+    /// The LMOVE argument for this end, as Redis writes it (shared.left/right).
+    fn arg(self) -> Bytes {
+        Bytes::from_static(match self {
+            End::Left => b"left",
+            End::Right => b"right",
+        })
+    }
 }
 
 fn pop_end(l: &mut List, end: End) -> Option<Elem> {
@@ -245,6 +261,10 @@ fn mpop_from(ctx: &mut Ctx, keys: &[Bytes], end: End, count: usize) -> Result<bo
         ctx.out.bulk(key);
         ctx.out.bulks(popped.iter().map(|e| &e[..]));
         elements_removed(ctx, key, end, popped.len());
+        // Propagated as a plain pop of the elements it took: `LPOP key <n>`.
+        if ctx.propagation_wanted() {
+            ctx.propagate_as(vec![end.pop_cmd(), key.clone(), Bytes::from(popped.len().to_string())]);
+        }
         return Ok(true);
     }
     Ok(false)
@@ -553,17 +573,18 @@ fn linsert(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 // Moves
 
 /// Redis's `lmoveGenericCommand`: pops from `src` and pushes to `dst`, replying the element (null
-/// when `src` is missing). Events: the push on `dst` first, then the pop on `src`.
-fn lmove_generic(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to: End) -> CmdResult {
+/// when `src` is missing). Events: the push on `dst` first, then the pop on `src`. Returns whether
+/// an element moved.
+fn lmove_generic(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to: End) -> Result<bool, CmdError> {
     if write_list(ctx, src)?.is_none_or(|l| l.is_empty()) {
         ctx.out.null();
-        return Ok(());
+        return Ok(false);
     }
     // The destination's type is checked before anything is popped.
     write_list(ctx, dst)?;
     let Some(v) = write_list(ctx, src)?.and_then(|l| pop_end(l, from)) else {
         ctx.out.null();
-        return Ok(());
+        return Ok(false);
     };
     push_end(list_or_create(ctx, dst)?, to, v.clone());
     ctx.modified(dst);
@@ -571,17 +592,17 @@ fn lmove_generic(ctx: &mut Ctx, src: &[u8], dst: &[u8], from: End, to: End) -> C
     ctx.out.bulk(&v);
     elements_removed(ctx, src, from, 1);
     ctx.signal_ready(dst);
-    Ok(())
+    Ok(true)
 }
 
 fn lmove(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let from = parse_end(&argv[3])?;
     let to = parse_end(&argv[4])?;
-    lmove_generic(ctx, &argv[1], &argv[2], from, to)
+    lmove_generic(ctx, &argv[1], &argv[2], from, to).map(drop)
 }
 
 fn rpoplpush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    lmove_generic(ctx, &argv[1], &argv[2], End::Right, End::Left)
+    lmove_generic(ctx, &argv[1], &argv[2], End::Right, End::Left).map(drop)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -635,6 +656,10 @@ fn bpop_generic(ctx: &mut Ctx, argv: &[Bytes], end: End) -> CmdResult {
         ctx.out.bulk(&key);
         ctx.out.bulk(&v);
         elements_removed(ctx, &key, end, 1);
+        // Propagated as the pop it did: `LPOP key` / `RPOP key`.
+        if ctx.propagation_wanted() {
+            ctx.propagate_as(vec![end.pop_cmd(), key]);
+        }
         return Ok(());
     }
     block_or_null(ctx, argv, keys.to_vec(), deadline, false)
@@ -656,9 +681,25 @@ fn blmpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn bmove_generic(ctx: &mut Ctx, argv: &[Bytes], from: End, to: End, deadline: i64) -> CmdResult {
     let (src, dst) = (&argv[1], &argv[2]);
     if write_list(ctx, src)?.is_some() {
-        return lmove_generic(ctx, src, dst, from, to);
+        if lmove_generic(ctx, src, dst, from, to)? && ctx.propagation_wanted() {
+            propagate_bmove(ctx, argv, from, to);
+        }
+        return Ok(());
     }
     block_or_null(ctx, argv, vec![src.clone()], deadline, true)
+}
+
+/// A served BLMOVE/BRPOPLPUSH is propagated as LMOVE/RPOPLPUSH without the timeout. Redis keeps
+/// the client's LEFT/RIGHT when it serves at once, and writes `left`/`right` itself when it serves
+/// a client that was blocked.
+fn propagate_bmove(ctx: &mut Ctx, argv: &[Bytes], from: End, to: End) {
+    let (src, dst) = (argv[1].clone(), argv[2].clone());
+    if argv[0].eq_ignore_ascii_case(b"brpoplpush") {
+        ctx.propagate_as(vec![Bytes::from_static(b"RPOPLPUSH"), src, dst]);
+        return;
+    }
+    let (wherefrom, whereto) = if ctx.st.serving_key.is_some() { (from.arg(), to.arg()) } else { (argv[3].clone(), argv[4].clone()) };
+    ctx.propagate_as(vec![Bytes::from_static(b"LMOVE"), src, dst, wherefrom, whereto]);
 }
 
 fn blmove(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {

@@ -17,7 +17,7 @@ fn save(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
             ctx.out.ok();
             Ok(())
         }
-        Err(()) => Err("ERR".into()),
+        Err(snapshot::SaveFailed) => Err("ERR".into()),
     }
 }
 

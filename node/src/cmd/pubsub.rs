@@ -75,6 +75,8 @@ fn punsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn publish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let n = ctx.publish(&argv[1], &argv[2]);
+    // Replicas get every message (their own subscribers see it too); the AOF never does.
+    ctx.prop.force_repl = true;
     ctx.out.int(n as i64);
     Ok(())
 }

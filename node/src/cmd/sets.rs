@@ -172,7 +172,16 @@ fn spop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.delete_if_empty(key);
     ctx.modified(key);
     ctx.dirty(1);
+    // Propagated as the removal of the member drawn, so replicas and the AOF pop the same one.
+    if ctx.propagation_wanted() {
+        ctx.propagate_as(vec![srem_cmd(), key.clone(), Bytes::from(m)]);
+    }
     Ok(())
+}
+
+/// The command SPOP is propagated as (Redis's shared.srem).
+fn srem_cmd() -> Bytes {
+    Bytes::from_static(b"SREM")
 }
 
 /// SPOP pops members one by one unless the members that stay are this many times fewer than the
@@ -204,15 +213,28 @@ fn spop_count(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.notify(notify::GENERIC, "del", key);
         ctx.modified(key);
         ctx.dirty(size as u64);
+        // Redis 7.0 propagates popping the whole set as DEL (never UNLINK).
+        if ctx.propagation_wanted() {
+            ctx.propagate_as(vec![Bytes::from_static(b"DEL"), key.clone()]);
+        }
         return Ok(());
     }
+    // Otherwise every member popped is propagated as its own SREM, in reply order (the
+    // framework wraps them in MULTI/EXEC).
+    let wanted = ctx.propagation_wanted();
+    let mut popped: Vec<Bytes> = Vec::new();
     let Some((s, rng, out)) = set_and_rng(ctx, key) else { return Err(WRONGTYPE.into()) };
     let remaining = size - count;
     if remaining * SPOP_MOVE_STRATEGY_MUL > count {
         out.set(count);
         for _ in 0..count {
             match s.pop_random(rng) {
-                Some(m) => out.bulk(&m),
+                Some(m) => {
+                    out.bulk(&m);
+                    if wanted {
+                        popped.push(Bytes::from(m));
+                    }
+                }
                 None => out.null(),
             }
         }
@@ -226,10 +248,19 @@ fn spop_count(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             s.remove(&m);
         }
         reply_set(out, s);
+        if wanted {
+            popped.extend(s.iter().map(|m| Bytes::from(m.to_vec())));
+        }
         *s = kept;
     }
     ctx.modified(key);
     ctx.dirty(count as u64);
+    if wanted {
+        for m in popped {
+            ctx.also_propagate(vec![srem_cmd(), key.clone(), m]);
+        }
+        ctx.prevent_propagation();
+    }
     Ok(())
 }
 

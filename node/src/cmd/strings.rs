@@ -175,8 +175,9 @@ fn reply_get(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     Ok(())
 }
 
-/// SET and its relatives (`setGenericCommand`): `expire` is (kind, value, command name).
-fn set_generic(ctx: &mut Ctx, key: &[u8], val: &[u8], o: &StrOpts, cmd: &str, ok: fn(&mut Ctx), abort: fn(&mut Ctx)) -> CmdResult {
+/// SET and its relatives (`setGenericCommand`): `argv` is the command as sent, `cmd` its name for
+/// error messages.
+fn set_generic(ctx: &mut Ctx, argv: &[Bytes], key: &Bytes, val: &Bytes, o: &StrOpts, cmd: &str, ok: fn(&mut Ctx), abort: fn(&mut Ctx)) -> CmdResult {
     let mut ttl = if o.keepttl { Ttl::Keep } else { Ttl::None };
     if let Some((kind, v)) = &o.expire {
         ttl = Ttl::At(expire_ms(*kind, v, ctx.now, cmd)?);
@@ -195,24 +196,44 @@ fn set_generic(ctx: &mut Ctx, key: &[u8], val: &[u8], o: &StrOpts, cmd: &str, ok
     if !o.get {
         ok(ctx);
     }
+    if ctx.propagation_wanted() {
+        propagate_set(ctx, argv, key, val, ttl, o.get);
+    }
     Ok(())
+}
+
+/// How Redis 7.0 propagates a SET that stored its value: any expire (EX, PX, EXAT, PXAT, SETEX,
+/// PSETEX) as `SET key value PXAT <ms>`, dropping the other options, so replicas and the AOF
+/// get the same absolute deadline; otherwise the command as sent, less its GET options.
+fn propagate_set(ctx: &mut Ctx, argv: &[Bytes], key: &Bytes, val: &Bytes, ttl: Ttl, get: bool) {
+    if let Ttl::At(at) = ttl {
+        ctx.propagate_as(vec![Bytes::from_static(b"SET"), key.clone(), val.clone(), Bytes::from_static(b"PXAT"), int_arg(at)]);
+    } else if get {
+        let kept = argv.iter().enumerate().filter(|(i, a)| *i < 3 || !args::is(a, "get")).map(|(_, a)| a.clone()).collect();
+        ctx.propagate_as(kept);
+    }
+}
+
+/// An integer as a propagated argument.
+fn int_arg(n: i64) -> Bytes {
+    Bytes::from(n.to_string())
 }
 
 fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let o = parse_str_opts(argv, 3, true)?;
-    set_generic(ctx, &argv[1], &argv[2], &o, "set", |c| c.out.ok(), |c| c.out.null())
+    set_generic(ctx, argv, &argv[1], &argv[2], &o, "set", |c| c.out.ok(), |c| c.out.null())
 }
 
 fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let o = StrOpts { nx: true, ..StrOpts::default() };
-    set_generic(ctx, &argv[1], &argv[2], &o, "setnx", |c| c.out.int(1), |c| c.out.int(0))
+    set_generic(ctx, argv, &argv[1], &argv[2], &o, "setnx", |c| c.out.int(1), |c| c.out.int(0))
 }
 
 fn setex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let name = super::lower(&argv[0]);
     let kind = if name == "setex" { ExpireKind::Ex } else { ExpireKind::Px };
     let o = StrOpts { expire: Some((kind, argv[2].clone())), ..StrOpts::default() };
-    set_generic(ctx, &argv[1], &argv[3], &o, &name, |c| c.out.ok(), |c| c.out.null())
+    set_generic(ctx, argv, &argv[1], &argv[3], &o, &name, |c| c.out.ok(), |c| c.out.null())
 }
 
 fn mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -255,6 +276,10 @@ fn msetnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn getset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let old = read_str(ctx, &argv[1])?;
     store(ctx, &argv[1], &argv[2], Ttl::None);
+    // Redis 7.0 propagates GETSET as the SET it amounts to.
+    if ctx.propagation_wanted() {
+        ctx.propagate_as(vec![Bytes::from_static(b"SET"), argv[1].clone(), argv[2].clone()]);
+    }
     match old {
         Some(o) => ctx.out.bulk(&o),
         None => ctx.out.null(),
@@ -270,6 +295,11 @@ fn getdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.notify(notify::GENERIC, "del", &argv[1]);
             ctx.dirty(1);
             ctx.out.bulk(&v);
+            // Propagated as the deletion it is: UNLINK when user deletions are lazy.
+            if ctx.propagation_wanted() {
+                let lazy = ctx.st.config.get_bool("lazyfree-lazy-user-del").unwrap_or(false);
+                ctx.propagate_as(vec![deletion_cmd(lazy), argv[1].clone()]);
+            }
         }
         None => ctx.out.null(),
     }
@@ -290,18 +320,28 @@ fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     };
     ctx.out.bulk(&v);
     let db = ctx.me.db;
+    // Propagated as what it did: PEXPIREAT with the absolute deadline, PERSIST, or the deletion
+    // of a key whose deadline has passed (UNLINK when expiry is lazy).
+    let wanted = ctx.propagation_wanted();
     match at {
-        Some((at, true)) if at <= ctx.now => {
+        Some((at, true)) if super::keys::already_expired(ctx, at) => {
             ctx.delete(key);
             ctx.modified(key);
             ctx.notify(notify::GENERIC, "del", key);
             ctx.dirty(1);
+            if wanted {
+                let lazy = ctx.st.config.get_bool("lazyfree-lazy-expire").unwrap_or(false);
+                ctx.propagate_as(vec![deletion_cmd(lazy), key.clone()]);
+            }
         }
         Some((at, _)) => {
             ctx.st.dbs[db].set_expire(key, at);
             ctx.modified(key);
             ctx.notify(notify::GENERIC, "expire", key);
             ctx.dirty(1);
+            if wanted {
+                ctx.propagate_as(vec![Bytes::from_static(b"PEXPIREAT"), key.clone(), int_arg(at)]);
+            }
         }
         None if o.persist => {
             let had = ctx.lookup_write(key).is_some_and(|e| e.expire_at != 0);
@@ -310,11 +350,19 @@ fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 ctx.modified(key);
                 ctx.notify(notify::GENERIC, "persist", key);
                 ctx.dirty(1);
+                if wanted {
+                    ctx.propagate_as(vec![Bytes::from_static(b"PERSIST"), key.clone()]);
+                }
             }
         }
         None => {}
     }
     Ok(())
+}
+
+/// `DEL`, or `UNLINK` when the deletion is lazy (Redis's shared.del / shared.unlink).
+pub(crate) fn deletion_cmd(lazy: bool) -> Bytes {
+    Bytes::from_static(if lazy { b"UNLINK" } else { b"DEL" })
 }
 
 const TOO_BIG: &str = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
@@ -426,6 +474,11 @@ fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.notify(notify::STRING, "incrbyfloat", key);
     ctx.dirty(1);
     ctx.out.bulk(text.as_bytes());
+    // Always propagated as a SET of the result, so float precision and formatting cannot make
+    // replicas or a reloaded AOF differ; KEEPTTL keeps the key's TTL as INCRBYFLOAT does.
+    if ctx.propagation_wanted() {
+        ctx.propagate_as(vec![Bytes::from_static(b"SET"), key.clone(), Bytes::from(text.into_bytes()), Bytes::from_static(b"KEEPTTL")]);
+    }
     Ok(())
 }
 

@@ -630,8 +630,17 @@ fn zremrange_generic(ctx: &mut Ctx, key: &[u8], bounds: Bounds, event: &str) -> 
 
 /// `genericZpopCommand`: pops up to `count` (-1 = one, no count given) members from the first
 /// existing key. `emitkey` prefixes the key; `nested` gives [member, score] pairs; `nil_empty`
-/// replies a null array (not an empty one) when every key is missing.
-fn zpop_generic(ctx: &mut Ctx, keys: &[Bytes], max: bool, emitkey: bool, count: i64, nested: bool, nil_empty: bool) -> CmdResult {
+/// replies a null array (not an empty one) when every key is missing. Returns the key popped from
+/// and how many members it gave, if any.
+fn zpop_generic(
+    ctx: &mut Ctx,
+    keys: &[Bytes],
+    max: bool,
+    emitkey: bool,
+    count: i64,
+    nested: bool,
+    nil_empty: bool,
+) -> Result<Option<(Bytes, usize)>, CmdError> {
     let mut found = None;
     for k in keys {
         if zwrite(ctx, k)?.is_some() {
@@ -645,11 +654,11 @@ fn zpop_generic(ctx: &mut Ctx, keys: &[Bytes], max: bool, emitkey: bool, count: 
         } else {
             ctx.out.array(0);
         }
-        return Ok(());
+        return Ok(None);
     };
     if count == 0 {
         ctx.out.array(0);
-        return Ok(());
+        return Ok(None);
     }
     let want = if count == -1 { 1 } else { count as u64 };
     let Some(z) = zwrite(ctx, key)? else { return Err("ERR internal error: key vanished".into()) };
@@ -684,7 +693,22 @@ fn zpop_generic(ctx: &mut Ctx, keys: &[Bytes], max: bool, emitkey: bool, count: 
     }
     ctx.dirty(n as u64);
     ctx.delete_if_empty(key);
-    Ok(())
+    Ok((n > 0).then(|| (key.clone(), n)))
+}
+
+/// BZPOPMIN/BZPOPMAX, ZMPOP and BZMPOP are propagated as the plain pop they did: `ZPOPMIN key`
+/// for the single-member blocking pops, `ZPOPMIN key <popped>` for the multi-key ones.
+fn propagate_zpop(ctx: &mut Ctx, popped: Option<(Bytes, usize)>, max: bool, with_count: bool) {
+    let Some((key, n)) = popped else { return };
+    if !ctx.propagation_wanted() {
+        return;
+    }
+    let cmd = Bytes::from_static(if max { b"ZPOPMAX" } else { b"ZPOPMIN" });
+    let mut v = vec![cmd, key];
+    if with_count {
+        v.push(Bytes::from(n.to_string()));
+    }
+    ctx.propagate_as(v);
 }
 
 fn zpopmin(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -701,7 +725,7 @@ fn zpop_cmd(ctx: &mut Ctx, argv: &[Bytes], max: bool) -> CmdResult {
     }
     let count = if argv.len() == 3 { args::count(&argv[2])? as i64 } else { -1 };
     let nested = ctx.out.is_resp3() && count != -1;
-    zpop_generic(ctx, &argv[1..2], max, false, count, nested, false)
+    zpop_generic(ctx, &argv[1..2], max, false, count, nested, false).map(drop)
 }
 
 /// `blockingGenericZpopCommand`: pops from the first non-empty key or blocks on all of them.
@@ -709,7 +733,9 @@ fn bzpop_generic(ctx: &mut Ctx, argv: &[Bytes], keys: &[Bytes], max: bool, timeo
     let deadline_ms = blocking::parse_timeout(&argv[timeout_idx], ctx.now)?;
     for k in keys {
         if zwrite(ctx, k)?.is_some_and(|z| !z.is_empty()) {
-            return zpop_generic(ctx, std::slice::from_ref(k), max, true, count, nested, nested);
+            let popped = zpop_generic(ctx, std::slice::from_ref(k), max, true, count, nested, nested)?;
+            propagate_zpop(ctx, popped, max, count != -1);
+            return Ok(());
         }
     }
     if !blocking::may_block(ctx.me) {
@@ -762,7 +788,9 @@ fn zmpop_generic(ctx: &mut Ctx, argv: &[Bytes], numkeys_idx: usize, block: bool)
     if block {
         bzpop_generic(ctx, argv, keys, max, 1, count, true)
     } else {
-        zpop_generic(ctx, keys, max, true, count, true, true)
+        let popped = zpop_generic(ctx, keys, max, true, count, true, true)?;
+        propagate_zpop(ctx, popped, max, true);
+        Ok(())
     }
 }
 

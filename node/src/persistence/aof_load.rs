@@ -126,18 +126,19 @@ pub fn replay(st: &mut State, me: &mut ClientState, buf: &[u8], start: usize) ->
             }
             Next::Bad(why) => return Err((pos, why)),
             Next::Command(argv, next) => {
-                let is_multi = argv[0].eq_ignore_ascii_case(b"multi");
-                let is_exec = argv[0].eq_ignore_ascii_case(b"exec");
-                if is_multi {
-                    before_multi = Some(pos);
-                }
+                // The transaction is what the client's state says, not what the command's name
+                // says: a MULTI that fails (nested, wrong arity) opens none, and DISCARD closes
+                // one as EXEC does (Redis checks its client's CLIENT_MULTI flag the same way).
+                let was_in_multi = me.multi.active;
                 out.buf.clear();
                 crate::cmd::execute(st, me, &mut out, argv);
                 commands += 1;
-                pos = next;
-                if is_exec {
+                if !me.multi.active {
                     before_multi = None;
+                } else if !was_in_multi {
+                    before_multi = Some(pos);
                 }
+                pos = next;
                 if before_multi.is_none() {
                     valid_up_to = pos;
                 }
@@ -224,5 +225,33 @@ mod tests {
         assert!(st.dbs[0].peek(b"a", 0).is_some());
         assert!(st.dbs[0].peek(b"b", 0).is_none());
         assert!(!me.multi.active);
+    }
+
+    /// Found by `tests/loader_fuzz.rs`: a MULTI closed by DISCARD (or a MULTI that failed) left the
+    /// loader believing a transaction was open, so the commands after it were applied but the
+    /// reported `valid_up_to` pointed before the MULTI, and `aof-load-truncated` cut them from
+    /// the file: the next start loaded less than this one.
+    #[test]
+    fn discarded_or_failed_multi_does_not_move_the_truncation_point() {
+        let multi_discard = b"*1\r\n$5\r\nMULTI\r\n*1\r\n$7\r\nDISCARD\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+        let failed_multi = b"*2\r\n$5\r\nMULTI\r\n$1\r\nx\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+        for (buf, commands) in [(&multi_discard[..], 3), (&failed_multi[..], 2)] {
+            let mut st = State::new(Config::default());
+            let (mut me, _rx) = loading_client();
+            assert_eq!(replay(&mut st, &mut me, buf, 0).unwrap(), Replayed::Complete { commands });
+            assert!(st.dbs[0].peek(b"a", 0).is_some());
+            // Cut mid-command after it: the truncation point is after the SET, not before the MULTI.
+            let mut cut = buf.to_vec();
+            cut.extend_from_slice(b"*3\r\n$3\r\nSET");
+            let mut st = State::new(Config::default());
+            let (mut me, _rx) = loading_client();
+            let r = replay(&mut st, &mut me, &cut, 0).unwrap();
+            assert!(matches!(r, Replayed::Truncated { valid_up_to, .. } if valid_up_to == buf.len()), "{r:?}");
+        }
+        // A nested MULTI is an error inside the open transaction: the cut is at the first one.
+        let nested = b"*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*1\r\n$5\r\nMULTI\r\n";
+        let mut st = State::new(Config::default());
+        let (mut me, _rx) = loading_client();
+        assert_eq!(replay(&mut st, &mut me, nested, 0).unwrap(), Replayed::Truncated { commands: 3, valid_up_to: 0 });
     }
 }

@@ -147,8 +147,11 @@ impl Manifest {
 }
 
 /// Redis's `sdsneedsrepr`: names with spaces, quotes or control characters are written quoted.
+/// Unlike Redis, a single quote and an empty name are quoted too: written bare, `'` opens a quote
+/// and an empty name vanishes, so the manifest would not parse back (Redis 7.0 has that bug).
 fn needs_quoting(name: &str) -> bool {
-    name.bytes().any(|c| c == b'\\' || c == b'"' || c == b'\n' || c == b'\r' || c == b'\t' || c == b'\x07' || c == b'\x08' || !(0x21..0x7f).contains(&c))
+    name.is_empty()
+        || name.bytes().any(|c| c == b'\\' || c == b'"' || c == b'\'' || c == b'\n' || c == b'\r' || c == b'\t' || c == b'\x07' || c == b'\x08' || !(0x21..0x7f).contains(&c))
 }
 
 /// Redis's `sdscatrepr`.
@@ -210,5 +213,15 @@ mod tests {
         let m = Manifest { base: Some(AofFile { name: "a b".into(), seq: 1, kind: FileKind::Base }), ..Default::default() };
         assert_eq!(m.format(), "file \"a b\" seq 1 type b\n");
         assert_eq!(Manifest::parse(m.format().as_bytes()).unwrap(), Manifest { base_seq: 1, ..m });
+    }
+
+    /// Found by `tests/loader_fuzz.rs`: a name with a single quote (or an empty one) was written
+    /// bare and the manifest we wrote did not parse back.
+    #[test]
+    fn names_with_single_quotes_or_empty_round_trip() {
+        for name in ["'.1appendonly", "it's", ""] {
+            let m = Manifest { base: Some(AofFile { name: name.into(), seq: 1, kind: FileKind::Base }), base_seq: 1, ..Default::default() };
+            assert_eq!(Manifest::parse(m.format().as_bytes()), Ok(m.clone()), "{:?}", m.format());
+        }
     }
 }

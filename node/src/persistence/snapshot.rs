@@ -37,6 +37,10 @@ pub struct Child {
     pub start_ms: i64,
 }
 
+/// A save that failed (the reason was logged, as Redis logs it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaveFailed;
+
 /// Snapshot bookkeeping (the `rdb_*` fields of INFO persistence).
 #[derive(Debug)]
 pub struct Snapshots {
@@ -145,7 +149,7 @@ pub fn write_rdb_file(dbs: &[Db], opts: &SaveOptions, path: &Path, temp: &Path) 
 }
 
 /// SAVE (Redis's `rdbSave`): a foreground save. Errors are logged as Redis logs them.
-pub fn save(st: &mut State) -> Result<(), ()> {
+pub fn save(st: &mut State) -> Result<(), SaveFailed> {
     let path = rdb_path(st);
     let temp = temp_path(&path, sys::getpid());
     let opts = save_options(st);
@@ -161,7 +165,7 @@ pub fn save(st: &mut State) -> Result<(), ()> {
         Err(e) => {
             log::warning(&format!("Write error saving DB on disk: {e}"));
             st.snapshots.last_bgsave_ok = false;
-            Err(())
+            Err(SaveFailed)
         }
     }
 }
@@ -303,7 +307,7 @@ pub fn disk_error(st: &State) -> Option<String> {
 /// Redis's `prepareForShutdown`: stop a background child, flush the AOF, save the final RDB when
 /// asked (or by default when save points are set). A failed save keeps the server running unless
 /// `force`.
-pub fn prepare_shutdown(st: &mut State, save_mode: crate::state::ShutdownRequest, force: bool) -> Result<(), ()> {
+pub fn prepare_shutdown(st: &mut State, save_mode: crate::state::ShutdownRequest, force: bool) -> Result<(), SaveFailed> {
     use crate::state::ShutdownRequest;
     log::warning(match save_mode {
         ShutdownRequest::Default => "User requested shutdown...",
@@ -331,7 +335,7 @@ pub fn prepare_shutdown(st: &mut State, save_mode: crate::state::ShutdownRequest
                 log::warning("Error trying to save the DB. Exit anyway.");
             } else {
                 log::warning("Error trying to save the DB, can't exit.");
-                return Err(());
+                return Err(SaveFailed);
             }
         }
     }

@@ -201,10 +201,8 @@ fn load_aof(config: &Config, dir: &Path, manifest: Manifest, progress: &Arc<Atom
         let path = dir.join(&f.name);
         let started = now_ms();
         let buf = std::fs::read(&path).map_err(|e| format!("Fatal error: can't open the append log file {} for reading: {e}", f.name))?;
-        if f.kind == FileKind::Base {
-            if buf.starts_with(b"REDIS") {
-                log::notice("Reading RDB base file on AOF loading...");
-            }
+        if f.kind == FileKind::Base && buf.starts_with(b"REDIS") {
+            log::notice("Reading RDB base file on AOF loading...");
         }
         let mut start = 0;
         if buf.starts_with(b"REDIS") {

@@ -302,7 +302,7 @@ async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) 
         .map_err(|_| "Timeout connecting to the MASTER...".to_string())?
         .map_err(|e| format!("Error condition on socket for SYNC: {e}"))?;
     let _ = sock.set_nodelay(true);
-    log::notice(&format!("MASTER <-> REPLICA sync started"));
+    log::notice("MASTER <-> REPLICA sync started");
     set_state(shared, generation, LinkState::Handshake)?;
     let mut buf = BytesMut::with_capacity(64 * 1024);
     sock.write_all(&command(&[b"PING"])).await.map_err(|e| e.to_string())?;
@@ -342,6 +342,7 @@ async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) 
     sock.write_all(&command(&[b"PSYNC", cfg.psync_id.as_bytes(), cfg.psync_offset.to_string().as_bytes()])).await.map_err(|e| e.to_string())?;
     let reply = read_line(&mut sock, &mut buf, cfg.timeout).await?;
     let mut acks = true;
+    let inbox;
     if let Some(rest) = reply.strip_prefix("+FULLRESYNC ") {
         let mut parts = rest.split(' ');
         let id = parts.next().unwrap_or_default().to_string();
@@ -350,7 +351,7 @@ async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) 
             return Err(format!("Master replied with wrong +FULLRESYNC syntax: {reply}"));
         }
         log::notice(&format!("Full resync from master: {id}:{off}"));
-        full_sync(shared, generation, &mut sock, &mut buf, &cfg, Some((id, off))).await?;
+        inbox = full_sync(shared, generation, &mut sock, &mut buf, &cfg, Some((id, off))).await?;
     } else if reply.starts_with("+CONTINUE") {
         let new_id = reply.strip_prefix("+CONTINUE").map(str::trim).filter(|s| s.len() == 40).map(str::to_string);
         let mut st = shared.lock();
@@ -366,7 +367,7 @@ async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) 
             }
         }
         crate::repl::ensure_backlog(&mut st);
-        connected(&mut st, None);
+        inbox = connected(&mut st, None);
         log::notice("Successful partial resynchronization with master.");
         log::notice("MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.");
     } else if reply.starts_with("-NOMASTERLINK") || reply.starts_with("-LOADING") {
@@ -375,9 +376,9 @@ async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) 
         log::notice(&format!("Unexpected reply to PSYNC from master: {reply}; retrying with SYNC..."));
         sock.write_all(b"SYNC\r\n").await.map_err(|e| e.to_string())?;
         acks = false;
-        full_sync(shared, generation, &mut sock, &mut buf, &cfg, None).await?;
+        inbox = full_sync(shared, generation, &mut sock, &mut buf, &cfg, None).await?;
     }
-    stream(shared, generation, &mut sock, &mut buf, &cfg, acks).await
+    stream(shared, generation, &mut sock, &mut buf, &cfg, acks, inbox).await
 }
 
 /// Receives the RDB after FULLRESYNC (or SYNC), stores it as our RDB file and loads it.
@@ -388,7 +389,7 @@ async fn full_sync(
     buf: &mut BytesMut,
     cfg: &LinkConfig,
     resync: Option<(String, i64)>,
-) -> Result<(), String> {
+) -> Result<MasterInbox, String> {
     let header = read_line(sock, buf, cfg.timeout).await?;
     if header.starts_with('-') {
         return Err(format!("MASTER aborted replication with an error: {header}"));
@@ -473,17 +474,17 @@ async fn full_sync(
     // A replica keeps keys its master still has: their expiry arrives as a DEL from the master.
     opts.drop_expired = false;
     let loaded = decode::load(&data, &opts).map_err(|e| format!("Failed trying to load the MASTER synchronization DB from socket: {e}"))?;
-    let ack = install(shared, generation, loaded, resync)?;
+    let (ack, inbox) = install(shared, generation, loaded, resync)?;
     if eof_mark.is_some() {
         let mut out = Out::new(2);
         encode_ack(&mut out, ack);
         sock.write_all(&out.buf).await.map_err(|e| e.to_string())?;
     }
-    Ok(())
+    Ok(inbox)
 }
 
 /// Replaces the dataset with the master's and marks the link up. Returns the offset to ACK.
-fn install(shared: &Shared, generation: u64, loaded: decode::LoadedRdb, resync: Option<(String, i64)>) -> Result<i64, String> {
+fn install(shared: &Shared, generation: u64, loaded: decode::LoadedRdb, resync: Option<(String, i64)>) -> Result<(i64, MasterInbox), String> {
     let mut st = shared.lock();
     if !is_current(&st, generation) {
         return Err("link replaced".into());
@@ -504,14 +505,14 @@ fn install(shared: &Shared, generation: u64, loaded: decode::LoadedRdb, resync: 
     st.repl.backlog = None;
     crate::repl::ensure_backlog(&mut st);
     let stream_db = loaded.repl_stream_db.unwrap_or(0).max(0) as usize;
-    connected(&mut st, Some(stream_db));
+    let inbox = connected(&mut st, Some(stream_db));
     log::notice("MASTER <-> REPLICA sync: Finished with success");
     // An AOF must now describe the new dataset: rewrite it from scratch.
     if st.aof.is_on() {
         let _ = crate::persistence::aof::set_enabled(&mut st, false);
         let _ = crate::persistence::aof::set_enabled(&mut st, true);
     }
-    Ok(off)
+    Ok((off, inbox))
 }
 
 /// How many bytes of `buf` to take so that the data ends exactly at the EOF mark if the mark is in
@@ -529,8 +530,8 @@ fn take_until_mark(data: &[u8], buf: &[u8], mark: &[u8]) -> usize {
 }
 
 /// Marks the link up and registers the master's client (CLIENT LIST flags `M`).
-fn connected(st: &mut State, db: Option<usize>) {
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+fn connected(st: &mut State, db: Option<usize>) -> MasterInbox {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let id = st.next_internal_client_id();
     let addr = st.repl.master.as_ref().map(|m| format!("{}:{}", m.host, m.port)).unwrap_or_default();
     let mut c = ClientState::new(id, addr, String::new(), -1, tx, now_ms());
@@ -546,12 +547,26 @@ fn connected(st: &mut State, db: Option<usize>) {
         m.last_io_ms = now_ms();
         m.down_since_ms = None;
     }
+    rx
 }
+
+/// Messages for the master's client (CLIENT KILL TYPE master ends the link).
+type MasterInbox = tokio::sync::mpsc::UnboundedReceiver<crate::client::ClientMsg>;
 
 /// Applies the master's stream: each command runs as the master client; its bytes then go to our
 /// backlog and our own replicas unchanged. ACKs once a second (not for SYNC).
-async fn stream(shared: &Arc<Shared>, generation: u64, sock: &mut TcpStream, buf: &mut BytesMut, cfg: &LinkConfig, acks: bool) -> Result<(), String> {
+async fn stream(
+    shared: &Arc<Shared>,
+    generation: u64,
+    sock: &mut TcpStream,
+    buf: &mut BytesMut,
+    cfg: &LinkConfig,
+    acks: bool,
+    mut inbox: MasterInbox,
+) -> Result<(), String> {
     let mut parser = RequestParser::new();
+    // Bytes the parser took into a command it has not finished yet (they count when it completes).
+    let mut partial = 0usize;
     let mut ack_timer = tokio::time::interval(Duration::from_secs(1));
     let mut last_data = std::time::Instant::now();
     loop {
@@ -569,9 +584,12 @@ async fn stream(shared: &Arc<Shared>, generation: u64, sock: &mut TcpStream, buf
                 let before = buf.len();
                 let limits = Limits { max_bulk_len: i64::MAX, authenticated: true, from_master: true };
                 let parsed = parser.parse(buf, limits).map_err(|e| format!("protocol error from master: {}", e.0))?;
-                let consumed = before - buf.len();
+                let consumed = before - buf.len() + std::mem::take(&mut partial);
                 let argv = match parsed {
-                    None => break,
+                    None => {
+                        partial = consumed;
+                        break;
+                    }
                     Some(Request::Empty) => {
                         account(&mut st, consumed, &[]);
                         continue;
@@ -598,6 +616,11 @@ async fn stream(shared: &Arc<Shared>, generation: u64, sock: &mut TcpStream, buf
             sock.write_all(&reply).await.map_err(|e| e.to_string())?;
         }
         tokio::select! {
+            m = inbox.recv() => {
+                if matches!(m, None | Some(crate::client::ClientMsg::Kill)) {
+                    return Err("master client killed".into());
+                }
+            }
             r = sock.read_buf(buf) => {
                 let n = r.map_err(|e| e.to_string())?;
                 if n == 0 {

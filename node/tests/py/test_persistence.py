@@ -606,3 +606,110 @@ def test_old_single_file_aof_is_upgraded(nodes, workdir):
     c = o.client()
     assert (c.get("x"), c.get("y"), c.lrange("l", 0, -1)) == ("1", "2", ["a", "b"])
     assert os.path.exists(os.path.join(workdir, "appendonlydir", "appendonly.aof.manifest"))
+
+
+# ---------------------------------------------------------------------------------------------
+# What reaches the AOF: the same commands on real Redis and on ours must append the same stream
+# (Redis's propagation rewrites: relative expiries become PXAT/PEXPIREAT, BLPOP becomes LPOP,
+# INCRBYFLOAT becomes SET ... KEEPTTL, lazily expired keys become DEL, MULTI/EXEC units...).
+
+PROPAGATION_SCRIPT = [
+    ["SET", "k", "v"],
+    ["set", "lower", "case"],
+    ["SET", "ex", "v", "EX", "100"],
+    ["SET", "px", "v", "PX", "100000", "GET"],
+    ["SETEX", "sx", "100", "v"],
+    ["PSETEX", "psx", "100000", "v"],
+    ["SET", "nx", "v", "NX"],
+    ["SET", "nx", "v", "NX"],
+    ["EXPIRE", "k", "100"],
+    ["PEXPIRE", "k", "200000", "GT"],
+    ["EXPIREAT", "k", "4000000000"],
+    ["PERSIST", "k"],
+    ["GETEX", "k", "EX", "100"],
+    ["GETEX", "k", "PERSIST"],
+    ["GETDEL", "lower"],
+    ["INCRBYFLOAT", "f", "1.5"],
+    ["HINCRBYFLOAT", "h", "fld", "2.5"],
+    ["RPUSH", "l", "a", "b", "c", "d"],
+    ["LPOP", "l"],
+    ["LMPOP", "1", "l", "LEFT", "COUNT", "2"],
+    ["BLPOP", "l", "0"],
+    ["RPUSH", "l2", "x", "y"],
+    ["BLMOVE", "l2", "l3", "LEFT", "RIGHT", "0"],
+    ["BRPOPLPUSH", "l2", "l3", "0"],
+    ["SADD", "s", "only"],
+    ["SPOP", "s"],
+    ["SADD", "s2", "a"],
+    ["SPOP", "s2", "5"],
+    ["ZADD", "z", "1", "a", "2", "b", "3", "c"],
+    ["BZPOPMIN", "z", "0"],
+    ["ZMPOP", "1", "z", "MAX", "COUNT", "1"],
+    ["MULTI"], ["SET", "m1", "1"], ["INCR", "m1"], ["EXEC"],
+    ["MULTI"], ["SET", "m2", "1"], ["GET", "m2"], ["EXEC"],
+    ["SELECT", "2"], ["SET", "in2", "v"], ["SELECT", "0"],
+    ["MOVE", "k", "5"],
+    ["SET", "short", "v", "PX", "1"],
+    ["@sleep"],
+    ["GET", "short"],
+    ["EXPIRE", "ex", "-1"],
+    ["DEL", "missing", "nx"],
+    ["PUBLISH", "ch", "msg"],
+    ["RENAME", "sx", "sx2"],
+    ["FLUSHDB"],
+]
+
+
+def _aof_commands(workdir):
+    d = os.path.join(workdir, "appendonlydir")
+    man = open(os.path.join(d, "appendonly.aof.manifest")).read().split()
+    incr = [man[i + 1] for i, w in enumerate(man) if w == "file" and man[i + 5] == "i"][-1]
+    data = open(os.path.join(d, incr), "rb").read()
+    cmds, pos = [], 0
+    while pos < len(data):
+        assert data[pos:pos + 1] == b"*", data[pos:pos + 40]
+        end = data.index(b"\r\n", pos)
+        argc = int(data[pos + 1:end])
+        pos = end + 2
+        argv = []
+        for _ in range(argc):
+            end = data.index(b"\r\n", pos)
+            n = int(data[pos + 1:end])
+            argv.append(data[end + 2:end + 2 + n].decode())
+            pos = end + 2 + n + 2
+        cmds.append(argv)
+    return cmds
+
+
+def _normalize(cmds):
+    """Absolute times differ by the moment each server ran the command: round them to 10 s."""
+    out = []
+    for argv in cmds:
+        argv = list(argv)
+        for i, a in enumerate(argv):
+            if a.isdigit() and len(a) >= 12:
+                argv[i] = f"<ms~{int(a) // 10000}>"
+        out.append(argv)
+    return out
+
+
+def test_aof_stream_matches_real_redis(nodes, workdir):
+    streams = []
+    for program in ("redis-server", OURS):
+        d = os.path.join(workdir, os.path.basename(program))
+        os.mkdir(d)
+        n = nodes(program, d, "--save", "", "--appendonly", "yes", "--appendfsync", "always")
+        n.start()
+        c = n.client()
+        for argv in PROPAGATION_SCRIPT:
+            if argv == ["@sleep"]:
+                time.sleep(0.05)
+                continue
+            try:
+                c.execute_command(*argv)
+            except redis.ResponseError:
+                pass
+        n.sigterm()
+        streams.append(_normalize(_aof_commands(d)))
+    real, ours = streams
+    assert ours == real

@@ -232,6 +232,27 @@ fn truncation_is_always_an_error() {
     }
 }
 
+/// Found by the `rdb_loader` fuzz target: RESIZEDB's size is a hint from the file and must not
+/// size an allocation (a 2^64 hint reserved 64M entries, 3 GB, in every database it named).
+#[test]
+fn resizedb_hints_do_not_allocate() {
+    let mut f = b"REDIS0010".to_vec();
+    for db in 0..4u8 {
+        f.extend_from_slice(&[opcodes::SELECTDB, db, opcodes::RESIZEDB, 0x81]);
+        f.extend_from_slice(&[0xff; 8]);
+        f.extend_from_slice(&[0x80, 0xff, 0xff, 0xff, 0xff]);
+    }
+    f.extend_from_slice(&[types::STRING, 1, b'k', 1, b'v', opcodes::EOF]);
+    let crc = crate::persistence::crc64::crc64(&f);
+    f.extend_from_slice(&crc.to_le_bytes());
+    let before = crate::alloc::used_memory();
+    let loaded = load(&f, &opts()).unwrap();
+    let grew = crate::alloc::used_memory().saturating_sub(before);
+    assert_eq!(loaded.keys_loaded, 1);
+    // Other tests allocate concurrently, but nowhere near the gigabytes the hint used to cost.
+    assert!(grew < 256 << 20, "loading a {}-byte file allocated {grew} bytes", f.len());
+}
+
 #[test]
 fn random_corruption_never_panics() {
     let dbs = sample_dbs();

@@ -1,0 +1,283 @@
+"""Replication against real processes, both directions with a real redis-server 7.0: full sync (disk and
+diskless), partial resync after `CLIENT KILL TYPE master` (sync_partial_ok rises, no new full sync),
+datasets compared key by key under concurrent writes, a mixed chain real -> ours -> real, promotion with
+PSYNC2 continuation for the other replicas, WAIT and min-replicas, read-only and stale-data errors,
+demotion closing client connections, and INFO replication / ROLE shapes.
+"""
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+
+import pytest
+import redis
+
+from conftest import OURS
+from test_persistence import Node, fill_every_type, raw, snapshot_of, wait_until
+
+WAIT = 20.0
+REAL = "redis-server"
+
+
+@pytest.fixture
+def cluster():
+    """Factory: start(program, *args) -> Node in its own scratch dir; all killed at the end."""
+    nodes, dirs = [], []
+
+    def start(program, *args):
+        d = tempfile.mkdtemp(prefix="pytest-repl-")
+        dirs.append(d)
+        n = Node(program, d, ("--save", "", "--repl-diskless-sync-delay", "0", *args))
+        n.start()
+        nodes.append(n)
+        return n
+
+    yield start
+    for n in nodes:
+        n.stop()
+    for d in dirs:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def link_up(n):
+    info = n.client().info("replication")
+    return info.get("role") == "slave" and info.get("master_link_status") == "up"
+
+
+def caught_up(master, replica):
+    m = master.client().info("replication")["master_repl_offset"]
+    r = replica.client().info("replication")
+    return r.get("master_link_status") == "up" and r["slave_repl_offset"] == m
+
+
+def same_data(a, b, dbs=(0, 3)):
+    wait_until(lambda: caught_up(a, b), limit=WAIT, what="replica caught up")
+    assert snapshot_of(b.client(), dbs) == snapshot_of(a.client(), dbs)
+
+
+def writer(port, stop, prefix):
+    c = redis.Redis(port=port, socket_timeout=5)
+    i = 0
+    try:
+        while not stop.is_set():
+            p = c.pipeline(transaction=False)
+            p.set(f"{prefix}:{i}", i)
+            p.incr(f"{prefix}:counter")
+            p.rpush(f"{prefix}:list", i)
+            p.execute_command("SELECT", 3)
+            p.hset(f"{prefix}:h", str(i % 50), i)
+            p.execute_command("SELECT", 0)
+            p.execute()
+            i += 1
+    except (redis.ConnectionError, redis.TimeoutError):
+        pass
+
+
+def with_writes(master, fn, prefix="w"):
+    stop = threading.Event()
+    t = threading.Thread(target=writer, args=(master.port, stop, prefix))
+    t.start()
+    try:
+        time.sleep(0.3)
+        return fn()
+    finally:
+        time.sleep(0.3)
+        stop.set()
+        t.join(WAIT)
+
+
+@pytest.mark.parametrize("diskless", ["no", "yes"])
+def test_real_replica_of_ours(cluster, diskless):
+    m = cluster(OURS, "--repl-diskless-sync", diskless)
+    fill_every_type(m.client())
+    r = cluster(REAL)
+
+    def attach():
+        r.client().replicaof("127.0.0.1", m.port)
+        wait_until(lambda: link_up(r), limit=WAIT, what="link up")
+
+    with_writes(m, attach)
+    same_data(m, r)
+    assert m.client().info("stats")["sync_full"] == 1
+    # A dropped link continues from the backlog.
+    with_writes(m, lambda: (r.client().client_kill_filter(_type="master"), wait_until(lambda: link_up(r), what="relink")))
+    same_data(m, r)
+    stats = m.client().info("stats")
+    assert stats["sync_full"] == 1 and stats["sync_partial_ok"] == 1, m.log() + r.log()
+
+
+@pytest.mark.parametrize("diskless", ["no", "yes"])
+def test_ours_replica_of_real(cluster, diskless):
+    m = cluster(REAL, "--repl-diskless-sync", diskless)
+    fill_every_type(m.client())
+    r = cluster(OURS)
+
+    def attach():
+        assert r.client().replicaof("127.0.0.1", m.port) == "OK"
+        wait_until(lambda: link_up(r), limit=WAIT, what="link up")
+
+    with_writes(m, attach)
+    same_data(m, r)
+    with_writes(m, lambda: (r.client().client_kill_filter(_type="master"), time.sleep(0.2), wait_until(lambda: link_up(r), what="relink")))
+    same_data(m, r)
+    stats = m.client().info("stats")
+    assert stats["sync_full"] == 1 and stats["sync_partial_ok"] == 1
+    # Expiry reaches the replica as the master's DEL; relative TTLs arrive as absolute times.
+    mc = m.client()
+    mc.set("ttl", "v", ex=100)
+    mc.set("gone", "v", px=50)
+    time.sleep(0.2)
+    assert mc.get("gone") is None
+    wait_until(lambda: caught_up(m, r), what="caught up")
+    rc = r.client()
+    assert rc.execute_command("PEXPIRETIME", "ttl") == mc.execute_command("PEXPIRETIME", "ttl")
+    assert rc.exists("gone") == 0
+
+
+def test_chain_real_ours_real(cluster):
+    a = cluster(REAL)
+    b = cluster(OURS)
+    c = cluster(REAL)
+    fill_every_type(a.client())
+    b.client().replicaof("127.0.0.1", a.port)
+    wait_until(lambda: link_up(b), what="b up")
+    c.client().replicaof("127.0.0.1", b.port)
+    wait_until(lambda: link_up(c), what="c up")
+    with_writes(a, lambda: time.sleep(0.5))
+    same_data(a, b)
+    same_data(a, c)
+    # The chain shares one offset space: the last replica's offset is the head master's.
+    assert c.client().info("replication")["slave_repl_offset"] == a.client().info("replication")["master_repl_offset"]
+
+
+def test_promotion_lets_other_replicas_continue(cluster):
+    m = cluster(OURS)
+    r1 = cluster(OURS)
+    r2 = cluster(REAL)
+    fill_every_type(m.client())
+    for r in (r1, r2):
+        r.client().replicaof("127.0.0.1", m.port)
+        wait_until(lambda: link_up(r), what="up")
+    with_writes(m, lambda: time.sleep(0.3))
+    wait_until(lambda: caught_up(m, r1) and caught_up(m, r2), what="both caught up")
+    old_id = m.client().info("replication")["master_replid"]
+    m.stop()
+    # Failover: r1 becomes master, r2 follows it and continues with a partial resync (PSYNC2).
+    assert r1.client().replicaof("no", "one") == "OK"
+    info = r1.client().info("replication")
+    assert info["role"] == "master" and info["master_replid2"] == old_id
+    r2.client().replicaof("127.0.0.1", r1.port)
+    wait_until(lambda: link_up(r2), what="r2 follows r1")
+    stats = r1.client().info("stats")
+    assert stats["sync_partial_ok"] == 1 and stats["sync_full"] == 0
+    r1.client().set("after-failover", "1")
+    same_data(r1, r2)
+
+
+def test_wait_and_min_replicas(cluster):
+    m = cluster(OURS)
+    mc = m.client()
+    mc.set("k", "v")
+    assert mc.execute_command("WAIT", 0, 0) == 0
+    t0 = time.time()
+    assert mc.execute_command("WAIT", 1, 200) == 0
+    assert time.time() - t0 >= 0.19
+    r = cluster(REAL)
+    r.client().replicaof("127.0.0.1", m.port)
+    wait_until(lambda: link_up(r), what="up")
+    mc.set("k2", "v")
+    assert mc.execute_command("WAIT", 1, 5000) == 1
+    with pytest.raises(redis.ResponseError, match="^timeout is negative$"):
+        mc.execute_command("WAIT", 1, -1)
+    # min-replicas-to-write 2 with one replica: writes refused, reads fine.
+    mc.config_set("min-replicas-to-write", "2")
+    with pytest.raises(redis.ResponseError) as e:
+        mc.set("k3", "v")
+    assert str(e.value) == "NOREPLICAS Not enough good replicas to write."
+    assert mc.get("k") == "v"
+    assert mc.info("replication")["min_slaves_good_slaves"] == 1
+    mc.config_set("min-replicas-to-write", "1")
+    assert mc.set("k3", "v") is True
+    # WAIT on a replica is an error.
+    with pytest.raises(redis.ResponseError, match="^WAIT cannot be used with replica instances"):
+        ours_replica = cluster(OURS)
+        ours_replica.client().replicaof("127.0.0.1", m.port)
+        ours_replica.client().execute_command("WAIT", 1, 10)
+
+
+def test_replica_errors_and_demotion(cluster):
+    m = cluster(REAL)
+    r = cluster(OURS)
+    rc = r.client()
+    # Demotion closes normal clients so they reconnect to the new master.
+    bystander = socket.create_connection(("127.0.0.1", r.port))
+    bystander.sendall(b"PING\r\n")
+    assert bystander.recv(100) == b"+PONG\r\n"
+    assert rc.replicaof("127.0.0.1", m.port) == "OK"
+    bystander.settimeout(5)
+    assert bystander.recv(100) == b""
+    wait_until(lambda: link_up(r), what="up")
+    # (redis-py strips the READONLY code into its exception class.)
+    with pytest.raises(redis.ReadOnlyError) as e:
+        rc.set("k", "v")
+    assert str(e.value) == "You can't write against a read only replica."
+    assert raw(rc, "REPLICAOF", "127.0.0.1", str(m.port)) == "OK Already connected to specified master"
+    with pytest.raises(redis.ResponseError, match="^Invalid master port$"):
+        rc.execute_command("REPLICAOF", "127.0.0.1", "70000")
+    # Link down + replica-serve-stale-data no: MASTERDOWN for data commands, INFO still works.
+    rc.config_set("replica-serve-stale-data", "no")
+    m.stop()
+    wait_until(lambda: rc.info("replication")["master_link_status"] == "down", what="link down")
+    with pytest.raises(redis.exceptions.MasterDownError) as e:
+        rc.get("k")
+    assert str(e.value) == "Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+    info = rc.info("replication")
+    assert info["master_link_down_since_seconds"] >= 0
+    role = rc.execute_command("ROLE")
+    assert role[0] == "slave" and role[1] == "127.0.0.1" and role[2] == m.port and role[4] == -1
+
+
+def test_info_replication_and_role_match_real_redis(cluster):
+    ours_m, real_m = cluster(OURS), cluster(REAL)
+    ours_r, real_r = cluster(OURS), cluster(REAL)
+    ours_r.client().replicaof("127.0.0.1", ours_m.port)
+    real_r.client().replicaof("127.0.0.1", real_m.port)
+    wait_until(lambda: link_up(ours_r) and link_up(real_r), what="links up")
+    for m in (ours_m, real_m):
+        m.client().set("k", "v")
+    time.sleep(1.2)
+
+    def fields(n):
+        text = raw(n.client(), "INFO", "replication")
+        return [line.split(":")[0] for line in text.splitlines() if ":" in line]
+
+    assert fields(ours_m) == fields(real_m)
+    assert fields(ours_r) == fields(real_r)
+    om, rm = ours_m.client().execute_command("ROLE"), real_m.client().execute_command("ROLE")
+    assert om[0] == rm[0] == "master" and len(om[2]) == len(rm[2]) == 1
+    assert [type(x) for x in om[2][0]] == [type(x) for x in rm[2][0]]
+    orr, rr = ours_r.client().execute_command("ROLE"), real_r.client().execute_command("ROLE")
+    assert [type(x) for x in orr] == [type(x) for x in rr] and orr[3] == rr[3] == "connected"
+
+
+def test_redis_cli_rdb_and_replica_modes(cluster, tmp_path):
+    m = cluster(OURS)
+    m.client().set("k", "v")
+    out = tmp_path / "dump.rdb"
+    import subprocess
+    res = subprocess.run(["redis-cli", "-p", str(m.port), "--rdb", str(out)], capture_output=True, text=True, timeout=WAIT)
+    assert res.returncode == 0, res.stderr
+    assert out.read_bytes().startswith(b"REDIS0010")
+    p = subprocess.Popen(["redis-cli", "-p", str(m.port), "--replica"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        time.sleep(1.0)
+        m.client().set("streamed", "yes")
+        deadline = time.time() + WAIT
+        seen = ""
+        while time.time() < deadline and "streamed" not in seen:
+            seen += p.stdout.readline()
+        assert '"set","streamed","yes"' in seen.lower() or "streamed" in seen
+    finally:
+        p.kill()
