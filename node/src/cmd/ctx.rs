@@ -50,7 +50,11 @@ impl<'a> Ctx<'a> {
         }
         let st = &mut *self.st;
         let e = st.dbs[i].lookup(key, now)?;
-        crate::evict::touch(&st.evict, &mut st.rng, e, now);
+        // Like Redis, no access clock updates while a forked child holds a snapshot: each would
+        // copy a page of memory for nothing.
+        if st.snapshots.child.is_none() {
+            crate::evict::touch(&st.evict, &mut st.rng, e, now);
+        }
         Some(e)
     }
 
@@ -82,7 +86,11 @@ impl<'a> Ctx<'a> {
         let i = self.me.db;
         let st = &mut *self.st;
         let e = st.dbs[i].lookup(key, now)?;
-        crate::evict::touch(&st.evict, &mut st.rng, e, now);
+        // Like Redis, no access clock updates while a forked child holds a snapshot: each would
+        // copy a page of memory for nothing.
+        if st.snapshots.child.is_none() {
+            crate::evict::touch(&st.evict, &mut st.rng, e, now);
+        }
         Some(e)
     }
 
@@ -119,7 +127,8 @@ impl<'a> Ctx<'a> {
         match db.lookup(key, now) {
             Some(e) if e.value.type_name() != want => return Err(WRONGTYPE.into()),
             // An access, like Redis's lookupKeyWrite.
-            Some(e) => crate::evict::touch(&st.evict, &mut st.rng, e, now),
+            Some(e) if st.snapshots.child.is_none() => crate::evict::touch(&st.evict, &mut st.rng, e, now),
+            Some(_) => {}
             None => {
                 db.insert(Entry::with_value(key, make()));
                 self.notify_new(key);

@@ -101,7 +101,7 @@ pub fn save_options(st: &State) -> SaveOptions {
     SaveOptions {
         values: ValueOptions { compression: c.get_bool("rdbcompression").unwrap_or(true), list_max_listpack_size: c.list_max_listpack_size },
         checksum: c.get_bool("rdbchecksum").unwrap_or(true),
-        used_mem: crate::sys::rss_bytes(),
+        used_mem: crate::alloc::used_memory(),
         key_hints,
         key_delay_us: c.get_int("rdb-key-save-delay").unwrap_or(0).max(0) as u64,
         // Redis's rdbPopulateSaveInfo: a replica (or a master with a backlog) records where in the
