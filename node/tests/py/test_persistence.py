@@ -713,3 +713,50 @@ def test_aof_stream_matches_real_redis(nodes, workdir):
         streams.append(_normalize(_aof_commands(d)))
     real, ours = streams
     assert ours == real
+
+
+def test_seed_config_with_save_points_and_maxmemory_behaves_as_it_says(workdir):
+    """seed003's master config (save points, allkeys-lru at 256mb, appendonly no), with its inline `##`
+    comments removed (as given, ours refuses it with a message naming the line, like Redis refuses it):
+    the settings hold, a write is saved by SIGTERM because save points are set, and memory stays under
+    maxmemory by evicting."""
+    import re
+    seed = os.path.join(os.path.dirname(__file__), "..", "fixtures", "configs", "seeds", "seed003-redis-4500-master-inline-comments.conf")
+    text = open(seed, encoding="utf-8", errors="replace").read()
+    lines = [re.sub(r"\s+#.*$", "", l) for l in text.splitlines() if not l.lstrip().startswith("#")]
+    # Host-specific directives (its /data/nosql paths, its address) come from the command line instead.
+    host = ("dir ", "pidfile ", "logfile ", "bind ", "port ", "daemonize ")
+    lines = [l for l in lines if not l.startswith(host)]
+    conf = os.path.join(workdir, "seed003.conf")
+    with open(conf, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    port = free_port()
+    log = os.path.join(workdir, "seed.log")
+    cmd = [OURS, conf, "--port", str(port), "--bind", "127.0.0.1", "--dir", workdir, "--daemonize", "no",
+           "--pidfile", os.path.join(workdir, "seed.pid"), "--logfile", log, "--loglevel", "notice"]
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        c = redis.Redis(port=port, socket_timeout=WAIT, decode_responses=True)
+        wait_until(lambda: _connect(port), what="seed server up")
+        assert c.config_get("save")["save"] == "900 1 300 10 60 10000"
+        assert c.config_get("maxmemory-policy")["maxmemory-policy"] == "allkeys-lru"
+        assert c.config_get("maxmemory")["maxmemory"] == str(256 * 1024 * 1024)
+        assert c.config_get("appendonly")["appendonly"] == "no"
+        c.set("seeded", "1")
+        # allkeys-lru at 256mb: writing 320 MB keeps used_memory under the limit by evicting.
+        blob = "x" * (1024 * 1024)
+        for i in range(320):
+            c.set(f"blob:{i}", blob)
+        info = c.info()
+        assert info["evicted_keys"] > 0
+        assert info["used_memory"] <= 256 * 1024 * 1024 + 4096
+        c.delete(*[f"blob:{i}" for i in range(320)])
+        c.set("seeded", "2")
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(WAIT) == 0
+        assert "Saving the final RDB snapshot before exiting." in open(log).read()
+        assert os.path.exists(os.path.join(workdir, "dump.rdb"))
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
