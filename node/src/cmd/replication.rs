@@ -5,7 +5,7 @@ use bytes::Bytes;
 use super::{CmdResult, Ctx, Handler};
 
 pub const COMMANDS: &[(&str, Handler)] =
-    &[("replicaof", replicaof), ("slaveof", replicaof), ("psync", psync), ("sync", sync), ("replconf", replconf), ("role", role)];
+    &[("replicaof", replicaof), ("slaveof", replicaof), ("psync", psync), ("sync", sync), ("replconf", replconf), ("role", role), ("failover", failover)];
 
 fn replicaof(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let status = crate::repl::replica::replicaof(ctx.st, ctx.me, &argv[1], &argv[2])?;
@@ -30,5 +30,11 @@ fn replconf(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn role(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     crate::repl::role_reply(ctx.st, ctx.out);
+    Ok(())
+}
+
+fn failover(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    crate::repl::failover::command(ctx.st, argv)?;
+    ctx.out.ok();
     Ok(())
 }

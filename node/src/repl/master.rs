@@ -149,6 +149,13 @@ pub fn psync(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut cra
     if me.is_replica {
         return Ok(());
     }
+    if !old_sync && argv.len() > 3 {
+        if argv.len() == 4 && argv[3].eq_ignore_ascii_case(b"failover") {
+            super::failover::accept_takeover(st, &argv[1])?;
+        } else {
+            return Err(crate::cmd::SYNTAX.into());
+        }
+    }
     if let Some(e) = refuse_sync(st) {
         return Err(e.into());
     }
@@ -252,6 +259,7 @@ pub fn forget_replica(st: &mut State, id: u64) {
 /// rest of Redis's replicationCron.
 pub fn cron(shared: &Arc<Shared>, st: &mut State, second_tick: bool) {
     let now = now_ms();
+    super::failover::cron(st);
     start_pending_sync(shared, st, now);
     start_transfers(shared, st);
     if st.repl.get_ack_pending {

@@ -13,6 +13,7 @@
 //! chain of replicas shares one stream and one offset space.
 
 pub mod backlog;
+pub mod failover;
 pub mod master;
 pub mod replica;
 
@@ -106,6 +107,8 @@ pub struct Replication {
     pub stat_sync_partial_err: u64,
     pub net_output_bytes: u64,
     pub net_input_bytes: u64,
+    /// A FAILOVER in progress.
+    pub failover: Option<failover::Failover>,
     /// min-replicas-to-write / min-replicas-max-lag, cached (checked on every write).
     pub min_replicas: (i64, i64),
 }
@@ -133,6 +136,7 @@ impl Replication {
             net_output_bytes: 0,
             net_input_bytes: 0,
             min_replicas: (0, 10),
+            failover: None,
         }
     }
 
@@ -253,7 +257,7 @@ pub fn info_section(st: &State, o: &mut String) {
         let line = format!("ip={},port={},state={},offset={},lag={}", s.ip(), s.listening_port, s.state.name(), s.ack_offset, lag);
         f(&format!("slave{i}"), &line);
     }
-    f("master_failover_state", &"no-failover");
+    f("master_failover_state", &failover::state_name(st));
     f("master_replid", &r.replid);
     f("master_replid2", &r.replid2);
     f("master_repl_offset", &r.offset);

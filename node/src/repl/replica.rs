@@ -143,6 +143,11 @@ pub fn set_master(st: &mut State, host: String, port: u16) {
     log::notice(&format!("Connecting to MASTER {host}:{port}"));
 }
 
+/// Promotion asked for by our master's PSYNC ... FAILOVER.
+pub fn promote_for_failover(st: &mut State) {
+    promote(st);
+}
+
 /// Promotion (Redis's `replicationUnsetMaster`).
 fn promote(st: &mut State) {
     drop_master_client(st);
@@ -268,6 +273,8 @@ struct LinkConfig {
     announce_ip: Option<String>,
     psync_id: String,
     psync_offset: i64,
+    /// FAILOVER in progress: ask the new master to take over (`PSYNC ... FAILOVER`).
+    failover: bool,
 }
 
 fn link_config(st: &State) -> LinkConfig {
@@ -284,6 +291,7 @@ fn link_config(st: &State) -> LinkConfig {
         announce_ip: c.get("replica-announce-ip").filter(|s| !s.is_empty()),
         psync_id,
         psync_offset,
+        failover: st.repl.failover.is_some(),
     }
 }
 
@@ -339,7 +347,12 @@ async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) 
         }
     }
     log::notice(&format!("Trying a partial resynchronization (request {}:{}).", cfg.psync_id, cfg.psync_offset));
-    sock.write_all(&command(&[b"PSYNC", cfg.psync_id.as_bytes(), cfg.psync_offset.to_string().as_bytes()])).await.map_err(|e| e.to_string())?;
+    let offset_text = cfg.psync_offset.to_string();
+    let mut psync: Vec<&[u8]> = vec![b"PSYNC", cfg.psync_id.as_bytes(), offset_text.as_bytes()];
+    if cfg.failover {
+        psync.push(b"FAILOVER");
+    }
+    sock.write_all(&command(&psync)).await.map_err(|e| e.to_string())?;
     let reply = read_line(&mut sock, &mut buf, cfg.timeout).await?;
     let mut acks = true;
     let inbox;

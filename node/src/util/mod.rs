@@ -184,6 +184,11 @@ pub fn now_us() -> i64 {
 pub struct Rng(u64);
 
 impl Rng {
+    /// A generator with a fixed seed (reproducible sequences, for tests).
+    pub fn with_seed(seed: u64) -> Self {
+        Rng(seed | 1)
+    }
+
     pub fn seeded() -> Self {
         let seed = now_us() as u64 ^ ((std::process::id() as u64) << 32) ^ 0x9e37_79b9_7f4a_7c15;
         Rng(seed)

@@ -281,3 +281,31 @@ def test_redis_cli_rdb_and_replica_modes(cluster, tmp_path):
         assert '"set","streamed","yes"' in seen.lower() or "streamed" in seen
     finally:
         p.kill()
+
+
+@pytest.mark.parametrize("target_program", [OURS, REAL], ids=["ours", "real"])
+def test_failover_switches_roles_without_losing_writes(cluster, target_program):
+    m = cluster(OURS)
+    r = cluster(target_program)
+    mc = m.client()
+    with pytest.raises(redis.ResponseError, match="^FAILOVER requires connected replicas.$"):
+        mc.execute_command("FAILOVER")
+    with pytest.raises(redis.ResponseError, match="^No failover in progress.$"):
+        mc.execute_command("FAILOVER", "ABORT")
+    r.client().replicaof("127.0.0.1", m.port)
+    wait_until(lambda: link_up(r), what="up")
+    fill_every_type(mc)
+    with pytest.raises(redis.ResponseError, match="^FAILOVER target HOST and PORT is not a replica.$"):
+        mc.execute_command("FAILOVER", "TO", "127.0.0.1", "1")
+    with pytest.raises(redis.ResponseError, match="^FORCE option requires both a timeout and target HOST and IP.$"):
+        mc.execute_command("FAILOVER", "FORCE")
+    assert raw(mc, "FAILOVER", "TO", "127.0.0.1", str(r.port), "TIMEOUT", "5000") == "OK"
+    wait_until(lambda: r.client().info("replication")["role"] == "master" and link_up(m), what="roles switched")
+    wait_until(lambda: m.client().info("replication")["master_failover_state"] == "no-failover", what="failover done")
+    # The old master continued from the new one's history: a partial resync, and writes flow again.
+    assert r.client().info("stats")["sync_partial_ok"] == 1
+    rc = r.client()
+    rc.set("after-failover", "1")
+    same_data(r, m)
+    with pytest.raises(redis.ReadOnlyError):
+        m.client().set("x", "1")
