@@ -151,7 +151,17 @@ impl Manifest {
 /// and an empty name vanishes, so the manifest would not parse back (Redis 7.0 has that bug).
 fn needs_quoting(name: &str) -> bool {
     name.is_empty()
-        || name.bytes().any(|c| c == b'\\' || c == b'"' || c == b'\'' || c == b'\n' || c == b'\r' || c == b'\t' || c == b'\x07' || c == b'\x08' || !(0x21..0x7f).contains(&c))
+        || name.bytes().any(|c| {
+            c == b'\\'
+                || c == b'"'
+                || c == b'\''
+                || c == b'\n'
+                || c == b'\r'
+                || c == b'\t'
+                || c == b'\x07'
+                || c == b'\x08'
+                || !(0x21..0x7f).contains(&c)
+        })
 }
 
 /// Redis's `sdscatrepr`.
@@ -189,7 +199,8 @@ mod tests {
 
     #[test]
     fn history_and_sequences() {
-        let text = b"file a.2.base.rdb seq 2 type b\nfile a.1.base.rdb seq 1 type h\nfile a.2.incr.aof seq 2 type i\nfile a.3.incr.aof seq 3 type i\n";
+        let text =
+            b"file a.2.base.rdb seq 2 type b\nfile a.1.base.rdb seq 1 type h\nfile a.2.incr.aof seq 2 type i\nfile a.3.incr.aof seq 3 type i\n";
         let mut m = Manifest::parse(text).unwrap();
         assert_eq!(m.history.len(), 1);
         assert_eq!(m.format().as_bytes(), text);
