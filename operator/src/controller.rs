@@ -1,0 +1,372 @@
+//! The reconciler: a RedisHA → its children (server-side apply, one field manager), the watcher for
+//! its sentinels, and the status it owns. Idempotent: every pass applies the same rendered objects.
+//!
+//! What only the operator can check (a missing Secret, risky but valid settings, a spec that slipped past
+//! a CRD without its CEL rules) becomes a Warning Event and a condition; an invalid spec renders nothing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret, Service};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::jiff::Timestamp;
+use kube::api::{Api, Patch, PatchParams};
+use kube::runtime::controller::{Action, Controller};
+use kube::runtime::events::{Event, EventType, Recorder, Reporter};
+use kube::runtime::watcher;
+use kube::{Client, Resource, ResourceExt};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::crd::RedisHA;
+use crate::error::{Error, Result};
+use crate::master::{KubeMasterApi, MasterMover};
+use crate::metrics::Metrics;
+use crate::resources::names::{Names, SENTINEL_PORT};
+use crate::resources::{self, RenderOptions};
+use crate::status::{self, Observed};
+use crate::switch_master::Addr;
+use crate::watcher::{WatchConfig, DEFAULT_POLL};
+use crate::watchers::Watchers;
+
+/// Field manager of every server-side apply the reconciler makes.
+pub const FIELD_MANAGER: &str = "redis-ha-operator";
+/// Periodic resync, on top of change-driven reconciles.
+const REQUEUE: Duration = Duration::from_secs(60);
+
+/// What reconcile needs.
+#[derive(Clone)]
+pub struct Context {
+    pub client: Client,
+    pub reporter: Reporter,
+    pub metrics: Metrics,
+    pub opts: RenderOptions,
+    pub watchers: Watchers,
+}
+
+/// Reconciles one RedisHA.
+pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
+    let _timer = ctx.metrics.reconcile_duration.start_timer();
+    ctx.metrics.reconciles.inc();
+    let ns = rha.namespace().ok_or(Error::Render(resources::RenderError::NoNamespace))?;
+    let name = rha.name_any();
+    let key = (ns.clone(), name.clone());
+    let recorder = Recorder::new(ctx.client.clone(), ctx.reporter.clone());
+    let reference = rha.object_ref(&());
+    let warn = |reason: &'static str, note: String| {
+        let recorder = recorder.clone();
+        let reference = reference.clone();
+        async move {
+            let ev = Event { type_: EventType::Warning, reason: reason.into(), note: Some(note), action: "Reconcile".into(), secondary: None };
+            if let Err(e) = recorder.publish(&ev, &reference).await {
+                tracing::warn!(error = %e, "could not record an Event");
+            }
+        }
+    };
+    let new_generation = rha.status.as_ref().and_then(|s| s.observed_generation) != rha.metadata.generation;
+
+    let problems: Vec<String> = rha.spec.problems().iter().map(ToString::to_string).collect();
+    if !problems.is_empty() {
+        ctx.watchers.stop(&key);
+        if new_generation {
+            warn("InvalidSpec", problems.join("; ")).await;
+        }
+        let patch = status::compute(&rha, &Observed { problems, ..Observed::default() }, &Default::default(), Timestamp::now());
+        apply_status(&ctx.client, &ns, &name, patch).await?;
+        return Ok(Action::await_change());
+    }
+    if new_generation {
+        for a in rha.spec.advisories() {
+            warn("RiskySpec", a).await;
+        }
+    }
+
+    let (password, secret_problem) = match &rha.spec.auth {
+        None => (None, None),
+        Some(auth) => match read_password(&ctx.client, &ns, &auth.secret_name, &auth.key).await {
+            Ok(p) => (Some(p), None),
+            Err(Error::Secret(why)) => {
+                warn("SecretProblem", why.clone()).await;
+                (None, Some(why))
+            }
+            Err(e) => return Err(e),
+        },
+    };
+
+    let children = resources::render(&rha, &ctx.opts)?;
+    apply(&Api::<ConfigMap>::namespaced(ctx.client.clone(), &ns), &children.config_map).await?;
+    for s in &children.services {
+        apply(&Api::<Service>::namespaced(ctx.client.clone(), &ns), s).await?;
+    }
+    let sts_api = Api::<StatefulSet>::namespaced(ctx.client.clone(), &ns);
+    let data = apply(&sts_api, &children.data).await?;
+    let sentinel = apply(&sts_api, &children.sentinel).await?;
+    let pdb_api = Api::<PodDisruptionBudget>::namespaced(ctx.client.clone(), &ns);
+    for p in &children.pdbs {
+        apply(&pdb_api, p).await?;
+    }
+    if !rha.spec.pod_disruption_budget.enabled {
+        let names = Names::of(&rha, &ctx.opts.cluster_domain)?;
+        for n in [names.data_pdb(), names.sentinel_pdb()] {
+            delete_owned(&pdb_api, &n, &rha).await?;
+        }
+    }
+
+    // The watcher needs the password to talk to sentinels; without a usable Secret it waits.
+    if secret_problem.is_none() {
+        start_watcher(&ctx, &rha, key.clone(), password)?;
+    }
+
+    let ready = |s: &StatefulSet| s.status.as_ref().and_then(|st| st.ready_replicas).unwrap_or(0);
+    let seen = Observed { ready_replicas: ready(&data), ready_sentinels: ready(&sentinel), problems: Vec::new(), secret_problem };
+    let patch = status::compute(&rha, &seen, &ctx.watchers.state(&key), Timestamp::now());
+    apply_status(&ctx.client, &ns, &name, patch).await?;
+    Ok(Action::requeue(REQUEUE))
+}
+
+fn start_watcher(ctx: &Context, rha: &RedisHA, key: (String, String), password: Option<String>) -> Result<()> {
+    let names = Names::of(rha, &ctx.opts.cluster_domain)?;
+    let sentinels: Vec<Addr> =
+        (0..rha.spec.sentinels).map(|i| Addr::new(names.sentinel_host(&names.sentinel_pod(i)), SENTINEL_PORT as u16)).collect();
+    let cfg = WatchConfig { master_set: names.master_set().to_string(), configured: sentinels.len(), sentinels, password, poll: DEFAULT_POLL };
+    let status = rha.status.clone().unwrap_or_default();
+    let initial = status.master.as_ref().and_then(|m| m.address.rsplit_once(':')).and_then(|(h, p)| Addr::parse(h.trim_matches(['[', ']']), p));
+    let api = KubeMasterApi {
+        pods: Api::<Pod>::namespaced(ctx.client.clone(), &key.0),
+        rhas: Api::<RedisHA>::namespaced(ctx.client.clone(), &key.0),
+        name: key.1.clone(),
+        selector: names.data_pod_selector(),
+        recorder: Recorder::new(ctx.client.clone(), ctx.reporter.clone()),
+        reference: rha.object_ref(&()),
+    };
+    let metrics = ctx.metrics.clone();
+    ctx.watchers.ensure(key, cfg, initial, move |state| MasterMover::new(names, api, Some(metrics), state, status.failovers));
+    Ok(())
+}
+
+/// Server-side apply of one child, forced: the operator owns every field it renders.
+async fn apply<K>(api: &Api<K>, obj: &K) -> Result<K>
+where
+    K: Resource + Serialize + DeserializeOwned + Clone + std::fmt::Debug,
+{
+    let name = obj.meta().name.clone().unwrap_or_default();
+    api.patch(&name, &PatchParams::apply(FIELD_MANAGER).force(), &Patch::Apply(obj)).await.map_err(Error::Kube)
+}
+
+/// Deletes `name` if it exists and this RedisHA controls it (never a user's object of the same name).
+async fn delete_owned<K>(api: &Api<K>, name: &str, rha: &RedisHA) -> Result<()>
+where
+    K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
+{
+    let uid = rha.uid();
+    if let Some(obj) = api.get_opt(name).await.map_err(Error::Kube)? {
+        if obj.meta().owner_references.iter().flatten().any(|o| Some(&o.uid) == uid.as_ref() && o.controller == Some(true)) {
+            api.delete(name, &Default::default()).await.map_err(Error::Kube)?;
+        }
+    }
+    Ok(())
+}
+
+async fn apply_status(client: &Client, ns: &str, name: &str, status: serde_json::Value) -> Result<()> {
+    let api = Api::<RedisHA>::namespaced(client.clone(), ns);
+    let body = json!({"apiVersion": "redisha.io/v1alpha1", "kind": "RedisHA", "status": status});
+    api.patch_status(name, &PatchParams::apply(FIELD_MANAGER).force(), &Patch::Apply(&body)).await.map_err(Error::Kube)?;
+    Ok(())
+}
+
+/// Reads the password. Errors name the Secret and key, never the value.
+async fn read_password(client: &Client, ns: &str, secret: &str, key: &str) -> Result<String> {
+    let api = Api::<Secret>::namespaced(client.clone(), ns);
+    let Some(s) = api.get_opt(secret).await.map_err(Error::Kube)? else {
+        return Err(Error::Secret(format!("Secret {ns}/{secret} (spec.auth.secretName) does not exist")));
+    };
+    let Some(bytes) = s.data.as_ref().and_then(|d| d.get(key)) else {
+        return Err(Error::Secret(format!("Secret {ns}/{secret} has no key {key:?} (spec.auth.key)")));
+    };
+    password_from_bytes(&bytes.0).map_err(|why| Error::Secret(format!("Secret {ns}/{secret} key {key:?}: {why}")))
+}
+
+/// The password must be one line of UTF-8: it is written into redis.conf by the start scripts.
+pub fn password_from_bytes(bytes: &[u8]) -> std::result::Result<String, &'static str> {
+    let s = std::str::from_utf8(bytes).map_err(|_| "the password is not UTF-8")?;
+    let s = s.strip_suffix('\n').unwrap_or(s);
+    if s.is_empty() {
+        return Err("the password is empty");
+    }
+    if s.contains(['\n', '\r', '\0']) {
+        return Err("the password must be a single line");
+    }
+    Ok(s.to_string())
+}
+
+/// Requeues by error kind and counts the failure.
+pub fn error_policy(rha: Arc<RedisHA>, error: &Error, ctx: Arc<Context>) -> Action {
+    ctx.metrics.failures.with_label_values(&[error.metric_label()]).inc();
+    tracing::warn!(namespace = %rha.namespace().unwrap_or_default(), name = %rha.name_any(), error = %error, "reconcile failed");
+    match error {
+        Error::InvalidSpec(_) | Error::Render(_) => Action::await_change(),
+        _ => Action::requeue(Duration::from_secs(15)),
+    }
+}
+
+/// Runs the controller until `shutdown` resolves, then stops every watcher.
+pub async fn run(ctx: Context, shutdown: impl std::future::Future<Output = ()> + Send + Sync + 'static) {
+    let client = ctx.client.clone();
+    let rhas = Api::<RedisHA>::all(client.clone());
+    let owned = watcher::Config::default().labels("app.kubernetes.io/managed-by=redis-ha-operator");
+    let controller = Controller::new(rhas, watcher::Config::default())
+        .owns(Api::<StatefulSet>::all(client.clone()), owned.clone())
+        .owns(Api::<Service>::all(client.clone()), owned.clone())
+        .owns(Api::<ConfigMap>::all(client.clone()), owned.clone())
+        .owns(Api::<PodDisruptionBudget>::all(client.clone()), owned);
+    let store = controller.store();
+    let watchers = ctx.watchers.clone();
+    // Janitor: a deleted RedisHA's watcher stops within a minute, with no finalizer to block deletion.
+    let janitor = tokio::spawn({
+        let watchers = watchers.clone();
+        async move {
+            // NB: before the first full list the cache is empty, which would look like "all deleted".
+            if store.wait_until_ready().await.is_err() {
+                return;
+            }
+            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            loop {
+                tick.tick().await;
+                let live: std::collections::HashSet<(String, String)> =
+                    store.state().iter().map(|r| (r.namespace().unwrap_or_default(), r.name_any())).collect();
+                watchers.retain(|k| live.contains(k));
+            }
+        }
+    });
+    controller
+        .graceful_shutdown_on(shutdown)
+        .run(reconcile, error_policy, Arc::new(ctx))
+        .for_each(|res| async move {
+            if let Err(e) = res {
+                tracing::debug!(error = %e, "reconcile stream");
+            }
+        })
+        .await;
+    janitor.abort();
+    watchers.stop_all();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crd::{AuthSpec, RedisHASpec};
+    use crate::fixtures::{self, Seen};
+    use crate::resources::fixtures::rha;
+
+    fn summary(s: &Seen) -> String {
+        format!("{} {}", s.method, s.path)
+    }
+
+    #[tokio::test]
+    async fn a_new_redisha_gets_exactly_its_children_then_status() {
+        let (ctx, mut api) = fixtures::context();
+        let watchers = ctx.watchers.clone();
+        let r = rha(RedisHASpec { auth: Some(AuthSpec { secret_name: "redis-pw".into(), key: "password".into() }), ..Default::default() });
+        let task = tokio::spawn(reconcile(Arc::new(r), Arc::new(ctx)));
+
+        // The password is read from the Secret (base64 "s3cret").
+        let secret =
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "redis-pw", "namespace": "prod"}, "data": {"password": "czNjcmV0"}});
+        let s = api.next(Some(secret)).await;
+        assert_eq!(summary(&s), "GET /api/v1/namespaces/prod/secrets/redis-pw");
+
+        let mut applied = Vec::new();
+        for _ in 0..10 {
+            let s = api.next(None).await;
+            assert_eq!(s.method, "PATCH", "{}", summary(&s));
+            assert!(s.query.contains("fieldManager=redis-ha-operator") && s.query.contains("force=true"), "server-side apply, forced: {}", s.query);
+            let text = s.body.to_string();
+            assert!(!text.contains("s3cret"), "the password must not reach any child: {}", summary(&s));
+            applied.push(s.path);
+        }
+        assert_eq!(
+            applied,
+            [
+                "/api/v1/namespaces/prod/configmaps/cache-config",
+                "/api/v1/namespaces/prod/services/cache-headless",
+                "/api/v1/namespaces/prod/services/cache-sentinel-headless",
+                "/api/v1/namespaces/prod/services/cache-master",
+                "/api/v1/namespaces/prod/services/cache-replicas",
+                "/api/v1/namespaces/prod/services/cache-sentinel",
+                "/apis/apps/v1/namespaces/prod/statefulsets/cache",
+                "/apis/apps/v1/namespaces/prod/statefulsets/cache-sentinel",
+                "/apis/policy/v1/namespaces/prod/poddisruptionbudgets/cache",
+                "/apis/policy/v1/namespaces/prod/poddisruptionbudgets/cache-sentinel",
+            ]
+        );
+        let s = api.next(None).await;
+        assert_eq!(summary(&s), "PATCH /apis/redisha.io/v1alpha1/namespaces/prod/redishas/cache/status");
+        assert_eq!(s.body["status"]["phase"], "Pending");
+        assert_eq!(s.body["status"]["observedGeneration"], 1);
+        assert!(s.body["status"].get("master").is_none(), "master is the watcher's field");
+        assert!(!s.body.to_string().contains("s3cret"));
+
+        let action = task.await.expect("reconcile task").expect("reconcile succeeds");
+        assert_eq!(action, Action::requeue(REQUEUE));
+        assert_eq!(watchers.len(), 1, "a watcher runs for the new RedisHA");
+        watchers.stop_all();
+    }
+
+    #[tokio::test]
+    async fn an_invalid_spec_gets_a_warning_and_status_and_no_children() {
+        let (ctx, mut api) = fixtures::context();
+        let watchers = ctx.watchers.clone();
+        let r = rha(RedisHASpec { sentinels: 3, quorum: Some(4), ..Default::default() });
+        let task = tokio::spawn(reconcile(Arc::new(r), Arc::new(ctx)));
+
+        let s = api.next(None).await;
+        assert_eq!(summary(&s), "POST /apis/events.k8s.io/v1/namespaces/prod/events");
+        assert_eq!(s.body["type"], "Warning");
+        assert_eq!(s.body["reason"], "InvalidSpec");
+        assert!(s.body["note"].as_str().is_some_and(|n| n.contains("spec.quorum")), "{}", s.body);
+        let s = api.next(None).await;
+        assert_eq!(summary(&s), "PATCH /apis/redisha.io/v1alpha1/namespaces/prod/redishas/cache/status");
+        assert_eq!(s.body["status"]["phase"], "Invalid");
+        assert_eq!(task.await.expect("task").expect("reconcile"), Action::await_change());
+        assert!(api.idle(200).await, "nothing else: no children for an invalid spec");
+        assert!(watchers.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_missing_secret_is_a_warning_and_a_degraded_status_but_children_are_applied() {
+        let (ctx, mut api) = fixtures::context();
+        let watchers = ctx.watchers.clone();
+        let mut r = rha(RedisHASpec { auth: Some(AuthSpec { secret_name: "nope".into(), key: "password".into() }), ..Default::default() });
+        // Same generation already observed: no advisory Events this time.
+        r.status = Some(crate::crd::RedisHAStatus { observed_generation: Some(1), ..Default::default() });
+        let task = tokio::spawn(reconcile(Arc::new(r), Arc::new(ctx)));
+        assert_eq!(summary(&api.next(None).await), "GET /api/v1/namespaces/prod/secrets/nope");
+        let s = api.next(None).await;
+        assert_eq!((s.body["type"].as_str(), s.body["reason"].as_str()), (Some("Warning"), Some("SecretProblem")));
+        assert!(s.body["note"].as_str().is_some_and(|n| n.contains("prod/nope") && n.contains("spec.auth.secretName")));
+        for _ in 0..10 {
+            assert_eq!(api.next(None).await.method, "PATCH");
+        }
+        let s = api.next(None).await;
+        assert!(s.path.ends_with("/status"));
+        let conditions = s.body["status"]["conditions"].as_array().cloned().unwrap_or_default();
+        let ready = conditions.iter().find(|c| c["type"] == "Ready").expect("Ready condition");
+        assert_eq!(ready["status"], "False");
+        task.await.expect("task").expect("reconcile");
+        assert!(watchers.is_empty(), "no watcher without a usable password");
+    }
+
+    #[test]
+    fn password_rules() {
+        assert_eq!(password_from_bytes(b"s3cret\n").as_deref(), Ok("s3cret"));
+        assert_eq!(password_from_bytes(b"with \"quotes\" and \\").as_deref(), Ok("with \"quotes\" and \\"));
+        assert!(password_from_bytes(b"").is_err());
+        assert!(password_from_bytes(b"two\nlines").is_err());
+        assert!(password_from_bytes(&[0xff, 0xfe]).is_err());
+        // The error says what is wrong, never the value.
+        assert!(!password_from_bytes(b"a\nsecretvalue").err().unwrap_or_default().contains("secretvalue"));
+    }
+}

@@ -1,0 +1,696 @@
+//! The `RedisHA` custom resource (`redisha.io/v1alpha1`): spec, status and the validation the API
+//! server applies (OpenAPI schema + CEL rules).
+//!
+//! Doc comments on fields become the CRD's descriptions, which is what `kubectl explain redisha.spec`
+//! prints, so they are written for users. Defaults live in `#[serde(default = ...)]` functions so that the
+//! schema (API-server defaulting) and deserialisation (objects stored before a default existed) agree.
+//!
+//! What the API server cannot check (an image that will not pull, a Secret that does not exist) is checked
+//! by the operator and reported as a Warning Event and a condition; [`RedisHASpec::problems`] holds the
+//! checks that must hold even if the CRD in the cluster lacks its CEL rules.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Affinity, ResourceRequirements, Toleration, TopologySpreadConstraint};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
+use kube::CustomResource;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// API group of every resource this operator defines.
+pub const GROUP: &str = "redisha.io";
+
+/// redis.conf directives the operator writes itself. A user value for one of them would break
+/// replication, failover, persistence or auth, so `spec.config` refuses them (CEL rule and operator check).
+/// Compared in lower case: Redis accepts directives in any case.
+pub const OWNED_DIRECTIVES: &[&str] = &[
+    "port",
+    "bind",
+    "protected-mode",
+    "daemonize",
+    "supervised",
+    "pidfile",
+    "logfile",
+    "dir",
+    "dbfilename",
+    "appendonly",
+    "appendfilename",
+    "appenddirname",
+    "save",
+    "include",
+    "requirepass",
+    "masterauth",
+    "masteruser",
+    "aclfile",
+    "user",
+    "replicaof",
+    "slaveof",
+    "replica-announce-ip",
+    "replica-announce-port",
+    "slave-announce-ip",
+    "slave-announce-port",
+    "replica-read-only",
+    "slave-read-only",
+    "min-replicas-to-write",
+    "min-slaves-to-write",
+    "min-replicas-max-lag",
+    "min-slaves-max-lag",
+    "rename-command",
+    "unixsocket",
+    "sentinel",
+];
+
+/// Specification of a highly available Redis: data pods (one master, the rest replicas) watched by a
+/// quorum of sentinels, with a `<name>-master` Service that follows the master.
+// NB: clippy reads the repeated `type_ = "integer"` of the printer columns as duplicated attributes.
+#[allow(clippy::duplicated_attributes)]
+#[derive(CustomResource, Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[kube(
+    group = "redisha.io",
+    version = "v1alpha1",
+    kind = "RedisHA",
+    plural = "redishas",
+    singular = "redisha",
+    shortname = "rha",
+    namespaced,
+    status = "RedisHAStatus",
+    derive = "PartialEq",
+    doc = "A highly available Redis: replicated data pods, a sentinel quorum, and a master Service that follows failovers.",
+    printcolumn(name = "Master", type_ = "string", json_path = ".status.master.pod", description = "Pod currently serving as master"),
+    printcolumn(name = "Ready", type_ = "integer", json_path = ".status.readyReplicas", description = "Data pods ready"),
+    printcolumn(name = "Sentinels", type_ = "integer", json_path = ".status.readySentinels", description = "Sentinel pods ready"),
+    printcolumn(name = "Failovers", type_ = "integer", json_path = ".status.failovers", description = "Master switches observed"),
+    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp")
+)]
+#[serde(rename_all = "camelCase")]
+#[schemars(extend("x-kubernetes-validations" = [
+    {
+        "rule": "!has(self.quorum) || self.quorum <= self.sentinels",
+        "message": "spec.quorum must not be greater than spec.sentinels",
+        "fieldPath": ".quorum",
+        "reason": "FieldValueInvalid"
+    },
+    {
+        "rule": "!has(self.minReplicasToWrite) || self.minReplicasToWrite < self.replicas",
+        "message": "spec.minReplicasToWrite must be less than spec.replicas (the master is one of the replicas)",
+        "fieldPath": ".minReplicasToWrite",
+        "reason": "FieldValueInvalid"
+    }
+]))]
+pub struct RedisHASpec {
+    /// Number of data pods (one master, the rest replicas). At least 1; 3 or more for real availability.
+    #[serde(default = "default_replicas")]
+    #[schemars(range(min = 1, max = 100))]
+    pub replicas: i32,
+
+    /// Number of sentinel pods. An odd number (3, 5) tolerates the most failures for its size.
+    #[serde(default = "default_sentinels")]
+    #[schemars(range(min = 1, max = 15))]
+    pub sentinels: i32,
+
+    /// Sentinels that must agree the master is down before a failover starts. Defaults to a majority of
+    /// `sentinels` (sentinels/2 + 1). Must not exceed `sentinels`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub quorum: Option<i32>,
+
+    /// Container image running `redis-ha-node` (data pods) and `redis-ha-node --sentinel` (sentinel pods).
+    /// Defaults to the node image of the operator's own version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+
+    /// Image pull policy for both pod kinds: Always, IfNotPresent or Never. Kubernetes' default when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_pull_policy: Option<PullPolicy>,
+
+    /// Milliseconds a node must be unreachable before a sentinel considers it down (`down-after-milliseconds`).
+    #[serde(default = "default_down_after")]
+    #[schemars(range(min = 100, max = 600000))]
+    pub down_after_milliseconds: i64,
+
+    /// Sentinel `failover-timeout` in milliseconds: how long a failover may take before another is tried.
+    #[serde(default = "default_failover_timeout")]
+    #[schemars(range(min = 1000, max = 3600000))]
+    pub failover_timeout_milliseconds: i64,
+
+    /// Replicas resynchronised with a new master at the same time after a failover (`parallel-syncs`).
+    #[serde(default = "default_parallel_syncs")]
+    #[schemars(range(min = 1))]
+    pub parallel_syncs: i32,
+
+    /// The master refuses writes unless at least this many replicas are connected with a lag of at most
+    /// `minReplicasMaxLagSeconds` (`min-replicas-to-write`). Bounds the writes a failover can lose. Unset: off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub min_replicas_to_write: Option<i32>,
+
+    /// Lag, in seconds, under which a replica counts for `minReplicasToWrite` (`min-replicas-max-lag`, default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub min_replicas_max_lag_seconds: Option<i32>,
+
+    /// Password authentication. The password is read from a Secret in the same namespace and never copied
+    /// into a ConfigMap, the status, Events or logs. Unset: no password (not recommended).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<AuthSpec>,
+
+    /// Data persistence. Changing it after creation is refused (StatefulSet volume claims are immutable).
+    #[serde(default)]
+    #[schemars(extend("x-kubernetes-validations" = [
+        { "rule": "self == oldSelf", "message": "spec.persistence is immutable after creation" }
+    ]))]
+    pub persistence: PersistenceSpec,
+
+    /// Extra redis.conf directives for the data pods, in order (for example `{name: maxmemory, value: 1gb}`).
+    /// Directives the operator owns (port, dir, replicaof, requirepass, save, appendonly, ...) are refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 64))]
+    pub config: Vec<ConfigDirective>,
+
+    /// Compute resources of the data container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<ResourceRequirements>,
+
+    /// Compute resources of the sentinel container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentinel_resources: Option<ResourceRequirements>,
+
+    /// Node labels both pod kinds must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_selector: Option<BTreeMap<String, String>>,
+
+    /// Tolerations for both pod kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerations: Option<Vec<Toleration>>,
+
+    /// Full affinity for both pod kinds. When set, it replaces the affinity that `antiAffinity` generates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<Affinity>,
+
+    /// Spread pods of the same kind over nodes: soft (preferred, the default), hard (required: pods stay
+    /// Pending rather than share a node) or none. Ignored when `affinity` is set.
+    #[serde(default)]
+    pub anti_affinity: AntiAffinity,
+
+    /// Topology spread constraints for both pod kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology_spread_constraints: Option<Vec<TopologySpreadConstraint>>,
+
+    /// PriorityClass of both pod kinds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_class_name: Option<String>,
+
+    /// PodDisruptionBudgets for the data and sentinel pods.
+    #[serde(default)]
+    pub pod_disruption_budget: PodDisruptionBudgetSpec,
+
+    /// The client-facing `<name>-master` and `<name>-replicas` Services.
+    #[serde(default)]
+    pub service: ServiceSpec,
+
+    /// Prometheus metrics.
+    #[serde(default)]
+    pub metrics: MetricsSpec,
+}
+
+/// One redis.conf line: `name value`.
+// NB: a list of bounded items, not a map: the API server estimates a CEL rule's cost from the largest
+// string it could see, and map keys cannot carry a maxLength, so a rule over map keys risks being refused.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(extend("x-kubernetes-validations" = [
+    {
+        "rule": "!(self.name.lowerAscii() in ['port', 'bind', 'protected-mode', 'daemonize', 'supervised', 'pidfile', 'logfile', 'dir', 'dbfilename', 'appendonly', 'appendfilename', 'appenddirname', 'save', 'include', 'requirepass', 'masterauth', 'masteruser', 'aclfile', 'user', 'replicaof', 'slaveof', 'replica-announce-ip', 'replica-announce-port', 'slave-announce-ip', 'slave-announce-port', 'replica-read-only', 'slave-read-only', 'min-replicas-to-write', 'min-slaves-to-write', 'min-replicas-max-lag', 'min-slaves-max-lag', 'rename-command', 'unixsocket', 'sentinel'])",
+        "message": "spec.config: this directive is managed by the operator (port, bind, dir, save, appendonly, replicaof, requirepass, masterauth, min-replicas-*, ...); use the matching spec field",
+        "fieldPath": ".name",
+        "reason": "FieldValueForbidden"
+    }
+]))]
+pub struct ConfigDirective {
+    /// Directive name, as in redis.conf (for example `maxmemory-policy`).
+    #[schemars(length(min = 1, max = 64), regex(pattern = r"^[A-Za-z][A-Za-z0-9_-]*$"))]
+    pub name: String,
+    /// Directive arguments on one line, as in redis.conf (for example `allkeys-lru`).
+    #[schemars(length(max = 1024), regex(pattern = r"^[^\r\n\x00]*$"))]
+    pub value: String,
+}
+
+/// Image pull policy.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
+pub enum PullPolicy {
+    Always,
+    IfNotPresent,
+    Never,
+}
+
+impl PullPolicy {
+    /// The value the Kubernetes API expects.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PullPolicy::Always => "Always",
+            PullPolicy::IfNotPresent => "IfNotPresent",
+            PullPolicy::Never => "Never",
+        }
+    }
+}
+
+/// Where the password comes from.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthSpec {
+    /// Name of a Secret in the RedisHA's namespace.
+    #[schemars(length(min = 1, max = 253))]
+    pub secret_name: String,
+    /// Key in that Secret whose value is the password.
+    #[serde(default = "default_auth_key")]
+    #[schemars(length(min = 1))]
+    pub key: String,
+}
+
+/// How the data pods keep their dataset.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct PersistenceSpec {
+    /// none: memory only (an emptyDir; a restarted pod resyncs from the master). rdb: periodic snapshots.
+    /// aof: append-only file (fsync every second) plus snapshots. rdb and aof use a PersistentVolumeClaim per pod.
+    #[serde(default)]
+    pub mode: PersistenceMode,
+    /// Size of each data pod's volume (rdb, aof). Default 1Gi.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Quantity>,
+    /// StorageClass of the volumes. The cluster's default class when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_class_name: Option<String>,
+}
+
+/// Persistence mode.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PersistenceMode {
+    #[default]
+    None,
+    Rdb,
+    Aof,
+}
+
+/// Pod anti-affinity preset.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AntiAffinity {
+    #[default]
+    Soft,
+    Hard,
+    None,
+}
+
+/// PodDisruptionBudget settings.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PodDisruptionBudgetSpec {
+    /// Create PodDisruptionBudgets (maxUnavailable 1 for data pods; sentinels keep their quorum).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+}
+
+impl Default for PodDisruptionBudgetSpec {
+    fn default() -> Self {
+        PodDisruptionBudgetSpec { enabled: true }
+    }
+}
+
+/// Client-facing Service settings.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSpec {
+    /// Service type of `<name>-master` and `<name>-replicas`: ClusterIP (default), NodePort or LoadBalancer.
+    #[serde(default, rename = "type")]
+    pub type_: ServiceType,
+    /// Annotations for `<name>-master` and `<name>-replicas` (for example a cloud load balancer's settings).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// Kubernetes Service type.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema, Default)]
+pub enum ServiceType {
+    #[default]
+    ClusterIP,
+    NodePort,
+    LoadBalancer,
+}
+
+impl ServiceType {
+    /// The value the Kubernetes API expects.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceType::ClusterIP => "ClusterIP",
+            ServiceType::NodePort => "NodePort",
+            ServiceType::LoadBalancer => "LoadBalancer",
+        }
+    }
+}
+
+/// Metrics settings.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricsSpec {
+    /// Annotate data and sentinel pods for Prometheus scraping of their Redis port (`prometheus.io/*`).
+    #[serde(default)]
+    pub enabled: bool,
+}
+
+/// Observed state, written by the operator.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct RedisHAStatus {
+    /// The `metadata.generation` this status describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// Pending (being created), Ready, Degraded (serving, but something needs attention) or Invalid (spec refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// The master the sentinels agree on, and since when the operator has seen it as master.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master: Option<MasterStatus>,
+    /// Data pods ready (serving as master, or replica with a synced link).
+    #[serde(default)]
+    pub ready_replicas: i32,
+    /// Sentinel pods ready.
+    #[serde(default)]
+    pub ready_sentinels: i32,
+    /// Master switches observed by the operator.
+    #[serde(default)]
+    pub failovers: i64,
+    /// The most recent master switch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_failover: Option<FailoverStatus>,
+    /// Ready, MasterAvailable, SentinelQuorum and Degraded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["type"]))]
+    pub conditions: Vec<Condition>,
+}
+
+/// The current master.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct MasterStatus {
+    /// Pod name.
+    pub pod: String,
+    /// host:port the sentinels report.
+    pub address: String,
+    /// When the operator first saw this pod as master.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Time>,
+}
+
+/// One master switch.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct FailoverStatus {
+    /// Previous master pod ("" when unknown).
+    pub from: String,
+    /// New master pod.
+    pub to: String,
+    /// When the operator saw the switch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Time>,
+    /// Milliseconds from the sentinels' +odown to +switch-master, when the operator saw both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_milliseconds: Option<i64>,
+}
+
+fn default_replicas() -> i32 {
+    3
+}
+fn default_sentinels() -> i32 {
+    3
+}
+fn default_down_after() -> i64 {
+    5000
+}
+fn default_failover_timeout() -> i64 {
+    10000
+}
+fn default_parallel_syncs() -> i32 {
+    1
+}
+fn default_auth_key() -> String {
+    "password".to_string()
+}
+fn default_true() -> bool {
+    true
+}
+
+/// A spec problem the operator refuses to act on; `field` is the JSON path users see in `kubectl explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecProblem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for SpecProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl RedisHASpec {
+    /// Effective quorum: the spec's, or a majority of sentinels.
+    pub fn effective_quorum(&self) -> i32 {
+        self.quorum.unwrap_or(self.sentinels / 2 + 1)
+    }
+
+    /// The same rules the CRD's schema and CEL enforce, checked again by the operator: a CRD installed
+    /// without them (or an older one) must not lead the operator into rendering a broken set.
+    pub fn problems(&self) -> Vec<SpecProblem> {
+        let mut out = Vec::new();
+        if self.replicas < 1 {
+            out.push(SpecProblem { field: "spec.replicas", message: format!("must be at least 1, got {}", self.replicas) });
+        }
+        if self.sentinels < 1 {
+            out.push(SpecProblem { field: "spec.sentinels", message: format!("must be at least 1, got {}", self.sentinels) });
+        }
+        if let Some(q) = self.quorum {
+            if q < 1 || q > self.sentinels {
+                out.push(SpecProblem {
+                    field: "spec.quorum",
+                    message: format!("must be between 1 and spec.sentinels ({}), got {q}", self.sentinels),
+                });
+            }
+        }
+        if let Some(m) = self.min_replicas_to_write {
+            if m < 0 || m >= self.replicas {
+                out.push(SpecProblem {
+                    field: "spec.minReplicasToWrite",
+                    message: format!("must be between 0 and spec.replicas - 1 ({}), got {m}", self.replicas - 1),
+                });
+            }
+        }
+        if self.down_after_milliseconds < 100 {
+            out.push(SpecProblem { field: "spec.downAfterMilliseconds", message: "must be at least 100".into() });
+        }
+        if self.failover_timeout_milliseconds < 1000 {
+            out.push(SpecProblem { field: "spec.failoverTimeoutMilliseconds", message: "must be at least 1000".into() });
+        }
+        if self.config.len() > 64 {
+            out.push(SpecProblem { field: "spec.config", message: format!("at most 64 directives, got {}", self.config.len()) });
+        }
+        for d in &self.config {
+            let lower = d.name.to_ascii_lowercase();
+            if OWNED_DIRECTIVES.contains(&lower.as_str()) {
+                out.push(SpecProblem {
+                    field: "spec.config",
+                    message: format!("directive {:?} is managed by the operator; use the matching spec field", d.name),
+                });
+            } else if !is_directive_name(&d.name) {
+                out.push(SpecProblem { field: "spec.config", message: format!("{:?} is not a redis.conf directive name", d.name) });
+            }
+            // NB: a newline in a value would let a user smuggle an owned directive into redis.conf.
+            if d.value.contains(['\n', '\r', '\0']) || d.value.len() > 1024 {
+                out.push(SpecProblem { field: "spec.config", message: format!("value of {:?} must be one line of at most 1024 bytes", d.name) });
+            }
+        }
+        if let Some(auth) = &self.auth {
+            if auth.secret_name.is_empty() {
+                out.push(SpecProblem { field: "spec.auth.secretName", message: "must not be empty".into() });
+            }
+            if auth.key.is_empty() {
+                out.push(SpecProblem { field: "spec.auth.key", message: "must not be empty".into() });
+            }
+        }
+        out
+    }
+
+    /// Whether the spec asks for something that works but is risky; reported as a Warning, not refused.
+    pub fn advisories(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.sentinels % 2 == 0 {
+            out.push(format!("spec.sentinels is {}: an even number tolerates no more failures than one fewer", self.sentinels));
+        }
+        if self.effective_quorum() <= self.sentinels / 2 {
+            out.push(format!(
+                "spec.quorum {} is not a majority of {} sentinels: a partitioned minority can declare the master down",
+                self.effective_quorum(),
+                self.sentinels
+            ));
+        }
+        if self.auth.is_none() {
+            out.push("spec.auth is not set: the data and sentinel pods accept unauthenticated clients".into());
+        }
+        out
+    }
+}
+
+/// redis.conf directive names are lower-case words joined by dashes; anything else cannot be a directive
+/// and would only make the generated file fail to load.
+fn is_directive_name(key: &str) -> bool {
+    key.len() <= 64
+        && key.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+impl Default for RedisHASpec {
+    fn default() -> Self {
+        // Same as deserialising `{}`: one place for every default.
+        RedisHASpec {
+            replicas: default_replicas(),
+            sentinels: default_sentinels(),
+            quorum: None,
+            image: None,
+            image_pull_policy: None,
+            down_after_milliseconds: default_down_after(),
+            failover_timeout_milliseconds: default_failover_timeout(),
+            parallel_syncs: default_parallel_syncs(),
+            min_replicas_to_write: None,
+            min_replicas_max_lag_seconds: None,
+            auth: None,
+            persistence: PersistenceSpec::default(),
+            config: Vec::new(),
+            resources: None,
+            sentinel_resources: None,
+            node_selector: None,
+            tolerations: None,
+            affinity: None,
+            anti_affinity: AntiAffinity::default(),
+            topology_spread_constraints: None,
+            priority_class_name: None,
+            pod_disruption_budget: PodDisruptionBudgetSpec::default(),
+            service: ServiceSpec::default(),
+            metrics: MetricsSpec::default(),
+        }
+    }
+}
+
+/// The CRD as the YAML committed in `crds/redisha.yaml`, with a header saying how it is made.
+pub fn crd_yaml() -> Result<String, serde_yaml::Error> {
+    use kube::CustomResourceExt;
+    let body = serde_yaml::to_string(&RedisHA::crd())?;
+    Ok(format!("# Generated by `cargo run -p redis-ha-operator --bin crdgen`; do not edit.\n{body}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kube::CustomResourceExt;
+
+    #[test]
+    fn empty_spec_takes_every_default() {
+        let spec: RedisHASpec = serde_json::from_str("{}").expect("empty spec parses");
+        assert_eq!(spec, RedisHASpec::default());
+        assert_eq!(spec.replicas, 3);
+        assert_eq!(spec.sentinels, 3);
+        assert_eq!(spec.effective_quorum(), 2);
+        assert_eq!(spec.down_after_milliseconds, 5000);
+        assert_eq!(spec.failover_timeout_milliseconds, 10000);
+        assert_eq!(spec.parallel_syncs, 1);
+        assert_eq!(spec.anti_affinity, AntiAffinity::Soft);
+        assert_eq!(spec.persistence.mode, PersistenceMode::None);
+        assert!(spec.pod_disruption_budget.enabled);
+        assert!(spec.problems().is_empty());
+    }
+
+    #[test]
+    fn fields_are_camel_case_and_enums_lower_case() {
+        let spec: RedisHASpec = serde_json::from_value(serde_json::json!({
+            "downAfterMilliseconds": 1000,
+            "failoverTimeoutMilliseconds": 3000,
+            "antiAffinity": "hard",
+            "persistence": {"mode": "aof", "size": "2Gi", "storageClassName": "fast"},
+            "auth": {"secretName": "pw"},
+            "service": {"type": "LoadBalancer"},
+            "imagePullPolicy": "IfNotPresent",
+        }))
+        .expect("spec parses");
+        assert_eq!(spec.down_after_milliseconds, 1000);
+        assert_eq!(spec.anti_affinity, AntiAffinity::Hard);
+        assert_eq!(spec.persistence.mode, PersistenceMode::Aof);
+        assert_eq!(spec.auth.as_ref().map(|a| a.key.as_str()), Some("password"));
+        assert_eq!(spec.service.type_, ServiceType::LoadBalancer);
+        assert!(serde_json::from_value::<RedisHASpec>(serde_json::json!({"antiAffinity": "Hard"})).is_err());
+    }
+
+    #[test]
+    fn operator_refuses_what_the_api_server_should_have_refused() {
+        let spec = RedisHASpec { replicas: 0, sentinels: 3, quorum: Some(4), ..Default::default() };
+        let fields: Vec<_> = spec.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["spec.replicas", "spec.quorum" /* minReplicasToWrite unset */,]);
+
+        let d = |n: &str, v: &str| ConfigDirective { name: n.into(), value: v.into() };
+        let mut spec = RedisHASpec::default();
+        spec.config.push(d("maxmemory", "1gb"));
+        assert!(spec.problems().is_empty());
+        spec.config.push(d("SlaveOf", "evil 6379"));
+        let problems = spec.problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "spec.config");
+        assert!(problems[0].message.contains("SlaveOf"), "{}", problems[0]);
+
+        let mut spec = RedisHASpec::default();
+        spec.config.push(d("maxmemory", "1gb\nreplicaof evil 6379"));
+        assert_eq!(spec.problems().len(), 1);
+        spec.config = vec![d("max memory", "1")];
+        assert_eq!(spec.problems().len(), 1);
+    }
+
+    #[test]
+    fn advisories_name_even_sentinels_and_minority_quorum() {
+        let spec = RedisHASpec { sentinels: 4, quorum: Some(2), ..Default::default() };
+        let adv = spec.advisories();
+        assert!(adv.iter().any(|a| a.contains("even")), "{adv:?}");
+        assert!(adv.iter().any(|a| a.contains("not a majority")), "{adv:?}");
+        let spec = RedisHASpec { auth: Some(AuthSpec { secret_name: "s".into(), key: "k".into() }), ..Default::default() };
+        assert!(spec.advisories().is_empty());
+    }
+
+    #[test]
+    fn crd_has_names_columns_status_and_rules() {
+        let crd = RedisHA::crd();
+        assert_eq!(crd.spec.group, GROUP);
+        assert_eq!(crd.spec.scope, "Namespaced");
+        assert_eq!(crd.spec.names.short_names.as_deref(), Some(&["rha".to_string()][..]));
+        let v = &crd.spec.versions[0];
+        assert_eq!(v.name, "v1alpha1");
+        assert!(v.subresources.as_ref().and_then(|s| s.status.as_ref()).is_some());
+        let cols: Vec<_> = v.additional_printer_columns.iter().flatten().map(|c| c.name.as_str()).collect();
+        assert_eq!(cols, ["Master", "Ready", "Sentinels", "Failovers", "Age"]);
+        let json = serde_json::to_string(&crd).expect("crd serialises");
+        assert!(json.contains("self.quorum <= self.sentinels"));
+        assert!(json.contains("\"fieldPath\":\".quorum\""));
+        assert!(json.contains("lowerAscii()"));
+        // kubectl explain shows these.
+        assert!(json.contains("Number of data pods"));
+    }
+
+    #[test]
+    fn cel_owned_list_matches_the_rust_list() {
+        let json = serde_json::to_value(RedisHA::crd()).expect("crd serialises");
+        let rule = json
+            .pointer("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/config/items/x-kubernetes-validations/0/rule")
+            .and_then(|r| r.as_str())
+            .expect("config items carry the owned-directive rule");
+        let list = rule.split_once('[').and_then(|(_, rest)| rest.split_once(']')).map(|(l, _)| l).expect("rule has a list");
+        let in_rule: Vec<&str> = list.split(", ").map(|s| s.trim_matches('\'')).collect();
+        assert_eq!(in_rule, OWNED_DIRECTIVES, "the CEL list and OWNED_DIRECTIVES must be the same list");
+    }
+}

@@ -1,0 +1,20 @@
+#!/bin/sh
+# preStop of a data pod: a master hands mastership over (SENTINEL FAILOVER) and waits until it has been
+# demoted, so a rolling update or a drain costs a switchover instead of a down-after timeout.
+set -u
+[ -n "${PASSWORD_FILE:-}" ] && [ -r "$PASSWORD_FILE" ] && REDISCLI_AUTH=$(cat "$PASSWORD_FILE") && export REDISCLI_AUTH
+role() {
+  timeout 3 redis-cli --no-auth-warning -h 127.0.0.1 -p "${DATA_PORT:-6379}" INFO replication 2>/dev/null \
+    | tr -d '\r' | sed -n 's/^role://p'
+}
+[ "$(role)" = master ] || exit 0
+[ "$REPLICAS" -gt 1 ] || exit 0
+timeout 3 redis-cli --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" SENTINEL FAILOVER "$MASTER_SET" || exit 0
+i=0
+while [ "$i" -lt "$FAILOVER_WAIT_SECONDS" ]; do
+  [ "$(role)" = slave ] && exit 0
+  sleep 1
+  i=$((i + 1))
+done
+echo "pre-stop: still master after ${FAILOVER_WAIT_SECONDS}s" >&2
+exit 0

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Readiness of a data pod: serving as master, or replica with a live, finished sync. A replica still
+# loading or cut off from its master is not ready, so `<name>-replicas` never routes reads to stale data.
+set -u
+[ -n "${PASSWORD_FILE:-}" ] && [ -r "$PASSWORD_FILE" ] && REDISCLI_AUTH=$(cat "$PASSWORD_FILE") && export REDISCLI_AUTH
+info=$(timeout 3 redis-cli --no-auth-warning -h 127.0.0.1 -p "${DATA_PORT:-6379}" INFO replication 2>/dev/null | tr -d '\r') || exit 1
+case "$info" in
+  *"role:master"*) exit 0 ;;
+esac
+printf '%s\n' "$info" | grep -qx 'master_link_status:up' || exit 1
+printf '%s\n' "$info" | grep -qx 'master_sync_in_progress:1' && exit 1
+exit 0
