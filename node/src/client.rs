@@ -17,6 +17,9 @@ pub enum ClientMsg {
     Unblocked(Vec<u8>),
     /// Close the connection after flushing what is queued (CLIENT KILL, SHUTDOWN).
     Kill,
+    /// Close the connection now, dropping what is queued: the client stopped reading and went
+    /// over its output buffer limit, so waiting for a flush would wait forever.
+    Drop,
     /// Re-check a pause or other state (CLIENT UNPAUSE).
     Wake,
 }

@@ -218,6 +218,10 @@ impl Conn {
                 self.blocked_until = None;
             }
             ClientMsg::Kill => self.closing = true,
+            ClientMsg::Drop => {
+                self.closing = true;
+                self.written = self.out.buf.len();
+            }
             ClientMsg::Wake => {}
         }
     }

@@ -33,7 +33,7 @@ fn deliver(st: &State, c: &ClientState, bytes: Vec<u8>) {
     let pending = c.pending_bytes.load(std::sync::atomic::Ordering::Relaxed);
     if st.pubsub_obuf_hard > 0 && pending + bytes.len() > st.pubsub_obuf_hard {
         crate::log::warning(&format!("Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.", c.id, c.addr));
-        let _ = c.tx.send(crate::client::ClientMsg::Kill);
+        let _ = c.tx.send(crate::client::ClientMsg::Drop);
         return;
     }
     c.send(bytes);

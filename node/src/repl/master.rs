@@ -45,6 +45,7 @@ pub fn min_replicas_settings(st: &State) -> (i64, i64) {
 /// Re-reads the cached settings after the config changed.
 pub fn refresh(st: &mut State) {
     st.repl.min_replicas = (st.config.get_int("min-replicas-to-write").unwrap_or(0), st.config.get_int("min-replicas-max-lag").unwrap_or(10));
+    st.repl.obuf_limit = st.config.client_output_buffer_limit(crate::config::ClientClass::Replica);
     if let Some(b) = st.repl.backlog.as_mut() {
         b.resize(st.config.get_int("repl-backlog-size").unwrap_or(1 << 20).max(16 * 1024) as usize);
     }
@@ -177,6 +178,8 @@ pub fn psync(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut cra
         buffered: Vec::new(),
         hold_until_ack: false,
         old_sync,
+        obuf_soft_since_ms: 0,
+        dropped: false,
     };
     if !old_sync {
         let want_id = String::from_utf8_lossy(&argv[1]).into_owned();
@@ -319,14 +322,14 @@ fn start_pending_sync(shared: &Arc<Shared>, st: &mut State, now: i64) {
         }
     }
     let info = ReplInfo { stream_db: st.repl.seldb.unwrap_or(0) as i64, id: st.repl.replid.clone(), offset: st.repl.offset };
-    let started = if diskless { fork_diskless(shared, st, &waiting, info) } else { fork_disk(st, info) };
+    let line = format!("+FULLRESYNC {} {}\r\n", st.repl.replid, st.repl.offset);
+    let started = if diskless { fork_diskless(shared, st, &waiting, info, &line) } else { fork_disk(st, info) };
     match started {
         Ok(()) => {
-            let line = format!("+FULLRESYNC {} {}\r\n", st.repl.replid, st.repl.offset);
             for r in st.repl.replicas.iter_mut().filter(|r| waiting.contains(&r.client_id)) {
                 r.state = ReplicaState::WaitBgsaveEnd;
                 r.ack_offset = st.repl.offset;
-                if !r.old_sync {
+                if !r.old_sync && !diskless {
                     let _ = r.tx.send(ClientMsg::Data(line.clone().into_bytes()));
                 }
             }
@@ -351,7 +354,9 @@ fn fork_disk(st: &mut State, info: ReplInfo) -> Result<(), String> {
     snapshot::bgsave_with(st, Some(info))
 }
 
-fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: ReplInfo) -> Result<(), String> {
+/// Forks the child that writes the snapshot into a pipe and starts the thread that copies it to the
+/// replicas. `fullresync` is queued to each PSYNC replica before the thread can send anything.
+fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: ReplInfo, fullresync: &str) -> Result<(), String> {
     let (rfd, wfd) = sys::pipe().map_err(|e| e.to_string())?;
     let mut opts = snapshot::save_options(st);
     opts.repl = Some(info);
@@ -378,6 +383,11 @@ fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: Re
     let mark = st.rng.hex(40);
     let sinks: Vec<(u64, tokio::sync::mpsc::UnboundedSender<ClientMsg>)> =
         st.repl.replicas.iter().filter(|r| targets.contains(&r.client_id)).map(|r| (r.client_id, r.tx.clone())).collect();
+    // NB: the copying thread sends `$EOF:<mark>` as soon as it runs, so +FULLRESYNC must be queued
+    // first: a replica that reads the mark before it is told to expect a full sync gives up.
+    for r in st.repl.replicas.iter().filter(|r| targets.contains(&r.client_id) && !r.old_sync) {
+        let _ = r.tx.send(ClientMsg::Data(fullresync.as_bytes().to_vec()));
+    }
     let shared = shared.clone();
     std::thread::spawn(move || {
         let mut pipe = unsafe_file(rfd);

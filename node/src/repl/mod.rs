@@ -68,6 +68,10 @@ pub struct ReplicaInfo {
     pub hold_until_ack: bool,
     /// SYNC (not PSYNC): an old tool that never ACKs.
     pub old_sync: bool,
+    /// Since when the output buffer has been over the soft limit (0 = it is not).
+    pub obuf_soft_since_ms: i64,
+    /// Dropped for its output buffer; gone from the registry once its connection closes.
+    pub dropped: bool,
 }
 
 impl ReplicaInfo {
@@ -111,6 +115,8 @@ pub struct Replication {
     pub failover: Option<failover::Failover>,
     /// min-replicas-to-write / min-replicas-max-lag, cached (checked on every write).
     pub min_replicas: (i64, i64),
+    /// `client-output-buffer-limit replica ...`, cached (checked on every feed).
+    pub obuf_limit: crate::config::ObufLimit,
 }
 
 impl Replication {
@@ -136,6 +142,7 @@ impl Replication {
             net_output_bytes: 0,
             net_input_bytes: 0,
             min_replicas: (0, 10),
+            obuf_limit: crate::config::ObufLimit { hard: 256 << 20, soft: 64 << 20, soft_seconds: 60 },
             failover: None,
         }
     }
@@ -190,18 +197,64 @@ pub fn feed_raw(st: &mut State, bytes: &[u8]) {
     let Some(backlog) = st.repl.backlog.as_mut() else { return };
     backlog.feed(bytes);
     st.repl.offset += bytes.len() as i64;
-    for r in st.repl.replicas.iter_mut() {
-        match r.state {
-            ReplicaState::WaitBgsaveStart => {}
-            ReplicaState::WaitBgsaveEnd | ReplicaState::SendBulk => r.buffered.extend_from_slice(bytes),
-            ReplicaState::Online if r.hold_until_ack => r.buffered.extend_from_slice(bytes),
+    let limit = st.repl.obuf_limit;
+    let now = crate::util::now_ms();
+    let mut dropped = 0;
+    for r in st.repl.replicas.iter_mut().filter(|r| !r.dropped) {
+        let queued = match r.state {
+            ReplicaState::WaitBgsaveStart => continue,
+            // The snapshot itself does not count (Redis sends it beside the output buffer), only
+            // the stream accumulated while it is produced and sent.
+            ReplicaState::WaitBgsaveEnd | ReplicaState::SendBulk => {
+                r.buffered.extend_from_slice(bytes);
+                r.buffered.len()
+            }
+            ReplicaState::Online if r.hold_until_ack => {
+                r.buffered.extend_from_slice(bytes);
+                r.buffered.len()
+            }
             ReplicaState::Online => {
-                r.pending_bytes.fetch_add(bytes.len(), std::sync::atomic::Ordering::Relaxed);
+                let before = r.pending_bytes.fetch_add(bytes.len(), std::sync::atomic::Ordering::Relaxed);
                 let _ = r.tx.send(crate::client::ClientMsg::Data(bytes.to_vec()));
                 st.repl.net_output_bytes += bytes.len() as u64;
+                before + bytes.len()
             }
+        };
+        if obuf_over_limit(limit, queued, &mut r.obuf_soft_since_ms, now) {
+            // Redis's closeClientOnOutputBufferLimitReached: the replica is dropped (and will come
+            // back with a full sync), instead of letting one slow replica grow our memory unbounded.
+            crate::log::warning(&format!(
+                "Client id={} addr={}:{} flags=S scheduled to be closed ASAP for overcoming of output buffer limits.",
+                r.client_id,
+                r.ip(),
+                r.listening_port
+            ));
+            r.buffered = Vec::new();
+            r.dropped = true;
+            let _ = r.tx.send(crate::client::ClientMsg::Drop);
+            dropped += 1;
         }
     }
+    st.stats.client_output_buffer_limit_disconnections += dropped;
+}
+
+/// Redis's `checkClientOutputBufferLimits`: over the hard limit at once, over the soft limit only
+/// after it has stayed over for `soft_seconds`.
+pub fn obuf_over_limit(limit: crate::config::ObufLimit, used: usize, soft_since_ms: &mut i64, now_ms: i64) -> bool {
+    let used = used as u64;
+    let hard = limit.hard > 0 && used >= limit.hard;
+    let mut soft = limit.soft > 0 && used >= limit.soft;
+    if soft {
+        if *soft_since_ms == 0 {
+            *soft_since_ms = now_ms;
+            soft = false;
+        } else if now_ms - *soft_since_ms <= limit.soft_seconds * 1000 {
+            soft = false;
+        }
+    } else {
+        *soft_since_ms = 0;
+    }
+    hard || soft
 }
 
 /// Creates the backlog if missing (the first replica, or a replica connecting to its master).
@@ -302,5 +355,35 @@ pub fn role_reply(st: &State, out: &mut crate::resp::reply::Out) {
                 out.bulk(r.ack_offset.to_string().as_bytes());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::obuf_over_limit;
+    use crate::config::ObufLimit;
+
+    #[test]
+    fn output_buffer_limits_follow_redis_rules() {
+        let limit = ObufLimit { hard: 1000, soft: 500, soft_seconds: 2 };
+        let mut since = 0;
+        // Under both limits: fine, and the soft clock stays stopped.
+        assert!(!obuf_over_limit(limit, 499, &mut since, 10_000));
+        assert_eq!(since, 0);
+        // Over soft: the clock starts, not yet a disconnection...
+        assert!(!obuf_over_limit(limit, 500, &mut since, 10_000));
+        assert_eq!(since, 10_000);
+        // ...still within soft_seconds...
+        assert!(!obuf_over_limit(limit, 600, &mut since, 12_000));
+        // ...and past them it is.
+        assert!(obuf_over_limit(limit, 600, &mut since, 12_001));
+        // Dropping under soft resets the clock.
+        assert!(!obuf_over_limit(limit, 10, &mut since, 12_002));
+        assert_eq!(since, 0);
+        // The hard limit applies at once (at exactly the limit, as Redis's >=).
+        assert!(obuf_over_limit(limit, 1000, &mut since, 12_003));
+        // Zero disables a limit.
+        let off = ObufLimit { hard: 0, soft: 0, soft_seconds: 0 };
+        assert!(!obuf_over_limit(off, usize::MAX, &mut since, 0));
     }
 }

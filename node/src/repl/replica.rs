@@ -417,7 +417,7 @@ async fn full_sync(
             return Err("bad EOF mark from master".into());
         }
     }
-    let (path, temp) = {
+    let (path, temp, to_disk) = {
         let mut st = shared.lock();
         if !is_current(&st, generation) {
             return Err("link replaced".into());
@@ -429,11 +429,16 @@ async fn full_sync(
         }
         let path = snapshot::rdb_path(&st);
         let temp = path.with_file_name(format!("temp-{}.{}.rdb", now_ms() / 1000, crate::sys::getpid()));
-        (path, temp)
+        (path, temp, !diskless_load(&st))
     };
     log::notice(&format!(
         "MASTER <-> REPLICA sync: receiving {}",
-        if size >= 0 { format!("{size} bytes from master to disk") } else { "streamed RDB from master with EOF to disk".into() }
+        match (size >= 0, to_disk) {
+            (true, true) => format!("{size} bytes from master to disk"),
+            (false, true) => "streamed RDB from master with EOF to disk".into(),
+            (true, false) => format!("{size} bytes from master to parser"),
+            (false, false) => "streamed RDB from master with EOF to parser".into(),
+        }
     ));
     let mut data: Vec<u8> = Vec::with_capacity(size.max(0) as usize);
     let mut last_progress = now_ms();
@@ -474,13 +479,16 @@ async fn full_sync(
             }
         }
     }
-    log::notice("MASTER <-> REPLICA sync: Flushing old data");
-    // Store it as our RDB, as a disk-loading replica does, then load it.
-    let written = std::fs::write(&temp, &data).and_then(|_| std::fs::rename(&temp, &path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        log::warning(&format!("Failed trying to rename the temp DB into {} in MASTER <-> REPLICA synchronization: {e}", path.display()));
+    if to_disk {
+        // repl-diskless-load disabled: store it as our RDB, as a disk-loading replica does.
+        let written = std::fs::write(&temp, &data).and_then(|_| std::fs::rename(&temp, &path));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&temp);
+            log::warning(&format!("Failed trying to rename the temp DB into {} in MASTER <-> REPLICA synchronization: {e}", path.display()));
+        }
     }
+    // NB: in every mode the old dataset keeps serving (and survives a failed load) until the new one
+    // is parsed and swapped in, as Redis 7.0 does with swapdb; only the disk copy differs.
     log::notice("MASTER <-> REPLICA sync: Loading DB in memory");
     let config = shared.lock().config.clone();
     let mut opts = crate::persistence::startup::load_options(&config);
@@ -494,6 +502,16 @@ async fn full_sync(
         sock.write_all(&out.buf).await.map_err(|e| e.to_string())?;
     }
     Ok(inbox)
+}
+
+/// Redis's `useDisklessLoad`: `repl-diskless-load swapdb` always parses the master's RDB without
+/// storing it, `on-empty-db` only when we hold no keys (nothing could be lost), `disabled` never.
+fn diskless_load(st: &State) -> bool {
+    match st.config.get("repl-diskless-load").as_deref() {
+        Some("swapdb") => true,
+        Some("on-empty-db") => st.dbs.iter().all(|db| db.is_empty()),
+        _ => false,
+    }
 }
 
 /// Replaces the dataset with the master's and marks the link up. Returns the offset to ACK.

@@ -5,6 +5,7 @@ PSYNC2 continuation for the other replicas, WAIT and min-replicas, read-only and
 demotion closing client connections, and INFO replication / ROLE shapes.
 """
 import os
+import signal
 import shutil
 import socket
 import tempfile
@@ -309,3 +310,48 @@ def test_failover_switches_roles_without_losing_writes(cluster, target_program):
     same_data(r, m)
     with pytest.raises(redis.ReadOnlyError):
         m.client().set("x", "1")
+
+
+@pytest.mark.parametrize("mode,preloaded", [("disabled", False), ("on-empty-db", False), ("on-empty-db", True), ("swapdb", True)])
+def test_diskless_load_modes_match_real_redis(cluster, mode, preloaded):
+    """repl-diskless-load: `disabled` stores the master's RDB before loading it, `on-empty-db` parses it
+    straight from the socket only when the replica holds no keys, `swapdb` always does. Whether the
+    replica's dump.rdb appears must match real Redis, and the data must be the master's either way."""
+    m = cluster(OURS)
+    fill_every_type(m.client())
+    wrote_rdb = {}
+    for program in (REAL, OURS):
+        r = cluster(program, "--repl-diskless-load", mode)
+        if preloaded:
+            r.client().set("replica-only", "x")
+        assert r.client().replicaof("127.0.0.1", m.port) == "OK"
+        wait_until(lambda: link_up(r), limit=WAIT, what="link up")
+        same_data(m, r)
+        assert r.client().exists("replica-only") == 0
+        wrote_rdb[program] = os.path.exists(os.path.join(r.dir, "dump.rdb"))
+    expected = mode == "disabled" or (mode == "on-empty-db" and preloaded)
+    assert wrote_rdb == {REAL: expected, OURS: expected}
+
+
+@pytest.mark.parametrize("master_program", [OURS, REAL], ids=["ours", "real"])
+def test_replica_output_buffer_limit_drops_a_stalled_replica(cluster, master_program):
+    """client-output-buffer-limit replica: a replica that stops reading is dropped once its pending
+    stream passes the hard limit; when it resumes it comes back with a new full sync."""
+    m = cluster(master_program, "--client-output-buffer-limit", "replica", "1mb", "1mb", "0")
+    r = cluster(REAL)
+    r.client().replicaof("127.0.0.1", m.port)
+    wait_until(lambda: link_up(r), limit=WAIT, what="link up")
+    mc = m.client()
+    assert mc.info("replication")["connected_slaves"] == 1
+    r.proc.send_signal(signal.SIGSTOP)
+    try:
+        value = "x" * (512 * 1024)
+        # Far more than loopback socket buffers hold, so the excess waits in the master's buffer.
+        for i in range(48):
+            mc.set(f"big:{i}", value)
+        wait_until(lambda: mc.info("replication")["connected_slaves"] == 0, limit=WAIT, what="stalled replica dropped")
+    finally:
+        r.proc.send_signal(signal.SIGCONT)
+    same_data(m, r)
+    assert mc.info("stats")["sync_full"] == 2, m.log() + r.log()
+    assert "scheduled to be closed ASAP for overcoming of output buffer limits" in m.log()
