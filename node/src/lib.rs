@@ -10,6 +10,7 @@
 //! - `cmd/`: dispatcher and commands by family; `db/`: keyspace and value types.
 //! - `persistence/`: RDB codec (CRC64, LZF, listpack, intset), DUMP payloads.
 //! - `alloc.rs`: the counting global allocator (used_memory); `evict.rs`: maxmemory, eviction, LRU/LFU.
+//! - `sentinel/`: the sentinel role (sentinel.conf, the decision logic).
 //! - `pubsub.rs`, `notify.rs`, `stats.rs`, `log.rs`, `util/` (numbers, globs, long double), `sys.rs` (the only unsafe code).
 
 pub mod alloc;
@@ -26,6 +27,7 @@ pub mod propagate;
 pub mod pubsub;
 pub mod repl;
 pub mod resp;
+pub mod sentinel;
 pub mod server;
 pub mod state;
 pub mod stats;

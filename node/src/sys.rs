@@ -168,3 +168,20 @@ pub fn file_from_fd(fd: i32) -> std::fs::File {
     // SAFETY: the caller hands over a descriptor it owns and does not use again.
     unsafe { std::fs::File::from_raw_fd(fd) }
 }
+
+/// `access(2)` modes.
+pub const W_OK: i32 = libc::W_OK;
+pub const X_OK: i32 = libc::X_OK;
+
+/// `access(2)`: whether this process (by its real uid, as Redis checks) may use `path` as `mode`
+/// says (`W_OK`, `X_OK`); the error is the reason, e.g. "Permission denied".
+pub fn access(path: &std::path::Path, mode: i32) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))?;
+    // SAFETY: a valid NUL-terminated path that outlives the call.
+    let rc = unsafe { libc::access(c_path.as_ptr(), mode) };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}

@@ -33,7 +33,21 @@ impl Config {
     /// per directive; an argument not starting with `--` continues the previous directive's args).
     /// Does not handle --version/--help/--test-config/--sentinel (main does).
     pub fn from_args(args: &[String]) -> Result<Config, ConfigError> {
+        Config::from_args_in_mode(args, false)
+    }
+
+    /// [`Config::from_args`] for redis-server or, with `sentinel`, for redis-sentinel: the default
+    /// port is 26379, protected-mode defaults to off, and `sentinel ...` lines (from the file and
+    /// from `--sentinel <directive> ...` options) are queued with their source and line for
+    /// `crate::sentinel::config` instead of being refused.
+    pub(crate) fn from_args_in_mode(args: &[String], sentinel: bool) -> Result<Config, ConfigError> {
         let mut cfg = Config::default();
+        if sentinel {
+            cfg.sentinel_mode = true;
+            cfg.port = crate::sentinel::settings::DEFAULT_PORT;
+            // Sentinel must be reachable from the other sentinels (a file may still turn it on).
+            cfg.protected_mode = false;
+        }
         let mut j = 0;
         if let Some(first) = args.first().filter(|a| !a.starts_with('-')) {
             let path = PathBuf::from(first);
@@ -63,6 +77,17 @@ impl Config {
         Ok(cfg)
     }
 
+    /// The `sentinel ...` lines read in sentinel mode, in order (taken: a second call returns none).
+    pub(crate) fn take_sentinel_lines(&mut self) -> Vec<SentinelLine> {
+        std::mem::take(&mut self.sentinel_lines)
+    }
+
+    /// (source, line, read as spaces) of each line with non-breaking spaces (sentinel mode): it
+    /// loaded only once they were read as spaces, or it loaded as written.
+    pub(crate) fn nbsp_lines(&self) -> &[(String, usize, bool)] {
+        &self.nbsp_lines
+    }
+
     /// Loads config text (used by from_args; `source` names the file for messages).
     pub fn load_str(&mut self, text: &str, source: &str) -> Result<(), ConfigError> {
         self.load_bytes(text.as_bytes(), source)
@@ -81,34 +106,58 @@ impl Config {
             let source = source_at(sources, offset);
             offset += raw.len() + 1;
             let line = trim(raw);
-            if line.is_empty() || line[0] == b'#' {
-                continue;
-            }
-            let fail = |reason: &str| ConfigError::at_line(source, line_no, line, reason);
-            let Some(argv) = split_args(line) else {
-                // A quote inside a trailing comment ("# don't") unbalances the line: say so when
-                // the line is fine up to its first " #".
-                let comment_at = line.windows(2).position(|w| matches!(w, [b' ' | b'\t', b'#']));
-                let commented = comment_at.is_some_and(|pos| split_args(&line[..pos]).is_some());
-                return Err(if commented { fail(&inline_comment_reason(source, line_no)) } else { fail("Unbalanced quotes in configuration line") });
-            };
-            if argv.is_empty() {
-                continue;
-            }
-            let starts = token_starts(line);
-            let name = argv[0].to_ascii_lowercase();
-            if comment_token_from(&name, &starts, 2) {
-                return Err(fail(&inline_comment_reason(source, line_no)));
-            }
-            if let Err(reason) = self.load_directive(&name, &argv, depth) {
-                return Err(match reason {
-                    LineError::Fatal(e) => e,
-                    LineError::Reason(_) if comment_token_from(&name, &starts, 1) => fail(&inline_comment_reason(source, line_no)),
-                    LineError::Reason(r) => fail(&r),
-                });
+            if let Err(e) = self.load_line(line, source, line_no, depth) {
+                // A sentinel.conf copied from a web page may carry non-breaking spaces where
+                // spaces belong (seed002): a line redis-sentinel refuses for them is read again
+                // with plain spaces. Lines that load as written keep their bytes.
+                if !self.sentinel_mode || !has_nbsp(line) {
+                    return Err(e);
+                }
+                let plain = without_nbsp(line);
+                self.load_line(trim(&plain), source, line_no, depth).map_err(|_| e)?;
+                self.nbsp_lines.push((source.to_string(), line_no, true));
             }
         }
         Ok(())
+    }
+
+    /// One trimmed line of config text.
+    fn load_line(&mut self, line: &[u8], source: &str, line_no: usize, depth: usize) -> Result<(), ConfigError> {
+        if line.is_empty() || line[0] == b'#' {
+            return Ok(());
+        }
+        let fail = |reason: &str| ConfigError::at_line(source, line_no, line, reason);
+        let Some(argv) = split_args(line) else {
+            // A quote inside a trailing comment ("# don't") unbalances the line: say so when
+            // the line is fine up to its first " #".
+            let comment_at = line.windows(2).position(|w| matches!(w, [b' ' | b'\t', b'#']));
+            let commented = comment_at.is_some_and(|pos| split_args(&line[..pos]).is_some());
+            return Err(if commented { fail(&inline_comment_reason(source, line_no)) } else { fail("Unbalanced quotes in configuration line") });
+        };
+        if argv.is_empty() {
+            return Ok(());
+        }
+        let starts = token_starts(line);
+        let name = argv[0].to_ascii_lowercase();
+        if comment_token_from(&name, &starts, 2) {
+            return Err(fail(&inline_comment_reason(source, line_no)));
+        }
+        if self.sentinel_mode && name == b"sentinel" && argv.len() > 1 {
+            // Applied once everything is read, in Redis's order (sentinel.c queueSentinelConfig).
+            self.sentinel_lines.push(SentinelLine { source: source.to_string(), line: line_no, text: line.to_vec(), args: argv[1..].to_vec() });
+            return Ok(());
+        }
+        match self.load_directive(&name, &argv, depth) {
+            Ok(()) => {
+                if self.sentinel_mode && has_nbsp(line) {
+                    self.nbsp_lines.push((source.to_string(), line_no, false));
+                }
+                Ok(())
+            }
+            Err(LineError::Fatal(e)) => Err(e),
+            Err(LineError::Reason(_)) if comment_token_from(&name, &starts, 1) => Err(fail(&inline_comment_reason(source, line_no))),
+            Err(LineError::Reason(r)) => Err(fail(&r)),
+        }
     }
 
     /// Applies one tokenized line (`name` is argv[0] lowercased).
@@ -196,6 +245,59 @@ impl Config {
     }
 }
 
+/// A `sentinel <directive> ...` line read in sentinel mode, kept for `crate::sentinel::config`,
+/// which applies the queued lines once the whole configuration is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SentinelLine {
+    /// The file (as named), "stdin" or "command line".
+    pub source: String,
+    /// 1-based line number, counted like Redis.
+    pub line: usize,
+    /// The whole line, trimmed, as errors show it.
+    pub text: Vec<u8>,
+    /// The arguments after `sentinel`.
+    pub args: Vec<Vec<u8>>,
+}
+
+/// U+00A0 NO-BREAK SPACE in UTF-8.
+const NBSP: [u8; 2] = [0xc2, 0xa0];
+
+/// True when `line` holds a non-breaking space.
+pub(crate) fn has_nbsp(line: &[u8]) -> bool {
+    line.windows(2).any(|w| w == NBSP)
+}
+
+/// `line` with each non-breaking space outside quotes replaced by a plain space.
+pub(crate) fn without_nbsp(line: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(line.len());
+    let (mut dq, mut sq) = (false, false);
+    let mut i = 0;
+    while i < line.len() {
+        let c = line[i];
+        if !dq && !sq && line[i..].starts_with(&NBSP) {
+            out.push(b' ');
+            i += 2;
+            continue;
+        }
+        match c {
+            b'\\' if dq || sq => {
+                out.push(c);
+                if let Some(&next) = line.get(i + 1) {
+                    out.push(next);
+                }
+                i += 2;
+                continue;
+            }
+            b'"' if !sq => dq = !dq,
+            b'\'' if !dq => sq = !sq,
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
 /// Why a line was refused: a reason to show with the line, or a complete error (from an
 /// included file) to pass on unchanged.
 enum LineError {
@@ -203,7 +305,8 @@ enum LineError {
     Fatal(ConfigError),
 }
 
-fn inline_comment_reason(source: &str, line: usize) -> String {
+/// The reason given for a line with a comment after its value, naming where it is.
+pub(crate) fn inline_comment_reason(source: &str, line: usize) -> String {
     format!("{INLINE_COMMENT} - in '{source}' at line {line}")
 }
 
@@ -321,6 +424,11 @@ fn comment_token_from(name: &[u8], starts: &[u8], from: usize) -> bool {
         return false;
     }
     starts.iter().skip(from).any(|c| *c == b'#')
+}
+
+/// True when a token of `line` at index `from` or later starts with an unquoted `#`.
+pub(crate) fn has_comment_token(line: &[u8], from: usize) -> bool {
+    token_starts(line).iter().skip(from).any(|c| *c == b'#')
 }
 
 /// glob(3) for `include`: expands `*`, `?` and `[...]` in each path component, skips hidden

@@ -11,6 +11,10 @@
 //! as an absolute path (resolved like `chdir` would), and [`Config::resolve_path`] joins relative
 //! file names to it.
 //!
+//! In sentinel mode (`Config::from_args_sentinel`, in `crate::sentinel::config`) the same loader
+//! reads sentinel.conf: the `sentinel ...` lines are queued for the sentinel module, which also
+//! adds the sentinel state to a rewrite.
+//!
 //! Modules: `table` (the directive table), `value` (parsing and formatting values), `store`
 //! (moving values in and out of `Config`), `load` (config text, files and argv), `command`
 //! (CONFIG GET/SET), `rewrite` (CONFIG REWRITE), `notify` (keyspace event flags), `error`.
@@ -27,8 +31,11 @@ mod value;
 use std::path::PathBuf;
 
 pub use error::ConfigError;
+pub(crate) use load::{has_comment_token, has_nbsp, inline_comment_reason, without_nbsp, SentinelLine};
 pub use notify::{notify_flags_from_str, notify_flags_to_string};
+pub(crate) use rewrite::{overwrite_atomically, read_old, rewritten_content, RewriteState};
 pub use value::ObufLimit;
+pub(crate) use value::{repr, strerror};
 
 use value::Val;
 
@@ -135,6 +142,14 @@ pub struct Config {
     file_abs: Option<PathBuf>,
     /// A `save` line was read from the configuration: later ones add save points.
     save_loaded: bool,
+    /// Sentinel mode: `sentinel ...` lines are queued for `crate::sentinel::config`, non-breaking
+    /// spaces that break a line are read as spaces, and a rewrite leaves `save` out.
+    sentinel_mode: bool,
+    /// The `sentinel ...` lines read in sentinel mode, in the order they were read.
+    sentinel_lines: Vec<SentinelLine>,
+    /// (source, line, read as spaces) of the lines holding non-breaking spaces (sentinel mode):
+    /// lines that only loaded once they were read as spaces, or that loaded as written.
+    nbsp_lines: Vec<(String, usize, bool)>,
 }
 
 impl Default for Config {
@@ -181,6 +196,9 @@ impl Default for Config {
             other: Vec::new(),
             file_abs: None,
             save_loaded: false,
+            sentinel_mode: false,
+            sentinel_lines: Vec::new(),
+            nbsp_lines: Vec::new(),
         };
         c.reset_to_defaults();
         c
@@ -241,6 +259,11 @@ impl Config {
     /// time, like redis-server's `configfile`), for INFO's config_file after main has chdir'ed.
     pub fn file_abs(&self) -> Option<&std::path::Path> {
         self.file_abs.as_deref().or(self.file.as_deref())
+    }
+
+    /// True when loaded for the sentinel role (`Config::from_args_sentinel`).
+    pub fn is_sentinel(&self) -> bool {
+        self.sentinel_mode
     }
 
     /// Joins a relative path to `dir`, where redis-server (which chdirs there) would find it.
