@@ -26,6 +26,8 @@ use crate::util::now_ms;
 const IOBUF_LEN: usize = 16 * 1024;
 /// Stop reading while this much output is waiting for a slow reader.
 const OUTPUT_HIGH_WATER: usize = 64 * 1024 * 1024;
+/// Queued messages are gathered into one write up to this size.
+const OUTPUT_BATCH: usize = 256 * 1024;
 
 /// A client socket: TCP or a Unix domain socket (`unixsocket`).
 pub enum Stream {
@@ -150,7 +152,17 @@ impl Conn {
             tokio::select! {
                 biased;
                 msg = rx.recv() => match msg {
-                    Some(m) => self.on_message(m),
+                    Some(m) => {
+                        self.on_message(m);
+                        // Take what else is queued before writing: a replica's stream or a busy
+                        // subscriber gets one write per batch, not one per message.
+                        while self.pending_out() < OUTPUT_BATCH {
+                            match rx.try_recv() {
+                                Ok(m) => self.on_message(m),
+                                Err(_) => break,
+                            }
+                        }
+                    }
                     None => return Ok(()),
                 },
                 r = self.stream.readable(), if want_read => {

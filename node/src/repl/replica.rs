@@ -23,6 +23,10 @@ use crate::resp::request::{Limits, Request, RequestParser};
 use crate::state::{Shared, State};
 use crate::util::now_ms;
 
+/// How much the master's stream is read at once (Redis reads PROTO_IOBUF_LEN, 16 KiB, per event;
+/// larger reads mean fewer wake-ups when the stream is busy).
+const STREAM_READ_LEN: usize = 64 * 1024;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkState {
     /// Must (re)connect: the cron starts a link task.
@@ -611,34 +615,10 @@ async fn stream(
             let Some(master_id) = st.repl.master.as_ref().and_then(|m| m.master_client) else {
                 return Err("master client gone".into());
             };
-            loop {
-                let before = buf.len();
-                let limits = Limits { max_bulk_len: i64::MAX, authenticated: true, from_master: true };
-                let parsed = parser.parse(buf, limits).map_err(|e| format!("protocol error from master: {}", e.0))?;
-                let consumed = before - buf.len() + std::mem::take(&mut partial);
-                let argv = match parsed {
-                    None => {
-                        partial = consumed;
-                        break;
-                    }
-                    Some(Request::Empty) => {
-                        account(&mut st, consumed, &[]);
-                        continue;
-                    }
-                    Some(Request::Command(argv)) => argv,
-                };
-                let Some(mut me) = st.clients.remove(&master_id) else { return Err("master client gone".into()) };
-                let mut out = Out::new(2);
-                st.prop.from_master = true;
-                crate::cmd::execute(&mut st, &mut me, &mut out, argv.clone());
-                st.prop.from_master = false;
-                st.clients.insert(master_id, me);
-                // Only REPLCONF GETACK answers the master.
-                if argv[0].eq_ignore_ascii_case(b"replconf") {
-                    reply.extend_from_slice(&out.buf);
-                }
-                account(&mut st, consumed, &wire_bytes(&argv, consumed));
-            }
+            let Some(mut me) = st.clients.remove(&master_id) else { return Err("master client gone".into()) };
+            let applied = apply_commands(&mut st, &mut me, &mut parser, buf, &mut partial, &mut reply);
+            st.clients.insert(master_id, me);
+            applied?;
             if !st.aof.buf.is_empty() {
                 crate::persistence::aof::flush(&mut st);
             }
@@ -652,7 +632,7 @@ async fn stream(
                     return Err("master client killed".into());
                 }
             }
-            r = sock.read_buf(buf) => {
+            r = read_more(sock, buf) => {
                 let n = r.map_err(|e| e.to_string())?;
                 if n == 0 {
                     return Err("connection closed by master".into());
@@ -679,27 +659,84 @@ async fn stream(
     }
 }
 
-/// The bytes a command took on the wire, re-encoded (the parser consumed exactly `consumed`).
-fn wire_bytes(argv: &[Bytes], consumed: usize) -> Vec<u8> {
-    let mut v = Vec::with_capacity(consumed);
-    crate::propagate::encode_command(&mut v, argv);
-    v
+/// Runs every complete command in `buf` as the master client `me` (taken out of the registry for
+/// the batch), queuing REPLCONF GETACK's answer in `reply`. The applied bytes go to our backlog and
+/// replicas in one piece per batch; the offset only has to be exact when GETACK asks for it.
+fn apply_commands(
+    st: &mut State,
+    me: &mut ClientState,
+    parser: &mut RequestParser,
+    buf: &mut BytesMut,
+    partial: &mut usize,
+    reply: &mut Vec<u8>,
+) -> Result<(), String> {
+    let limits = Limits { max_bulk_len: i64::MAX, authenticated: true, from_master: true };
+    let mut out = Out::new(2);
+    // Stream bytes applied and not yet accounted (fed to the backlog and the offset).
+    let mut applied: Vec<u8> = Vec::new();
+    let mut result = Ok(());
+    loop {
+        let before = buf.len();
+        let parsed = match parser.parse(buf, limits) {
+            Ok(p) => p,
+            Err(e) => {
+                result = Err(format!("protocol error from master: {}", e.0));
+                break;
+            }
+        };
+        let consumed = before - buf.len() + std::mem::take(partial);
+        let argv = match parsed {
+            None => {
+                *partial = consumed;
+                break;
+            }
+            Some(Request::Empty) => {
+                applied.resize(applied.len() + consumed, b'\n');
+                continue;
+            }
+            Some(Request::Command(argv)) => argv,
+        };
+        let getack = argv[0].eq_ignore_ascii_case(b"replconf");
+        if getack {
+            // The ACK it sends reports everything before it.
+            account(st, &std::mem::take(&mut applied));
+        }
+        let start = applied.len();
+        crate::propagate::encode_command(&mut applied, &argv);
+        // An inline command's bytes differ from its re-encoding: count what the wire carried.
+        applied.resize(start + consumed, b'\n');
+        st.prop.from_master = true;
+        crate::cmd::execute(st, me, &mut out, argv);
+        st.prop.from_master = false;
+        // Only REPLCONF GETACK answers the master.
+        if getack {
+            reply.extend_from_slice(&out.buf);
+        }
+        out.buf.clear();
+    }
+    account(st, &applied);
+    result
+}
+
+/// Reads what the socket has into `buf`, with room for a large read: `read_buf` alone would only
+/// offer the buffer's spare capacity, which shrinks to a few bytes as parsed commands are split
+/// off, and a replica reading its master's stream 64 bytes at a time falls behind for good.
+async fn read_more(sock: &mut TcpStream, buf: &mut BytesMut) -> std::io::Result<usize> {
+    if buf.capacity() - buf.len() < STREAM_READ_LEN / 2 {
+        buf.reserve(STREAM_READ_LEN);
+    }
+    sock.read_buf(buf).await
 }
 
 /// Advances our offset by what was applied and forwards the same bytes to our backlog and replicas.
-fn account(st: &mut State, consumed: usize, bytes: &[u8]) {
-    if bytes.len() == consumed && !bytes.is_empty() {
-        crate::repl::feed_raw(st, bytes);
+fn account(st: &mut State, bytes: &[u8]) {
+    if bytes.is_empty() {
+        return;
+    }
+    if st.repl.backlog.is_none() {
+        st.repl.offset += bytes.len() as i64;
     } else {
-        // Inline commands or keepalives: count them, forwarding what we have.
-        let backlog_missing = st.repl.backlog.is_none();
-        if backlog_missing {
-            st.repl.offset += consumed as i64;
-        } else {
-            let mut filler = bytes.to_vec();
-            filler.resize(consumed, b'\n');
-            crate::repl::feed_raw(st, &filler);
-        }
+        crate::repl::feed_raw(st, bytes);
     }
     let offset = st.repl.offset;
     if let Some(m) = st.repl.master.as_mut() {
