@@ -10,10 +10,12 @@
 //! - `cmd/`: dispatcher and commands by family; `db/`: keyspace and value types.
 //! - `persistence/`: RDB codec (CRC64, LZF, listpack, intset), DUMP payloads.
 //! - `alloc.rs`: the counting global allocator (used_memory); `evict.rs`: maxmemory, eviction, LRU/LFU.
+//! - `bootguard.rs`: a data node asks its sentinels which role to start in (never an empty master).
 //! - `sentinel/`: the sentinel role (sentinel.conf, the decision logic).
 //! - `pubsub.rs`, `notify.rs`, `stats.rs`, `log.rs`, `util/` (numbers, globs, long double), `sys.rs` (the only unsafe code).
 
 pub mod alloc;
+pub mod bootguard;
 pub mod client;
 pub mod cmd;
 pub mod config;

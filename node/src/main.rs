@@ -125,6 +125,8 @@ fn run(config: Config) -> ExitCode {
     let code = runtime.block_on(async move {
         log::set_role(b'M');
         let port = config.port;
+        // Before anything listens: ask the sentinels (if configured) which role to start in.
+        let boot = redis_ha_node::bootguard::run(&config).await;
         let shared = Arc::new(Shared::new(config));
         let listeners = match server::bind_listeners(&shared).await {
             Ok(l) => l,
@@ -156,7 +158,13 @@ fn run(config: Config) -> ExitCode {
         {
             // `replicaof` in the configuration: follow that master once the dataset is loaded.
             let mut st = shared.lock();
-            if let Some((host, port)) = st.config.replicaof.clone() {
+            use redis_ha_node::bootguard::Decision;
+            let master = match boot {
+                Decision::ReplicaOf(host, port) => Some((host, port)),
+                Decision::Master => None,
+                Decision::Configured | Decision::Wait => st.config.replicaof.clone(),
+            };
+            if let Some((host, port)) = master {
                 redis_ha_node::repl::replica::set_master(&mut st, host, port);
             }
         }

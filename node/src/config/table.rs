@@ -353,6 +353,10 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     s("logfile", NOALIAS, I, Some(""), false, StrCheck::None, S::Logfile),
     s("masterauth", NOALIAS, SENSITIVE, NULL, true, StrCheck::None, G),
     s("requirepass", NOALIAS, SENSITIVE, NULL, true, StrCheck::None, S::Requirepass),
+    // Ours (hidden from CONFIG GET globs, like Redis's own hidden directives): the boot guard's
+    // sentinel group and sentinel addresses (see bootguard.rs).
+    s("ha-boot-master-name", NOALIAS, IMMUTABLE | HIDDEN, NULL, true, StrCheck::None, G),
+    s("ha-boot-sentinels", NOALIAS, IMMUTABLE | HIDDEN, NULL, true, StrCheck::None, G),
     // Enum configs.
     e("supervised", I, SUPERVISED, 0, G),
     e("syslog-facility", I, SYSLOG_FACILITIES, 128, G),
