@@ -377,6 +377,7 @@ impl Conn {
         if !st.aof.buf.is_empty() {
             crate::persistence::aof::flush(&mut st);
         }
+        crate::repl::flush_stream(&mut st);
     }
 }
 

@@ -249,6 +249,7 @@ async fn cron(shared: Arc<Shared>) {
         st.stats.output_rate.sample(now, output);
         crate::persistence::snapshot::cron(&mut st);
         crate::persistence::aof::flush(&mut st);
+        crate::repl::flush_stream(&mut st);
         if st.pause.is_some_and(|p| p.until_ms <= now) {
             st.pause = None;
         }

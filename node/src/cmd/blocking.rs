@@ -129,6 +129,7 @@ fn serve_key(st: &mut State, db: usize, key: &Bytes) {
             if !st.aof.buf.is_empty() {
                 crate::persistence::aof::flush(st);
             }
+            crate::repl::flush_stream(st);
             let _ = client.tx.send(ClientMsg::Unblocked(out.buf));
         }
         st.clients.insert(id, client);

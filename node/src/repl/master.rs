@@ -114,6 +114,8 @@ pub fn replconf(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut 
 }
 
 fn ack(st: &mut State, id: u64, offset: i64) {
+    // A replica released below must not get this batch's bytes twice (they are in its held buffer).
+    super::flush_stream(st);
     let now = now_ms();
     let mut woke = false;
     if let Some(r) = st.repl.replicas.iter_mut().find(|r| r.client_id == id) {
@@ -147,6 +149,8 @@ fn refuse_sync(st: &State) -> Option<&'static str> {
 
 /// PSYNC <replid> <offset> and SYNC (Redis's `syncCommand`).
 pub fn psync(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut crate::resp::reply::Out, old_sync: bool) -> Result<(), String> {
+    // A partial resync serves from the backlog, which already holds the unsent bytes.
+    super::flush_stream(st);
     if me.is_replica {
         return Ok(());
     }
@@ -512,6 +516,7 @@ fn start_transfers(shared: &Arc<Shared>, st: &mut State) {
                 }
             }
             let mut st = shared.lock();
+            crate::repl::flush_stream(&mut st);
             if let Some(r) = st.repl.replicas.iter_mut().find(|r| r.client_id == id) {
                 r.state = ReplicaState::Online;
                 r.ack_time_ms = now_ms();

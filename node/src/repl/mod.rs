@@ -117,6 +117,9 @@ pub struct Replication {
     pub min_replicas: (i64, i64),
     /// `client-output-buffer-limit replica ...`, cached (checked on every feed).
     pub obuf_limit: crate::config::ObufLimit,
+    /// Stream bytes for the online replicas not yet handed to their connections: gathered over a
+    /// batch of commands and sent once ([`flush_stream`]), as Redis's shared replication buffer.
+    pub unsent: Vec<u8>,
 }
 
 impl Replication {
@@ -143,6 +146,7 @@ impl Replication {
             net_input_bytes: 0,
             min_replicas: (0, 10),
             obuf_limit: crate::config::ObufLimit { hard: 256 << 20, soft: 64 << 20, soft_seconds: 60 },
+            unsent: Vec::new(),
             failover: None,
         }
     }
@@ -200,42 +204,72 @@ pub fn feed_raw(st: &mut State, bytes: &[u8]) {
     let limit = st.repl.obuf_limit;
     let now = crate::util::now_ms();
     let mut dropped = 0;
+    let mut streaming = false;
     for r in st.repl.replicas.iter_mut().filter(|r| !r.dropped) {
-        let queued = match r.state {
+        match r.state {
             ReplicaState::WaitBgsaveStart => continue,
             // The snapshot itself does not count (Redis sends it beside the output buffer), only
             // the stream accumulated while it is produced and sent.
-            ReplicaState::WaitBgsaveEnd | ReplicaState::SendBulk => {
-                r.buffered.extend_from_slice(bytes);
-                r.buffered.len()
-            }
-            ReplicaState::Online if r.hold_until_ack => {
-                r.buffered.extend_from_slice(bytes);
-                r.buffered.len()
-            }
+            ReplicaState::WaitBgsaveEnd | ReplicaState::SendBulk => r.buffered.extend_from_slice(bytes),
+            ReplicaState::Online if r.hold_until_ack => r.buffered.extend_from_slice(bytes),
             ReplicaState::Online => {
-                let before = r.pending_bytes.fetch_add(bytes.len(), std::sync::atomic::Ordering::Relaxed);
-                let _ = r.tx.send(crate::client::ClientMsg::Data(bytes.to_vec()));
-                st.repl.net_output_bytes += bytes.len() as u64;
-                before + bytes.len()
+                streaming = true;
+                continue;
             }
-        };
-        if obuf_over_limit(limit, queued, &mut r.obuf_soft_since_ms, now) {
-            // Redis's closeClientOnOutputBufferLimitReached: the replica is dropped (and will come
-            // back with a full sync), instead of letting one slow replica grow our memory unbounded.
-            crate::log::warning(&format!(
-                "Client id={} addr={}:{} flags=S scheduled to be closed ASAP for overcoming of output buffer limits.",
-                r.client_id,
-                r.ip(),
-                r.listening_port
-            ));
-            r.buffered = Vec::new();
-            r.dropped = true;
-            let _ = r.tx.send(crate::client::ClientMsg::Drop);
+        }
+        if obuf_over_limit(limit, r.buffered.len(), &mut r.obuf_soft_since_ms, now) {
+            drop_for_obuf(r);
+            dropped += 1;
+        }
+    }
+    if streaming {
+        st.repl.unsent.extend_from_slice(bytes);
+    }
+    st.stats.client_output_buffer_limit_disconnections += dropped;
+}
+
+/// Hands the stream gathered since the last call to every online replica's connection (one
+/// message per replica per batch instead of one per command). Called where a batch of commands
+/// ends (with the AOF flush), from the cron, and before any replica starts or resumes streaming,
+/// so none receives bytes twice or misses any.
+pub fn flush_stream(st: &mut State) {
+    if st.repl.unsent.is_empty() {
+        return;
+    }
+    let bytes = std::mem::take(&mut st.repl.unsent);
+    let limit = st.repl.obuf_limit;
+    let now = crate::util::now_ms();
+    let mut dropped = 0;
+    for r in st.repl.replicas.iter_mut().filter(|r| !r.dropped && r.state == ReplicaState::Online && !r.hold_until_ack) {
+        let before = r.pending_bytes.fetch_add(bytes.len(), std::sync::atomic::Ordering::Relaxed);
+        let _ = r.tx.send(crate::client::ClientMsg::Data(bytes.clone()));
+        st.repl.net_output_bytes += bytes.len() as u64;
+        if obuf_over_limit(limit, before + bytes.len(), &mut r.obuf_soft_since_ms, now) {
+            drop_for_obuf(r);
             dropped += 1;
         }
     }
     st.stats.client_output_buffer_limit_disconnections += dropped;
+    // Keep the allocation for the next batch unless it grew large.
+    if bytes.capacity() <= 1 << 20 {
+        let mut bytes = bytes;
+        bytes.clear();
+        st.repl.unsent = bytes;
+    }
+}
+
+/// Redis's closeClientOnOutputBufferLimitReached for a replica: it is dropped (and will come back
+/// with a full sync), instead of letting one slow replica grow our memory unbounded.
+fn drop_for_obuf(r: &mut ReplicaInfo) {
+    crate::log::warning(&format!(
+        "Client id={} addr={}:{} flags=S scheduled to be closed ASAP for overcoming of output buffer limits.",
+        r.client_id,
+        r.ip(),
+        r.listening_port
+    ));
+    r.buffered = Vec::new();
+    r.dropped = true;
+    let _ = r.tx.send(crate::client::ClientMsg::Drop);
 }
 
 /// Redis's `checkClientOutputBufferLimits`: over the hard limit at once, over the soft limit only

@@ -622,6 +622,7 @@ async fn stream(
             if !st.aof.buf.is_empty() {
                 crate::persistence::aof::flush(&mut st);
             }
+            crate::repl::flush_stream(&mut st);
         }
         if !reply.is_empty() {
             sock.write_all(&reply).await.map_err(|e| e.to_string())?;
