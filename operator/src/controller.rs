@@ -1,6 +1,9 @@
 //! The reconciler: a RedisHA → its children (server-side apply, one field manager), the watcher for
 //! its sentinels, and the status it owns. Idempotent: every pass applies the same rendered objects.
 //!
+//! Then it takes one step of a rolling update of the data pods ([`crate::updater`]): the data
+//! StatefulSet is `OnDelete`, so a new template reaches the pods only through the operator.
+//!
 //! What only the operator can check (a missing Secret, risky but valid settings, a spec that slipped past
 //! a CRD without its CEL rules) becomes a Warning Event and a condition; an invalid spec renders nothing.
 
@@ -29,6 +32,7 @@ use crate::resources::names::{Names, SENTINEL_PORT};
 use crate::resources::{self, RenderOptions};
 use crate::status::{self, Observed};
 use crate::switch_master::Addr;
+use crate::updater::{self, Rollouts};
 use crate::watcher::{WatchConfig, DEFAULT_POLL};
 use crate::watchers::Watchers;
 
@@ -36,6 +40,9 @@ use crate::watchers::Watchers;
 pub const FIELD_MANAGER: &str = "redis-ha-operator";
 /// Periodic resync, on top of change-driven reconciles.
 const REQUEUE: Duration = Duration::from_secs(60);
+/// Resync while a roll is in progress: pods are not watched, and a step may wait on a pod's readiness
+/// or a role label that changes no StatefulSet or RedisHA status.
+const ROLLING_REQUEUE: Duration = Duration::from_secs(5);
 
 /// What reconcile needs.
 #[derive(Clone)]
@@ -45,6 +52,7 @@ pub struct Context {
     pub metrics: Metrics,
     pub opts: RenderOptions,
     pub watchers: Watchers,
+    pub rollouts: Rollouts,
 }
 
 /// Reconciles one RedisHA.
@@ -116,21 +124,30 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
     }
 
     // The watcher needs the password to talk to sentinels; without a usable Secret it waits.
+    // A pod restarted without its Secret could not start, so without one nothing is rolled either.
+    let mut rollout = None;
     if secret_problem.is_none() {
-        start_watcher(&ctx, &rha, key.clone(), password)?;
+        start_watcher(&ctx, &rha, key.clone(), password.clone())?;
+        let names = Names::of(&rha, &ctx.opts.cluster_domain)?;
+        rollout = updater::roll(&ctx, &rha, &names, &data, password.as_deref()).await?;
     }
 
     let ready = |s: &StatefulSet| s.status.as_ref().and_then(|st| st.ready_replicas).unwrap_or(0);
-    let seen = Observed { ready_replicas: ready(&data), ready_sentinels: ready(&sentinel), problems: Vec::new(), secret_problem };
+    let rolling = rollout.as_ref().is_some_and(|p| p.rolling());
+    let seen = Observed { ready_replicas: ready(&data), ready_sentinels: ready(&sentinel), problems: Vec::new(), secret_problem, rollout };
     let patch = status::compute(&rha, &seen, &ctx.watchers.state(&key), Timestamp::now());
     apply_status(&ctx.client, &ns, &name, patch).await?;
-    Ok(Action::requeue(REQUEUE))
+    Ok(Action::requeue(if rolling { ROLLING_REQUEUE } else { REQUEUE }))
+}
+
+/// Every sentinel of `rha`, addressed by its pod's stable hostname.
+pub(crate) fn sentinel_addrs(rha: &RedisHA, names: &Names) -> Vec<Addr> {
+    (0..rha.spec.sentinels).map(|i| Addr::new(names.sentinel_host(&names.sentinel_pod(i)), SENTINEL_PORT as u16)).collect()
 }
 
 fn start_watcher(ctx: &Context, rha: &RedisHA, key: (String, String), password: Option<String>) -> Result<()> {
     let names = Names::of(rha, &ctx.opts.cluster_domain)?;
-    let sentinels: Vec<Addr> =
-        (0..rha.spec.sentinels).map(|i| Addr::new(names.sentinel_host(&names.sentinel_pod(i)), SENTINEL_PORT as u16)).collect();
+    let sentinels = sentinel_addrs(rha, &names);
     let cfg = WatchConfig { master_set: names.master_set().to_string(), configured: sentinels.len(), sentinels, password, poll: DEFAULT_POLL };
     let status = rha.status.clone().unwrap_or_default();
     let initial = status.master.as_ref().and_then(|m| m.address.rsplit_once(':')).and_then(|(h, p)| Addr::parse(h.trim_matches(['[', ']']), p));
@@ -224,6 +241,7 @@ pub async fn run(ctx: Context, shutdown: impl std::future::Future<Output = ()> +
         .owns(Api::<PodDisruptionBudget>::all(client.clone()), owned);
     let store = controller.store();
     let watchers = ctx.watchers.clone();
+    let rollouts = ctx.rollouts.clone();
     // Janitor: a deleted RedisHA's watcher stops within a minute, with no finalizer to block deletion.
     let janitor = tokio::spawn({
         let watchers = watchers.clone();
@@ -238,6 +256,7 @@ pub async fn run(ctx: Context, shutdown: impl std::future::Future<Output = ()> +
                 let live: std::collections::HashSet<(String, String)> =
                     store.state().iter().map(|r| (r.namespace().unwrap_or_default(), r.name_any())).collect();
                 watchers.retain(|k| live.contains(k));
+                rollouts.retain(|k| live.contains(k));
             }
         }
     });

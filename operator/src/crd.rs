@@ -367,7 +367,8 @@ pub struct RedisHAStatus {
     /// The `metadata.generation` this status describes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
-    /// Pending (being created), Ready, Degraded (serving, but something needs attention) or Invalid (spec refused).
+    /// Pending (being created), Ready, Updating (data pods being restarted one by one for a new template),
+    /// Degraded (serving, but something needs attention) or Invalid (spec refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
     /// The master the sentinels agree on, and since when the operator has seen it as master.
@@ -385,7 +386,7 @@ pub struct RedisHAStatus {
     /// The most recent master switch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_failover: Option<FailoverStatus>,
-    /// Ready, MasterAvailable, SentinelQuorum and Degraded.
+    /// Ready, MasterAvailable, SentinelQuorum, Degraded and Updating.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["type"]))]
     pub conditions: Vec<Condition>,

@@ -12,6 +12,7 @@ use redis_ha_operator::http::{self, Readiness};
 use redis_ha_operator::leader::{self, LeaseConfig};
 use redis_ha_operator::metrics::Metrics;
 use redis_ha_operator::resources::RenderOptions;
+use redis_ha_operator::updater::Rollouts;
 use redis_ha_operator::watchers::Watchers;
 
 const USAGE: &str = "Usage: redis-ha-operator [options]
@@ -142,6 +143,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         metrics,
         opts: args.opts,
         watchers: Watchers::default(),
+        rollouts: Rollouts::default(),
     };
     let (done_tx, done_rx) = tokio::sync::oneshot::channel::<bool>();
     let shutdown = async move {

@@ -1,4 +1,4 @@
-//! The status the reconciler writes: phase, ready counts and the four conditions. Pure: it takes what
+//! The status the reconciler writes: phase, ready counts and the five conditions. Pure: it takes what
 //! the reconciler observed and what the watcher reports, and returns the status patch.
 //!
 //! The reconciler owns these fields; `master`, `failovers` and `lastFailover` belong to the watcher
@@ -10,12 +10,15 @@ use serde_json::{json, Value};
 
 use crate::crd::RedisHA;
 use crate::master::WatchState;
+use crate::rollout::Progress;
 use crate::topology::majority;
 
 pub const READY: &str = "Ready";
 pub const MASTER_AVAILABLE: &str = "MasterAvailable";
 pub const SENTINEL_QUORUM: &str = "SentinelQuorum";
 pub const DEGRADED: &str = "Degraded";
+/// True while some data pod runs an older revision than the StatefulSet's template.
+pub const UPDATING: &str = "Updating";
 
 /// What the reconciler saw this pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,6 +29,8 @@ pub struct Observed {
     pub problems: Vec<String>,
     /// Why the auth Secret cannot be used, if it cannot.
     pub secret_problem: Option<String>,
+    /// Where the rolling update of the data pods stands (None: not known this pass).
+    pub rollout: Option<Progress>,
 }
 
 fn condition(type_: &str, ok: bool, reason: &str, message: String, generation: Option<i64>, previous: &[Condition], now: Timestamp) -> Condition {
@@ -107,10 +112,20 @@ pub fn compute(rha: &RedisHA, seen: &Observed, watch: &WatchState, now: Timestam
     } else {
         cond(READY, false, "NoDataPodReady", "no data pod is ready".into())
     };
-    let phase = if ready_ok && degraded.status == "False" {
-        "Ready"
-    } else if watch.master_pod.is_none() && seen.ready_replicas == 0 {
+    let updating = match &seen.rollout {
+        Some(p) => {
+            let (reason, message) = p.describe();
+            cond(UPDATING, p.rolling(), reason, message)
+        }
+        None => cond(UPDATING, false, "NoRollout", "no rolling update of the data pods is in progress".into()),
+    };
+    let phase = if watch.master_pod.is_none() && seen.ready_replicas == 0 {
         "Pending"
+    } else if updating.status == "True" {
+        // Pods restart one by one during a roll: say so rather than just "Degraded".
+        "Updating"
+    } else if ready_ok && degraded.status == "False" {
+        "Ready"
     } else {
         "Degraded"
     };
@@ -119,7 +134,7 @@ pub fn compute(rha: &RedisHA, seen: &Observed, watch: &WatchState, now: Timestam
         "phase": phase,
         "readyReplicas": seen.ready_replicas,
         "readySentinels": seen.ready_sentinels,
-        "conditions": [ready, master, quorum, degraded],
+        "conditions": [ready, master, quorum, degraded, updating],
     })
 }
 
@@ -166,6 +181,7 @@ mod tests {
             ("MasterAvailable", "True", "MasterLabelled"),
             ("SentinelQuorum", "True", "QuorumReachable"),
             ("Degraded", "False", "AllReady"),
+            ("Updating", "False", "NoRollout"),
         ];
         assert_eq!(c, want.map(|(a, b, r)| (a.to_string(), b.to_string(), r.to_string())));
         assert!(s.get("master").is_none() && s.get("failovers").is_none(), "watcher-owned fields stay out of this patch");
@@ -205,6 +221,26 @@ mod tests {
         assert_eq!(s["phase"], "Invalid");
         assert_eq!(conds(&s)[0], ("Ready".into(), "False".into(), "InvalidSpec".into()));
         assert!(s["conditions"][0]["message"].as_str().is_some_and(|m| m.contains("spec.quorum")));
+    }
+
+    #[test]
+    fn a_rolling_update_is_a_phase_and_a_condition() {
+        use crate::rollout::Step;
+        let (mut seen, watch) = healthy();
+        seen.rollout = Some(Progress {
+            revision: "cache-7d9".into(),
+            updated: 1,
+            total: 3,
+            step: Step::DeleteReplica { pod: "cache-1".into(), uid: "u".into() },
+        });
+        let s = compute(&rha(RedisHASpec::default()), &seen, &watch, Timestamp::now());
+        assert_eq!(s["phase"], "Updating");
+        assert_eq!(conds(&s)[4], ("Updating".into(), "True".into(), "RestartingReplica".into()));
+        assert_eq!(s["conditions"][4]["message"], "1/3 data pods at revision cache-7d9; restarting replica cache-1");
+        seen.rollout = Some(Progress { revision: "cache-7d9".into(), updated: 3, total: 3, step: Step::UpToDate });
+        let s = compute(&rha(RedisHASpec::default()), &seen, &watch, Timestamp::now());
+        assert_eq!(s["phase"], "Ready");
+        assert_eq!(conds(&s)[4], ("Updating".into(), "False".into(), "UpToDate".into()));
     }
 
     #[test]

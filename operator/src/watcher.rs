@@ -237,7 +237,7 @@ async fn send(tx: &mpsc::Sender<(usize, Observation)>, idx: usize, obs: Observat
     tx.send((idx, obs)).await.map_err(|_| "watcher stopped".to_string())
 }
 
-async fn ask_master(conn: &mut redis::aio::MultiplexedConnection, master_set: &str) -> Result<Option<Addr>, String> {
+pub(crate) async fn ask_master(conn: &mut redis::aio::MultiplexedConnection, master_set: &str) -> Result<Option<Addr>, String> {
     let reply: Option<Vec<String>> =
         tokio::time::timeout(REQUEST_TIMEOUT, redis::cmd("SENTINEL").arg("GET-MASTER-ADDR-BY-NAME").arg(master_set).query_async(conn))
             .await
@@ -267,13 +267,13 @@ pub async fn role_of(addr: &Addr, password: Option<&str>) -> RoleCheck {
     }
 }
 
-fn connection_info(addr: &Addr, password: Option<&str>) -> ConnectionInfo {
+pub(crate) fn connection_info(addr: &Addr, password: Option<&str>) -> ConnectionInfo {
     ConnectionInfo {
         addr: ConnectionAddr::Tcp(addr.host.clone(), addr.port),
         redis: RedisConnectionInfo { password: password.map(str::to_string), ..RedisConnectionInfo::default() },
     }
 }
 
-fn conn_config() -> redis::AsyncConnectionConfig {
+pub(crate) fn conn_config() -> redis::AsyncConnectionConfig {
     redis::AsyncConnectionConfig::new().set_connection_timeout(REQUEST_TIMEOUT).set_response_timeout(REQUEST_TIMEOUT)
 }

@@ -216,7 +216,14 @@ mod tests {
     #[test]
     fn scripts_are_posix_sh_and_exec_the_node() {
         assert!(START_NODE.starts_with("#!/bin/sh\n") && START_SENTINEL.starts_with("#!/bin/sh\n"));
-        assert!(START_NODE.contains("exec redis-ha-node \"$CONF\"\n"));
-        assert!(START_SENTINEL.contains("exec redis-ha-node \"$CONF\" --sentinel\n"));
+        assert!(START_NODE.contains("REDIS_HA_NODE=\"${REDIS_HA_NODE:-redis-ha-node}\"\n"));
+        assert!(START_NODE.contains("exec \"$REDIS_HA_NODE\" \"$CONF\"\n"));
+        assert!(START_SENTINEL.contains("exec \"$REDIS_HA_NODE\" \"$CONF\" --sentinel\n"));
+        // Every override defaults to the pod's own path (tests/pod_scripts.rs runs them for real).
+        for (var, default) in [("CONFIG_DIR", "/etc/redis-ha/config"), ("CONF_DIR", "/run/redis-ha")] {
+            let line = format!("{var}=\"${{{var}:-{default}}}\"\n");
+            assert!(START_NODE.contains(&line) && START_SENTINEL.contains(&line), "{line}");
+        }
+        assert!(START_NODE.contains(&format!("DATA_DIR=\"${{DATA_DIR:-{DATA_DIR}}}\"\n")));
     }
 }

@@ -115,11 +115,17 @@ impl Names {
         if !rest.is_empty() && rest != domain && !domain.starts_with(&format!("{rest}.")) {
             return None;
         }
+        self.data_ordinal(pod)?;
+        Some(pod.to_string())
+    }
+
+    /// The ordinal of one of this set's data pods (`<name>-<n>`), None for any other name.
+    pub fn data_ordinal(&self, pod: &str) -> Option<i32> {
         let ordinal = pod.strip_prefix(&self.name)?.strip_prefix('-')?;
         if ordinal.is_empty() || !ordinal.bytes().all(|b| b.is_ascii_digit()) || (ordinal.len() > 1 && ordinal.starts_with('0')) {
             return None;
         }
-        Some(pod.to_string())
+        ordinal.parse().ok()
     }
 
     /// Labels every child carries; `component` narrows to data or sentinel.
@@ -181,6 +187,16 @@ mod tests {
             "",
         ] {
             assert_eq!(n.data_pod_of_host(foreign), None, "{foreign}");
+        }
+    }
+
+    #[test]
+    fn ordinals_of_data_pods_only() {
+        let n = names();
+        assert_eq!(n.data_ordinal("cache-0"), Some(0));
+        assert_eq!(n.data_ordinal("cache-12"), Some(12));
+        for other in ["cache-sentinel-0", "cache-01", "cache-", "cachex-1", "cache-99999999999"] {
+            assert_eq!(n.data_ordinal(other), None, "{other}");
         }
     }
 

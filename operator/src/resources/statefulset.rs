@@ -44,6 +44,8 @@ pub fn data(rha: &RedisHA, names: &Names, owner: &OwnerReference, opts: &RenderO
     let failover_wait = spec.failover_timeout_milliseconds / 1000 + PRE_STOP_SLACK_SECONDS;
     let mut env = common_env(rha, names);
     env.push(env_var("FAILOVER_WAIT_SECONDS", failover_wait.to_string()));
+    // start-node.sh waits for peers with data only when a restarted peer can have any.
+    env.push(env_var("PERSISTENCE", persistence_mode(spec.persistence.mode).into()));
 
     let container = Container {
         name: "redis".into(),
@@ -142,6 +144,14 @@ pub fn sentinel(rha: &RedisHA, names: &Names, owner: &OwnerReference, opts: &Ren
             ..StatefulSetSpec::default()
         }),
         ..StatefulSet::default()
+    }
+}
+
+fn persistence_mode(mode: PersistenceMode) -> &'static str {
+    match mode {
+        PersistenceMode::None => "none",
+        PersistenceMode::Rdb => "rdb",
+        PersistenceMode::Aof => "aof",
     }
 }
 
@@ -348,6 +358,9 @@ mod tests {
         assert_eq!(env(&data, "MASTER_SET").as_deref(), Some("cache"));
         assert_eq!(env(&data, "DATA_DOMAIN").as_deref(), Some("cache-headless.prod.svc.cluster.local"));
         assert_eq!(env(&sentinel, "QUORUM").as_deref(), Some("2"));
+        assert_eq!(env(&data, "PERSISTENCE").as_deref(), Some("none"));
+        let (aof, _) = both(RedisHASpec { persistence: PersistenceSpec { mode: PersistenceMode::Aof, ..Default::default() }, ..Default::default() });
+        assert_eq!(env(&aof, "PERSISTENCE").as_deref(), Some("aof"));
     }
 
     #[test]

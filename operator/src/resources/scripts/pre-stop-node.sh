@@ -1,15 +1,22 @@
 #!/bin/sh
 # preStop of a data pod: a master hands mastership over (SENTINEL FAILOVER) and waits until it has been
 # demoted, so a rolling update or a drain costs a switchover instead of a down-after timeout.
+# LOCAL_HOST (default 127.0.0.1) is where this pod's own server answers; tests point it elsewhere.
 set -u
+LOCAL_HOST="${LOCAL_HOST:-127.0.0.1}"
 [ -n "${PASSWORD_FILE:-}" ] && [ -r "$PASSWORD_FILE" ] && REDISCLI_AUTH=$(cat "$PASSWORD_FILE") && export REDISCLI_AUTH
 role() {
-  timeout 3 redis-cli --no-auth-warning -h 127.0.0.1 -p "${DATA_PORT:-6379}" INFO replication 2>/dev/null \
+  timeout 3 redis-cli --no-auth-warning -h "$LOCAL_HOST" -p "${DATA_PORT:-6379}" INFO replication 2>/dev/null \
     | tr -d '\r' | sed -n 's/^role://p'
 }
 [ "$(role)" = master ] || exit 0
 [ "$REPLICAS" -gt 1 ] || exit 0
-timeout 3 redis-cli --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" SENTINEL FAILOVER "$MASTER_SET" || exit 0
+out=$(timeout 3 redis-cli --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" SENTINEL FAILOVER "$MASTER_SET" 2>&1)
+case "$out" in
+  # INPROG: a failover is already running (the operator's switchover, say): wait for it all the same.
+  OK|*INPROG*) ;;
+  *) echo "pre-stop: SENTINEL FAILOVER refused: $out" >&2; exit 0 ;;
+esac
 i=0
 while [ "$i" -lt "$FAILOVER_WAIT_SECONDS" ]; do
   [ "$(role)" = slave ] && exit 0

@@ -1,0 +1,495 @@
+//! Applies the rollout plan ([`crate::rollout`]) once per reconcile: lists the data pods, takes one
+//! step (delete a replica with its UID as a precondition, or ask the sentinels for a switchover),
+//! records a `RollingUpdate` Event and returns the progress for the status.
+//!
+//! A requested switchover is remembered per RedisHA (in memory, with a deadline) so the next passes
+//! wait for it instead of asking again. Across an operator restart the memory is gone, which is safe:
+//! before asking, [`request_failover`] checks that the sentinels still name the stale pod as master, so
+//! a switchover that already happened is never repeated against the new master.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{Api, DeleteParams, ListParams, Preconditions};
+use kube::runtime::events::{Event, EventType, Recorder};
+use kube::{Resource, ResourceExt};
+
+use crate::controller::{sentinel_addrs, Context};
+use crate::crd::RedisHA;
+use crate::error::{Error, Result};
+use crate::master::{resolve, DataPod};
+use crate::resources::names::{Names, ROLE_LABEL};
+use crate::rollout::{self, Input, PodView, Progress, Step};
+use crate::switch_master::Addr;
+use crate::watcher::{ask_master, conn_config, connection_info, REQUEST_TIMEOUT};
+use crate::watchers::Key;
+
+/// The label the StatefulSet controller puts on each pod: the revision it was created from.
+pub const REVISION_LABEL: &str = "controller-revision-hash";
+/// Event reason of every step of a roll.
+pub const ROLLING_UPDATE: &str = "RollingUpdate";
+/// How long a requested switchover is waited for beyond the sentinels' failover timeout before the
+/// operator asks again.
+const SWITCHOVER_SLACK: Duration = Duration::from_secs(15);
+
+/// One switchover request to the sentinels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailoverRequest {
+    pub sentinels: Vec<Addr>,
+    pub master_set: String,
+    pub password: Option<String>,
+    pub names: Names,
+    /// The stale master to move away from, and its pod IP (for sentinels that report IPs).
+    pub pod: String,
+    pub pod_ip: Option<String>,
+}
+
+/// What the sentinels said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FailoverOutcome {
+    /// This sentinel accepted `SENTINEL FAILOVER`.
+    Requested(Addr),
+    /// A failover is already running (`-INPROG`).
+    InProgress(Addr),
+    /// The sentinels already name another master; the watcher will move the labels.
+    Moved(Addr),
+    Failed(String),
+}
+
+/// Asks the sentinels for a switchover; swapped for a recorder in tests.
+pub type FailoverFn = Arc<dyn Fn(FailoverRequest) -> BoxFuture<'static, FailoverOutcome> + Send + Sync>;
+
+struct Pending {
+    from: String,
+    until: Instant,
+}
+
+/// Switchovers in flight, per RedisHA, and the way to request one.
+#[derive(Clone)]
+pub struct Rollouts {
+    pending: Arc<Mutex<HashMap<Key, Pending>>>,
+    failover: FailoverFn,
+}
+
+impl Default for Rollouts {
+    fn default() -> Self {
+        Rollouts::with_failover(Arc::new(|req| Box::pin(request_failover(req))))
+    }
+}
+
+impl Rollouts {
+    pub fn with_failover(failover: FailoverFn) -> Self {
+        Rollouts { pending: Arc::default(), failover }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Pending>> {
+        // A poisoned lock only means a panic elsewhere; the map is still consistent.
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The pod a switchover was requested from, while it is still awaited.
+    fn pending(&self, key: &Key, now: Instant) -> Option<String> {
+        let mut map = self.lock();
+        if map.get(key).is_some_and(|p| now >= p.until) {
+            map.remove(key);
+        }
+        map.get(key).map(|p| p.from.clone())
+    }
+
+    fn set(&self, key: Key, from: String, until: Instant) {
+        self.lock().insert(key, Pending { from, until });
+    }
+
+    fn clear(&self, key: &Key) {
+        self.lock().remove(key);
+    }
+
+    /// Forgets every RedisHA `live` rejects (deleted ones).
+    pub fn retain(&self, live: impl Fn(&Key) -> bool) {
+        self.lock().retain(|k, _| live(k));
+    }
+}
+
+/// Takes the next step of the roll of `rha`'s data pods. None while the StatefulSet has not reported
+/// the revision of its current template (a new set, or a template change not yet observed).
+pub async fn roll(ctx: &Context, rha: &RedisHA, names: &Names, data: &StatefulSet, password: Option<&str>) -> Result<Option<Progress>> {
+    let Some(revision) = update_revision(data) else { return Ok(None) };
+    let key: Key = (names.namespace.clone(), names.name.clone());
+    let api = Api::<Pod>::namespaced(ctx.client.clone(), &names.namespace);
+    let list = api.list(&ListParams::default().labels(&names.data_pod_selector())).await.map_err(Error::Kube)?;
+    let ips: HashMap<String, String> = list.items.iter().filter_map(|p| Some((p.name_any(), p.status.as_ref()?.pod_ip.clone()?))).collect();
+    let pods: Vec<PodView> = list.items.iter().filter_map(|p| view(names, p)).collect();
+
+    let mut known = Vec::new();
+    known.extend(rha.status.as_ref().and_then(|s| s.master.as_ref()).map(|m| m.pod.clone()));
+    known.extend(ctx.watchers.state(&key).master_pod);
+    let now = Instant::now();
+    let switchover = ctx.rollouts.pending(&key, now);
+    let progress = rollout::plan(&Input {
+        update_revision: Some(&revision),
+        replicas: rha.spec.replicas,
+        pods: &pods,
+        known_masters: &known,
+        switchover_from: switchover.as_deref(),
+    });
+
+    let recorder = Recorder::new(ctx.client.clone(), ctx.reporter.clone());
+    let event = |warning: bool, reason: &'static str, action: &'static str, note: String| {
+        let recorder = recorder.clone();
+        let reference = rha.object_ref(&());
+        async move {
+            let type_ = if warning { EventType::Warning } else { EventType::Normal };
+            let ev = Event { type_, reason: reason.into(), note: Some(note), action: action.into(), secondary: None };
+            if let Err(e) = recorder.publish(&ev, &reference).await {
+                tracing::warn!(error = %e, "could not record an Event");
+            }
+        }
+    };
+    match &progress.step {
+        Step::UpToDate => ctx.rollouts.clear(&key),
+        Step::Wait(hold) => tracing::debug!(namespace = %names.namespace, name = %names.name, %hold, "rolling update waits"),
+        Step::DeleteReplica { pod, uid } => {
+            if delete_pod(&api, pod, uid).await? {
+                event(false, ROLLING_UPDATE, "RestartReplica", format!("Restarting replica pod {pod} for revision {revision}")).await;
+            }
+        }
+        Step::DeleteOldMaster { pod, uid } => {
+            if delete_pod(&api, pod, uid).await? {
+                event(false, ROLLING_UPDATE, "RestartFormerMaster", format!("Restarting former master pod {pod} for revision {revision}")).await;
+            }
+            ctx.rollouts.clear(&key);
+        }
+        Step::DeleteOnlyPod { pod, uid } => {
+            if delete_pod(&api, pod, uid).await? {
+                let note = format!("Restarting pod {pod} for revision {revision}: a single data pod has no replica to hand over to");
+                event(false, ROLLING_UPDATE, "RestartOnlyPod", note).await;
+            }
+        }
+        Step::Switchover { master } => {
+            let req = FailoverRequest {
+                sentinels: sentinel_addrs(rha, names),
+                master_set: names.master_set().to_string(),
+                password: password.map(str::to_string),
+                names: names.clone(),
+                pod: master.clone(),
+                pod_ip: ips.get(master).cloned(),
+            };
+            let wait = Duration::from_millis(u64::try_from(rha.spec.failover_timeout_milliseconds).unwrap_or(0)) + SWITCHOVER_SLACK;
+            match (ctx.rollouts.failover)(req).await {
+                FailoverOutcome::Requested(by) => {
+                    ctx.rollouts.set(key, master.clone(), now + wait);
+                    let note = format!("Switching over from master {master} before restarting it (asked sentinel {by})");
+                    event(false, ROLLING_UPDATE, "Switchover", note).await;
+                }
+                FailoverOutcome::InProgress(_) => ctx.rollouts.set(key, master.clone(), now + wait),
+                FailoverOutcome::Moved(to) => {
+                    tracing::info!(namespace = %names.namespace, name = %names.name, %master, %to, "the sentinels already moved the master; waiting for the labels");
+                }
+                FailoverOutcome::Failed(why) => {
+                    event(true, "SwitchoverFailed", "Switchover", format!("Could not switch over from master {master}: {why}")).await;
+                }
+            }
+        }
+    }
+    Ok(Some(progress))
+}
+
+/// `status.updateRevision`, once the StatefulSet controller has observed the current generation.
+fn update_revision(sts: &StatefulSet) -> Option<String> {
+    let status = sts.status.as_ref()?;
+    let observed = match (status.observed_generation, sts.metadata.generation) {
+        (Some(seen), Some(gen)) => seen >= gen,
+        (None, Some(_)) => false,
+        (_, None) => true,
+    };
+    status.update_revision.clone().filter(|r| observed && !r.is_empty())
+}
+
+/// A pod as the planner sees it; None for a pod that is not one of the set's ordinals.
+fn view(names: &Names, pod: &Pod) -> Option<PodView> {
+    let name = pod.metadata.name.clone()?;
+    let ordinal = names.data_ordinal(&name)?;
+    let labels = pod.metadata.labels.as_ref();
+    let ready = pod.status.as_ref().and_then(|s| s.conditions.as_ref()).is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"));
+    Some(PodView {
+        name,
+        ordinal,
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        revision: labels.and_then(|l| l.get(REVISION_LABEL).cloned()),
+        ready,
+        terminating: pod.metadata.deletion_timestamp.is_some(),
+        role: labels.and_then(|l| l.get(ROLE_LABEL).cloned()),
+    })
+}
+
+/// Deletes `pod` if it is still the one with `uid`. False when it is gone or was replaced meanwhile
+/// (a 404 or a failed precondition), which the next pass sees as a new pod.
+async fn delete_pod(api: &Api<Pod>, pod: &str, uid: &str) -> Result<bool> {
+    let dp = DeleteParams { preconditions: Some(Preconditions { uid: Some(uid.to_string()), resource_version: None }), ..DeleteParams::default() };
+    match api.delete(pod, &dp).await {
+        Ok(_) => Ok(true),
+        Err(kube::Error::Api(s)) if s.is_not_found() || s.is_conflict() => Ok(false),
+        Err(e) => Err(Error::Kube(e)),
+    }
+}
+
+/// Asks the sentinels, one after the other until one answers, to fail over from `req.pod`. Each is
+/// first asked who the master is: a sentinel that already names another pod means the switch happened
+/// (the labels lag behind), and asking again would move the master a second time.
+pub async fn request_failover(req: FailoverRequest) -> FailoverOutcome {
+    let mut errors = Vec::new();
+    for addr in &req.sentinels {
+        match ask_one(addr, &req).await {
+            Ok(outcome) => return outcome,
+            Err(e) => errors.push(format!("{addr}: {e}")),
+        }
+    }
+    FailoverOutcome::Failed(format!("no sentinel took the request ({})", errors.join("; ")))
+}
+
+async fn ask_one(addr: &Addr, req: &FailoverRequest) -> Result<FailoverOutcome, String> {
+    let client = redis::Client::open(connection_info(addr, req.password.as_deref())).map_err(|e| e.to_string())?;
+    let mut conn = client.get_multiplexed_async_connection_with_config(&conn_config()).await.map_err(|e| e.to_string())?;
+    let Some(master) = ask_master(&mut conn, &req.master_set).await? else {
+        return Err(format!("knows no master named {}", req.master_set));
+    };
+    let this = [DataPod { name: req.pod.clone(), role: None, ip: req.pod_ip.clone() }];
+    if resolve(&req.names, &master, &this).is_none() {
+        return Ok(FailoverOutcome::Moved(master));
+    }
+    let reply = tokio::time::timeout(REQUEST_TIMEOUT, redis::cmd("SENTINEL").arg("FAILOVER").arg(&req.master_set).query_async::<String>(&mut conn))
+        .await
+        .map_err(|_| "SENTINEL FAILOVER timed out".to_string())?;
+    match reply {
+        Ok(_) => Ok(FailoverOutcome::Requested(addr.clone())),
+        Err(e) if e.code() == Some("INPROG") => Ok(FailoverOutcome::InProgress(addr.clone())),
+        // Every sentinel sees the same replicas: asking the next one would only repeat the refusal.
+        Err(e) if e.code() == Some("NOGOODSLAVE") => Ok(FailoverOutcome::Failed(format!("sentinel {addr}: {e}"))),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The whole reconcile against the mocked API server, with the sentinels faked: which pod is
+    //! deleted (and with which precondition), what is never deleted, and the Events and status.
+    use super::*;
+    use crate::controller::reconcile;
+    use crate::crd::{MasterStatus, RedisHASpec, RedisHAStatus};
+    use crate::fixtures::{self, ApiServerVerifier, FakeSentinels, Seen};
+    use crate::resources::fixtures::rha;
+    use kube::runtime::controller::Action;
+    use serde_json::{json, Value};
+
+    const NEW: &str = "cache-5c8f7d";
+    const OLD: &str = "cache-77b6d4";
+
+    /// A RedisHA already seen at this generation (no advisory Events), its master recorded in status.
+    fn stored(master: Option<&str>) -> Arc<RedisHA> {
+        let mut r = rha(RedisHASpec::default());
+        r.status = Some(RedisHAStatus {
+            observed_generation: Some(1),
+            master: master.map(|m| MasterStatus { pod: m.into(), address: format!("{m}.cache-headless.prod.svc.cluster.local:6379"), since: None }),
+            ..Default::default()
+        });
+        Arc::new(r)
+    }
+
+    /// `(revision, role, ready)` per ordinal.
+    fn pod_list(pods: &[(&str, &str, bool)]) -> Value {
+        let items: Vec<Value> = pods
+            .iter()
+            .enumerate()
+            .map(|(i, (rev, role, ready))| {
+                json!({
+                    "metadata": {"name": format!("cache-{i}"), "namespace": "prod", "uid": format!("uid-{i}"),
+                                 "labels": {REVISION_LABEL: rev, ROLE_LABEL: role}},
+                    "status": {"podIP": format!("10.0.0.{i}"), "conditions": [{"type": "Ready", "status": if *ready { "True" } else { "False" }}]}
+                })
+            })
+            .collect();
+        json!({"apiVersion": "v1", "kind": "PodList", "metadata": {"resourceVersion": "7"}, "items": items})
+    }
+
+    /// Answers the ten applies; the data StatefulSet comes back with a status naming `NEW`.
+    async fn children(api: &mut ApiServerVerifier) {
+        for _ in 0..10 {
+            let s = api
+                .next_with(|s| {
+                    s.path.ends_with("/statefulsets/cache").then(|| {
+                        let mut sts = s.body.clone();
+                        sts["metadata"]["generation"] = json!(2);
+                        sts["status"] =
+                            json!({"observedGeneration": 2, "replicas": 3, "readyReplicas": 3, "updateRevision": NEW, "currentRevision": OLD});
+                        sts
+                    })
+                })
+                .await;
+            assert_eq!(s.method, "PATCH", "{}", s.path);
+        }
+    }
+
+    async fn list_pods(api: &mut ApiServerVerifier, pods: &[(&str, &str, bool)]) {
+        let s = api.next(Some(pod_list(pods))).await;
+        assert_eq!((s.method.as_str(), s.path.as_str()), ("GET", "/api/v1/namespaces/prod/pods"));
+        assert!(s.query.contains("labelSelector=app.kubernetes.io%2Fcomponent%3Ddata"), "{}", s.query);
+    }
+
+    fn status_of(s: &Seen) -> (String, Value) {
+        assert!(s.path.ends_with("/redishas/cache/status"), "{} {}", s.method, s.path);
+        let updating = s.body["status"]["conditions"].as_array().and_then(|cs| cs.iter().find(|c| c["type"] == "Updating").cloned());
+        (s.body["status"]["phase"].as_str().unwrap_or_default().to_string(), updating.unwrap_or(Value::Null))
+    }
+
+    fn deleted() -> Value {
+        json!({"kind": "Status", "apiVersion": "v1", "status": "Success", "code": 200, "metadata": {}})
+    }
+
+    #[tokio::test]
+    async fn a_stale_replica_is_deleted_highest_ordinal_first_with_its_uid() {
+        let (ctx, mut api) = fixtures::context();
+        let watchers = ctx.watchers.clone();
+        let task = tokio::spawn(reconcile(stored(Some("cache-0")), Arc::new(ctx)));
+        children(&mut api).await;
+        list_pods(&mut api, &[(OLD, "master", true), (OLD, "replica", true), (OLD, "replica", true)]).await;
+
+        let s = api.next(Some(deleted())).await;
+        assert_eq!((s.method.as_str(), s.path.as_str()), ("DELETE", "/api/v1/namespaces/prod/pods/cache-2"));
+        assert_eq!(s.body["preconditions"], json!({"uid": "uid-2"}), "deleted only if it is still the same pod");
+        let s = api.next(None).await;
+        assert_eq!(s.path, "/apis/events.k8s.io/v1/namespaces/prod/events");
+        assert_eq!((s.body["type"].as_str(), s.body["reason"].as_str()), (Some("Normal"), Some("RollingUpdate")));
+        assert_eq!(s.body["note"], format!("Restarting replica pod cache-2 for revision {NEW}"));
+        let (phase, updating) = status_of(&api.next(None).await);
+        assert_eq!(phase, "Updating");
+        assert_eq!((updating["status"].as_str(), updating["reason"].as_str()), (Some("True"), Some("RestartingReplica")));
+
+        assert_eq!(task.await.expect("task").expect("reconcile"), Action::requeue(Duration::from_secs(5)), "a roll requeues soon");
+        assert!(api.idle(100).await);
+        watchers.stop_all();
+    }
+
+    #[tokio::test]
+    async fn nothing_is_deleted_while_a_pod_is_unready() {
+        let (ctx, mut api) = fixtures::context();
+        let watchers = ctx.watchers.clone();
+        let task = tokio::spawn(reconcile(stored(Some("cache-0")), Arc::new(ctx)));
+        children(&mut api).await;
+        // cache-2 was restarted and is still syncing; cache-1 is stale but must wait for it.
+        list_pods(&mut api, &[(OLD, "master", true), (OLD, "replica", true), (NEW, "replica", false)]).await;
+        let (phase, updating) = status_of(&api.next(None).await);
+        assert_eq!(phase, "Updating");
+        assert_eq!(updating["reason"], "Waiting");
+        assert!(updating["message"].as_str().is_some_and(|m| m.contains("1/3") && m.contains("cache-2 is not ready")), "{updating}");
+        task.await.expect("task").expect("reconcile");
+        assert!(api.idle(100).await, "no DELETE, no Event");
+        watchers.stop_all();
+    }
+
+    #[tokio::test]
+    async fn the_master_is_switched_over_then_deleted_only_once_demoted() {
+        let (mut ctx, mut api) = fixtures::context();
+        let sentinels =
+            FakeSentinels::new(FailoverOutcome::Requested(Addr::new("cache-sentinel-1.cache-sentinel-headless.prod.svc.cluster.local", 26379)));
+        ctx.rollouts = sentinels.rollouts();
+        let watchers = ctx.watchers.clone();
+        let ctx = Arc::new(ctx);
+        let stale_master = [(OLD, "master", true), (NEW, "replica", true), (NEW, "replica", true)];
+
+        // Only the master is stale: no DELETE, a switchover through the sentinels, and an Event.
+        let task = tokio::spawn(reconcile(stored(Some("cache-0")), ctx.clone()));
+        children(&mut api).await;
+        list_pods(&mut api, &stale_master).await;
+        let s = api.next(None).await;
+        assert_eq!(s.method, "POST", "an Event, not a deletion: {}", s.path);
+        assert_eq!(s.body["note"], "Switching over from master cache-0 before restarting it (asked sentinel cache-sentinel-1.cache-sentinel-headless.prod.svc.cluster.local:26379)");
+        let (_, updating) = status_of(&api.next(None).await);
+        assert_eq!(updating["reason"], "SwitchingOver");
+        task.await.expect("task").expect("reconcile");
+        let reqs = sentinels.requests();
+        assert_eq!(reqs.len(), 1);
+        assert_eq!((reqs[0].pod.as_str(), reqs[0].pod_ip.as_deref(), reqs[0].master_set.as_str()), ("cache-0", Some("10.0.0.0"), "cache"));
+        assert_eq!(reqs[0].sentinels.len(), 3);
+
+        // The sentinels have not switched yet: nothing is asked again and nothing is deleted.
+        let task = tokio::spawn(reconcile(stored(Some("cache-0")), ctx.clone()));
+        children(&mut api).await;
+        list_pods(&mut api, &stale_master).await;
+        let (_, updating) = status_of(&api.next(None).await);
+        assert_eq!(updating["reason"], "SwitchingOver");
+        task.await.expect("task").expect("reconcile");
+        assert_eq!(sentinels.requests().len(), 1, "one request per switchover");
+
+        // Switched and relabelled: the former master, now a stale replica, is deleted.
+        let task = tokio::spawn(reconcile(stored(Some("cache-1")), ctx.clone()));
+        children(&mut api).await;
+        list_pods(&mut api, &[(OLD, "replica", true), (NEW, "master", true), (NEW, "replica", true)]).await;
+        let s = api.next(Some(deleted())).await;
+        assert_eq!((s.method.as_str(), s.path.as_str()), ("DELETE", "/api/v1/namespaces/prod/pods/cache-0"));
+        let s = api.next(None).await;
+        assert_eq!(s.body["note"], format!("Restarting former master pod cache-0 for revision {NEW}"));
+        let (_, updating) = status_of(&api.next(None).await);
+        assert_eq!(updating["reason"], "RestartingFormerMaster");
+        task.await.expect("task").expect("reconcile");
+
+        // Everything updated: the roll is over (Degraded only because no watcher reports a master here).
+        let task = tokio::spawn(reconcile(stored(Some("cache-1")), ctx.clone()));
+        children(&mut api).await;
+        list_pods(&mut api, &[(NEW, "replica", true), (NEW, "master", true), (NEW, "replica", true)]).await;
+        let (phase, updating) = status_of(&api.next(None).await);
+        assert_eq!((phase.as_str(), updating["status"].as_str(), updating["reason"].as_str()), ("Degraded", Some("False"), Some("UpToDate")));
+        assert_eq!(task.await.expect("task").expect("reconcile"), Action::requeue(Duration::from_secs(60)));
+        watchers.stop_all();
+    }
+
+    #[tokio::test]
+    async fn a_refused_switchover_is_a_warning_and_the_master_stays() {
+        let (ctx, mut api) = fixtures::context();
+        let watchers = ctx.watchers.clone();
+        let task = tokio::spawn(reconcile(stored(Some("cache-0")), Arc::new(ctx)));
+        children(&mut api).await;
+        list_pods(&mut api, &[(OLD, "master", true), (NEW, "replica", true), (NEW, "replica", true)]).await;
+        let s = api.next(None).await;
+        assert_eq!((s.body["type"].as_str(), s.body["reason"].as_str()), (Some("Warning"), Some("SwitchoverFailed")));
+        assert!(s.body["note"].as_str().is_some_and(|n| n.contains("cache-0") && n.contains("no sentinels in this test")), "{}", s.body);
+        status_of(&api.next(None).await);
+        task.await.expect("task").expect("reconcile");
+        assert!(api.idle(100).await, "no DELETE");
+        watchers.stop_all();
+    }
+
+    #[tokio::test]
+    async fn a_pod_replaced_meanwhile_is_not_an_error_and_gets_no_event() {
+        let (ctx, mut api) = fixtures::context();
+        let watchers = ctx.watchers.clone();
+        let task = tokio::spawn(reconcile(stored(Some("cache-0")), Arc::new(ctx)));
+        children(&mut api).await;
+        list_pods(&mut api, &[(OLD, "master", true), (NEW, "replica", true), (OLD, "replica", true)]).await;
+        let conflict = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Conflict", "code": 409,
+                              "message": "Precondition failed: UID in precondition: uid-2, UID in object meta: uid-9"});
+        let s = api.next(Some(conflict)).await;
+        assert_eq!(s.method, "DELETE");
+        status_of(&api.next(None).await);
+        task.await.expect("task").expect("reconcile");
+        watchers.stop_all();
+    }
+
+    #[tokio::test]
+    async fn a_statefulset_without_status_lists_no_pods() {
+        // The first apply of a new set: no revision yet, so no roll and no pod list.
+        let (ctx, mut api) = fixtures::context();
+        let watchers = ctx.watchers.clone();
+        let task = tokio::spawn(reconcile(stored(None), Arc::new(ctx)));
+        for _ in 0..10 {
+            api.next(None).await;
+        }
+        let (_, updating) = status_of(&api.next(None).await);
+        assert_eq!(updating["reason"], "NoRollout");
+        task.await.expect("task").expect("reconcile");
+        watchers.stop_all();
+    }
+}

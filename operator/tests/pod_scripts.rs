@@ -1,0 +1,167 @@
+//! The pod scripts (start, readiness, preStop) executed with `sh` against real processes on loopback:
+//! `redis-ha-node` data pods and `redis-server --sentinel` sentinels, configured from the operator's
+//! own rendered ConfigMap and container env (see `pods/mod.rs`). Also the operator's switchover
+//! request ([`request_failover`]) against those sentinels.
+//!
+//! Needs the release build of `redis-ha-node` (or $REDIS_HA_NODE), `redis-server` and `redis-cli`.
+
+mod pods;
+
+use std::time::{Duration, Instant};
+
+use pods::{Cluster, Role};
+use redis_ha_operator::crd::PersistenceMode;
+use redis_ha_operator::resources::Names;
+use redis_ha_operator::switch_master::Addr;
+use redis_ha_operator::updater::{request_failover, FailoverOutcome, FailoverRequest};
+
+const UP: Duration = Duration::from_secs(20);
+
+fn replica_of(c: &Cluster, i: usize, master: usize) -> bool {
+    let r = c.role(i);
+    r == Role { role: "slave".into(), master_host: c.data_hosts[master].clone(), link_up: true }
+}
+
+#[test]
+fn first_start_readiness_and_an_empty_master_that_restarts_without_sentinels() {
+    let Some(c) = Cluster::new(2, 0, PersistenceMode::None, false) else { return };
+    let mut p0 = c.start_node(0);
+    let _p1 = c.start_node(1);
+
+    // No sentinel, no data anywhere: pod 0 is master and pod 1 replicates it.
+    c.wait(UP, "pod 0 is master", || c.role(0).role == "master");
+    c.wait(UP, "pod 1 replicates pod 0", || replica_of(&c, 1, 0));
+    assert!(p0.output().contains("no peer has data; pod 0 starts as master"), "{}", p0.output());
+
+    // Readiness: a master, and a replica with its link up, are ready.
+    assert_eq!(c.run_node_script(0, "ready-node.sh").0, 0, "a master is ready");
+    assert_eq!(c.run_node_script(1, "ready-node.sh").0, 0, "a synced replica is ready");
+
+    c.fill(0, 100);
+    c.wait(UP, "the replica has the keys", || c.dbsize(1) == 100);
+
+    // The master dies (no persistence): its replica, cut off, is not ready.
+    p0.kill();
+    c.wait(UP, "pod 1's link is down", || c.role(1) == Role { role: "slave".into(), master_host: c.data_hosts[0].clone(), link_up: false });
+    let (code, _) = c.run_node_script(1, "ready-node.sh");
+    assert_eq!(code, 1, "a replica without its master link is not ready");
+
+    // Pod 0 comes back empty and no sentinel knows the group: it must not start as an empty master
+    // (pod 1 would resync from it and lose the data); it promotes pod 1, which has the data.
+    let p0 = c.start_node(0);
+    c.wait(UP, "pod 1 is promoted", || c.role(1).role == "master");
+    c.wait(UP, "pod 0 replicates pod 1", || replica_of(&c, 0, 1));
+    assert_eq!(c.dbsize(1), 100, "the data survived");
+    c.wait(UP, "pod 0 synced the data", || c.dbsize(0) == 100);
+    assert!(p0.output().contains(&format!("promoted {}", c.data_hosts[1])), "{}", p0.output());
+}
+
+#[test]
+fn a_full_restart_picks_the_pod_with_data_over_an_empty_pod_0() {
+    let Some(mut c) = Cluster::new(2, 1, PersistenceMode::Rdb, true) else { return };
+    c.set_env("BOOT_WAIT_SECONDS", "20");
+    c.set_env("SENTINEL_BOOT_WAIT_SECONDS", "40");
+    // Pod 1 kept its volume; pod 0's is empty (a lost or new volume).
+    c.seed_rdb(1, 50);
+
+    // Everything starts at once, the sentinel included, as after a whole-cluster outage.
+    let sentinel = c.start_sentinel(0);
+    let p0 = c.start_node(0);
+    let p1 = c.start_node(1);
+
+    c.wait(UP, "pod 1 is master", || c.role(1).role == "master");
+    c.wait(UP, "pod 0 replicates pod 1", || replica_of(&c, 0, 1));
+    assert_eq!(c.dbsize(1), 50, "pod 1 kept its data");
+    c.wait(UP, "pod 0 synced pod 1's data", || c.dbsize(0) == 50);
+    assert!(p1.output().contains("this pod has data and starts as master"), "{}", p1.output());
+    assert!(!p0.output().contains("starts as master"), "the empty pod 0 never started as master: {}", p0.output());
+
+    // The sentinel waited for the data pods' choice instead of assuming pod 0.
+    c.wait(UP, "the sentinel monitors pod 1", || c.sentinel_master(0) == c.data_hosts[1]);
+    assert!(sentinel.output().contains(&format!("monitoring cache at {}", c.data_hosts[1])), "{}", sentinel.output());
+    assert_eq!(c.run_sentinel_script(0, "ready-sentinel.sh").0, 0, "a sentinel that knows the master is ready");
+}
+
+#[test]
+fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_a_replica() {
+    let Some(c) = Cluster::new(3, 3, PersistenceMode::None, true) else { return };
+    let sentinels: Vec<_> = (0..3).map(|i| c.start_sentinel(i)).collect();
+    let mut nodes = vec![Some(c.start_node(0)), Some(c.start_node(1)), None];
+
+    // start-sentinel.sh: every sentinel finds the master the data pods chose.
+    c.wait(UP, "pod 0 is master", || c.role(0).role == "master");
+    for i in 0..3 {
+        c.wait(UP, "each sentinel names pod 0", || c.sentinel_master(i) == c.data_hosts[0]);
+    }
+    for s in &sentinels {
+        assert!(s.output().contains(&format!("monitoring cache at {}", c.data_hosts[0])), "{}", s.output());
+    }
+    assert_eq!(c.run_sentinel_script(0, "ready-sentinel.sh").0, 0);
+    c.wait(UP, "pod 1 replicates pod 0", || replica_of(&c, 1, 0));
+    c.fill(0, 100);
+    c.wait(UP, "pod 1 has the keys", || c.dbsize(1) == 100);
+    c.wait(Duration::from_secs(30), "the sentinels know the replica", || {
+        (0..3).all(|i| c.sentinel_cli(i, &["SENTINEL", "REPLICAS", "cache"]).contains(&c.data_hosts[1]))
+    });
+
+    // preStop on the master: it asks the sentinels for a failover and returns once demoted.
+    let started = Instant::now();
+    let (code, out) = c.run_node_script(0, "pre-stop-node.sh");
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(c.role(0).role, "slave", "preStop returns only once the pod is demoted: {out}");
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    c.wait(UP, "the sentinels name pod 1", || c.sentinel_master(0) == c.data_hosts[1]);
+    // preStop on a replica does nothing.
+    assert_eq!(c.run_node_script(0, "pre-stop-node.sh"), (0, String::new()));
+
+    // A pod starting while the sentinels know the group replicates the master they name.
+    nodes[2] = Some(c.start_node(2));
+    c.wait(UP, "pod 2 replicates pod 1", || replica_of(&c, 2, 1));
+    c.wait(UP, "pod 2 has the keys", || c.dbsize(2) == 100);
+
+    // The operator's switchover request: never from a pod that is no longer master...
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let request = |pod: usize| FailoverRequest {
+        sentinels: c.sentinel_hosts.iter().map(|h| Addr::new(h.clone(), c.sentinel_port)).collect(),
+        master_set: "cache".into(),
+        password: c.password.clone(),
+        names: Names { name: "cache".into(), namespace: "test".into(), cluster_domain: "cluster.local".into() },
+        pod: format!("cache-{pod}"),
+        pod_ip: Some(c.data_hosts[pod].clone()),
+    };
+    let moved = rt.block_on(request_failover(request(0)));
+    assert_eq!(moved, FailoverOutcome::Moved(Addr::new(c.data_hosts[1].clone(), c.port)), "pod 0 was already switched away from");
+    // ...and from the current master it moves mastership to a replica.
+    let asked = rt.block_on(request_failover(request(1)));
+    assert_eq!(asked, FailoverOutcome::Requested(Addr::new(c.sentinel_hosts[0].clone(), c.sentinel_port)));
+    c.wait(UP, "the sentinels moved the master off pod 1", || !c.sentinel_master(0).is_empty() && c.sentinel_master(0) != c.data_hosts[1]);
+    let again = rt.block_on(request_failover(request(1)));
+    assert!(matches!(again, FailoverOutcome::Moved(_) | FailoverOutcome::InProgress(_)), "never a second failover: {again:?}");
+    let m = c.data_hosts.iter().position(|h| *h == c.sentinel_master(0)).expect("the master is a data pod");
+    c.wait(UP, "the new master serves", || c.role(m).role == "master");
+
+    // The named master restarts empty before the sentinels notice: start-node.sh makes it a replica,
+    // so it never serves an empty dataset its replicas would copy.
+    if let Some(mut p) = nodes[m].take() {
+        p.kill();
+    }
+    let restarted = c.start_node(m);
+    c.wait(UP, "the restarted pod runs as a replica", || c.role(m).role == "slave");
+    assert!(restarted.output().contains("named master but restarted without data"), "{}", restarted.output());
+    std::thread::sleep(Duration::from_secs(2));
+    let others: Vec<usize> = (0..3).filter(|i| *i != m).collect();
+    for &i in &others {
+        assert_eq!(c.dbsize(i), 100, "pod {i} kept the data");
+    }
+    // The sentinels see their master report "slave" and fail over to a pod that has the data.
+    c.wait(Duration::from_secs(90), "the sentinels promote a pod with the data", || {
+        let now = c.sentinel_master(0);
+        others.iter().any(|i| c.data_hosts[*i] == now && c.role(*i).role == "master")
+    });
+    let new_master = others.iter().copied().find(|i| c.role(*i).role == "master").expect("a new master");
+    assert_eq!(c.dbsize(new_master), 100, "no data lost");
+    c.wait(UP, "the restarted pod syncs the data back", || c.dbsize(m) == 100);
+    drop(restarted);
+    drop(nodes);
+    drop(sentinels);
+}
