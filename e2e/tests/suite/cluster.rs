@@ -1,0 +1,347 @@
+//! Helpers for the kind tests: a namespace per test, RedisHAs applied server-side, commands run by
+//! short-lived pods inside the cluster (the Services are exercised the way clients reach them, with no
+//! port-forward), and waits with deadlines that say what they waited for.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context as _, Result};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{Namespace, Pod};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::events::v1::Event;
+use kube::api::{Api, DeleteParams, ListParams, LogParams, Patch, PatchParams, PostParams};
+use kube::{Client, ResourceExt};
+use redis_ha_operator::crd::RedisHA;
+use redis_ha_operator::resources::names::{Names, ROLE_LABEL, ROLE_MASTER};
+use serde_json::{json, Value};
+
+const FIELD_MANAGER: &str = "redis-ha-e2e";
+/// The Secret every test RedisHA takes its password from, and the key in it.
+pub const AUTH_SECRET: &str = "e2e-auth";
+/// The UID the node image runs as (and the operator's pods: RUN_AS).
+const NODE_UID: i64 = 999;
+/// The chart's operator pods and Deployment.
+const OPERATOR_SELECTOR: &str = "app.kubernetes.io/name=redis-ha-operator,app.kubernetes.io/component=operator";
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+/// An environment setting that `e2e/run.sh` exports, with the default it would have.
+pub fn setting(name: &str, default: &str) -> String {
+    std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string())
+}
+
+pub fn node_image() -> String {
+    setting("E2E_NODE_IMAGE", &format!("ghcr.io/redis-ha/redis-ha-node:{}", env!("CARGO_PKG_VERSION")))
+}
+
+pub fn client_image() -> String {
+    setting("E2E_CLIENT_IMAGE", "redis-ha-e2e-client:e2e")
+}
+
+pub fn operator_namespace() -> String {
+    setting("E2E_OPERATOR_NAMESPACE", "redis-ha-system")
+}
+
+/// Polls `probe` until it yields a value; fails after `timeout`, naming `what` and the last reason.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut probe: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>>>,
+{
+    let start = Instant::now();
+    let mut last = String::from("not yet");
+    loop {
+        match probe().await {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => {}
+            Err(e) => last = format!("{e:#}"),
+        }
+        if start.elapsed() > timeout {
+            bail!("timed out after {timeout:?} waiting for {what} (last: {last})");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// The cluster of the current kubeconfig context.
+#[derive(Clone)]
+pub struct Cluster {
+    pub client: Client,
+}
+
+impl Cluster {
+    /// Connects, or fails saying there is no cluster and how to get one.
+    pub async fn connect() -> Result<Cluster> {
+        let connect = async {
+            let client = Client::try_default().await?;
+            client.apiserver_version().await?;
+            Ok::<_, kube::Error>(client)
+        };
+        match tokio::time::timeout(Duration::from_secs(10), connect).await {
+            Ok(Ok(client)) => Ok(Cluster { client }),
+            Ok(Err(e)) => bail!("no reachable Kubernetes cluster ({e}); these tests need the kind cluster e2e/run.sh creates"),
+            Err(_) => bail!("the Kubernetes API did not answer within 10 s; these tests need the kind cluster e2e/run.sh creates"),
+        }
+    }
+
+    /// A fresh namespace for one test, holding the auth Secret.
+    pub async fn namespace(&self, test: &str) -> Result<TestNs> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let name = format!("e2e-{test}-{:x}", nanos ^ SEQ.fetch_add(1, Ordering::Relaxed));
+        let ns: Namespace = serde_json::from_value(json!({
+            "metadata": {"name": name, "labels": {"app.kubernetes.io/part-of": "redis-ha-e2e"}}
+        }))?;
+        Api::<Namespace>::all(self.client.clone()).create(&PostParams::default(), &ns).await.context("creating the test namespace")?;
+        let t = TestNs { cluster: self.clone(), name, password: format!("e2e-{nanos:x}-pw") };
+        let secret = json!({
+            "apiVersion": "v1", "kind": "Secret",
+            "metadata": {"name": AUTH_SECRET},
+            "stringData": {"password": t.password},
+        });
+        t.apply::<k8s_openapi::api::core::v1::Secret>(AUTH_SECRET, secret).await?;
+        println!("test namespace {}", t.name);
+        Ok(t)
+    }
+
+    /// The running operator pods (release `redis-ha-operator` of the chart).
+    pub async fn operator_pods(&self) -> Result<Vec<Pod>> {
+        let api = Api::<Pod>::namespaced(self.client.clone(), &operator_namespace());
+        let lp = ListParams::default().labels(OPERATOR_SELECTOR);
+        Ok(api.list(&lp).await?.items.into_iter().filter(|p| p.metadata.deletion_timestamp.is_none()).collect())
+    }
+
+    pub async fn delete_operator_pod(&self, pod: &str) -> Result<()> {
+        Api::<Pod>::namespaced(self.client.clone(), &operator_namespace()).delete(pod, &DeleteParams::default()).await?;
+        Ok(())
+    }
+
+    /// Waits until the operator Deployment has every replica available again.
+    pub async fn wait_operator_available(&self) -> Result<()> {
+        let api = Api::<Deployment>::namespaced(self.client.clone(), &operator_namespace());
+        wait_for("the operator Deployment to be available", Duration::from_secs(180), || {
+            let api = api.clone();
+            async move {
+                let list = api.list(&ListParams::default().labels(OPERATOR_SELECTOR)).await?;
+                let Some(d) = list.items.first() else { bail!("no operator Deployment in {}", operator_namespace()) };
+                let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+                let s = d.status.clone().unwrap_or_default();
+                let current = s.observed_generation >= d.metadata.generation;
+                Ok((current && s.updated_replicas == Some(want) && s.available_replicas == Some(want)).then_some(()))
+            }
+        })
+        .await
+    }
+}
+
+/// One test's namespace. `finish` deletes it; a failed test leaves it for inspection.
+pub struct TestNs {
+    pub cluster: Cluster,
+    pub name: String,
+    pub password: String,
+}
+
+impl TestNs {
+    fn client(&self) -> Client {
+        self.cluster.client.clone()
+    }
+
+    pub fn api<K>(&self) -> Api<K>
+    where
+        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>,
+    {
+        Api::namespaced(self.client(), &self.name)
+    }
+
+    /// Server-side apply of `obj` (JSON), as the e2e field manager.
+    pub async fn apply<K>(&self, name: &str, obj: Value) -> Result<K>
+    where
+        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+    {
+        let api: Api<K> = self.api();
+        api.patch(name, &PatchParams::apply(FIELD_MANAGER).force(), &Patch::Apply(&obj)).await.with_context(|| format!("applying {name}"))
+    }
+
+    /// Applies a RedisHA with `spec` (JSON).
+    pub async fn redisha(&self, name: &str, spec: Value) -> Result<RedisHA> {
+        let obj = json!({"apiVersion": "redisha.io/v1alpha1", "kind": "RedisHA", "metadata": {"name": name}, "spec": spec});
+        self.apply::<RedisHA>(name, obj).await
+    }
+
+    /// Merge-patches the RedisHA's spec.
+    pub async fn patch_spec(&self, name: &str, spec: Value) -> Result<()> {
+        self.api::<RedisHA>().patch(name, &PatchParams::default(), &Patch::Merge(&json!({"spec": spec}))).await?;
+        Ok(())
+    }
+
+    pub async fn get(&self, name: &str) -> Result<RedisHA> {
+        Ok(self.api::<RedisHA>().get(name).await?)
+    }
+
+    pub async fn names(&self, name: &str) -> Result<Names> {
+        Ok(Names::of(&self.get(name).await?, "cluster.local")?)
+    }
+
+    /// Waits until the RedisHA reports Ready with `replicas` data pods, every sentinel and a master,
+    /// for the current generation.
+    pub async fn wait_ready(&self, name: &str, replicas: i32, timeout: Duration) -> Result<RedisHA> {
+        wait_for(&format!("RedisHA {}/{name} to be Ready with {replicas} data pods", self.name), timeout, || async {
+            let rha = self.get(name).await?;
+            let Some(s) = rha.status.clone() else { return Ok(None) };
+            let current = s.observed_generation == rha.metadata.generation;
+            let ok = current
+                && s.phase.as_deref() == Some("Ready")
+                && s.ready_replicas == replicas
+                && s.ready_sentinels == rha.spec.sentinels
+                && s.master.is_some();
+            if !ok {
+                bail!(
+                    "phase {:?}, ready {}/{replicas}, sentinels {}, master {:?}",
+                    s.phase,
+                    s.ready_replicas,
+                    s.ready_sentinels,
+                    s.master.map(|m| m.pod)
+                );
+            }
+            Ok(Some(rha))
+        })
+        .await
+    }
+
+    /// The master pod as the RedisHA status says.
+    pub async fn status_master(&self, name: &str) -> Result<String> {
+        let rha = self.get(name).await?;
+        rha.status.and_then(|s| s.master).map(|m| m.pod).ok_or_else(|| anyhow!("RedisHA {name} has no status.master"))
+    }
+
+    /// Data pods labelled master.
+    pub async fn labelled_masters(&self, name: &str) -> Result<Vec<String>> {
+        let names = self.names(name).await?;
+        let lp = ListParams::default().labels(&format!("{},{ROLE_LABEL}={ROLE_MASTER}", names.data_pod_selector()));
+        Ok(self.api::<Pod>().list(&lp).await?.items.iter().filter(|p| p.metadata.deletion_timestamp.is_none()).map(|p| p.name_any()).collect())
+    }
+
+    /// The pods behind a Service's ready endpoints (its EndpointSlices).
+    pub async fn endpoint_pods(&self, service: &str) -> Result<Vec<String>> {
+        let lp = ListParams::default().labels(&format!("kubernetes.io/service-name={service}"));
+        let mut pods: Vec<String> = self
+            .api::<EndpointSlice>()
+            .list(&lp)
+            .await?
+            .items
+            .iter()
+            .flat_map(|s| s.endpoints.iter())
+            .filter(|e| e.conditions.as_ref().and_then(|c| c.ready).unwrap_or(false))
+            .filter_map(|e| e.target_ref.as_ref().and_then(|r| r.name.clone()))
+            .collect();
+        pods.sort();
+        pods.dedup();
+        Ok(pods)
+    }
+
+    /// The data pod the sentinels name master (asked through `<name>-sentinel`).
+    pub async fn sentinel_master(&self, name: &str) -> Result<String> {
+        let names = self.names(name).await?;
+        let out =
+            self.sh(&format!("redis-cli --no-auth-warning -h {} -p 26379 SENTINEL get-master-addr-by-name {name}", names.sentinel_service())).await?;
+        let host = out.lines().next().unwrap_or_default().trim();
+        names.data_pod_of_host(host).ok_or_else(|| anyhow!("the sentinels name {host:?}, not one of {name}'s data pods"))
+    }
+
+    /// Events on the RedisHA `name` with `reason`, oldest first.
+    pub async fn events(&self, name: &str, reason: &str) -> Result<Vec<Event>> {
+        let mut evs: Vec<Event> = self
+            .api::<Event>()
+            .list(&ListParams::default())
+            .await?
+            .items
+            .into_iter()
+            .filter(|e| e.reason.as_deref() == Some(reason))
+            .filter(|e| e.regarding.as_ref().is_some_and(|r| r.kind.as_deref() == Some("RedisHA") && r.name.as_deref() == Some(name)))
+            .collect();
+        evs.sort_by_key(|e| (e.event_time.as_ref().map(|t| t.0), e.metadata.creation_timestamp.as_ref().map(|t| t.0)));
+        Ok(evs)
+    }
+
+    /// Runs `script` with `sh -c` in a pod of the node image (redis-cli, with REDISCLI_AUTH from the
+    /// test Secret) in this namespace, and returns its output. Fails if the script fails.
+    pub async fn sh(&self, script: &str) -> Result<String> {
+        let pod = self.run_pod(&node_image(), vec!["sh".into(), "-c".into(), script.into()], "cli").await?;
+        let (ok, logs) = self.wait_pod_done(&pod, Duration::from_secs(120)).await?;
+        let _ = self.api::<Pod>().delete(&pod, &DeleteParams::default().grace_period(0)).await;
+        if !ok {
+            bail!("`{script}` failed in pod {pod}: {logs}");
+        }
+        Ok(logs)
+    }
+
+    /// Starts a pod that runs `command` once; returns its name.
+    pub async fn run_pod(&self, image: &str, command: Vec<String>, prefix: &str) -> Result<String> {
+        let pod: Pod = serde_json::from_value(json!({
+            "metadata": {"generateName": format!("{prefix}-"), "labels": {"app.kubernetes.io/part-of": "redis-ha-e2e"}},
+            "spec": {
+                "restartPolicy": "Never",
+                "automountServiceAccountToken": false,
+                "enableServiceLinks": false,
+                "securityContext": {"runAsNonRoot": true, "runAsUser": NODE_UID, "runAsGroup": NODE_UID, "seccompProfile": {"type": "RuntimeDefault"}},
+                "containers": [{
+                    "name": prefix,
+                    "image": image,
+                    "imagePullPolicy": "IfNotPresent",
+                    "command": command,
+                    "env": [{"name": "REDISCLI_AUTH", "valueFrom": {"secretKeyRef": {"name": AUTH_SECRET, "key": "password"}}}],
+                    "securityContext": {"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": {"drop": ["ALL"]}},
+                }],
+            },
+        }))?;
+        let created = self.api::<Pod>().create(&PostParams::default(), &pod).await.context("creating a pod")?;
+        Ok(created.name_any())
+    }
+
+    /// Waits for a run-once pod to end; (succeeded, logs).
+    pub async fn wait_pod_done(&self, pod: &str, timeout: Duration) -> Result<(bool, String)> {
+        let api = self.api::<Pod>();
+        let phase = wait_for(&format!("pod {}/{pod} to finish", self.name), timeout, || async {
+            let p = api.get(pod).await?;
+            let phase = p.status.and_then(|s| s.phase).unwrap_or_default();
+            Ok(matches!(phase.as_str(), "Succeeded" | "Failed").then_some(phase))
+        })
+        .await?;
+        let logs = api.logs(pod, &LogParams::default()).await.unwrap_or_default();
+        Ok((phase == "Succeeded", logs))
+    }
+
+    /// The logs of a pod so far.
+    pub async fn logs(&self, pod: &str) -> Result<String> {
+        Ok(self.api::<Pod>().logs(pod, &LogParams::default()).await?)
+    }
+
+    pub async fn delete_pod(&self, pod: &str) -> Result<()> {
+        self.api::<Pod>().delete(pod, &DeleteParams::default()).await?;
+        Ok(())
+    }
+
+    /// Deletes the namespace (and with it everything the test made).
+    pub async fn finish(self) -> Result<()> {
+        if setting("E2E_KEEP_NAMESPACES", "0") == "1" {
+            println!("keeping namespace {}", self.name);
+            return Ok(());
+        }
+        Api::<Namespace>::all(self.client()).delete(&self.name, &DeleteParams::default()).await?;
+        Ok(())
+    }
+}
+
+/// A RedisHA spec for the tests: password auth from the test Secret, short sentinel timings so a
+/// failover takes seconds, small requests so several sets fit a laptop's kind cluster.
+pub fn test_spec(replicas: i32) -> Value {
+    json!({
+        "replicas": replicas,
+        "sentinels": 3,
+        "downAfterMilliseconds": 2000,
+        "failoverTimeoutMilliseconds": 10000,
+        "auth": {"secretName": AUTH_SECRET},
+        "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}},
+        "sentinelResources": {"requests": {"cpu": "20m", "memory": "32Mi"}},
+    })
+}
