@@ -4,11 +4,16 @@
 The node replays these (filtered to the commands it implements) so COMMAND replies, arity checks,
 flags and key positions match Redis 7.0 exactly. Usage: tools/gen-command-table.py [port]
 with a redis-server 7.0 listening on 127.0.0.1:port (default 6379).
+
+`tools/gen-command-table.py <port> sentinel` captures a redis-sentinel 7.0 instead (its command table is
+the 15 commands a sentinel serves, with the SENTINEL subcommands) into redis-7.0-sentinel-commands.resp3.
 """
 import socket, sys, time, pathlib
 
 port = int(sys.argv[1]) if len(sys.argv) > 1 else 6379
-out = pathlib.Path(__file__).resolve().parent.parent / "node" / "src" / "cmd" / "redis-7.0-commands.resp3"
+sentinel = len(sys.argv) > 2 and sys.argv[2] == "sentinel"
+name = "redis-7.0-sentinel-commands.resp3" if sentinel else "redis-7.0-commands.resp3"
+out = pathlib.Path(__file__).resolve().parent.parent / "node" / "src" / "cmd" / name
 
 def read_all(sock, idle=1.0):
     sock.settimeout(idle)

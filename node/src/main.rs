@@ -51,13 +51,10 @@ fn main() -> ExitCode {
             _ => {}
         }
     }
-    let sentinel = prog == "redis-sentinel" || args.iter().any(|a| a == "--sentinel");
+    // Like Redis's checkForSentinelMode: the program name or a `--sentinel` argument.
+    let sentinel = prog.contains("redis-sentinel") || args.iter().any(|a| a == "--sentinel");
     if sentinel {
-        eprintln!(
-            "redis-ha-node: the sentinel role (--sentinel, or running as 'redis-sentinel') is not available in this build yet; \
-             run redis-sentinel alongside redis-ha-node until it lands."
-        );
-        return ExitCode::from(1);
+        return run_sentinel(&args);
     }
     let test_config = args.first().is_some_and(|a| a == "--test-config");
     if test_config {
@@ -77,37 +74,51 @@ fn main() -> ExitCode {
     run(config)
 }
 
-fn run(config: Config) -> ExitCode {
+/// Daemonizes if asked and points the log at its file and level. The error is the exit status.
+fn setup_process(config: &Config) -> Result<(), ExitCode> {
     if config.daemonize {
         if let Err(e) = sys::daemonize() {
             eprintln!("Can't daemonize: {e}");
-            return ExitCode::from(1);
+            return Err(ExitCode::from(1));
         }
         log::set_silent(config.logfile.is_empty());
     }
     log::set_level(config.loglevel);
     if let Err(e) = log::set_file(&config.logfile) {
         eprintln!("{e}");
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
+    Ok(())
+}
+
+fn banner() {
     let pid = std::process::id();
     log::warning("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
     log::warning(&format!("Redis version={REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid={pid}, just started (redis-ha-node {VERSION})"));
-    match &config.file {
-        Some(f) => log::warning(&format!("Configuration loaded from {}", f.display())),
-        None => log::warning(
-            "Warning: no config file specified, using the default config. In order to specify a config file use redis-ha-node /path/to/redis.conf",
-        ),
+}
+
+/// The pidfile to write: the configured one, or Redis's default when daemonized.
+fn pidfile_of(config: &Config) -> String {
+    if config.pidfile.is_empty() && config.daemonize {
+        "/var/run/redis.pid".to_string()
+    } else {
+        config.pidfile.clone()
     }
-    let pidfile = if config.pidfile.is_empty() && config.daemonize { "/var/run/redis.pid".to_string() } else { config.pidfile.clone() };
+}
+
+/// Moves to `dir`, where relative paths (dump files, the sentinel's scripts) are resolved.
+fn enter_dir(config: &Config) -> Result<(), ExitCode> {
     if !config.dir.is_empty() {
         if let Err(e) = std::env::set_current_dir(&config.dir) {
             log::warning(&format!("Can't chdir to '{}': {e}", config.dir));
-            return ExitCode::from(1);
+            return Err(ExitCode::from(1));
         }
     }
-    // `io-threads 1` (Redis's default) runs everything on one thread, like redis-server's event loop;
-    // more io-threads give the runtime that many worker threads.
+    Ok(())
+}
+
+/// The tokio runtime: one thread (Redis's event loop) unless `io-threads` or RHN_WORKERS ask for more.
+fn build_runtime(config: &Config) -> Result<tokio::runtime::Runtime, ExitCode> {
     let io_threads: usize = config.get("io-threads").and_then(|v| v.parse().ok()).unwrap_or(1);
     let workers = std::env::var("RHN_WORKERS").ok().and_then(|v| v.parse().ok()).unwrap_or(io_threads);
     let built = if workers <= 1 {
@@ -115,12 +126,67 @@ fn run(config: Config) -> ExitCode {
     } else {
         tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().thread_name("redis-ha-node").build()
     };
-    let runtime = match built {
-        Ok(r) => r,
+    built.map_err(|e| {
+        log::warning(&format!("Can't start the runtime: {e}"));
+        ExitCode::from(1)
+    })
+}
+
+/// `redis-ha-node [sentinel.conf] --sentinel [options]` or a `redis-sentinel` link: redis-sentinel's
+/// start-up checks and messages, then the sentinel (see `sentinel::process`).
+fn run_sentinel(args: &[String]) -> ExitCode {
+    log::set_role(b'X');
+    let sc = match Config::from_args_sentinel(args) {
+        Ok(c) => c,
         Err(e) => {
-            log::warning(&format!("Can't start the runtime: {e}"));
+            eprint!("{e}");
             return ExitCode::from(1);
         }
+    };
+    if let Err(msg) = redis_ha_node::sentinel::config::check_config_file(&sc.config) {
+        log::warning(&msg);
+        return ExitCode::from(1);
+    }
+    if let Err(code) = setup_process(&sc.config) {
+        return code;
+    }
+    banner();
+    log::warning("Configuration loaded");
+    for w in &sc.warnings {
+        log::warning(w);
+    }
+    let pidfile = pidfile_of(&sc.config);
+    if let Err(code) = enter_dir(&sc.config) {
+        return code;
+    }
+    let runtime = match build_runtime(&sc.config) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let code = runtime.block_on(redis_ha_node::sentinel::process::serve(sc, pidfile));
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
+}
+
+fn run(config: Config) -> ExitCode {
+    if let Err(code) = setup_process(&config) {
+        return code;
+    }
+    let pid = std::process::id();
+    banner();
+    match &config.file {
+        Some(f) => log::warning(&format!("Configuration loaded from {}", f.display())),
+        None => log::warning(
+            "Warning: no config file specified, using the default config. In order to specify a config file use redis-ha-node /path/to/redis.conf",
+        ),
+    }
+    let pidfile = pidfile_of(&config);
+    if let Err(code) = enter_dir(&config) {
+        return code;
+    }
+    let runtime = match build_runtime(&config) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
     let code = runtime.block_on(async move {
         log::set_role(b'M');

@@ -101,6 +101,8 @@ pub struct State {
     pub loading: Option<crate::persistence::startup::Loading>,
     /// maxmemory: eviction settings and state (see `evict`).
     pub evict: crate::evict::Evictor,
+    /// Sentinel mode: the running sentinel (state machine and its driver); `None` for a data server.
+    pub sentinel: Option<Box<crate::sentinel::driver::Runtime>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -161,6 +163,7 @@ impl State {
             peak_memory: 0,
             startup_memory: crate::alloc::used_memory(),
             evict,
+            sentinel: None,
         };
         crate::repl::master::refresh(&mut st);
         st

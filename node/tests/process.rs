@@ -1,6 +1,6 @@
 //! Process behaviour of the binary, as a drop-in for redis-server: command line (`--version`,
 //! `--help`, `--test-config`, config from stdin), the names it answers to (`redis-server`,
-//! `redis-sentinel` links), `daemonize`/`pidfile`/`logfile` with Redis's log line format, and clean
+//! `redis-sentinel` links, `--sentinel`), `daemonize`/`pidfile`/`logfile` with Redis's log line format, and clean
 //! shutdown on SIGTERM, SIGINT and the SHUTDOWN command.
 
 mod harness;
@@ -106,23 +106,48 @@ fn a_bad_config_file_stops_the_server_with_exit_1() {
     );
 }
 
-fn assert_sentinel_refused(program: &Path, args: &[&str]) {
-    let (st, out, err) = run_to_end(program, args, None);
-    assert_eq!(st.code(), Some(1), "stdout {out} stderr {err}");
-    let msg = err.to_lowercase();
-    assert!(msg.contains("sentinel") && msg.contains("not available"), "unclear message: {err:?}");
+/// Starts `program args...` as a sentinel listening on `port`, checks it answers as one (ROLE, an
+/// unknown data command), stops it with SIGTERM and returns its output.
+fn run_sentinel_once(program: &Path, args: &[&str], port: u16) -> String {
+    let mut child =
+        KillOnDrop(Command::new(program).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn"));
+    let up = wait_for(WAIT, || std::net::TcpStream::connect(("127.0.0.1", port)).ok());
+    assert!(up.is_some(), "sentinel did not start");
+    let mut c = Conn::connect(port);
+    c.check(&["ROLE"], b"*2\r\n$8\r\nsentinel\r\n*1\r\n$8\r\nmymaster\r\n");
+    c.check(&["GET", "k"], b"-ERR unknown command 'GET', with args beginning with: 'k' \r\n");
+    signal(child.0.id(), "TERM");
+    assert!(wait_exit(&mut child.0, WAIT).success());
+    let mut out = String::new();
+    if let Some(mut o) = child.0.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut o, &mut out);
+    }
+    out
 }
 
+/// Sentinel mode (`--sentinel`, or a `redis-sentinel` link, as redis-server decides) needs a config
+/// file it can save its state to, as redis-sentinel does; with one it starts as a sentinel, logs
+/// its id and saves it.
 #[test]
-fn sentinel_mode_is_refused_clearly() {
+fn sentinel_mode_needs_a_config_file_and_runs_with_one() {
+    let (st, out, _) = run_to_end(bin(), &["--sentinel"], None);
+    assert_eq!(st.code(), Some(1));
+    assert!(out.contains("Sentinel needs config file on disk to save state. Exiting..."), "{out}");
     let dir = Scratch::new("sentinel");
     let conf = dir.path("sentinel.conf");
-    std::fs::write(&conf, "port 26379\nsentinel monitor mymaster 127.0.0.1 6379 2\n").unwrap();
-    assert_sentinel_refused(bin(), &[conf.to_str().unwrap(), "--sentinel"]);
-    assert_sentinel_refused(bin(), &["--sentinel"]);
+    let conf_arg = conf.to_str().expect("utf-8 path");
     let link = dir.path("redis-sentinel");
-    std::os::unix::fs::symlink(BIN, &link).unwrap();
-    assert_sentinel_refused(&link, &[conf.to_str().unwrap()]);
+    std::os::unix::fs::symlink(BIN, &link).expect("symlink");
+    for (program, args) in [(bin(), vec![conf_arg, "--sentinel"]), (link.as_path(), vec![conf_arg])] {
+        let port = free_port();
+        std::fs::write(&conf, format!("port {port}\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 1 2\n")).expect("write conf");
+        let out = run_sentinel_once(program, &args, port);
+        assert!(out.lines().all(is_redis_log_line), "{out}");
+        assert!(out.contains(&format!("Running mode=sentinel, port={port}.")), "{out}");
+        let saved = std::fs::read_to_string(&conf).expect("read conf");
+        let id = saved.lines().find_map(|l| l.strip_prefix("sentinel myid ")).expect("myid saved");
+        assert!(out.contains(&format!("Sentinel ID is {id}")), "{out}");
+    }
 }
 
 #[test]

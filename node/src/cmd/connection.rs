@@ -126,8 +126,10 @@ fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         ctx.me.resp = p;
         ctx.out.resp = p;
     }
+    let sentinel = ctx.st.config.is_sentinel();
     let out = &mut *ctx.out;
-    out.map(7);
+    // A sentinel's map has no `role`.
+    out.map(if sentinel { 6 } else { 7 });
     out.bulk(b"server");
     out.bulk(b"redis");
     out.bulk(b"version");
@@ -137,9 +139,13 @@ fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     out.bulk(b"id");
     out.int(ctx.me.id as i64);
     out.bulk(b"mode");
-    out.bulk(b"standalone");
-    out.bulk(b"role");
-    out.bulk(b"master");
+    if sentinel {
+        out.bulk(b"sentinel");
+    } else {
+        out.bulk(b"standalone");
+        out.bulk(b"role");
+        out.bulk(b"master");
+    }
     out.bulk(b"modules");
     out.array(0);
     Ok(())

@@ -200,8 +200,9 @@ pub fn execute(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<By
 
 /// `processCommand`: the checks before running a command, in Redis 7.0's order.
 fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>, now: i64) -> Outcome {
-    // QUIT is handled before anything else (even before the lookup, auth and MULTI queuing).
-    if argv[0].eq_ignore_ascii_case(b"quit") {
+    // QUIT is handled before anything else (even before the lookup, auth and MULTI queuing); a
+    // 7.0 sentinel has no QUIT at all (it is an unknown command there).
+    if argv[0].eq_ignore_ascii_case(b"quit") && !table::sentinel_mode() {
         out.ok();
         return Outcome::Close;
     }

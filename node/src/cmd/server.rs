@@ -90,7 +90,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("redis_git_dirty", &0);
             // A hex build id like redis-server's (clients read it as text, not a number).
             f("redis_build_id", &"ad6a5e1d0c0ffee0");
-            f("redis_mode", &"standalone");
+            f("redis_mode", &if st.config.is_sentinel() { "sentinel" } else { "standalone" });
             f("os", &os_line());
             f("arch_bits", &64);
             f("monotonic_clock", &"POSIX clock_gettime");

@@ -3,14 +3,36 @@
 //! Arity, flags, key positions and the COMMAND INFO / DOCS replies come from `redis-7.0-commands.resp3`,
 //! captured from a real redis-server 7.0 by `tools/gen-command-table.py`; this keeps arity checks and
 //! COMMAND output exactly Redis's. Only commands we implement are listed.
+//!
+//! A sentinel process uses redis-sentinel 7.0's own capture instead ([`set_sentinel_mode`]): its 15
+//! commands, with the sentinel versions of INFO, ROLE and PUBLISH, the SENTINEL subcommands and the
+//! read-only ACL subcommands (`crate::sentinel::commands`, `crate::sentinel::acl`); everything else
+//! is an unknown command there, as in Redis.
 
 use hashbrown::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use super::Handler;
 use crate::resp::frame::Frame;
 
 const CAPTURED: &[u8] = include_bytes!("redis-7.0-commands.resp3");
+/// The same capture from a real redis-sentinel 7.0 (`tools/gen-command-table.py <port> sentinel`):
+/// the only commands a sentinel serves, with the SENTINEL subcommands and their arities.
+const CAPTURED_SENTINEL: &[u8] = include_bytes!("redis-7.0-sentinel-commands.resp3");
+
+static SENTINEL_MODE: AtomicBool = AtomicBool::new(false);
+
+/// Makes the table redis-sentinel's (its commands, sentinel handlers for INFO, ROLE, PUBLISH and
+/// SENTINEL). Must be called before the table is first used; the process stays a sentinel.
+pub fn set_sentinel_mode() {
+    SENTINEL_MODE.store(true, Ordering::Relaxed);
+}
+
+/// Whether the process is a sentinel (see [`set_sentinel_mode`]).
+pub fn sentinel_mode() -> bool {
+    SENTINEL_MODE.load(Ordering::Relaxed)
+}
 
 pub mod flags {
     pub const WRITE: u32 = 1 << 0;
@@ -158,8 +180,13 @@ pub fn id_of(name: &str) -> Option<usize> {
 }
 
 fn build() -> CommandTable {
-    let handlers: HashMap<&'static str, Handler> = super::all_handlers().into_iter().collect();
-    let (info, docs) = parse_captured();
+    let mut handlers: HashMap<&'static str, Handler> = super::all_handlers().into_iter().collect();
+    let sentinel = sentinel_mode();
+    if sentinel {
+        handlers.extend(crate::sentinel::commands::COMMANDS.iter().copied());
+        handlers.extend(crate::sentinel::acl::COMMANDS.iter().copied());
+    }
+    let (info, docs) = parse_captured(if sentinel { CAPTURED_SENTINEL } else { CAPTURED });
     let mut docs_by_name: HashMap<String, Frame> = HashMap::new();
     if let Frame::Map(pairs) = docs {
         for (k, v) in pairs {
@@ -178,8 +205,8 @@ fn build() -> CommandTable {
     CommandTable { commands, names: vec![""; next_id] }
 }
 
-fn parse_captured() -> (Frame, Frame) {
-    let parsed = Frame::parse(CAPTURED).and_then(|(info, used)| Frame::parse(&CAPTURED[used..]).map(|(docs, _)| (info, docs)));
+fn parse_captured(captured: &[u8]) -> (Frame, Frame) {
+    let parsed = Frame::parse(captured).and_then(|(info, used)| Frame::parse(&captured[used..]).map(|(docs, _)| (info, docs)));
     match parsed {
         Ok(pair) => pair,
         Err(e) => panic!("the embedded command table is corrupt ({e:?}); regenerate it with tools/gen-command-table.py"),

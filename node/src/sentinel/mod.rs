@@ -6,7 +6,19 @@
 //! - `config.rs`: `sentinel ...` lines of sentinel.conf, their errors, and the atomic rewrite.
 //! - `state/`: the pure decision logic (SDOWN/ODOWN, votes, leader election, replica selection, the
 //!   failover steps): time and replies in, actions out; no clock and no sockets.
+//! - `driver.rs`: runs the machine in the server process (timer, executing its actions, events on
+//!   the local pub/sub, config flushes); `links.rs`: one task per connection to an instance;
+//!   `scripts.rs`: the notification / client-reconfig script queue.
+//! - `commands.rs`: what a sentinel answers (SENTINEL *, INFO, ROLE, PUBLISH); `acl.rs`: the
+//!   read-only ACL subcommands.
+//! - `process.rs`: start-up and shutdown of `redis-ha-node --sentinel`.
 
+pub mod acl;
+pub mod commands;
 pub mod config;
+pub mod driver;
+pub mod links;
+pub mod process;
+pub mod scripts;
 pub mod settings;
 pub mod state;

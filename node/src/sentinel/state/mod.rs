@@ -192,6 +192,11 @@ impl Sentinel {
         &self.timing
     }
 
+    /// The periods in use, for SENTINEL DEBUG to change (new values apply from the next tick).
+    pub fn timing_mut(&mut self) -> &mut Timing {
+        &mut self.timing
+    }
+
     /// How long to wait before the next [`Sentinel::tick`]: 1000 / hz with hz re-drawn every time,
     /// so sentinels started together drift apart (fewer split votes).
     pub fn next_tick_delay_ms(&mut self) -> u64 {

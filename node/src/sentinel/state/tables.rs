@@ -3,7 +3,7 @@
 
 use super::instance::{flag, host_ok, Addr, FailoverState, InstId, Instance, Kind, Loc, Master, Ms, Role};
 use super::{Level, Sentinel};
-use crate::sentinel::settings::{DEFAULT_DOWN_AFTER_MS, DEFAULT_FAILOVER_TIMEOUT_MS, DEFAULT_PARALLEL_SYNCS};
+use crate::sentinel::settings::DEFAULT_PARALLEL_SYNCS;
 
 /// Why an instance could not be created (Redis's sentinelCheckCreateInstanceErrors strings).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +33,8 @@ impl Sentinel {
         Ok(Addr::new(host, port))
     }
 
-    /// A new master with Redis's defaults (down-after 30 s, failover-timeout 180 s, parallel-syncs 1).
+    /// A new master with the current defaults (down-after 30 s and failover-timeout 180 s unless
+    /// SENTINEL DEBUG changed them, parallel-syncs 1).
     pub(crate) fn create_master(&mut self, name: &str, host: &str, port: i64, quorum: u32, now: Ms) -> Result<usize, CreateError> {
         let addr = self.check_addr(host, port)?;
         if self.master_by_name(name).is_some() {
@@ -41,14 +42,14 @@ impl Sentinel {
         }
         let id = InstId(self.alloc_id());
         let link = self.new_link(true, now);
-        let inst = Instance::new(id, Kind::Master, name.to_string(), addr, link, DEFAULT_DOWN_AFTER_MS as Ms, now);
+        let inst = Instance::new(id, Kind::Master, name.to_string(), addr, link, self.timing.default_down_after as Ms, now);
         self.masters.push(Master {
             inst,
             replicas: Vec::new(),
             sentinels: Vec::new(),
             quorum,
             parallel_syncs: DEFAULT_PARALLEL_SYNCS,
-            failover_timeout: DEFAULT_FAILOVER_TIMEOUT_MS as Ms,
+            failover_timeout: self.timing.default_failover_timeout as Ms,
             auth_pass: None,
             auth_user: None,
             notification_script: None,

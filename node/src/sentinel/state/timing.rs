@@ -21,7 +21,7 @@
 //! | `hello_after_switch` | no | yes | a hello with the new config epoch right after +switch-master; peers accept it only if the epoch is higher |
 //! | `chain_failover_steps` | no | yes | wait_start → select → send SLAVEOF in one tick instead of three; same steps, same checks, same order |
 //!
-//! Everything else (info_period 10 s, hello every 2 s, election timeout min(10 s, failover-timeout),
+//! Everything else (info_period 10 s, hello every 2 s, the defaults of a new master, election timeout min(10 s, failover-timeout),
 //! reconf timeout 10 s, link-health periods, TILT 2 s / 30 s, replica-selection freshness limits) is
 //! the same in both.
 
@@ -75,6 +75,11 @@ pub struct Timing {
     pub select_info_validity: u64,
     /// Run consecutive failover steps in one tick while the state advances.
     pub chain_failover_steps: bool,
+    /// down-after-milliseconds of a master added by SENTINEL MONITOR (SENTINEL DEBUG
+    /// default-down-after).
+    pub default_down_after: u64,
+    /// failover-timeout of a master added by SENTINEL MONITOR (SENTINEL DEBUG default-failover-timeout).
+    pub default_failover_timeout: u64,
 }
 
 impl Timing {
@@ -105,6 +110,8 @@ impl Timing {
             select_info_validity_sdown: 5000,
             select_info_validity: 30_000,
             chain_failover_steps: false,
+            default_down_after: crate::sentinel::settings::DEFAULT_DOWN_AFTER_MS,
+            default_failover_timeout: crate::sentinel::settings::DEFAULT_FAILOVER_TIMEOUT_MS,
         }
     }
 

@@ -1,0 +1,108 @@
+//! `redis-ha-node --sentinel` once its configuration is loaded and logging is set up: the listeners,
+//! the start-up redis-sentinel logs (`Running mode=sentinel`, a generated myid saved, `Sentinel ID
+//! is ...`, one `+monitor` per master), the timer, serving clients, and the shutdown (a pending
+//! config flush written, `Sentinel is now ready to exit, bye bye...`).
+//!
+//! A sentinel keeps no dataset: its save points are dropped (the config rewrite never writes them
+//! in sentinel mode, so the file is unaffected) and no RDB/AOF is loaded.
+//!
+//! `RHN_SENTINEL_TIMING=redis7` in the environment selects sentinel.c's exact periods
+//! ([`Timing::redis7`]) instead of the default [`Timing::fast`] (for side-by-side comparisons).
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use super::config::SentinelConfig;
+use super::driver::{self, mono_ms, Runtime};
+use super::state::{NodeInfo, Sentinel, Timing};
+use crate::log;
+use crate::server;
+use crate::state::Shared;
+
+/// The timing chosen by `RHN_SENTINEL_TIMING` (`redis7`, else the default).
+fn timing_from_env() -> Timing {
+    match std::env::var("RHN_SENTINEL_TIMING").as_deref() {
+        Ok("redis7") => Timing::redis7(),
+        _ => Timing::default(),
+    }
+}
+
+/// Runs the sentinel until SHUTDOWN or SIGTERM/SIGINT. `pidfile` is written once listening.
+pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
+    let SentinelConfig { mut config, mut settings, .. } = sc;
+    // Before the state exists: it builds the command table, which is redis-sentinel's from now on.
+    crate::cmd::table::set_sentinel_mode();
+    config.save.clear();
+    let pid = std::process::id();
+    let requirepass = config.requirepass.as_ref().map(|p| String::from_utf8_lossy(p).into_owned());
+    let shared = Arc::new(Shared::new(config));
+    let listeners = match server::bind_listeners(&shared).await {
+        Ok(l) => l,
+        Err(e) => {
+            log::warning(&e);
+            return ExitCode::from(1);
+        }
+    };
+    let unix = match server::bind_unix(&shared) {
+        Ok(u) => u,
+        Err(e) => {
+            log::warning(&e);
+            return ExitCode::from(1);
+        }
+    };
+    if !pidfile.is_empty() {
+        if let Err(e) = std::fs::write(&pidfile, format!("{pid}\n")) {
+            log::warning(&format!("Failed to write PID file: {e}"));
+        }
+    }
+    let port = {
+        let mut st = shared.lock();
+        st.bound_port = st.config.port;
+        st.executable = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
+        st.config_file_abs = st.config.file_abs().map(|p| p.display().to_string()).unwrap_or_default();
+        st.config.port
+    };
+    log::notice(&format!("Running mode=sentinel, port={port}."));
+
+    // sentinelIsRunning: an id is picked once and saved, so it survives restarts.
+    let generated = settings.myid.is_none();
+    if generated {
+        settings.myid = Some(super::config::new_myid());
+    }
+    let machine = Sentinel::new(settings, NodeInfo { port, requirepass }, timing_from_env(), Box::new(crate::util::Rng::seeded()), mono_ms());
+    {
+        let runtime = Runtime::new(machine, &shared);
+        let mut st = shared.lock();
+        st.sentinel = Some(Box::new(runtime));
+        if generated {
+            // Logged by the flush itself, like Redis; a failure is logged and not fatal.
+            let _ = driver::flush_now(&mut st);
+        }
+        if let Some(rt) = st.sentinel.as_deref() {
+            log::warning(&format!("Sentinel ID is {}", rt.machine.myid()));
+        }
+        // The +monitor events queued at construction.
+        driver::drain(&mut st, None);
+    }
+    tokio::spawn(driver::timer(shared.clone()));
+
+    let _request = server::run(shared.clone(), listeners, unix).await;
+    server::disconnect_all(&shared);
+    {
+        let mut st = shared.lock();
+        driver::flush_if_pending(&mut st);
+        // Dropping the runtime ends the timer and every link task.
+        st.sentinel = None;
+    }
+    let unixsocket = shared.lock().config.unixsocket.clone();
+    if !unixsocket.is_empty() {
+        log::notice("Removing the unix socket file.");
+        let _ = std::fs::remove_file(&unixsocket);
+    }
+    if !pidfile.is_empty() {
+        log::notice("Removing the pid file.");
+        let _ = std::fs::remove_file(&pidfile);
+    }
+    log::warning("Sentinel is now ready to exit, bye bye...");
+    ExitCode::SUCCESS
+}
