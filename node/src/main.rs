@@ -24,7 +24,9 @@ fn usage() -> String {
      ./redis-server /etc/myredis.conf --loglevel verbose\n\n\
      Sentinel mode:\n       \
      ./redis-server /etc/sentinel.conf --sentinel\n\n\
-     (redis-ha-node accepts the same arguments; it also runs as redis-server when invoked through a link of that name.)\n"
+     (redis-ha-node accepts the same arguments; it also runs as redis-server when invoked through a link of that name.)\n\n\
+     Local group (redis-ha-node only):\n       \
+     redis-ha-node --group [--data-nodes 3] [--sentinels 3] [--port 6379] [--sentinel-port 26379]\n"
         .to_string()
 }
 
@@ -48,6 +50,8 @@ fn main() -> ExitCode {
                 eprint!("{}", usage());
                 return ExitCode::from(1);
             }
+            // Ours: a whole group (data nodes and sentinels) on loopback, see group.rs.
+            "--group" => return redis_ha_node::group::main(&args[1..]),
             _ => {}
         }
     }
