@@ -416,3 +416,41 @@ def _try_failover(c):
         return False  # NOGOODSLAVE until the returning replica is usable
     except redis.ConnectionError:
         return True  # crashed while answering
+
+
+# ---- Kubernetes-style addressing: hostnames, and a name that stops resolving ----------------------
+
+def test_hostnames_and_a_name_that_never_resolves_do_not_block_a_failover(procs, workdir):
+    """With resolve-hostnames/announce-hostnames the sentinels monitor `localhost` (resolved on every
+    connect, never pinned) and announce names in their events. One replica announces a name that does
+    not resolve (its pod is gone): it counts as down and the failover still promotes the other one."""
+    master = DataNode(OURS, workdir, DATA_ARGS + ("--replica-announce-ip", "localhost"))
+    procs.append(master)
+    master.start()
+    good = DataNode(OURS, workdir, DATA_ARGS + ("--replicaof", "localhost", str(master.port), "--replica-announce-ip", "localhost"))
+    gone = DataNode(OURS, workdir, DATA_ARGS + ("--replicaof", "localhost", str(master.port), "--replica-announce-ip", "gone.invalid"))
+    for r in (good, gone):
+        procs.append(r)
+        r.start()
+        wait_until(lambda: r.client().info("replication").get("master_link_status") == "up", what="replica link up")
+    sentinels = []
+    for _ in range(3):
+        s = SentinelProc(OURS, workdir, master.port, extra=())
+        with open(s.conf) as f:
+            text = f.read().replace(f"sentinel monitor {NAME} 127.0.0.1 ", f"sentinel monitor {NAME} localhost ")
+        with open(s.conf, "w") as f:
+            f.write(text + "sentinel resolve-hostnames yes\nsentinel announce-hostnames yes\n")
+        procs.append(s)
+        sentinels.append(s.start())
+    for s in sentinels:
+        wait_until(lambda: s.master()["num-slaves"] == 2 and s.master()["num-other-sentinels"] == 2, what="discovery")
+        wait_until(lambda: any("s_down" in r["flags"] for r in s.client().execute_command("SENTINEL", "REPLICAS", NAME)
+                               if r["ip"] == "gone.invalid"), what="the unresolvable replica counted down")
+    events = Events(sentinels)
+    procs.append(events)
+    master.kill9()
+    switch = events.wait_for("+switch-master").split()
+    assert switch == [NAME, "localhost", str(master.port), "localhost", str(good.port)], switch
+    wait_until(lambda: (good.role() or [""])[0] == "master", what="the resolvable replica promoted")
+    for s in sentinels:
+        wait_until(lambda: s.master_addr() == ("localhost", str(good.port)), what=f"sentinel {s.port} follows")
