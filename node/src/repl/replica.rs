@@ -627,6 +627,10 @@ async fn stream(
         if !reply.is_empty() {
             sock.write_all(&reply).await.map_err(|e| e.to_string())?;
         }
+        // NB: a busy stream is always readable, and tokio only forces a yield after 128 ready
+        // operations: let clients run between batches, as Redis's event loop serves every ready
+        // connection once per turn, or reads on a busy replica wait behind a hundred batches.
+        tokio::task::yield_now().await;
         tokio::select! {
             m = inbox.recv() => {
                 if matches!(m, None | Some(crate::client::ClientMsg::Kill)) {
