@@ -81,13 +81,8 @@ pub fn decide(answers: &[Option<Answer>], is_self: impl Fn(&str, u16) -> bool, h
 /// Runs the guard when configured; returns the role to start in.
 pub async fn run(config: &Config) -> Decision {
     let name = config.get("ha-boot-master-name").unwrap_or_default();
-    let sentinels: Vec<String> = config
-        .get("ha-boot-sentinels")
-        .unwrap_or_default()
-        .split([',', ' '])
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    let sentinels: Vec<String> =
+        config.get("ha-boot-sentinels").unwrap_or_default().split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect();
     if name.is_empty() || sentinels.is_empty() {
         return Decision::Configured;
     }
@@ -111,11 +106,11 @@ pub async fn run(config: &Config) -> Decision {
                 tokio::time::sleep(WAIT_POLL).await;
                 continue;
             }
-            Decision::Configured => {
-                log::notice(&format!("Boot guard: no sentinel knows master '{name}'; starting in the configured role."))
-            }
+            Decision::Configured => log::notice(&format!("Boot guard: no sentinel knows master '{name}'; starting in the configured role.")),
             Decision::Master => log::notice(&format!("Boot guard: the sentinels name this node as the master of '{name}'.")),
-            Decision::ReplicaOf(h, p) => log::notice(&format!("Boot guard: the sentinels name {h}:{p} as the master of '{name}'; starting as its replica.")),
+            Decision::ReplicaOf(h, p) => {
+                log::notice(&format!("Boot guard: the sentinels name {h}:{p} as the master of '{name}'; starting as its replica."))
+            }
         }
         return decision;
     }
@@ -249,7 +244,12 @@ mod tests {
             ("nobody answers", vec![None, None, None], false, Configured),
             ("nobody knows the group", vec![UNKNOWN, UNKNOWN, None], false, Configured),
             ("another master", vec![at("10.0.0.2", 6379, 2), None, UNKNOWN], false, ReplicaOf("10.0.0.2".into(), 6379)),
-            ("majority wins", vec![at("10.0.0.1", 6379, 1), at("10.0.0.3", 6379, 1), at("10.0.0.3", 6379, 1)], true, ReplicaOf("10.0.0.3".into(), 6379)),
+            (
+                "majority wins",
+                vec![at("10.0.0.1", 6379, 1), at("10.0.0.3", 6379, 1), at("10.0.0.3", 6379, 1)],
+                true,
+                ReplicaOf("10.0.0.3".into(), 6379),
+            ),
             ("tie: first listed", vec![at("10.0.0.2", 6379, 1), at("10.0.0.3", 6379, 1)], true, ReplicaOf("10.0.0.2".into(), 6379)),
             ("us, with data", vec![at("10.0.0.1", 6379, 2), at("10.0.0.1", 6379, 2)], true, Master),
             ("us, empty, replicas exist", vec![at("10.0.0.1", 6379, 0), at("10.0.0.1", 6379, 2)], false, Wait),
@@ -263,7 +263,14 @@ mod tests {
 
     #[test]
     fn replica_health_from_flags() {
-        let rec = |flags: &str| Frame::Array(vec![Frame::Bulk(b"name".to_vec()), Frame::Bulk(b"x".to_vec()), Frame::Bulk(b"flags".to_vec()), Frame::Bulk(flags.as_bytes().to_vec())]);
+        let rec = |flags: &str| {
+            Frame::Array(vec![
+                Frame::Bulk(b"name".to_vec()),
+                Frame::Bulk(b"x".to_vec()),
+                Frame::Bulk(b"flags".to_vec()),
+                Frame::Bulk(flags.as_bytes().to_vec()),
+            ])
+        };
         assert!(replica_healthy(&rec("slave")));
         assert!(!replica_healthy(&rec("s_down,slave")));
         assert!(replica_healthy(&rec("slave,disconnected")));

@@ -37,15 +37,7 @@ pub struct GroupOptions {
 
 impl Default for GroupOptions {
     fn default() -> Self {
-        GroupOptions {
-            data_nodes: 3,
-            sentinels: 3,
-            port: 6379,
-            sentinel_port: 26379,
-            down_after_ms: 5000,
-            failover_timeout_ms: 10000,
-            dir: None,
-        }
+        GroupOptions { data_nodes: 3, sentinels: 3, port: 6379, sentinel_port: 26379, down_after_ms: 5000, failover_timeout_ms: 10000, dir: None }
     }
 }
 
@@ -391,7 +383,8 @@ mod tests {
     #[test]
     fn options() {
         assert_eq!(parse_options(&[]), Ok(GroupOptions::default()));
-        let o = parse_options(&args("--data-nodes 5 --sentinels 1 --port 7000 --sentinel-port 27000 --down-after-milliseconds 1000")).unwrap_or_default();
+        let o =
+            parse_options(&args("--data-nodes 5 --sentinels 1 --port 7000 --sentinel-port 27000 --down-after-milliseconds 1000")).unwrap_or_default();
         assert_eq!((o.data_nodes, o.sentinels, o.port, o.sentinel_port, o.down_after_ms), (5, 1, 7000, 27000, 1000));
         assert_eq!(parse_options(&args("--sentinels 0")), Err("--data-nodes and --sentinels must be at least 1".into()));
         assert_eq!(parse_options(&args("--port x")), Err("invalid value for --port: 'x'".into()));

@@ -219,12 +219,7 @@ impl Shared {
     pub fn new(config: Config) -> Shared {
         let state = State::new(config);
         let next_client_id = state.client_ids.clone();
-        Shared {
-            state: Mutex::new(state),
-            next_client_id,
-            shutting_down: AtomicBool::new(false),
-            connected: AtomicU64::new(0),
-        }
+        Shared { state: Mutex::new(state), next_client_id, shutting_down: AtomicBool::new(false), connected: AtomicU64::new(0) }
     }
 
     /// Locks the state. A panic while holding the lock would poison it; commands never panic on

@@ -21,6 +21,8 @@ pub mod introspect;
 pub mod keys;
 pub mod lists;
 pub mod persist;
+#[cfg(test)]
+mod propagation_tests;
 pub mod pubsub;
 pub mod replication;
 pub mod server;
@@ -30,8 +32,6 @@ pub mod table;
 pub mod tx;
 pub mod wait;
 pub mod zsets;
-#[cfg(test)]
-mod propagation_tests;
 
 use bytes::Bytes;
 use std::borrow::Cow;

@@ -4,8 +4,15 @@ use bytes::Bytes;
 
 use super::{CmdResult, Ctx, Handler};
 
-pub const COMMANDS: &[(&str, Handler)] =
-    &[("replicaof", replicaof), ("slaveof", replicaof), ("psync", psync), ("sync", sync), ("replconf", replconf), ("role", role), ("failover", failover)];
+pub const COMMANDS: &[(&str, Handler)] = &[
+    ("replicaof", replicaof),
+    ("slaveof", replicaof),
+    ("psync", psync),
+    ("sync", sync),
+    ("replconf", replconf),
+    ("role", role),
+    ("failover", failover),
+];
 
 fn replicaof(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let status = crate::repl::replica::replicaof(ctx.st, ctx.me, &argv[1], &argv[2])?;

@@ -245,7 +245,8 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
                 let loaded = l.loaded.load(std::sync::atomic::Ordering::Relaxed);
                 let elapsed = (now_s - l.start_s).max(0);
                 let perc = if l.total_bytes > 0 { loaded as f64 * 100.0 / l.total_bytes as f64 } else { 0.0 };
-                let eta = if loaded > 0 && elapsed > 0 { (l.total_bytes.saturating_sub(loaded)) as f64 / (loaded as f64 / elapsed as f64) } else { 1.0 };
+                let eta =
+                    if loaded > 0 && elapsed > 0 { (l.total_bytes.saturating_sub(loaded)) as f64 / (loaded as f64 / elapsed as f64) } else { 1.0 };
                 f("loading_start_time", &l.start_s);
                 f("loading_total_bytes", &l.total_bytes);
                 f("loading_rdb_used_mem", &0);

@@ -181,9 +181,7 @@ pub fn flush(st: &mut State) {
             }
             Err(e) => {
                 if aof.fsync == Fsync::Always {
-                    log::warning(&format!(
-                        "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting... ({e})"
-                    ));
+                    log::warning(&format!("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting... ({e})"));
                     std::process::exit(1);
                 }
                 if aof.last_write_error.is_none() {
@@ -523,7 +521,9 @@ pub fn set_enabled(st: &mut State, on: bool) -> Result<(), String> {
                 snapshot::kill_child(st);
             } else {
                 st.aof.rewrite_scheduled = true;
-                log::warning("AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.");
+                log::warning(
+                    "AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.",
+                );
                 return Ok(());
             }
         }

@@ -48,12 +48,9 @@ fn write_key(buf: &mut Vec<u8>, e: &Entry) {
         Value::List(l) => batches(buf, "RPUSH", &key, l.iter().map(|x| vec![Bytes::copy_from_slice(x)])),
         Value::Set(s) => batches(buf, "SADD", &key, s.iter().map(|m| vec![Bytes::from(m.to_vec())])),
         Value::Hash(h) => batches(buf, "HMSET", &key, h.iter().map(|(f, v)| vec![Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)])),
-        Value::ZSet(z) => batches(
-            buf,
-            "ZADD",
-            &key,
-            z.iter().map(|(m, s)| vec![Bytes::from(crate::util::fmt_double(s).into_bytes()), Bytes::copy_from_slice(m)]),
-        ),
+        Value::ZSet(z) => {
+            batches(buf, "ZADD", &key, z.iter().map(|(m, s)| vec![Bytes::from(crate::util::fmt_double(s).into_bytes()), Bytes::copy_from_slice(m)]))
+        }
     }
     if e.expire_at != 0 {
         encode_command(buf, &[b("PEXPIREAT"), key, Bytes::from(e.expire_at.to_string())]);

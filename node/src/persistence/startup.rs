@@ -90,7 +90,13 @@ pub fn start(shared: &Arc<Shared>) {
         drop(st);
         let shared = shared.clone();
         std::thread::spawn(move || {
-            let result = load_rdb(&config, &path, &loading.loaded).map(|(dbs, l, e, repl)| Loaded { dbs, keys_loaded: l, keys_expired: e, manifest: None, repl });
+            let result = load_rdb(&config, &path, &loading.loaded).map(|(dbs, l, e, repl)| Loaded {
+                dbs,
+                keys_loaded: l,
+                keys_expired: e,
+                manifest: None,
+                repl,
+            });
             finish(&shared, result, started, false);
         });
     }
@@ -148,7 +154,8 @@ pub fn load_options(config: &Config) -> LoadOptions {
 pub fn load_rdb(config: &Config, path: &Path, progress: &Arc<AtomicU64>) -> Result<(Vec<Db>, u64, u64, Option<(String, i64)>), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("Fatal error loading the DB: {e}. Exiting."))?;
     let reader = BufReader::with_capacity(1 << 16, Counting { inner: file, count: progress.clone() });
-    let loaded = decode::load_from(reader, &load_options(config)).map_err(|e| format!("Fatal error loading the DB ({}): {e}. Exiting.", path.display()))?;
+    let loaded =
+        decode::load_from(reader, &load_options(config)).map_err(|e| format!("Fatal error loading the DB ({}): {e}. Exiting.", path.display()))?;
     log_rdb_loaded(&loaded);
     let repl = loaded.repl_id.clone().zip(loaded.repl_offset);
     Ok((loaded.dbs, loaded.keys_loaded, loaded.keys_expired, repl))
@@ -206,7 +213,8 @@ fn load_aof(config: &Config, dir: &Path, manifest: Manifest, progress: &Arc<Atom
         }
         let mut start = 0;
         if buf.starts_with(b"REDIS") {
-            let loaded = decode::load(&buf, &load_options(config)).map_err(|e| format!("Fatal error loading the AOF base file {}: {e}. Exiting.", f.name))?;
+            let loaded =
+                decode::load(&buf, &load_options(config)).map_err(|e| format!("Fatal error loading the AOF base file {}: {e}. Exiting.", f.name))?;
             log_rdb_loaded(&loaded);
             keys_loaded += loaded.keys_loaded;
             keys_expired += loaded.keys_expired;
@@ -227,7 +235,8 @@ fn load_aof(config: &Config, dir: &Path, manifest: Manifest, progress: &Arc<Atom
                 }
                 log::warning(&format!("!!! Warning: short read while loading the AOF file {}!!!", f.name));
                 log::warning(&format!("!!! Truncating the AOF {} at offset {} !!!", f.name, valid_up_to));
-                let file = std::fs::OpenOptions::new().write(true).open(&path).map_err(|e| format!("Error truncating the AOF file {}: {e}", f.name))?;
+                let file =
+                    std::fs::OpenOptions::new().write(true).open(&path).map_err(|e| format!("Error truncating the AOF file {}: {e}", f.name))?;
                 file.set_len(valid_up_to as u64).map_err(|e| format!("Error truncating the AOF file {}: {e}", f.name))?;
                 log::warning(&format!("AOF {} loaded anyway because aof-load-truncated is enabled", f.name));
             }

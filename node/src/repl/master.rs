@@ -302,7 +302,8 @@ pub fn cron(shared: &Arc<Shared>, st: &mut State, second_tick: bool) {
         }
     }
     let ttl = st.config.get_int("repl-backlog-ttl").unwrap_or(3600);
-    if ttl > 0 && !st.repl.is_replica() && st.repl.replicas.is_empty() && st.repl.backlog.is_some() && now - st.repl.no_replicas_since_ms > ttl * 1000 {
+    if ttl > 0 && !st.repl.is_replica() && st.repl.replicas.is_empty() && st.repl.backlog.is_some() && now - st.repl.no_replicas_since_ms > ttl * 1000
+    {
         st.repl.new_replid(&mut st.rng);
         st.repl.clear_replid2();
         st.repl.backlog = None;
@@ -340,10 +341,7 @@ fn start_pending_sync(shared: &Arc<Shared>, st: &mut State, now: i64) {
             // The next command in the stream carries its SELECT.
             st.repl.seldb = None;
             st.repl.sync_in_progress = Some(SyncJob { diskless, targets: waiting });
-            log::notice(&format!(
-                "Starting BGSAVE for SYNC with target: {}",
-                if diskless { "replicas sockets" } else { "disk" }
-            ));
+            log::notice(&format!("Starting BGSAVE for SYNC with target: {}", if diskless { "replicas sockets" } else { "disk" }));
         }
         Err(e) => {
             log::warning(&format!("BGSAVE for replication failed: {e}"));

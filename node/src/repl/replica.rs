@@ -262,7 +262,10 @@ async fn read_line(sock: &mut TcpStream, buf: &mut BytesMut, timeout: Duration) 
         if buf.len() > 64 * 1024 {
             return Err("protocol error: line too long".into());
         }
-        let n = tokio::time::timeout(timeout, sock.read_buf(buf)).await.map_err(|_| "timeout reading from master".to_string())?.map_err(|e| e.to_string())?;
+        let n = tokio::time::timeout(timeout, sock.read_buf(buf))
+            .await
+            .map_err(|_| "timeout reading from master".to_string())?
+            .map_err(|e| e.to_string())?;
         if n == 0 {
             return Err("connection closed by master".into());
         }
@@ -412,7 +415,9 @@ async fn full_sync(
         return Err(format!("MASTER aborted replication with an error: {header}"));
     }
     let Some(spec) = header.strip_prefix('$') else {
-        return Err(format!("Bad protocol from MASTER, the first byte is not '$' (we received '{header}'), are you sure the host and port are right?"));
+        return Err(format!(
+            "Bad protocol from MASTER, the first byte is not '$' (we received '{header}'), are you sure the host and port are right?"
+        ));
     };
     let eof_mark = spec.strip_prefix("EOF:").map(|m| m.as_bytes().to_vec());
     let size: i64 = if eof_mark.is_some() { -1 } else { spec.parse().map_err(|_| format!("bad bulk length from master: {spec}"))? };
