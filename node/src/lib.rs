@@ -10,6 +10,7 @@
 //! - `cmd/`: dispatcher and commands by family; `db/`: keyspace and value types.
 //! - `persistence/`: RDB codec (CRC64, LZF, listpack, intset), DUMP payloads.
 //! - `alloc.rs`: the counting global allocator (used_memory); `evict.rs`: maxmemory, eviction, LRU/LFU.
+//! - `metrics.rs`: Prometheus metrics over HTTP (`ha-metrics-port`), from INFO with redis_exporter's names.
 //! - `group.rs`: `--group`, a local HA group (data nodes and sentinels as child processes).
 //! - `bootguard.rs`: a data node asks its sentinels which role to start in (never an empty master).
 //! - `sentinel/`: the sentinel role (sentinel.conf, the decision logic).
@@ -25,6 +26,7 @@ pub mod db;
 pub mod evict;
 pub mod group;
 pub mod log;
+pub mod metrics;
 pub mod notify;
 pub mod persistence;
 pub mod propagate;

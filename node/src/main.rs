@@ -212,6 +212,7 @@ fn run(config: Config) -> ExitCode {
                 return ExitCode::from(1);
             }
         };
+        redis_ha_node::metrics::start(&shared);
         if !pidfile.is_empty() {
             if let Err(e) = std::fs::write(&pidfile, format!("{pid}\n")) {
                 log::warning(&format!("Failed to write PID file: {e}"));

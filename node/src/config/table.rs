@@ -407,6 +407,8 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     n("key-load-delay", None, HIDDEN, INT_MIN, INT_MAX, 0, G),
     n("active-expire-effort", None, M, 1, 10, 1, S::ActiveExpireEffort),
     n("hz", None, M, 0, INT_MAX, 10, S::Hz),
+    // Ours (hidden): the Prometheus metrics port, 0 = off (see metrics.rs).
+    n("ha-metrics-port", None, IMMUTABLE | HIDDEN, 0, 65535, 0, G),
     n("min-replicas-to-write", Some("min-slaves-to-write"), M, 0, INT_MAX, 0, G),
     n("min-replicas-max-lag", Some("min-slaves-max-lag"), M, 0, INT_MAX, 10, G),
     n("watchdog-period", None, HIDDEN, 0, INT_MAX, 0, G),
@@ -491,9 +493,9 @@ mod tests {
             assert_eq!(name, name.to_ascii_lowercase());
             assert!(seen.insert(name), "duplicate {name}");
         }
-        // 192 entries (primary + alias) are shown by CONFIG GET *, plus 5 hidden ones, plus our two
-        // hidden boot-guard directives.
-        assert_eq!(seen.len(), 199);
+        // 192 entries (primary + alias) are shown by CONFIG GET *, plus 5 hidden ones, plus our three
+        // hidden ones (boot guard, metrics port).
+        assert_eq!(seen.len(), 200);
     }
 
     #[test]

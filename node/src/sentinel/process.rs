@@ -50,6 +50,7 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    crate::metrics::start(&shared);
     if !pidfile.is_empty() {
         if let Err(e) = std::fs::write(&pidfile, format!("{pid}\n")) {
             log::warning(&format!("Failed to write PID file: {e}"));
