@@ -355,7 +355,8 @@ impl ServiceType {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct MetricsSpec {
-    /// Annotate data and sentinel pods for Prometheus scraping of their Redis port (`prometheus.io/*`).
+    /// Serve Prometheus metrics (redis_exporter's names) on port 9121 of every data and sentinel pod,
+    /// and annotate the pods for scraping (`prometheus.io/*`).
     #[serde(default)]
     pub enabled: bool,
 }

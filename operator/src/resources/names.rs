@@ -15,6 +15,9 @@ use crate::crd::RedisHA;
 pub const DATA_PORT: i32 = 6379;
 /// Port of the sentinel pods.
 pub const SENTINEL_PORT: i32 = 26379;
+/// Prometheus metrics port of data and sentinel pods when `spec.metrics.enabled` (redis-ha-node's
+/// `ha-metrics-port`; 9121 is redis_exporter's port, where scrape configs already look).
+pub const METRICS_PORT: i32 = 9121;
 
 /// Label the switch-master watcher moves: `master` on exactly one data pod, `replica` on the others.
 pub const ROLE_LABEL: &str = "redisha.io/role";

@@ -20,7 +20,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::config::{self, DATA_DIR};
-use super::names::{Names, COMPONENT_DATA, COMPONENT_SENTINEL, DATA_PORT, SENTINEL_PORT};
+use super::names::{Names, COMPONENT_DATA, COMPONENT_SENTINEL, DATA_PORT, METRICS_PORT, SENTINEL_PORT};
 use super::RenderOptions;
 use crate::crd::{AntiAffinity, PersistenceMode, RedisHA};
 
@@ -52,7 +52,7 @@ pub fn data(rha: &RedisHA, names: &Names, owner: &OwnerReference, opts: &RenderO
         image: Some(image(rha, opts)),
         image_pull_policy: spec.image_pull_policy.map(|p| p.as_str().to_string()),
         command: Some(vec!["/bin/sh".into(), format!("{CONFIG_MOUNT}/{}", config::KEY_START_NODE)]),
-        ports: Some(vec![ContainerPort { name: Some("redis".into()), container_port: DATA_PORT, ..ContainerPort::default() }]),
+        ports: Some(ports(rha, "redis", DATA_PORT)),
         env: Some(env),
         resources: spec.resources.clone(),
         readiness_probe: Some(exec_probe(config::KEY_READY_NODE, 5, 5)),
@@ -121,7 +121,7 @@ pub fn sentinel(rha: &RedisHA, names: &Names, owner: &OwnerReference, opts: &Ren
         image: Some(image(rha, opts)),
         image_pull_policy: spec.image_pull_policy.map(|p| p.as_str().to_string()),
         command: Some(vec!["/bin/sh".into(), format!("{CONFIG_MOUNT}/{}", config::KEY_START_SENTINEL)]),
-        ports: Some(vec![ContainerPort { name: Some("sentinel".into()), container_port: SENTINEL_PORT, ..ContainerPort::default() }]),
+        ports: Some(ports(rha, "sentinel", SENTINEL_PORT)),
         env: Some(common_env(rha, names)),
         resources: spec.sentinel_resources.clone(),
         readiness_probe: Some(exec_probe(config::KEY_READY_SENTINEL, 5, 5)),
@@ -159,12 +159,21 @@ fn image(rha: &RedisHA, opts: &RenderOptions) -> String {
     rha.spec.image.clone().unwrap_or_else(|| opts.default_image.clone())
 }
 
+/// The container's ports: its Redis port, and the metrics port when metrics are on.
+fn ports(rha: &RedisHA, name: &str, port: i32) -> Vec<ContainerPort> {
+    let mut ports = vec![ContainerPort { name: Some(name.into()), container_port: port, ..ContainerPort::default() }];
+    if rha.spec.metrics.enabled {
+        ports.push(ContainerPort { name: Some("metrics".into()), container_port: METRICS_PORT, ..ContainerPort::default() });
+    }
+    ports
+}
+
 fn template(rha: &RedisHA, names: &Names, component: &str, config_hash: &str, pod: PodSpec) -> PodTemplateSpec {
     let mut annotations = BTreeMap::from([(CONFIG_HASH_ANNOTATION.to_string(), config_hash.to_string())]);
     if rha.spec.metrics.enabled {
-        let port = if component == COMPONENT_DATA { DATA_PORT } else { SENTINEL_PORT };
         annotations.insert("prometheus.io/scrape".into(), "true".into());
-        annotations.insert("prometheus.io/port".into(), port.to_string());
+        annotations.insert("prometheus.io/port".into(), METRICS_PORT.to_string());
+        annotations.insert("prometheus.io/path".into(), "/metrics".into());
     }
     PodTemplateSpec {
         metadata: Some(ObjectMeta { labels: Some(names.labels(Some(component))), annotations: Some(annotations), ..ObjectMeta::default() }),
@@ -361,6 +370,30 @@ mod tests {
         assert_eq!(env(&data, "PERSISTENCE").as_deref(), Some("none"));
         let (aof, _) = both(RedisHASpec { persistence: PersistenceSpec { mode: PersistenceMode::Aof, ..Default::default() }, ..Default::default() });
         assert_eq!(env(&aof, "PERSISTENCE").as_deref(), Some("aof"));
+    }
+
+    #[test]
+    fn metrics_open_a_port_on_every_pod_and_annotate_it() {
+        let (data, sentinel) = both(RedisHASpec::default());
+        assert_eq!(pod(&data).containers[0].ports.as_ref().map(Vec::len), Some(1));
+        let annotations =
+            |sts: &StatefulSet| sts.spec.as_ref().and_then(|s| s.template.metadata.as_ref()).and_then(|m| m.annotations.clone()).unwrap_or_default();
+        assert!(!annotations(&sentinel).contains_key("prometheus.io/scrape"));
+        let spec = RedisHASpec { metrics: crate::crd::MetricsSpec { enabled: true }, ..Default::default() };
+        let (data, sentinel) = both(spec.clone());
+        for sts in [&data, &sentinel] {
+            let ports = pod(sts).containers[0].ports.clone().unwrap_or_default();
+            assert!(ports.iter().any(|p| p.name.as_deref() == Some("metrics") && p.container_port == METRICS_PORT), "{ports:?}");
+            let a = annotations(sts);
+            assert_eq!(a.get("prometheus.io/scrape").map(String::as_str), Some("true"));
+            assert_eq!(a.get("prometheus.io/port").map(String::as_str), Some("9121"));
+            assert_eq!(a.get("prometheus.io/path").map(String::as_str), Some("/metrics"));
+        }
+        // The nodes serve them: the directive is in both configurations.
+        let r = rha(spec);
+        assert!(crate::resources::config::redis_conf(&r).contains("\nha-metrics-port 9121\n"));
+        assert!(crate::resources::config::sentinel_conf(&r).contains("\nha-metrics-port 9121\n"));
+        assert!(!crate::resources::config::redis_conf(&rha(RedisHASpec::default())).contains("ha-metrics-port"));
     }
 
     #[test]
