@@ -21,6 +21,7 @@ const USAGE: &str = "Usage: redis-ha-operator [options]
   --lease-namespace NS    namespace of the Lease (default: $POD_NAMESPACE, else \"default\")
   --node-image IMAGE      image for RedisHAs without spec.image (default: the node image of this version)
   --cluster-domain DOMAIN cluster DNS domain used in pod hostnames (default cluster.local)
+  --log-format text|json  log lines as text (default) or one JSON object per line
   --version, --help
 Logging: RUST_LOG (default info).";
 
@@ -28,6 +29,7 @@ struct Args {
     metrics_addr: String,
     leader_elect: bool,
     lease_namespace: String,
+    json_logs: bool,
     opts: RenderOptions,
 }
 
@@ -36,6 +38,7 @@ fn parse_args() -> Result<Option<Args>, String> {
         metrics_addr: "0.0.0.0:8080".into(),
         leader_elect: false,
         lease_namespace: std::env::var("POD_NAMESPACE").unwrap_or_else(|_| "default".into()),
+        json_logs: false,
         opts: RenderOptions::default(),
     };
     let mut it = std::env::args().skip(1);
@@ -55,6 +58,13 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--lease-namespace" => args.lease_namespace = value(&a)?,
             "--node-image" => args.opts.default_image = value(&a)?,
             "--cluster-domain" => args.opts.cluster_domain = value(&a)?,
+            "--log-format" => {
+                args.json_logs = match value(&a)?.as_str() {
+                    "json" => true,
+                    "text" => false,
+                    other => return Err(format!("--log-format must be text or json, not {other:?}")),
+                }
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -85,9 +95,13 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // JSON for log pipelines (every field of a span or event becomes a key); text for people.
+    if args.json_logs {
+        tracing_subscriber::fmt().json().with_current_span(true).with_env_filter(filter).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
