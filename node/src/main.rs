@@ -176,7 +176,6 @@ fn run(config: Config) -> ExitCode {
     if let Err(code) = setup_process(&config) {
         return code;
     }
-    let pid = std::process::id();
     banner();
     match &config.file {
         Some(f) => log::warning(&format!("Configuration loaded from {}", f.display())),
@@ -198,26 +197,13 @@ fn run(config: Config) -> ExitCode {
         // Before anything listens: ask the sentinels (if configured) which role to start in.
         let boot = redis_ha_node::bootguard::run(&config).await;
         let shared = Arc::new(Shared::new(config));
-        let listeners = match server::bind_listeners(&shared).await {
+        let (listeners, unix) = match server::open(&shared, &pidfile).await {
             Ok(l) => l,
             Err(e) => {
                 log::warning(&e);
                 return ExitCode::from(1);
             }
         };
-        let unix = match server::bind_unix(&shared) {
-            Ok(u) => u,
-            Err(e) => {
-                log::warning(&e);
-                return ExitCode::from(1);
-            }
-        };
-        redis_ha_node::metrics::start(&shared);
-        if !pidfile.is_empty() {
-            if let Err(e) = std::fs::write(&pidfile, format!("{pid}\n")) {
-                log::warning(&format!("Failed to write PID file: {e}"));
-            }
-        }
         {
             let mut st = shared.lock();
             st.bound_port = port;

@@ -38,6 +38,21 @@ fn bind_addr(entry: &str, port: u16) -> Option<(SocketAddr, bool)> {
 }
 
 /// Binds every configured address. Errors read like Redis's "Failed listening on port ...".
+/// The start-up both roles share once the configuration is loaded: bind the TCP listeners and the
+/// unix socket, start the metrics endpoint, write the pid file. Err is the message to log before
+/// exiting with status 1.
+pub async fn open(shared: &Arc<Shared>, pidfile: &str) -> Result<(Vec<TcpListener>, Option<UnixListener>), String> {
+    let listeners = bind_listeners(shared).await?;
+    let unix = bind_unix(shared)?;
+    crate::metrics::start(shared);
+    if !pidfile.is_empty() {
+        if let Err(e) = std::fs::write(pidfile, format!("{}\n", std::process::id())) {
+            crate::log::warning(&format!("Failed to write PID file: {e}"));
+        }
+    }
+    Ok((listeners, unix))
+}
+
 pub async fn bind_listeners(shared: &Shared) -> Result<Vec<TcpListener>, String> {
     let (binds, port) = {
         let st = shared.lock();

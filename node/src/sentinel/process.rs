@@ -33,29 +33,15 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
     // Before the state exists: it builds the command table, which is redis-sentinel's from now on.
     crate::cmd::table::set_sentinel_mode();
     config.save.clear();
-    let pid = std::process::id();
     let requirepass = config.requirepass.as_ref().map(|p| String::from_utf8_lossy(p).into_owned());
     let shared = Arc::new(Shared::new(config));
-    let listeners = match server::bind_listeners(&shared).await {
+    let (listeners, unix) = match server::open(&shared, &pidfile).await {
         Ok(l) => l,
         Err(e) => {
             log::warning(&e);
             return ExitCode::from(1);
         }
     };
-    let unix = match server::bind_unix(&shared) {
-        Ok(u) => u,
-        Err(e) => {
-            log::warning(&e);
-            return ExitCode::from(1);
-        }
-    };
-    crate::metrics::start(&shared);
-    if !pidfile.is_empty() {
-        if let Err(e) = std::fs::write(&pidfile, format!("{pid}\n")) {
-            log::warning(&format!("Failed to write PID file: {e}"));
-        }
-    }
     let port = {
         let mut st = shared.lock();
         st.bound_port = st.config.port;
