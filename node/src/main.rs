@@ -229,15 +229,7 @@ fn run(config: Config) -> ExitCode {
         log::notice("Ready to accept connections tcp");
         let _request = server::run(shared.clone(), listeners, unix).await;
         server::disconnect_all(&shared);
-        let unixsocket = shared.lock().config.unixsocket.clone();
-        if !unixsocket.is_empty() {
-            log::notice("Removing the unix socket file.");
-            let _ = std::fs::remove_file(&unixsocket);
-        }
-        if !pidfile.is_empty() {
-            log::notice("Removing the pid file.");
-            let _ = std::fs::remove_file(&pidfile);
-        }
+        server::close(&shared, &pidfile);
         log::warning("Redis is now ready to exit, bye bye...");
         ExitCode::SUCCESS
     });

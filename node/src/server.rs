@@ -53,6 +53,19 @@ pub async fn open(shared: &Arc<Shared>, pidfile: &str) -> Result<(Vec<TcpListene
     Ok((listeners, unix))
 }
 
+/// The end of [`open`]: removes the unix socket file and the pid file, as Redis does on exit.
+pub fn close(shared: &Shared, pidfile: &str) {
+    let unixsocket = shared.lock().config.unixsocket.clone();
+    if !unixsocket.is_empty() {
+        crate::log::notice("Removing the unix socket file.");
+        let _ = std::fs::remove_file(&unixsocket);
+    }
+    if !pidfile.is_empty() {
+        crate::log::notice("Removing the pid file.");
+        let _ = std::fs::remove_file(pidfile);
+    }
+}
+
 pub async fn bind_listeners(shared: &Shared) -> Result<Vec<TcpListener>, String> {
     let (binds, port) = {
         let st = shared.lock();

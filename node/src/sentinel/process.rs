@@ -81,15 +81,7 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
         // Dropping the runtime ends the timer and every link task.
         st.sentinel = None;
     }
-    let unixsocket = shared.lock().config.unixsocket.clone();
-    if !unixsocket.is_empty() {
-        log::notice("Removing the unix socket file.");
-        let _ = std::fs::remove_file(&unixsocket);
-    }
-    if !pidfile.is_empty() {
-        log::notice("Removing the pid file.");
-        let _ = std::fs::remove_file(&pidfile);
-    }
+    server::close(&shared, &pidfile);
     log::warning("Sentinel is now ready to exit, bye bye...");
     ExitCode::SUCCESS
 }
