@@ -40,7 +40,7 @@ from redis.sentinel import Sentinel as SentinelClient
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import ROOT, free_port  # noqa: E402
-from persistence import loadavg, write_out  # noqa: E402
+from persistence import loadavg, private_copy, write_out  # noqa: E402
 
 NAME = "mymaster"
 FAILOVER_TIMEOUT = 10000
@@ -228,13 +228,7 @@ def main():
     a.down_after = [int(x) for x in a.down_after.split(",")]
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     a.loadavg_start = loadavg()
-    # A private copy, so a rebuild during the run cannot swap binaries between trials.
-    tmpbin = tempfile.mkdtemp(prefix="failover-bin-")
-    ours = os.path.join(tmpbin, "redis-ha-node")
-    shutil.copy2(a.ours, ours)
-    sha = subprocess.run(["sha256sum", ours], capture_output=True, text=True).stdout.split()[0]
-    mtime = datetime.datetime.fromtimestamp(os.path.getmtime(a.ours), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    a.ours_label = f"`{os.path.relpath(a.ours, ROOT) if a.ours.startswith(ROOT) else a.ours}` built {mtime}, sha256 {sha[:12]}"
+    tmpbin, ours, a.ours_label = private_copy(a.ours, "failover")
     a.ours = ours
     kinds = ["real", "ours"] + (["ours-redis7"] if a.redis7 else [])
     samples = {(k, da): [] for k in kinds for da in a.down_after}

@@ -543,6 +543,18 @@ def write_out(path, heading, text, source="bench/persistence.py"):
         f.write(new)
 
 
+def private_copy(path, prefix):
+    """Copies the binary under test to a scratch dir, so a rebuild of target/release during the run
+    cannot swap binaries between restarts. Returns (scratch dir, copy, label for the report)."""
+    tmpbin = tempfile.mkdtemp(prefix=f"{prefix}-bin-")
+    ours = os.path.join(tmpbin, "redis-ha-node")
+    shutil.copy2(path, ours)
+    sha = subprocess.run(["sha256sum", ours], capture_output=True, text=True).stdout.split()[0]
+    mtime = datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    shown = os.path.relpath(path, ROOT) if path.startswith(ROOT) else path
+    return tmpbin, ours, f"`{shown}` built {mtime}, sha256 {sha[:12]}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ours", default=os.path.join(ROOT, "target", "release", "redis-ha-node"))
@@ -559,14 +571,7 @@ def main():
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     a.loadavg_start = loadavg()
 
-    # Run a private copy, so a rebuild of target/release during the run cannot swap binaries between
-    # the restarts.
-    tmpbin = tempfile.mkdtemp(prefix="persist-bin-")
-    ours = os.path.join(tmpbin, "redis-ha-node")
-    shutil.copy2(a.ours, ours)
-    sha = subprocess.run(["sha256sum", ours], capture_output=True, text=True).stdout.split()[0]
-    mtime = datetime.datetime.fromtimestamp(os.path.getmtime(a.ours), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    a.ours_label = f"`{os.path.relpath(a.ours, ROOT) if a.ours.startswith(ROOT) else a.ours}` built {mtime}, sha256 {sha[:12]}"
+    tmpbin, ours, a.ours_label = private_copy(a.ours, "persist")
 
     payload = mixed_payload(a.keys) if a.dataset == "mixed" else None
     samples = {"redis": [], "ours": []}

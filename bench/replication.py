@@ -37,7 +37,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import ROOT  # noqa: E402
-from persistence import Conn, PServer, loadavg, write_out  # noqa: E402
+from persistence import Conn, PServer, loadavg, private_copy, write_out  # noqa: E402
 
 POLL_S = 0.005
 
@@ -209,12 +209,7 @@ def main():
     a.command = "bench/replication.py " + " ".join(sys.argv[1:])
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     a.loadavg_start = loadavg()
-    tmpbin = tempfile.mkdtemp(prefix="repl-bin-")
-    ours = os.path.join(tmpbin, "redis-ha-node")
-    shutil.copy2(a.ours, ours)
-    sha = subprocess.run(["sha256sum", ours], capture_output=True, text=True).stdout.split()[0]
-    mtime = datetime.datetime.fromtimestamp(os.path.getmtime(a.ours), datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    a.ours_label = f"`{os.path.relpath(a.ours, ROOT) if a.ours.startswith(ROOT) else a.ours}` built {mtime}, sha256 {sha[:12]}"
+    tmpbin, ours, a.ours_label = private_copy(a.ours, "repl")
     samples = {"redis": [], "ours": []}
     paths = {"redis": a.redis, "ours": ours}
     try:
