@@ -10,6 +10,7 @@ use std::io;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::Interest;
 use tokio::net::{TcpStream, UnixStream};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -50,10 +51,32 @@ impl Stream {
         }
     }
 
+    /// Reads what the socket holds. A short read means the socket is drained, so readiness is cleared
+    /// right away instead of by one more read that could only fail with EAGAIN: that saves a system
+    /// call per request, as Redis's event loop does. (tokio's epoll is edge-triggered and `try_io`
+    /// only clears the readiness it saw before the read, so data arriving after it still wakes us.)
     fn try_read_buf(&self, buf: &mut BytesMut) -> io::Result<usize> {
-        match self {
-            Stream::Tcp(s) => s.try_read_buf(buf),
-            Stream::Unix(s) => s.try_read_buf(buf),
+        let room = buf.capacity() - buf.len();
+        let mut read = None;
+        let mut read_once = || {
+            let n = match self {
+                Stream::Tcp(s) => s.try_read_buf(buf)?,
+                Stream::Unix(s) => s.try_read_buf(buf)?,
+            };
+            read = Some(n);
+            if n > 0 && n < room {
+                Err(io::ErrorKind::WouldBlock.into())
+            } else {
+                Ok(n)
+            }
+        };
+        let result = match self {
+            Stream::Tcp(s) => s.try_io(Interest::READABLE, &mut read_once),
+            Stream::Unix(s) => s.try_io(Interest::READABLE, &mut read_once),
+        };
+        match (result, read) {
+            (Err(e), Some(n)) if e.kind() == io::ErrorKind::WouldBlock => Ok(n),
+            (result, _) => result,
         }
     }
 
