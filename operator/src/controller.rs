@@ -40,9 +40,53 @@ use crate::watchers::Watchers;
 pub const FIELD_MANAGER: &str = "redis-ha-operator";
 /// Periodic resync, on top of change-driven reconciles.
 const REQUEUE: Duration = Duration::from_secs(60);
+/// How long a graceful shutdown may wait for the controller. NB: kube's controller holds its runner
+/// until its RedisHA cache has listed once, so a shutdown before that would otherwise never end; well
+/// inside the pod's 30 s grace period, leaving time to release the Lease.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 /// Resync while a roll is in progress: pods are not watched, and a step may wait on a pod's readiness
 /// or a role label that changes no StatefulSet or RedisHA status.
 const ROLLING_REQUEUE: Duration = Duration::from_secs(5);
+
+/// Where the controllers and their watches work: every namespace (the default), or one
+/// (`--watch-namespace`), for installations whose RBAC is a Role in that namespace.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum WatchScope {
+    #[default]
+    AllNamespaces,
+    Namespace(String),
+}
+
+impl WatchScope {
+    /// From `--watch-namespace` / `$WATCH_NAMESPACE`: empty means every namespace.
+    pub fn from_namespace(ns: &str) -> Self {
+        if ns.is_empty() {
+            WatchScope::AllNamespaces
+        } else {
+            WatchScope::Namespace(ns.to_string())
+        }
+    }
+
+    /// The namespace, when the scope is one.
+    pub fn namespace(&self) -> Option<&str> {
+        match self {
+            WatchScope::AllNamespaces => None,
+            WatchScope::Namespace(ns) => Some(ns),
+        }
+    }
+
+    /// An Api over this scope: a cluster-wide list/watch needs a ClusterRole, a namespaced one a Role.
+    pub fn api<K>(&self, client: Client) -> Api<K>
+    where
+        K: Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+        <K as Resource>::DynamicType: Default,
+    {
+        match self {
+            WatchScope::AllNamespaces => Api::all(client),
+            WatchScope::Namespace(ns) => Api::namespaced(client, ns),
+        }
+    }
+}
 
 /// What reconcile needs.
 #[derive(Clone)]
@@ -229,16 +273,16 @@ pub fn error_policy(rha: Arc<RedisHA>, error: &Error, ctx: Arc<Context>) -> Acti
     }
 }
 
-/// Runs the controller until `shutdown` resolves, then stops every watcher.
-pub async fn run(ctx: Context, shutdown: impl std::future::Future<Output = ()> + Send + Sync + 'static) {
+/// Runs the controller over `scope` until `shutdown` resolves, then stops every watcher.
+pub async fn run(ctx: Context, scope: WatchScope, shutdown: impl std::future::Future<Output = ()> + Send + Sync + 'static) {
     let client = ctx.client.clone();
-    let rhas = Api::<RedisHA>::all(client.clone());
+    let rhas = scope.api::<RedisHA>(client.clone());
     let owned = watcher::Config::default().labels("app.kubernetes.io/managed-by=redis-ha-operator");
     let controller = Controller::new(rhas, watcher::Config::default())
-        .owns(Api::<StatefulSet>::all(client.clone()), owned.clone())
-        .owns(Api::<Service>::all(client.clone()), owned.clone())
-        .owns(Api::<ConfigMap>::all(client.clone()), owned.clone())
-        .owns(Api::<PodDisruptionBudget>::all(client.clone()), owned);
+        .owns(scope.api::<StatefulSet>(client.clone()), owned.clone())
+        .owns(scope.api::<Service>(client.clone()), owned.clone())
+        .owns(scope.api::<ConfigMap>(client.clone()), owned.clone())
+        .owns(scope.api::<PodDisruptionBudget>(client.clone()), owned);
     let store = controller.store();
     let watchers = ctx.watchers.clone();
     let rollouts = ctx.rollouts.clone();
@@ -260,15 +304,26 @@ pub async fn run(ctx: Context, shutdown: impl std::future::Future<Output = ()> +
             }
         }
     });
-    controller
-        .graceful_shutdown_on(shutdown)
+    let (shutting_down, shutdown_seen) = tokio::sync::oneshot::channel::<()>();
+    let running = controller
+        .graceful_shutdown_on(async move {
+            shutdown.await;
+            let _ = shutting_down.send(());
+        })
         .run(reconcile, error_policy, Arc::new(ctx))
         .for_each(|res| async move {
             if let Err(e) = res {
                 tracing::debug!(error = %e, "reconcile stream");
             }
-        })
-        .await;
+        });
+    tokio::select! {
+        () = running => {}
+        Ok(()) = async move {
+            shutdown_seen.await?;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+            Ok::<(), tokio::sync::oneshot::error::RecvError>(())
+        } => tracing::warn!("the controller did not stop within {}s of the shutdown; stopping it", SHUTDOWN_GRACE.as_secs()),
+    }
     janitor.abort();
     watchers.stop_all();
 }
@@ -376,6 +431,50 @@ mod tests {
         assert_eq!(ready["status"], "False");
         task.await.expect("task").expect("reconcile");
         assert!(watchers.is_empty(), "no watcher without a usable password");
+    }
+
+    /// The paths `run` lists over `scope`, one per watched kind, then that it stops on shutdown.
+    async fn watched_paths(scope: WatchScope) -> Vec<String> {
+        let (ctx, mut api) = fixtures::context();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(run(ctx, scope, async {
+            let _ = stopped.await;
+        }));
+        let mut paths = std::collections::BTreeSet::new();
+        while paths.len() < 5 {
+            // A 404 (the verifier's answer to a GET): the caches never fill, the lists are retried.
+            let s = api.next(None).await;
+            assert_eq!(s.method, "GET", "{}", summary(&s));
+            paths.insert(s.path);
+        }
+        let _ = stop.send(());
+        tokio::time::timeout(SHUTDOWN_GRACE + Duration::from_secs(5), task).await.expect("run stops on shutdown").expect("run task");
+        paths.into_iter().collect()
+    }
+
+    // Paused time: the shutdown grace passes at once (the caches never list, so only the grace ends it).
+    #[tokio::test(start_paused = true)]
+    async fn a_namespace_scope_watches_that_namespace_only() {
+        assert_eq!(
+            watched_paths(WatchScope::from_namespace("team-a")).await,
+            [
+                "/api/v1/namespaces/team-a/configmaps",
+                "/api/v1/namespaces/team-a/services",
+                "/apis/apps/v1/namespaces/team-a/statefulsets",
+                "/apis/policy/v1/namespaces/team-a/poddisruptionbudgets",
+                "/apis/redisha.io/v1alpha1/namespaces/team-a/redishas",
+            ]
+        );
+        assert_eq!(
+            watched_paths(WatchScope::from_namespace("")).await,
+            [
+                "/api/v1/configmaps",
+                "/api/v1/services",
+                "/apis/apps/v1/statefulsets",
+                "/apis/policy/v1/poddisruptionbudgets",
+                "/apis/redisha.io/v1alpha1/redishas"
+            ]
+        );
     }
 
     #[test]

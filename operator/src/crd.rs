@@ -21,6 +21,21 @@ use serde::{Deserialize, Serialize};
 /// API group of every resource this operator defines.
 pub const GROUP: &str = "redisha.io";
 
+/// Longest RedisHA name. Every name and label derived from it must fit Kubernetes' 63-character limit, and
+/// the longest is a label: the sentinel StatefulSet `<name>-sentinel` stamps its pods with
+/// `controller-revision-hash: <name>-sentinel-<hash>`, the hash being up to 10 characters, so
+/// 43 + "-sentinel-".len() + 10 = 63. (`<name>-sentinel-headless`, 18 more, fits with room to spare.)
+/// The chart's `fail` and its values schema use the same number.
+pub const MAX_NAME_LEN: usize = 43;
+
+/// The root CEL rule that refuses a longer name; `metadata.name` is visible to root-level rules.
+fn name_length_rule() -> kube::core::Rule {
+    kube::core::Rule::new(format!("size(self.metadata.name) <= {MAX_NAME_LEN}")).message(kube::core::Message::Message(format!(
+        "metadata.name must be at most {MAX_NAME_LEN} characters: the sentinel pods' controller-revision-hash label, \
+         <name>-sentinel-<hash of up to 10 characters>, must fit in 63 like every name and label derived from it"
+    )))
+}
+
 /// redis.conf directives the operator writes itself. A user value for one of them would break
 /// replication, failover, persistence or auth, so `spec.config` refuses them (CEL rule and operator check).
 /// Compared in lower case: Redis accepts directives in any case.
@@ -76,6 +91,7 @@ pub const OWNED_DIRECTIVES: &[&str] = &[
     namespaced,
     status = "RedisHAStatus",
     derive = "PartialEq",
+    validation = name_length_rule(),
     doc = "A highly available Redis: replicated data pods, a sentinel quorum, and a master Service that follows failovers.",
     printcolumn(name = "Master", type_ = "string", json_path = ".status.master.pod", description = "Pod currently serving as master"),
     printcolumn(name = "Ready", type_ = "integer", json_path = ".status.readyReplicas", description = "Data pods ready"),

@@ -107,10 +107,15 @@ impl FakeSentinels {
     }
 }
 
+/// A client whose requests the returned verifier answers.
+pub fn client() -> (Client, ApiServerVerifier) {
+    let (service, handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+    (Client::new(service, "default"), ApiServerVerifier(handle))
+}
+
 /// A Context whose client talks to the returned verifier; switchovers are refused (no sentinels).
 pub fn context() -> (Context, ApiServerVerifier) {
-    let (service, handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
-    let client = Client::new(service, "default");
+    let (client, verifier) = client();
     let ctx = Context {
         client,
         reporter: Reporter { controller: "redis-ha-operator".into(), instance: Some("test".into()) },
@@ -119,5 +124,5 @@ pub fn context() -> (Context, ApiServerVerifier) {
         watchers: Watchers::default(),
         rollouts: FakeSentinels::new(FailoverOutcome::Failed("no sentinels in this test".into())).rollouts(),
     };
-    (ctx, ApiServerVerifier(handle))
+    (ctx, verifier)
 }

@@ -1,30 +1,19 @@
 //! `/metrics`, `/healthz` and `/readyz` over plain HTTP/1.1. A handful of fixed GET routes does not
 //! justify a web framework in a build that is already long; requests are bounded and time out.
+//!
+//! `/healthz` says the process answers; `/readyz` says it can do its job, leader or standby alike
+//! ([`crate::readiness`]).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::metrics::Metrics;
+use crate::readiness::{Readiness, Verdict};
 
 const MAX_REQUEST: usize = 8 * 1024;
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Readiness: true once this replica leads and its controller runs (a follower is alive but not ready).
-#[derive(Clone, Default)]
-pub struct Readiness(Arc<AtomicBool>);
-
-impl Readiness {
-    pub fn set(&self, ready: bool) {
-        self.0.store(ready, Ordering::Relaxed);
-    }
-    pub fn get(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-}
 
 /// The response to a request line, as (status, content type, body).
 pub fn route(request_line: &str, metrics: &Metrics, ready: &Readiness) -> (u16, &'static str, String) {
@@ -37,8 +26,10 @@ pub fn route(request_line: &str, metrics: &Metrics, ready: &Readiness) -> (u16, 
     match path {
         "/metrics" => (200, "text/plain; version=0.0.4", metrics.render()),
         "/healthz" => (200, "text/plain", "ok\n".into()),
-        "/readyz" if ready.get() => (200, "text/plain", "ready\n".into()),
-        "/readyz" => (503, "text/plain", "not leading\n".into()),
+        "/readyz" => match ready.verdict() {
+            Verdict::Ready(doing) => (200, "text/plain", format!("ready: {doing}\n")),
+            Verdict::NotReady(why) => (503, "text/plain", format!("not ready: {why}\n")),
+        },
         _ => (404, "text/plain", "not found\n".into()),
     }
 }
@@ -98,21 +89,34 @@ async fn write(stream: &mut TcpStream, status: u16, ctype: &str, body: &str, hea
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::readiness::Role;
 
     #[test]
     fn routes() {
         let m = Metrics::new().expect("metrics");
         let r = Readiness::default();
         assert_eq!(route("GET /healthz HTTP/1.1", &m, &r).0, 200);
-        assert_eq!(route("GET /readyz HTTP/1.1", &m, &r).0, 503);
-        r.set(true);
-        assert_eq!(route("GET /readyz?verbose HTTP/1.1", &m, &r).0, 200);
+        assert_eq!(route("GET /readyz HTTP/1.1", &m, &r), (503, "text/plain", "not ready: starting\n".into()));
+        r.set_role(Role::Leading);
+        assert_eq!(route("GET /readyz?verbose HTTP/1.1", &m, &r), (200, "text/plain", "ready: leading\n".into()));
         let (code, _, body) = route("GET /metrics HTTP/1.1", &m, &r);
         assert_eq!(code, 200);
         assert!(body.contains("redisha_reconciles_total"));
         assert_eq!(route("POST /metrics HTTP/1.1", &m, &r).0, 405);
         assert_eq!(route("GET /nope HTTP/1.1", &m, &r).0, 404);
         assert_eq!(route("", &m, &r).0, 405);
+    }
+
+    #[test]
+    fn readyz_is_ok_for_a_standby_that_keeps_up_with_the_lease() {
+        let m = Metrics::new().expect("metrics");
+        let r = Readiness::with_lease(Duration::from_secs(15));
+        r.set_role(Role::Standby);
+        assert_eq!(route("GET /readyz HTTP/1.1", &m, &r).0, 503, "no Lease read yet");
+        r.lease_ok();
+        assert_eq!(route("GET /readyz HTTP/1.1", &m, &r), (200, "text/plain", "ready: standby\n".into()));
+        r.set_role(Role::Stopping);
+        assert_eq!(route("GET /readyz HTTP/1.1", &m, &r).0, 503);
     }
 
     #[tokio::test]

@@ -9,7 +9,8 @@
 //! Layout:
 //! - [`crd`]: the `RedisHA` resource (spec, status, validation); `bin/crdgen.rs` writes `crds/redisha.yaml`.
 //! - [`resources`]: pure builders, RedisHA → child objects, and the pod scripts.
-//! - [`controller`]: reconcile (server-side apply of children, a rollout step, then status), error policy, `run`.
+//! - [`controller`]: reconcile (server-side apply of children, a rollout step, then status), error policy,
+//!   `run` over every namespace or one ([`controller::WatchScope`]).
 //! - [`rollout`]: the order of a rolling update of the data pods — replicas first, the master last
 //!   after a switchover, one pod at a time (pure).
 //! - [`updater`]: applies the rollout plan: pod deletions (UID precondition), `SENTINEL FAILOVER`,
@@ -20,7 +21,8 @@
 //! - [`watcher`]: per RedisHA, one subscription per sentinel plus the poll; emits decisions.
 //! - [`master`]: applies decisions: role labels (demote, then promote), `MasterSwitched` Events, status.
 //! - [`watchers`]: starts, reconfigures and stops one watcher per RedisHA.
-//! - [`leader`]: Lease-based leader election. [`metrics`], [`http`]: `/metrics`, `/healthz`, `/readyz`.
+//! - [`leader`]: Lease-based leader election. [`metrics`], [`http`]: `/metrics`, `/healthz`, `/readyz`;
+//!   [`readiness`]: what `/readyz` answers (leading, or a standby keeping up with the Lease).
 //! - [`error`]: the one error type.
 //!
 //! Tests beyond the unit tests: `tests/crd.rs` (schema and CEL rules), `tests/sentinel_failover.rs`
@@ -36,6 +38,7 @@ pub mod http;
 pub mod leader;
 pub mod master;
 pub mod metrics;
+pub mod readiness;
 pub mod resources;
 pub mod rollout;
 pub mod status;

@@ -5,7 +5,7 @@
 
 use kube::core::cel::{analyze_rule, compile_schema, ScopeContext, Validator, WarningKind};
 use kube::CustomResourceExt;
-use redis_ha_operator::crd::{crd_yaml, RedisHA};
+use redis_ha_operator::crd::{crd_yaml, RedisHA, MAX_NAME_LEN};
 use serde_json::{json, Value};
 
 fn schema() -> Value {
@@ -14,7 +14,11 @@ fn schema() -> Value {
 }
 
 fn object(spec: Value) -> Value {
-    json!({"apiVersion": "redisha.io/v1alpha1", "kind": "RedisHA", "metadata": {"name": "cache", "namespace": "default"}, "spec": spec})
+    named("cache", spec)
+}
+
+fn named(name: &str, spec: Value) -> Value {
+    json!({"apiVersion": "redisha.io/v1alpha1", "kind": "RedisHA", "metadata": {"name": name, "namespace": "default"}, "spec": spec})
 }
 
 /// The field paths and messages of every CEL rule the object breaks.
@@ -40,7 +44,7 @@ fn every_rule_compiles_and_fits_the_cost_budget() {
     assert!(!compiled.has_errors(), "{:?}", compiled.compilation_errors().iter().map(|e| e.to_string()).collect::<Vec<_>>());
     let mut rules = Vec::new();
     collect_rules(&schema, &mut rules);
-    assert!(rules.len() >= 4, "expected the quorum, minReplicasToWrite, config and persistence rules, got {rules:?}");
+    assert!(rules.len() >= 5, "expected the name, quorum, minReplicasToWrite, config and persistence rules, got {rules:?}");
     for rule in &rules {
         let warnings = analyze_rule(rule, &compiled, ScopeContext::CrdValidation);
         let bad: Vec<_> = warnings.iter().filter(|w| w.kind == WarningKind::CostExceeded || w.kind == WarningKind::WrongScope).collect();
@@ -99,6 +103,17 @@ fn owned_directives_are_refused_in_any_case() {
         assert!(v[0].0.contains("config") && v[0].0.ends_with("name"), "{name}: {v:?}");
         assert!(v[0].1.contains("spec.config"), "{name}: {v:?}");
     }
+}
+
+#[test]
+fn a_name_longer_than_43_characters_is_refused_saying_why() {
+    assert_eq!(MAX_NAME_LEN, 43);
+    let longest = "a".repeat(43);
+    assert_eq!(violations(&named(&longest, json!({})), None), Vec::<(String, String)>::new());
+    let v = violations(&named(&"a".repeat(44), json!({})), None);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(v[0].1.starts_with("metadata.name must be at most 43 characters"), "{v:?}");
+    assert!(v[0].1.contains("<name>-sentinel-") && v[0].1.contains("63"), "the message says why: {v:?}");
 }
 
 #[test]

@@ -73,13 +73,39 @@ fn a_full_restart_picks_the_pod_with_data_over_an_empty_pod_0() {
     c.wait(UP, "pod 0 replicates pod 1", || replica_of(&c, 0, 1));
     assert_eq!(c.dbsize(1), 50, "pod 1 kept its data");
     c.wait(UP, "pod 0 synced pod 1's data", || c.dbsize(0) == 50);
-    assert!(p1.output().contains("this pod has data and starts as master"), "{}", p1.output());
+    assert!(p1.output().contains("this pod has the most data (offset 0) and starts as master"), "{}", p1.output());
     assert!(!p0.output().contains("starts as master"), "the empty pod 0 never started as master: {}", p0.output());
 
     // The sentinel waited for the data pods' choice instead of assuming pod 0.
     c.wait(UP, "the sentinel monitors pod 1", || c.sentinel_master(0) == c.data_hosts[1]);
     assert!(sentinel.output().contains(&format!("monitoring cache at {}", c.data_hosts[1])), "{}", sentinel.output());
     assert_eq!(c.run_sentinel_script(0, "ready-sentinel.sh").0, 0, "a sentinel that knows the master is ready");
+}
+
+#[test]
+fn a_full_restart_picks_the_pod_with_the_most_data_then_the_lowest_ordinal() {
+    let Some(mut c) = Cluster::new(3, 0, PersistenceMode::Rdb, true) else { return };
+    c.set_env("BOOT_WAIT_SECONDS", "20");
+    // Pod 0 saved early; pods 1 and 2 saved later, at one offset (replicas in step when the outage hit).
+    let offsets = c.seed_history(&[Some(50), Some(100), Some(100)]);
+    assert!(offsets[0] < offsets[1] && offsets[1] == offsets[2], "{offsets:?}");
+
+    // Everything starts at once and no sentinel knows the group.
+    let p0 = c.start_node(0);
+    let p1 = c.start_node(1);
+    let p2 = c.start_node(2);
+
+    // Pod 1: the most data, and the lower ordinal of the two that have it. Pod 0, first in line by
+    // ordinal, must not win with its older data.
+    c.wait(UP, "pod 1 is master", || c.role(1).role == "master");
+    c.wait(UP, "pods 0 and 2 replicate pod 1", || replica_of(&c, 0, 1) && replica_of(&c, 2, 1));
+    assert_eq!(c.dbsize(1), 100, "pod 1 kept its data");
+    c.wait(UP, "every pod has pod 1's data", || c.dbsize(0) == 100 && c.dbsize(2) == 100);
+    let offset = offsets[1].unwrap_or(-1);
+    assert!(p1.output().contains(&format!("this pod has the most data (offset {offset}) and starts as master")), "{}", p1.output());
+    for p in [&p0, &p2] {
+        assert!(!p.output().contains("starts as master"), "{}", p.output());
+    }
 }
 
 #[test]
@@ -100,8 +126,13 @@ fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_
     c.wait(UP, "pod 1 replicates pod 0", || replica_of(&c, 1, 0));
     c.fill(0, 100);
     c.wait(UP, "pod 1 has the keys", || c.dbsize(1) == 100);
-    c.wait(Duration::from_secs(30), "the sentinels know the replica", || {
-        (0..3).all(|i| c.sentinel_cli(i, &["SENTINEL", "REPLICAS", "cache"]).contains(&c.data_hosts[1]))
+    // Known is not enough: a replica the sentinel has not yet connected to ("slave,disconnected") or seen
+    // linked is no failover candidate, and SENTINEL FAILOVER answers NOGOODSLAVE.
+    c.wait(Duration::from_secs(30), "the sentinels know the replica, connected and linked", || {
+        (0..3).all(|i| {
+            let r = c.sentinel_cli(i, &["SENTINEL", "REPLICAS", "cache"]);
+            r.contains(&c.data_hosts[1]) && r.contains("\nflags\nslave\n") && r.contains("\nmaster-link-status\nok\n")
+        })
     });
 
     // preStop on the master: it asks the sentinels for a failover and returns once demoted.

@@ -106,7 +106,7 @@ def test_helm_v3_and_v4_render_the_same(values):
 
 @pytest.mark.parametrize("helm", HELMS)
 @pytest.mark.parametrize("bad", ["replicaCont=2", "image.tga=x", "metrics.serviceMonitor.intervall=1m", "leaderElection.enabled=maybe",
-                                 "image.pullPolicy=Sometimes", "replicaCount=0", "redisHA.name=Cache"])
+                                 "image.pullPolicy=Sometimes", "replicaCount=0", "redisHA.name=Cache", "watchNamespace=Team_A"])
 def test_values_schema_refuses_typos_and_bad_values(helm, bad):
     err = render_fails(helm, "--set", bad)
     assert "schema" in err.lower() or "values don't meet the specifications" in err, err
@@ -226,8 +226,11 @@ def test_rendered_objects_validate(values, k8s):
         problems.extend(schemas.check_meta(d))
     assert not problems, "\n".join(problems)
     kinds = {d["kind"] for d in docs}
-    expected = {"CustomResourceDefinition", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment"}
+    expected = {"CustomResourceDefinition", "ServiceAccount", "ClusterRole", "Service", "Deployment"}
+    if values == "default":
+        expected |= {"ClusterRoleBinding"}
     if values == "max":
+        # max sets watchNamespace: the operator's RBAC is a Role and RoleBinding there.
         expected |= {"Role", "RoleBinding", "ServiceMonitor", "PodDisruptionBudget", "RedisHA"}
     assert expected <= kinds, f"missing {expected - kinds}"
 
@@ -343,6 +346,34 @@ def test_no_lease_permission_without_leader_election():
     assert not by_kind(docs, "Role") and not by_kind(docs, "RoleBinding")
 
 
+def test_watch_namespace_makes_the_operator_and_its_rbac_namespaced():
+    docs = render_docs("helm4", "--set", "watchNamespace=team-a", "--set", "replicaCount=2")
+    dep = one(docs, "Deployment")
+    fullname, args = dep["metadata"]["name"], dep["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert args[args.index("--watch-namespace") + 1] == "team-a"
+    assert args[args.index("--lease-namespace") + 1] == "team-a", "the Lease follows the watched namespace"
+    # Nothing cluster-wide for the operator; the aggregated view/edit roles are for users and stay.
+    assert not by_kind(docs, "ClusterRoleBinding")
+    assert sorted(d["metadata"]["name"] for d in by_kind(docs, "ClusterRole")) == [f"{fullname}-edit", f"{fullname}-view"]
+    roles = {d["metadata"]["name"]: d for d in by_kind(docs, "Role")}
+    assert {r["metadata"]["namespace"] for r in roles.values()} == {"team-a"}
+    assert rules_of(roles[fullname]) == CLUSTER_RULES, "the same rules, in one namespace"
+    assert f"{fullname}-leader-election" in roles
+    sa = one(docs, "ServiceAccount")["metadata"]
+    bindings = by_kind(docs, "RoleBinding")
+    assert sorted((b["metadata"]["namespace"], b["roleRef"]["kind"], b["roleRef"]["name"]) for b in bindings) == [
+        ("team-a", "Role", fullname), ("team-a", "Role", f"{fullname}-leader-election")]
+    for b in bindings:
+        assert b["subjects"] == [{"kind": "ServiceAccount", "name": sa["name"], "namespace": generate.NAMESPACE}]
+    # An explicit Lease namespace still wins; by default the operator watches every namespace.
+    lease = one(render_docs("helm4", "--set", "watchNamespace=team-a", "--set", "replicaCount=2",
+                            "--set", "leaderElection.namespace=leases"), "Deployment")["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert lease[lease.index("--lease-namespace") + 1] == "leases"
+    default = render_docs("helm4", "--set", "replicaCount=2")
+    assert "--watch-namespace" not in one(default, "Deployment")["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert by_kind(default, "ClusterRoleBinding")
+
+
 def test_aggregated_roles_reach_view_and_edit():
     roles = {d["metadata"]["name"]: d for d in by_kind(render_docs("helm4"), "ClusterRole")}
     view, edit = roles["redis-ha-operator-view"], roles["redis-ha-operator-edit"]
@@ -353,17 +384,19 @@ def test_aggregated_roles_reach_view_and_edit():
     assert not by_kind(render_docs("helm4", "--set", "rbac.aggregateToDefaultRoles=false"), "ClusterRole")[1:]
 
 
-@pytest.mark.parametrize("replicas, elect, strategy, ready", [
-    ("1", False, "Recreate", "/readyz"),
-    ("2", True, "RollingUpdate", "/healthz"),
+@pytest.mark.parametrize("replicas, elect, strategy", [
+    ("1", False, "Recreate"),
+    ("2", True, "RollingUpdate"),
 ])
-def test_leader_election_follows_replicas(replicas, elect, strategy, ready):
+def test_leader_election_follows_replicas(replicas, elect, strategy):
     dep = one(render_docs("helm4", "--set", f"replicaCount={replicas}"), "Deployment")
     pod = dep["spec"]["template"]["spec"]
     args = pod["containers"][0]["args"]
     assert ("--leader-elect" in args) is elect
     assert dep["spec"]["strategy"]["type"] == strategy
-    assert pod["containers"][0]["readinessProbe"]["httpGet"]["path"] == ready
+    # /readyz is ready on a standby too, so it is the readiness probe with or without election.
+    assert pod["containers"][0]["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert pod["containers"][0]["livenessProbe"]["httpGet"]["path"] == "/healthz"
     if elect:
         assert args[args.index("--lease-namespace") + 1] == generate.NAMESPACE
 
@@ -419,6 +452,6 @@ def test_redisha_block_renders_the_spec_verbatim():
     maximal = yaml.safe_load(MAX_VALUES.read_text())
     rha = one(render_docs("helm4", "-f", str(MAX_VALUES)), "RedisHA")
     assert rha["spec"] == maximal["redisHA"]["spec"]
-    assert rha["metadata"]["name"] == "cache" and rha["metadata"]["namespace"] == generate.NAMESPACE
+    assert rha["metadata"]["name"] == "cache" and rha["metadata"]["namespace"] == maximal["watchNamespace"], "where the operator looks"
     empty = one(render_docs("helm4", "--set", "redisHA.enabled=true"), "RedisHA")
     assert empty["spec"] == {} and empty["metadata"]["name"] == generate.RELEASE

@@ -76,8 +76,14 @@ app.kubernetes.io/component: operator
 {{- end }}
 {{- end }}
 
+{{/* The Lease stays with everything else a namespaced operator touches (as the operator's own default). */}}
 {{- define "redis-ha-operator.leaseNamespace" -}}
-{{- default .Release.Namespace .Values.leaderElection.namespace }}
+{{- default (include "redis-ha-operator.redisHANamespace" .) .Values.leaderElection.namespace }}
+{{- end }}
+
+{{/* Where the operator manages RedisHAs: watchNamespace, else (it watches all) the release namespace. */}}
+{{- define "redis-ha-operator.redisHANamespace" -}}
+{{- default .Release.Namespace .Values.watchNamespace }}
 {{- end }}
 
 {{- define "redis-ha-operator.redisHAName" -}}

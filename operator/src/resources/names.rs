@@ -204,6 +204,28 @@ mod tests {
     }
 
     #[test]
+    fn the_longest_allowed_name_fits_every_derived_name_and_label() {
+        let n = Names { name: "n".repeat(crate::crd::MAX_NAME_LEN), ..names() };
+        // StatefulSet pods carry `controller-revision-hash: <statefulset>-<hash>`, the hash up to 10 characters.
+        let longest_label = format!("{}-{}", n.sentinel_statefulset(), "h".repeat(10));
+        assert_eq!(longest_label.len(), 63, "MAX_NAME_LEN is exactly what the 63-character label limit allows");
+        for derived in [
+            n.data_statefulset(),
+            n.sentinel_statefulset(),
+            n.data_headless(),
+            n.sentinel_headless(),
+            n.master_service(),
+            n.replicas_service(),
+            n.sentinel_service(),
+            n.config_map(),
+            n.data_pod(99),
+            n.sentinel_pod(14),
+        ] {
+            assert!(derived.len() <= 63, "{derived} ({} characters)", derived.len());
+        }
+    }
+
+    #[test]
     fn selectors_narrow_by_component() {
         let n = names();
         assert_eq!(n.data_pod_selector(), "app.kubernetes.io/component=data,app.kubernetes.io/instance=cache,app.kubernetes.io/name=redis-ha");

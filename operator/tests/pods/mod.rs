@@ -351,6 +351,59 @@ impl Cluster {
         seed.kill();
         assert!(data.join("dump.rdb").exists(), "dump.rdb written");
     }
+
+    /// Gives data pods dump.rdb files cut from one replication history, as a full outage leaves them:
+    /// pod 0's node is master, the others replicate it, and pod `i` saves once `keys[i]` keys are
+    /// written (`None`: no file). Files saved at the same count come from one replica's save, so their
+    /// replication offsets are equal. Returns each file's `repl-offset` as the node reports it.
+    pub fn seed_history(&self, keys: &[Option<usize>]) -> Vec<Option<i64>> {
+        let mut nodes = Vec::new();
+        for i in 0..keys.len() {
+            let data = self.data_dir(i);
+            std::fs::create_dir_all(&data).expect("data dir");
+            let mut cmd = Command::new(&self.node);
+            cmd.args(["--port", &self.port.to_string(), "--bind", &self.data_hosts[i], "--dir"]).arg(&data).args(["--save", ""]);
+            if i > 0 {
+                cmd.args(["--replicaof", &self.data_hosts[0], &self.port.to_string()]);
+            } else {
+                cmd.args(["--repl-diskless-sync-delay", "0"]);
+            }
+            if let Some(pw) = &self.password {
+                cmd.args(["--requirepass", pw, "--masterauth", pw]);
+            }
+            nodes.push(self.spawn(cmd, self.dir.0.join(format!("seed-{i}.log"))));
+        }
+        for i in 1..keys.len() {
+            self.wait(Duration::from_secs(20), "the seeding replicas are linked", || self.role(i).link_up);
+        }
+        let offset = |i: usize| -> i64 {
+            let info = self.data_cli(i, &["INFO", "replication"]);
+            info.lines().find_map(|l| l.strip_prefix("master_repl_offset:")).and_then(|v| v.trim().parse().ok()).unwrap_or(-1)
+        };
+        let mut counts: Vec<usize> = keys.iter().flatten().copied().collect();
+        counts.sort_unstable();
+        counts.dedup();
+        let mut offsets = vec![None; keys.len()];
+        for n in counts {
+            self.fill(0, n);
+            let target = offset(0);
+            for i in 1..keys.len() {
+                self.wait(Duration::from_secs(20), "the seeding replicas caught up", || offset(i) == target);
+            }
+            // One save per count; the other pods at that count get a copy of that very file.
+            let savers: Vec<usize> = (0..keys.len()).filter(|i| keys[*i] == Some(n)).collect();
+            let first = savers[0];
+            assert_eq!(self.data_cli(first, &["SAVE"]).trim(), "OK");
+            for &i in &savers[1..] {
+                std::fs::copy(self.data_dir(first).join("dump.rdb"), self.data_dir(i).join("dump.rdb")).expect("copy dump.rdb");
+            }
+            for &i in &savers {
+                offsets[i] = Some(target);
+            }
+        }
+        drop(nodes);
+        offsets
+    }
 }
 
 impl Cluster {

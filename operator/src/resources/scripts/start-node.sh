@@ -7,25 +7,28 @@
 #   a lost volume) starts as a replica instead: serving as an empty master would make every replica
 #   resync an empty dataset, while as a replica it makes the sentinels fail over to a pod with the data.
 # - No sentinel knows the group (first start, or everything restarted, sentinels included): the data
-#   pods settle it among themselves (choose_without_sentinels), and an empty pod never wins over a peer
+#   pods settle it among themselves (choose_without_sentinels): the pod with the most data (highest
+#   replication offset) wins, the lowest ordinal breaks ties, and an empty pod never wins over a peer
 #   with data. The sentinels wait for that choice (start-sentinel.sh).
 #
 # Paths and peer addresses are read from the environment, defaulting to the pod's, so tests can run this
-# script on one machine: CONFIG_DIR, CONF_DIR, DATA_DIR, REDIS_HA_NODE, and DATA_HOSTS (the data pods'
-# addresses by ordinal, space-separated; default their stable DNS names).
+# script on one machine: CONFIG_DIR, CONF_DIR, DATA_DIR, REDIS_HA_NODE, DATA_HOSTS (the data pods'
+# addresses by ordinal, space-separated; default their stable DNS names) and LOCAL_HOST (where this
+# pod's own server answers; default 127.0.0.1).
 set -eu
 
 CONFIG_DIR="${CONFIG_DIR:-/etc/redis-ha/config}"
 CONF_DIR="${CONF_DIR:-/run/redis-ha}"
 DATA_DIR="${DATA_DIR:-/data}"
 REDIS_HA_NODE="${REDIS_HA_NODE:-redis-ha-node}"
-# How long an empty pod of a persistent set waits for a peer with data before the first-start default
-# (pod 0 master). Without persistence a restarting peer has nothing to wait for.
+# How long a pod of a persistent set waits for peers that do not answer yet (one may hold the most
+# data) before choosing among those that do. Without persistence a restarting peer has nothing to bring.
 BOOT_WAIT_SECONDS="${BOOT_WAIT_SECONDS:-30}"
-# A pod with data claims mastership ORDINAL * this many seconds after it starts asking, so when several
-# start together the lowest ordinal claims first and the others see it and replicate it.
-CLAIM_STAGGER_SECONDS="${CLAIM_STAGGER_SECONDS:-2}"
 PROBE_TIMEOUT="${PROBE_TIMEOUT:-2}"
+LOCAL_HOST="${LOCAL_HOST:-127.0.0.1}"
+# What a probe replicates: a name that never resolves (RFC 6761), so a probe never syncs, and peers
+# tell a probe from a replica that lost its master.
+PROBE_MASTER="redis-ha-undecided.invalid"
 CONF="$CONF_DIR/redis.conf"
 ORDINAL="${POD_NAME##*-}"
 
@@ -107,68 +110,153 @@ keys_in() {
   printf '%s\n' "$1" | sed -n 's/^db[0-9]*:keys=\([0-9]*\).*/\1/p' | awk '{ n += $1 } END { print n + 0 }'
 }
 
-# No sentinel knows the group. Sets $master ("" = this pod is master) from what the peers that answer
-# say, asking again every second:
+# This pod's server started early as a probe: an orphan replica of PROBE_MASTER. It loads the pod's files
+# and answers INFO, so every pod can compare how much data each holds (master_repl_offset: the node
+# restores a replica's offset from its RDB), while nothing can write to it (replica-read-only).
+probe_pid=""
+start_probe() {
+  cp "$CONF" "$CONF_DIR/probe.conf"
+  printf 'replicaof %s %s\n' "$PROBE_MASTER" "$DATA_PORT" >> "$CONF_DIR/probe.conf"
+  "$REDIS_HA_NODE" "$CONF_DIR/probe.conf" &
+  probe_pid=$!
+  echo "start-node: no sentinel knows the group; probing (this pod's data, served read-only) to compare with its peers"
+}
+
+# SIGKILL: a probe took no writes, so it has nothing to save, and a shutdown save would only rewrite the
+# files it loaded.
+stop_probe() {
+  [ -n "$probe_pid" ] || return 0
+  kill -KILL "$probe_pid" 2>/dev/null || true
+  wait "$probe_pid" 2>/dev/null || true
+  probe_pid=""
+}
+trap stop_probe EXIT
+trap 'exit 143' TERM INT
+
+# Classifies one pod's INFO ("" when it does not answer). Sets $state: master; linked (a replica with a
+# live link to $of); loading; candidate (a replica without its master, a probe included, with $offset
+# and $data = yes when it holds data; $of is what it replicates); or absent.
+classify() {
+  state=absent offset=0 data="" of=""
+  case "$1" in
+    "") ;;
+    *LOADING*|*"loading:1"*) state=loading ;;
+    *"role:master"*) state=master ;;
+    *"role:slave"*)
+      of=$(field "$1" master_host)
+      if [ "$(field "$1" master_link_status)" = up ]; then
+        state=linked
+      else
+        state=candidate
+        offset=$(field "$1" master_repl_offset)
+        offset="${offset:-0}"
+        if [ "$(keys_in "$1")" -gt 0 ] || [ "$offset" -gt 0 ]; then
+          data=yes
+        fi
+      fi
+      ;;
+  esac
+}
+
+# No sentinel knows the group. Sets $master ("" = this pod is master) from what every pod says, asking
+# again every second. In a persistent set this pod first starts its probe, so it is one of the pods
+# compared; without persistence it has no data to bring (its files are removed above).
 # - a peer is master: replicate it; a replica with a live link: replicate its master;
-# - a peer is still loading its dataset: it has data, so wait for it (up to BOOT_WAIT_SECONDS);
-# - peers with data whose master is gone: promote the one with the highest master_repl_offset (ties:
-#   lowest ordinal) and replicate it. This pod's own offset is unknown until its server runs, so a live
-#   peer's data wins over this pod's files, and an empty pod never wipes them;
-# - this pod has data: claim mastership once ORDINAL * CLAIM_STAGGER_SECONDS have passed;
-# - no data anywhere: pod 0 is master and the others replicate it, in a persistent set only after
-#   BOOT_WAIT_SECONDS (a peer with data may still be starting).
+# - a pod is loading its files: it has data whose offset is not known yet, so wait for it;
+# - peers that do not answer yet: wait for them, up to BOOT_WAIT_SECONDS in a persistent set;
+# - otherwise the pod with data and the highest master_repl_offset wins, the lowest ordinal among equal
+#   offsets. This pod: it starts as master. A probing peer: it comes to the same answer from the same
+#   replies and starts as master; wait for that, without choosing again unless it fails to within
+#   BOOT_WAIT_SECONDS. A replica that lost its master: promote it and replicate it;
+# - no pod has data: pod 0 is master and the others replicate it.
+# NB: a pod that keeps only an AOF reports offset 0 (the node restores the offset from an RDB only), so
+# in aof mode every pod with data ties and the lowest ordinal among them wins.
 choose_without_sentinels() {
   start=$(date +%s)
   wait=0
-  [ "${PERSISTENCE:-}" = none ] || wait="$BOOT_WAIT_SECONDS"
+  if [ "${PERSISTENCE:-}" != none ]; then
+    wait="$BOOT_WAIT_SECONDS"
+    start_probe
+  fi
+  chosen="" chosen_at=0
   while :; do
-    elapsed=$(($(date +%s) - start))
-    best="" best_offset=-1 loading=""
+    now=$(date +%s)
+    elapsed=$((now - start))
+    best="" best_n="" best_of="" best_offset=-1 loading="" absent=""
     n=0
     while [ "$n" -lt "$REPLICAS" ]; do
-      if [ "$n" != "$ORDINAL" ]; then
-        host=$(data_host "$n")
+      host=$(data_host "$n")
+      if [ "$n" = "$ORDINAL" ]; then
+        info=""
+        [ -z "$probe_pid" ] || info=$(peer_info "$LOCAL_HOST")
+      else
         info=$(peer_info "$host")
-        case "$info" in
-          *LOADING*|*"loading:1"*) loading="$host" ;;
-          *"role:master"*)
-            master="$host"
-            echo "start-node: no sentinel knows the group; $host is master"
-            return
-            ;;
-          *"role:slave"*)
-            if [ "$(field "$info" master_link_status)" = up ]; then
-              master=$(field "$info" master_host)
-              echo "start-node: no sentinel knows the group; $host replicates $master"
-              return
-            fi
-            offset=$(field "$info" master_repl_offset)
-            if [ "$(keys_in "$info")" -gt 0 ] || [ "${offset:-0}" -gt 0 ]; then
-              if [ "${offset:-0}" -gt "$best_offset" ]; then
-                best="$host" best_offset="${offset:-0}"
-              fi
-            fi
-            ;;
-        esac
       fi
+      classify "$info"
+      if [ "$n" = "$ORDINAL" ]; then
+        # A probe that does not answer yet is starting, and has data if the files say so. (One that
+        # died on its files never answers: the pod waits until its liveness probe restarts it.)
+        if [ "$state" = absent ] && [ -n "$probe_pid" ] && has_data; then
+          state=loading
+        fi
+        if [ "$state" = master ]; then
+          # A peer promoted this pod's probe (a script that took it for a replica without its master).
+          stop_probe
+          master=""
+          echo "start-node: no sentinel knows the group; a peer promoted this pod, which starts as master"
+          return
+        fi
+      fi
+      case "$state" in
+        absent) [ "$n" = "$ORDINAL" ] || absent="$host" ;;
+        loading) loading="$host" ;;
+        master)
+          stop_probe
+          master="$host"
+          echo "start-node: no sentinel knows the group; $host is master"
+          return
+          ;;
+        linked)
+          stop_probe
+          master="$of"
+          echo "start-node: no sentinel knows the group; $host replicates $master"
+          return
+          ;;
+        candidate)
+          # Strictly greater: in ordinal order, so equal offsets go to the lowest ordinal.
+          if [ -n "$data" ] && [ "$offset" -gt "$best_offset" ]; then
+            best="$host" best_n="$n" best_of="$of" best_offset="$offset"
+          fi
+          ;;
+      esac
       n=$((n + 1))
     done
-    if [ -n "$loading" ] && [ "$elapsed" -lt "$BOOT_WAIT_SECONDS" ]; then
+    if [ -n "$chosen" ] && [ $((now - chosen_at)) -ge "$BOOT_WAIT_SECONDS" ]; then
+      echo "start-node: $chosen did not start as master in ${BOOT_WAIT_SECONDS}s; choosing again"
+      chosen=""
+    fi
+    if [ -n "$loading" ] || [ -n "$chosen" ]; then
       :
+    elif [ -n "$absent" ] && [ "$elapsed" -lt "$wait" ]; then
+      :
+    elif [ "$best_n" = "$ORDINAL" ]; then
+      stop_probe
+      master=""
+      echo "start-node: no sentinel knows the group; this pod has the most data (offset $best_offset) and starts as master"
+      return
+    elif [ -n "$best" ] && [ "$best_of" = "$PROBE_MASTER" ]; then
+      chosen="$best" chosen_at="$now"
+      echo "start-node: no sentinel knows the group; $best has the most data (offset $best_offset); waiting for it to start as master"
     elif [ -n "$best" ]; then
       # The reply, not the exit code: redis-cli exits 0 on an error reply.
       if [ "$(timeout 3 redis-cli --no-auth-warning -h "$best" -p "$DATA_PORT" REPLICAOF NO ONE 2>/dev/null | tr -d '\r')" = OK ]; then
+        stop_probe
         master="$best"
         echo "start-node: no sentinel knows the group; promoted $best (offset $best_offset), the peer with the most data"
         return
       fi
-    elif has_data; then
-      if [ "$elapsed" -ge $((ORDINAL * CLAIM_STAGGER_SECONDS)) ]; then
-        master=""
-        echo "start-node: no sentinel knows the group and no peer is master; this pod has data and starts as master"
-        return
-      fi
     elif [ "$elapsed" -ge "$wait" ]; then
+      stop_probe
       if [ "$ORDINAL" = 0 ]; then
         master=""
         echo "start-node: no sentinel knows the group and no peer has data; pod 0 starts as master"
@@ -180,6 +268,7 @@ choose_without_sentinels() {
     sleep 1
     m=$(sentinel_master)
     if [ -n "$m" ]; then
+      stop_probe
       follow_sentinels "$m"
       return
     fi
@@ -205,4 +294,5 @@ if [ -n "$master" ]; then
   echo "start-node: replica of $master"
 fi
 
+trap - EXIT TERM INT
 exec "$REDIS_HA_NODE" "$CONF"
