@@ -99,6 +99,9 @@ pub struct State {
     pub client_ids: std::sync::Arc<AtomicU64>,
     /// Set while the dataset loads at start-up (commands get -LOADING).
     pub loading: Option<crate::persistence::startup::Loading>,
+    /// Set while a replica parses its master's RDB with `repl-diskless-load swapdb`, the old dataset
+    /// still serving (INFO `async_loading`).
+    pub async_loading: bool,
     /// maxmemory: eviction settings and state (see `evict`).
     pub evict: crate::evict::Evictor,
     /// Sentinel mode: the running sentinel (state machine and its driver); `None` for a data server.
@@ -157,6 +160,7 @@ impl State {
             aof: Default::default(),
             snapshots: Default::default(),
             loading: None,
+            async_loading: false,
             repl,
             client_ids: std::sync::Arc::new(AtomicU64::new(1)),
             active_expire_enabled: true,

@@ -204,7 +204,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             let aof_child = child.filter(|c| c.kind == crate::persistence::snapshot::ChildKind::AofRewrite);
             let aof = &st.aof;
             f("loading", &(st.loading.is_some() as u8));
-            f("async_loading", &0);
+            f("async_loading", &(st.async_loading as u8));
             f("current_cow_peak", &0);
             f("current_cow_size", &0);
             f("current_cow_size_age", &0);

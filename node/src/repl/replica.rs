@@ -496,14 +496,20 @@ async fn full_sync(
             log::warning(&format!("Failed trying to rename the temp DB into {} in MASTER <-> REPLICA synchronization: {e}", path.display()));
         }
     }
-    // NB: in every mode the old dataset keeps serving (and survives a failed load) until the new one
-    // is parsed and swapped in, as Redis 7.0 does with swapdb; only the disk copy differs.
+    let config = begin_loading(shared, generation, data.len() as u64, resync.as_ref().map(|(id, _)| id.as_str()))?;
     log::notice("MASTER <-> REPLICA sync: Loading DB in memory");
-    let config = shared.lock().config.clone();
     let mut opts = crate::persistence::startup::load_options(&config);
     // A replica keeps keys its master still has: their expiry arrives as a DEL from the master.
     opts.drop_expired = false;
-    let loaded = decode::load(&data, &opts).map_err(|e| format!("Failed trying to load the MASTER synchronization DB from socket: {e}"))?;
+    // Parsed off the event loop, so clients (and the sentinels' PINGs) get answers meanwhile.
+    let parsed = tokio::task::spawn_blocking(move || decode::load(&data, &opts).map_err(|e| e.to_string())).await;
+    let loaded = match parsed.map_err(|e| e.to_string()).and_then(|r| r) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            end_loading(&mut shared.lock());
+            return Err(format!("Failed trying to load the MASTER synchronization DB from socket: {e}"));
+        }
+    };
     let (ack, inbox) = install(shared, generation, loaded, resync)?;
     if eof_mark.is_some() {
         let mut out = Out::new(2);
@@ -523,9 +529,46 @@ fn diskless_load(st: &State) -> bool {
     }
 }
 
+/// Enters the loading state for the master's RDB, as Redis 7.0 does. With `repl-diskless-load swapdb`
+/// the old dataset stays in memory until the new one replaces it, and keeps serving reads when the
+/// master's history is the one we already had (`async_loading:1`; a fresh master gets `-LOADING`).
+/// In the other modes the old data is flushed first and commands get `-LOADING` until the load ends.
+/// Returns the configuration to load with.
+fn begin_loading(shared: &Shared, generation: u64, total_bytes: u64, master_replid: Option<&str>) -> Result<crate::config::Config, String> {
+    let mut st = shared.lock();
+    if !is_current(&st, generation) {
+        return Err("link replaced".into());
+    }
+    let swapdb = st.config.get("repl-diskless-load").as_deref() == Some("swapdb");
+    if swapdb && master_replid == Some(st.repl.replid.as_str()) {
+        st.async_loading = true;
+        return Ok(st.config.clone());
+    }
+    if !swapdb {
+        log::notice("MASTER <-> REPLICA sync: Flushing old data");
+        if st.snapshots.child.is_some() {
+            crate::persistence::snapshot::kill_child(&mut st);
+        }
+        crate::cmd::ctx::touch_all_watched(&mut st, None, None);
+        for db in st.dbs.iter_mut() {
+            db.clear();
+        }
+    }
+    let start_s = now_ms() / 1000;
+    st.loading = Some(crate::persistence::startup::Loading { start_s, total_bytes, loaded: Default::default() });
+    Ok(st.config.clone())
+}
+
+/// Leaves the state `begin_loading` entered, whether the load worked or not.
+fn end_loading(st: &mut State) {
+    st.loading = None;
+    st.async_loading = false;
+}
+
 /// Replaces the dataset with the master's and marks the link up. Returns the offset to ACK.
 fn install(shared: &Shared, generation: u64, loaded: decode::LoadedRdb, resync: Option<(String, i64)>) -> Result<(i64, MasterInbox), String> {
     let mut st = shared.lock();
+    end_loading(&mut st);
     if !is_current(&st, generation) {
         return Err("link replaced".into());
     }

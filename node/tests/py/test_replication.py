@@ -355,3 +355,103 @@ def test_replica_output_buffer_limit_drops_a_stalled_replica(cluster, master_pro
     same_data(m, r)
     assert mc.info("stats")["sync_full"] == 2, m.log() + r.log()
     assert "scheduled to be closed ASAP for overcoming of output buffer limits" in m.log()
+
+
+class LoadWatcher(threading.Thread):
+    """Polls a replica while it syncs, over a plain socket (client libraries retry on -LOADING): what
+    GET of one key answered (its value, None, or the error's first word) and whether INFO ever showed
+    `loading:1` or `async_loading:1`."""
+
+    def __init__(self, port, key):
+        super().__init__(daemon=True)
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.reader = self.sock.makefile("rb")
+        self.key = key
+        self.seen = []
+        self.info = set()
+        self.stop = threading.Event()
+
+    def call(self, *args):
+        self.sock.sendall(b"".join([f"*{len(args)}\r\n".encode()] + [f"${len(a)}\r\n{a}\r\n".encode() for a in args]))
+        line = self.reader.readline().decode().rstrip("\r\n")
+        if line.startswith("-"):
+            return line[1:].split()[0]
+        if line == "$-1":
+            return None
+        assert line.startswith("$"), line
+        body = self.reader.read(int(line[1:]) + 2)
+        return body[:-2].decode()
+
+    def run(self):
+        while not self.stop.is_set():
+            got = self.call("GET", self.key)
+            if not self.seen or self.seen[-1] != got:
+                self.seen.append(got)
+            text = self.call("INFO", "persistence")
+            for flag in ("loading", "async_loading"):
+                if f"\r\n{flag}:1\r\n" in text:
+                    self.info.add(flag)
+
+    def finish(self):
+        self.stop.set()
+        self.join(WAIT)
+        self.sock.close()
+        return self.seen
+
+
+def populated_master(cluster, keys=1_500_000):
+    m = cluster(OURS)
+    mc = m.client()
+    mc.execute_command("DEBUG", "POPULATE", keys, "key", 64)
+    mc.set("marker", "new")
+    return m
+
+
+@pytest.mark.parametrize("program", [REAL, OURS], ids=["real", "ours"])
+@pytest.mark.parametrize("mode", ["disabled", "swapdb"])
+def test_replica_loading_the_masters_rdb_answers_loading(cluster, program, mode):
+    """While a replica loads its first RDB from a master it answers -LOADING (its event loop stays
+    responsive): in `disabled` mode the old data was flushed before, with `swapdb` it is kept aside.
+    The old value serves until then and the master's after, never anything else."""
+    m = populated_master(cluster)
+    r = cluster(program, "--repl-diskless-load", mode)
+    r.client().set("marker", "old")
+    # (Watching starts after REPLICAOF, which makes our node close its normal clients.)
+    r.client().replicaof("127.0.0.1", m.port)
+    watcher = LoadWatcher(r.port, "marker")
+    watcher.start()
+    wait_until(lambda: link_up(r), limit=60, what="link up")
+    seen = watcher.finish()
+    assert seen == ["old", "LOADING", "new"], seen
+    assert watcher.info == {"loading"}
+
+
+@pytest.mark.parametrize("program", [REAL, OURS], ids=["real", "ours"])
+def test_swapdb_replica_resyncing_the_same_history_keeps_serving(cluster, program):
+    """`repl-diskless-load swapdb` with a full resync of the history the replica already had (it fell
+    out of the master's backlog): Redis's async loading. Reads keep being served from the old dataset
+    while the new one loads (INFO async_loading:1), never -LOADING, then switch to the new data."""
+    m = populated_master(cluster)
+    mc = m.client()
+    mc.config_set("repl-backlog-size", "16kb")
+    mc.config_set("client-output-buffer-limit", "replica 256kb 256kb 0")
+    r = cluster(program, "--repl-diskless-load", "swapdb")
+    r.client().replicaof("127.0.0.1", m.port)
+    wait_until(lambda: caught_up(m, r), limit=60, what="replica caught up")
+    watcher = LoadWatcher(r.port, "marker")
+    # Stall the replica until the master drops it and its backlog has moved on: PSYNC must fail.
+    r.proc.send_signal(signal.SIGSTOP)
+    try:
+        # Far more than loopback socket buffers hold, so the excess waits in the master's buffer.
+        for i in range(48):
+            mc.set(f"filler:{i}", "x" * (512 * 1024))
+        wait_until(lambda: mc.info("replication")["connected_slaves"] == 0, limit=WAIT, what="stalled replica dropped")
+        mc.set("marker", "newer")
+    finally:
+        r.proc.send_signal(signal.SIGCONT)
+    watcher.start()
+    wait_until(lambda: mc.info("stats")["sync_full"] == 2, limit=WAIT, what="second full sync")
+    wait_until(lambda: caught_up(m, r), limit=60, what="replica caught up")
+    seen = watcher.finish()
+    assert seen == ["new", "newer"], seen
+    assert watcher.info == {"async_loading"}
