@@ -121,7 +121,10 @@ fn serve_key(st: &mut State, db: usize, key: &Bytes) {
         let mut out = Out::with_resp(client.resp);
         st.serving_key = Some((db, key.clone()));
         let outcome = match lookup(&b.argv) {
-            Lookup::Found(def) => call(st, &mut client, &mut out, def, &b.argv, now_ms()),
+            Lookup::Found(def) => {
+                let start_us = crate::util::now_us();
+                call(st, &mut client, &mut out, def, &b.argv, start_us / 1000, start_us)
+            }
             _ => Outcome::Done,
         };
         st.serving_key = None;

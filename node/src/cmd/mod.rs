@@ -39,7 +39,7 @@ use std::borrow::Cow;
 use crate::client::{Blocked, ClientState, ReplyMode};
 use crate::resp::reply::Out;
 use crate::state::State;
-use crate::util::{now_ms, now_us};
+use crate::util::now_us;
 pub use ctx::Ctx;
 use table::{flags, CommandDef};
 
@@ -173,19 +173,20 @@ fn unknown_command_msg(argv: &[Bytes]) -> Vec<u8> {
 /// Runs one command for a client, with Redis's checks in Redis's order. The caller holds the lock and
 /// has taken `me` out of `st.clients`.
 pub fn execute(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>) -> Outcome {
-    let now = now_ms();
-    me.last_interaction_ms = now;
+    // One clock read serves as the command's time and the start of its commandstats duration.
+    let start_us = now_us();
+    me.last_interaction_ms = start_us / 1000;
     // CLIENT REPLY OFF / SKIP: everything the command replies, errors included, is dropped.
     let outcome = if matches!(me.reply_mode, ReplyMode::Off | ReplyMode::SkipThis) {
         let mut scratch = Out::with_resp(out.resp);
-        let outcome = dispatch(st, me, &mut scratch, argv, now);
+        let outcome = dispatch(st, me, &mut scratch, argv, start_us);
         // CLIENT REPLY ON lifts the silence before it replies its +OK.
         if me.reply_mode == ReplyMode::On {
             out.raw(&scratch.buf);
         }
         outcome
     } else {
-        dispatch(st, me, out, argv, now)
+        dispatch(st, me, out, argv, start_us)
     };
     // Redis's resetClient: a SKIP lasts one command, and a CLIENT REPLY SKIP just run arms the next.
     if outcome != Outcome::Paused {
@@ -199,7 +200,8 @@ pub fn execute(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<By
 }
 
 /// `processCommand`: the checks before running a command, in Redis 7.0's order.
-fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>, now: i64) -> Outcome {
+fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>, start_us: i64) -> Outcome {
+    let now = start_us / 1000;
     // QUIT is handled before anything else (even before the lookup, auth and MULTI queuing); a
     // 7.0 sentinel has no QUIT at all (it is an unknown command there).
     if argv[0].eq_ignore_ascii_case(b"quit") && !table::sentinel_mode() {
@@ -301,7 +303,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         out.simple("QUEUED");
         return Outcome::Done;
     }
-    call(st, me, out, def, &argv, now)
+    call(st, me, out, def, &argv, now, start_us)
 }
 
 /// At most `n` bytes of `b` (Redis's `%.128s`).
@@ -407,15 +409,15 @@ fn propagate_command(st: &mut State, db: usize, def: &CommandDef, argv: &[Bytes]
 }
 
 /// Runs the handler and does the bookkeeping after it (stats, slowlog, monitor, expired keys,
-/// blocked clients).
-pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDef, argv: &[Bytes], now: i64) -> Outcome {
+/// blocked clients). `now` is the command's time in ms (EXEC's for the commands it runs: Redis freezes
+/// the clock for nested calls); `start_us` starts its commandstats duration.
+pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDef, argv: &[Bytes], now: i64, start_us: i64) -> Outcome {
     let Some(handler) = def.handler else {
         // A container command called without a subcommand: arity already rejected this.
         out.error(&format!("ERR wrong number of arguments for '{}' command", def.name));
         return Outcome::Done;
     };
     let target = out;
-    let start = now_us();
     let dirty_before = st.dirty;
     st.prop.depth += 1;
     let (result, prop) = {
@@ -426,7 +428,7 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     };
     st.prop.depth -= 1;
     propagate_command(st, me.db, def, argv, prop, st.dirty != dirty_before);
-    let duration = (now_us() - start).max(0);
+    let duration = (now_us() - start_us).max(0);
     let mut outcome = Outcome::Done;
     match result {
         Ok(()) => {}
@@ -504,7 +506,7 @@ pub mod testing {
             let mut config = Config::default();
             config.databases = config.databases.max(16);
             let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-            let me = ClientState::new(1, "127.0.0.1:1".into(), "127.0.0.1:6379".into(), -1, tx, now_ms());
+            let me = ClientState::new(1, "127.0.0.1:1".into(), "127.0.0.1:6379".into(), -1, tx, crate::util::now_ms());
             Session { st: State::new(config), me, _rx: rx }
         }
 

@@ -56,7 +56,7 @@ fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.me.in_exec = true;
     for argv in queue {
         if let Lookup::Found(def) = lookup(&argv) {
-            call(ctx.st, ctx.me, ctx.out, def, &argv, ctx.now);
+            call(ctx.st, ctx.me, ctx.out, def, &argv, ctx.now, crate::util::now_us());
         }
         // Errors inside EXEC are part of its reply, not failures of EXEC itself.
         ctx.out.errors.clear();
