@@ -392,7 +392,9 @@ class LoadWatcher(threading.Thread):
                 if f"\r\n{flag}:1\r\n" in text:
                     self.info.add(flag)
 
-    def finish(self):
+    def finish(self, last):
+        """Stops once the poll has seen `last` (the sync may end between two polls)."""
+        wait_until(lambda: self.seen and self.seen[-1] == last, limit=WAIT, what=f"watcher saw {last!r}")
         self.stop.set()
         self.join(WAIT)
         self.sock.close()
@@ -421,7 +423,7 @@ def test_replica_loading_the_masters_rdb_answers_loading(cluster, program, mode)
     watcher = LoadWatcher(r.port, "marker")
     watcher.start()
     wait_until(lambda: link_up(r), limit=60, what="link up")
-    seen = watcher.finish()
+    seen = watcher.finish("new")
     assert seen == ["old", "LOADING", "new"], seen
     assert watcher.info == {"loading"}
 
@@ -452,6 +454,6 @@ def test_swapdb_replica_resyncing_the_same_history_keeps_serving(cluster, progra
     watcher.start()
     wait_until(lambda: mc.info("stats")["sync_full"] == 2, limit=WAIT, what="second full sync")
     wait_until(lambda: caught_up(m, r), limit=60, what="replica caught up")
-    seen = watcher.finish()
+    seen = watcher.finish("newer")
     assert seen == ["new", "newer"], seen
     assert watcher.info == {"async_loading"}
