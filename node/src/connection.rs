@@ -21,7 +21,7 @@ use crate::log;
 use crate::resp::reply::Out;
 use crate::resp::request::{Limits, Request, RequestParser};
 use crate::state::{Shared, State};
-use crate::util::now_ms;
+use crate::util::{now_ms, now_us};
 
 /// Read buffer growth step (PROTO_IOBUF_LEN).
 const IOBUF_LEN: usize = 16 * 1024;
@@ -326,6 +326,8 @@ impl Conn {
         st.stats.total_net_input_bytes += std::mem::take(&mut self.net_in);
         st.stats.total_net_output_bytes += std::mem::take(&mut self.net_out);
         let mut next = first;
+        // The clock is read once here and then once per command, at its end (see `cmd::execute_at`).
+        let mut clock_us = now_us();
         loop {
             let argv = match next.take() {
                 Some(a) => a,
@@ -371,7 +373,10 @@ impl Conn {
             self.out.resp = me.resp;
             // Only a pause can hand the command back for a retry; keep a copy just then.
             let held = if st.pause.is_some() { Some(argv.clone()) } else { None };
-            let outcome = cmd::execute(&mut st, &mut me, &mut self.out, argv);
+            st.last_call_end_us = 0;
+            let outcome = cmd::execute_at(&mut st, &mut me, &mut self.out, argv, clock_us);
+            // A command refused before it ran read no clock: read it for the next one.
+            clock_us = if st.last_call_end_us != 0 { st.last_call_end_us } else { now_us() };
             self.out.resp = me.resp;
             match outcome {
                 Outcome::Done => {}

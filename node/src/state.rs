@@ -67,6 +67,9 @@ pub struct State {
     pub rng: Rng,
     /// Changes since the last save (rdb_changes_since_last_save).
     pub dirty: u64,
+    /// The clock reading that ended the latest command's duration (µs), 0 until one runs. The next
+    /// command of the same pipelined batch starts from it instead of reading the clock again.
+    pub last_call_end_us: i64,
     pub start_ms: i64,
     pub run_id: String,
     pub slowlog: VecDeque<SlowEntry>,
@@ -143,6 +146,7 @@ impl State {
             stats: Stats::default(),
             rng,
             dirty: 0,
+            last_call_end_us: 0,
             start_ms: now_ms(),
             run_id,
             slowlog: VecDeque::new(),

@@ -174,7 +174,13 @@ fn unknown_command_msg(argv: &[Bytes]) -> Vec<u8> {
 /// has taken `me` out of `st.clients`.
 pub fn execute(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>) -> Outcome {
     // One clock read serves as the command's time and the start of its commandstats duration.
-    let start_us = now_us();
+    execute_at(st, me, out, argv, now_us())
+}
+
+/// `execute` with the clock already read: `start_us` is the command's time and the start of its
+/// duration. A connection running a pipelined batch passes the reading that ended the previous
+/// command (`State::last_call_end_us`), so a batch of N commands reads the clock N + 1 times, not 2N.
+pub fn execute_at(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>, start_us: i64) -> Outcome {
     me.last_interaction_ms = start_us / 1000;
     // CLIENT REPLY OFF / SKIP: everything the command replies, errors included, is dropped.
     let outcome = if matches!(me.reply_mode, ReplyMode::Off | ReplyMode::SkipThis) {
@@ -428,7 +434,9 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     };
     st.prop.depth -= 1;
     propagate_command(st, me.db, def, argv, prop, st.dirty != dirty_before);
-    let duration = (now_us() - start_us).max(0);
+    let end_us = now_us();
+    st.last_call_end_us = end_us;
+    let duration = (end_us - start_us).max(0);
     let mut outcome = Outcome::Done;
     match result {
         Ok(()) => {}
