@@ -7,6 +7,13 @@ plus server CPU time per operation measured from /proc/<pid>/task/*/schedstat (f
 throughput on a shared machine). Then loads 1,000,000 keys (`SET key:N <16 bytes>`) into each and
 reports RSS. Prints a Markdown table; `--out FILE` also writes it with the date and machine.
 
+Two more columns say what limits the numbers. "client busy" is redis-benchmark's own CPU time over the
+run's wall time: near 100% means the single-threaded client, not the server, sets the throughput (then
+both servers show about the same ops/s and the CPU/op columns are the comparison that means something).
+With `--instructions`, each server also runs once per test under `valgrind --tool=callgrind`, which counts
+the user-space instructions it executes per request: the same count run after run, whatever else the
+machine is doing (the kernel's share, the sockets, is not counted and is the same for both).
+
 Usage: bench/bench.py [--ours PATH] [--rounds N] [--requests N] [--out bench/RESULTS.md]
 """
 import argparse
@@ -15,6 +22,8 @@ import datetime
 import io
 import os
 import platform
+import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -77,12 +86,23 @@ class Server:
             self.proc.kill()
 
 
+def children_cpu_s():
+    """CPU time (user + system) of the finished child processes so far: redis-benchmark's, here."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def benchmark_cmd(port, test, pipeline, requests):
+    return ["redis-benchmark", "-p", str(port), "-c", "50", "-n", str(requests), "-P", str(pipeline), "-t", test, "--csv"]
+
+
 def run_benchmark(server, test, pipeline, requests):
     server.cli("FLUSHALL")
     before = server.cpu_ns()
-    out = subprocess.run(
-        ["redis-benchmark", "-p", str(server.port), "-c", "50", "-n", str(requests), "-P", str(pipeline), "-t", test, "--csv"],
-        capture_output=True, text=True, check=True).stdout
+    client_before = children_cpu_s()
+    started = time.monotonic()
+    out = subprocess.run(benchmark_cmd(server.port, test, pipeline, requests), capture_output=True, text=True, check=True).stdout
+    wall = time.monotonic() - started
     cpu = server.cpu_ns() - before
     rows = list(csv.DictReader(io.StringIO(out)))
     row = rows[0]
@@ -91,7 +111,44 @@ def run_benchmark(server, test, pipeline, requests):
         "p50": float(row["p50_latency_ms"]),
         "p99": float(row["p99_latency_ms"]),
         "cpu_ns_per_op": cpu / requests,
+        "client_busy": (children_cpu_s() - client_before) / wall,
     }
+
+
+def instructions_per_request(path, test, pipeline, requests):
+    """User-space instructions the server executes per request, counted by callgrind: the counters are
+    zeroed after a warm-up run and dumped after the measured one."""
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="bench-callgrind-")
+    out_file = os.path.join(workdir, "callgrind.out")
+    proc = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", path, "--port", str(port), "--bind", "127.0.0.1",
+         "--save", "", "--appendonly", "no", "--dir", workdir],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        warmup = benchmark_cmd(port, test, pipeline, max(requests // 10, 1000))
+        subprocess.run(warmup, capture_output=True, check=True)
+        subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True, check=True)
+        subprocess.run(["callgrind_control", "--zero", str(proc.pid)], capture_output=True, check=True)
+        subprocess.run(benchmark_cmd(port, test, pipeline, requests), capture_output=True, check=True)
+        subprocess.run(["callgrind_control", "--dump", str(proc.pid)], capture_output=True, check=True)
+    finally:
+        proc.terminate()
+        proc.wait(60)
+    dumps = sorted(f for f in os.listdir(workdir) if f.startswith("callgrind.out."))
+    with open(os.path.join(workdir, dumps[0])) as f:
+        for line in f:
+            if line.startswith(("summary:", "totals:")):
+                total = int(line.split()[1])
+                break
+    shutil.rmtree(workdir, ignore_errors=True)
+    return total / requests
 
 
 def load_keys(server, n):
@@ -115,6 +172,8 @@ def main():
     ap.add_argument("--requests", type=int, default=200000)
     ap.add_argument("--keys", type=int, default=1000000)
     ap.add_argument("--tests", default=",".join(TESTS))
+    ap.add_argument("--instructions", action="store_true", help="also count user-space instructions per request (callgrind)")
+    ap.add_argument("--instruction-requests", type=int, default=100000)
     ap.add_argument("--out")
     a = ap.parse_args()
 
@@ -133,8 +192,18 @@ def main():
                 med = {name: {k: statistics.median(x[k] for x in v) for k in v[0]} for name, v in samples.items()}
                 results[(test, pipeline)] = med
                 print(f"{test.upper():6} P{pipeline:<2} redis {fmt_rate(med['redis']['rps']):>10}/s  ours {fmt_rate(med['ours']['rps']):>10}/s  "
-                      f"ratio {med['ours']['rps'] / med['redis']['rps']:.2f}  cpu/op redis {med['redis']['cpu_ns_per_op']:.0f}ns ours {med['ours']['cpu_ns_per_op']:.0f}ns",
+                      f"ratio {med['ours']['rps'] / med['redis']['rps']:.2f}  cpu/op redis {med['redis']['cpu_ns_per_op']:.0f}ns ours {med['ours']['cpu_ns_per_op']:.0f}ns  "
+                      f"client busy {med['redis']['client_busy']:.0%}/{med['ours']['client_busy']:.0%}",
                       flush=True)
+        instructions = {}
+        if a.instructions:
+            for pipeline in (1, 16):
+                for test in a.tests.split(","):
+                    n = a.instruction_requests // (5 if pipeline == 1 else 1)
+                    instructions[(test, pipeline)] = {name: instructions_per_request(path, test, pipeline, n)
+                                                      for name, path in (("redis", a.redis), ("ours", a.ours))}
+                    i = instructions[(test, pipeline)]
+                    print(f"{test.upper():6} P{pipeline:<2} instructions/request redis {i['redis']:.0f} ours {i['ours']:.0f}", flush=True)
         rss = {}
         for s in (redis, ours):
             s.cli("FLUSHALL")
@@ -150,16 +219,28 @@ def main():
     ver = subprocess.run([a.redis, "--version"], capture_output=True, text=True).stdout.strip()
     lines.append(f"Against: {ver}  ")
     lines.append(f"Method: redis-benchmark -c 50, -n {a.requests} (x4 at -P 16), {a.rounds} alternating A/B rounds, medians; "
-                 "CPU/op = server on-CPU time (schedstat) / requests.")
+                 "CPU/op = server on-CPU time (schedstat) / requests; client busy = redis-benchmark's CPU time / wall time "
+                 "(Redis's run / ours).")
     lines.append("")
-    lines.append("| test | -P | Redis ops/s | ours ops/s | ratio | Redis p50/p99 ms | ours p50/p99 ms | Redis CPU/op | ours CPU/op | CPU ratio |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("| test | -P | Redis ops/s | ours ops/s | ratio | Redis p50/p99 ms | ours p50/p99 ms | Redis CPU/op | ours CPU/op | CPU ratio | client busy |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for (test, p), med in results.items():
         r, o = med["redis"], med["ours"]
         lines.append(f"| {test.upper()} | {p} | {fmt_rate(r['rps'])} | {fmt_rate(o['rps'])} | {o['rps'] / r['rps']:.2f} | "
                      f"{r['p50']:.3f}/{r['p99']:.3f} | {o['p50']:.3f}/{o['p99']:.3f} | {r['cpu_ns_per_op']:.0f} ns | "
-                     f"{o['cpu_ns_per_op']:.0f} ns | {o['cpu_ns_per_op'] / r['cpu_ns_per_op']:.2f} |")
+                     f"{o['cpu_ns_per_op']:.0f} ns | {o['cpu_ns_per_op'] / r['cpu_ns_per_op']:.2f} | "
+                     f"{r['client_busy']:.0%} / {o['client_busy']:.0%} |")
     lines.append("")
+    if instructions:
+        lines.append(f"User-space instructions per request, counted by `valgrind --tool=callgrind` (one run each, "
+                     f"-n {a.instruction_requests // 5} at -P 1 and {a.instruction_requests} at -P 16, after a warm-up; "
+                     "kernel work is not counted):")
+        lines.append("")
+        lines.append("| test | -P | Redis | ours | ratio |")
+        lines.append("|---|---|---|---|---|")
+        for (test, p), i in instructions.items():
+            lines.append(f"| {test.upper()} | {p} | {i['redis']:,.0f} | {i['ours']:,.0f} | {i['ours'] / i['redis']:.2f} |")
+        lines.append("")
     rb, rl, rk = rss["redis"]
     ob, ol, ok = rss["ours"]
     lines.append(f"RSS after loading {a.keys:,} keys (`SET key:N <16 bytes>`): Redis {rl / 2**20:.1f} MiB "

@@ -6,9 +6,11 @@
 //! pipelining its throughput and Redis's per-command auth limits.
 
 use bytes::BytesMut;
+use std::future::Future;
 use std::io;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::Interest;
 use tokio::net::{TcpStream, UnixStream};
@@ -37,17 +39,20 @@ pub enum Stream {
 }
 
 impl Stream {
-    async fn readable(&self) -> io::Result<()> {
+    /// Readiness is polled through the stream's own reader and writer waker slots, not through
+    /// `readable()` futures: those join a waiter list under a lock on every wait and leave it on drop,
+    /// which cost more than the rest of a small request's bookkeeping.
+    fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self {
-            Stream::Tcp(s) => s.readable().await,
-            Stream::Unix(s) => s.readable().await,
+            Stream::Tcp(s) => s.poll_read_ready(cx),
+            Stream::Unix(s) => s.poll_read_ready(cx),
         }
     }
 
-    async fn writable(&self) -> io::Result<()> {
+    fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self {
-            Stream::Tcp(s) => s.writable().await,
-            Stream::Unix(s) => s.writable().await,
+            Stream::Tcp(s) => s.poll_write_ready(cx),
+            Stream::Unix(s) => s.poll_write_ready(cx),
         }
     }
 
@@ -171,31 +176,53 @@ impl Conn {
             }
             let want_read = !self.closing && self.pending_out() < OUTPUT_HIGH_WATER;
             let want_write = self.pending_out() > 0;
-            let timer = self.next_deadline();
-            tokio::select! {
-                biased;
-                msg = rx.recv() => match msg {
-                    Some(m) => {
-                        self.on_message(m);
-                        // Take what else is queued before writing: a replica's stream or a busy
-                        // subscriber gets one write per batch, not one per message.
-                        while self.pending_out() < OUTPUT_BATCH {
-                            match rx.try_recv() {
-                                Ok(m) => self.on_message(m),
-                                Err(_) => break,
-                            }
+            let mut timer = self.next_deadline().map(|t| Box::pin(tokio::time::sleep_until(t)));
+            // Messages from other clients first (a kill, a blocked command's reply), then the socket.
+            // The channel's waker is registered only when the socket has nothing either: `is_empty`
+            // is a peek, `poll_recv` on an empty channel a registration, twice the cost of the peek.
+            let event = std::future::poll_fn(|cx| {
+                if !rx.is_empty() {
+                    if let Poll::Ready(m) = rx.poll_recv(cx) {
+                        return Poll::Ready(Event::Message(m));
+                    }
+                }
+                if want_read {
+                    if let Poll::Ready(r) = self.stream.poll_read_ready(cx) {
+                        return Poll::Ready(Event::Readable(r));
+                    }
+                }
+                if want_write {
+                    if let Poll::Ready(r) = self.stream.poll_write_ready(cx) {
+                        return Poll::Ready(Event::Writable(r));
+                    }
+                }
+                if let Some(sleep) = timer.as_mut() {
+                    if sleep.as_mut().poll(cx).is_ready() {
+                        return Poll::Ready(Event::Timer);
+                    }
+                }
+                rx.poll_recv(cx).map(Event::Message)
+            })
+            .await;
+            match event {
+                Event::Message(Some(m)) => {
+                    self.on_message(m);
+                    // Take what else is queued before writing: a replica's stream or a busy
+                    // subscriber gets one write per batch, not one per message.
+                    while self.pending_out() < OUTPUT_BATCH {
+                        match rx.try_recv() {
+                            Ok(m) => self.on_message(m),
+                            Err(_) => break,
                         }
                     }
-                    None => return Ok(()),
-                },
-                r = self.stream.readable(), if want_read => {
+                }
+                Event::Message(None) => return Ok(()),
+                Event::Readable(r) => {
                     r?;
                     self.read_some()?;
                 }
-                w = self.stream.writable(), if want_write => {
-                    w?;
-                }
-                _ = sleep_until_opt(timer), if timer.is_some() => self.on_timer(),
+                Event::Writable(w) => w?,
+                Event::Timer => self.on_timer(),
             }
         }
     }
@@ -409,9 +436,10 @@ impl Conn {
     }
 }
 
-async fn sleep_until_opt(t: Option<Instant>) {
-    match t {
-        Some(t) => tokio::time::sleep_until(t).await,
-        None => std::future::pending().await,
-    }
+/// What woke a connection up.
+enum Event {
+    Message(Option<ClientMsg>),
+    Readable(io::Result<()>),
+    Writable(io::Result<()>),
+    Timer,
 }
