@@ -14,7 +14,7 @@ With `--instructions`, each server also runs once per test under `valgrind --too
 the user-space instructions it executes per request: the same count run after run, whatever else the
 machine is doing (the kernel's share, the sockets, is not counted and is the same for both).
 
-Usage: bench/bench.py [--ours PATH] [--rounds N] [--requests N] [--out bench/RESULTS.md]
+Usage: bench/bench.py [--ours PATH] [--rounds N] [--requests N] [--instructions] [--out bench/RESULTS.md]
 """
 import argparse
 import csv
@@ -41,14 +41,16 @@ def free_port():
 
 
 class Server:
-    def __init__(self, name, path):
+    def __init__(self, name, path, wrapper=()):
+        """Starts `path` (under `wrapper`, e.g. valgrind, when given) on a free port in a fresh directory."""
         self.name = name
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix=f"bench-{name}-")
         self.proc = subprocess.Popen(
-            [path, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", self.dir],
+            [*wrapper, path, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", self.dir],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
+        # Under valgrind start-up takes seconds, not milliseconds.
+        for _ in range(200 if not wrapper else 1200):
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
                 return
@@ -118,36 +120,21 @@ def run_benchmark(server, test, pipeline, requests):
 def instructions_per_request(path, test, pipeline, requests):
     """User-space instructions the server executes per request, counted by callgrind: the counters are
     zeroed after a warm-up run and dumped after the measured one."""
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="bench-callgrind-")
-    out_file = os.path.join(workdir, "callgrind.out")
-    proc = subprocess.Popen(
-        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}", path, "--port", str(port), "--bind", "127.0.0.1",
-         "--save", "", "--appendonly", "no", "--dir", workdir],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out_dir = tempfile.mkdtemp(prefix="bench-callgrind-")
+    out_file = os.path.join(out_dir, "callgrind.out")
+    server = Server("callgrind", path, wrapper=("valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}"))
     try:
-        for _ in range(600):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        warmup = benchmark_cmd(port, test, pipeline, max(requests // 10, 1000))
-        subprocess.run(warmup, capture_output=True, check=True)
-        subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], capture_output=True, check=True)
-        subprocess.run(["callgrind_control", "--zero", str(proc.pid)], capture_output=True, check=True)
-        subprocess.run(benchmark_cmd(port, test, pipeline, requests), capture_output=True, check=True)
-        subprocess.run(["callgrind_control", "--dump", str(proc.pid)], capture_output=True, check=True)
+        subprocess.run(benchmark_cmd(server.port, test, pipeline, max(requests // 10, 1000)), capture_output=True, check=True)
+        server.cli("FLUSHALL")
+        subprocess.run(["callgrind_control", "--zero", str(server.proc.pid)], capture_output=True, check=True)
+        subprocess.run(benchmark_cmd(server.port, test, pipeline, requests), capture_output=True, check=True)
+        subprocess.run(["callgrind_control", "--dump", str(server.proc.pid)], capture_output=True, check=True)
     finally:
-        proc.terminate()
-        proc.wait(60)
-    dumps = sorted(f for f in os.listdir(workdir) if f.startswith("callgrind.out."))
-    with open(os.path.join(workdir, dumps[0])) as f:
-        for line in f:
-            if line.startswith(("summary:", "totals:")):
-                total = int(line.split()[1])
-                break
-    shutil.rmtree(workdir, ignore_errors=True)
+        server.stop()
+    # The dump is `callgrind.out.1`; the one valgrind writes at exit (`callgrind.out`) is not read.
+    with open(out_file + ".1") as f:
+        total = next(int(line.split()[1]) for line in f if line.startswith(("summary:", "totals:")))
+    shutil.rmtree(out_dir, ignore_errors=True)
     return total / requests
 
 
