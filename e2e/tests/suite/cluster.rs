@@ -1,13 +1,17 @@
-//! Helpers for the kind tests: a namespace per test, RedisHAs applied server-side, commands run by
+//! Helpers for the cluster tests: a namespace per test, RedisHAs applied server-side, commands run by
 //! short-lived pods inside the cluster (the Services are exercised the way clients reach them, with no
-//! port-forward), and waits with deadlines that say what they waited for.
+//! port-forward), `kubectl` where a user would type it, and waits with deadlines that say what they
+//! waited for. Any cluster works (e2e/run.sh: the local one of scripts/cluster.sh, kind, or the current
+//! kubeconfig's).
 
 use std::future::Future;
+use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{anyhow, bail, ensure, Context as _, Result};
 use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::coordination::v1::Lease;
 use k8s_openapi::api::core::v1::{Namespace, Pod};
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::events::v1::Event;
@@ -41,6 +45,21 @@ pub fn client_image() -> String {
 
 pub fn operator_namespace() -> String {
     setting("E2E_OPERATOR_NAMESPACE", "redis-ha-system")
+}
+
+/// The node image under a second tag (e2e/run.sh loads it), for a spec change of `spec.image`.
+pub fn node_image_next() -> String {
+    setting("E2E_NODE_IMAGE_NEXT", &format!("{}-next", node_image()))
+}
+
+/// Runs `kubectl` (from the PATH, with the suite's kubeconfig) and returns its stdout; fails with its
+/// stderr. Used where the user-facing tool is the point (apply of files, exec, get columns).
+pub fn kubectl(args: &[&str]) -> Result<String> {
+    let out = Command::new("kubectl").args(args).output().context("running kubectl (is it on the PATH?)")?;
+    if !out.status.success() {
+        bail!("kubectl {} failed: {}{}", args.join(" "), String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Polls `probe` until it yields a value; fails after `timeout`, naming `what` and the last reason.
@@ -80,8 +99,8 @@ impl Cluster {
         };
         match tokio::time::timeout(Duration::from_secs(10), connect).await {
             Ok(Ok(client)) => Ok(Cluster { client }),
-            Ok(Err(e)) => bail!("no reachable Kubernetes cluster ({e}); these tests need the kind cluster e2e/run.sh creates"),
-            Err(_) => bail!("the Kubernetes API did not answer within 10 s; these tests need the kind cluster e2e/run.sh creates"),
+            Ok(Err(e)) => bail!("no reachable Kubernetes cluster ({e}); run these tests through e2e/run.sh"),
+            Err(_) => bail!("the Kubernetes API did not answer within 10 s; run these tests through e2e/run.sh"),
         }
     }
 
@@ -114,6 +133,23 @@ impl Cluster {
     pub async fn delete_operator_pod(&self, pod: &str) -> Result<()> {
         Api::<Pod>::namespaced(self.client.clone(), &operator_namespace()).delete(pod, &DeleteParams::default()).await?;
         Ok(())
+    }
+
+    /// The operator's leader Lease: (holder, renewed how long ago).
+    pub async fn lease_holder(&self) -> Result<Option<(String, Duration)>> {
+        let api = Api::<Lease>::namespaced(self.client.clone(), &operator_namespace());
+        let Some(lease) = api.get_opt("redis-ha-operator").await? else { return Ok(None) };
+        let spec = lease.spec.unwrap_or_default();
+        let Some(holder) = spec.holder_identity.filter(|h| !h.is_empty()) else { return Ok(None) };
+        let age = spec
+            .renew_time
+            .map(|t| {
+                let now = std::time::SystemTime::now();
+                let renewed = std::time::SystemTime::UNIX_EPOCH + Duration::from_millis(t.0.as_millisecond().max(0) as u64);
+                now.duration_since(renewed).unwrap_or_default()
+            })
+            .unwrap_or(Duration::MAX);
+        Ok(Some((holder, age)))
     }
 
     /// Waits until the operator Deployment has every replica available again.
@@ -321,14 +357,102 @@ impl TestNs {
         Ok(())
     }
 
-    /// Deletes the namespace (and with it everything the test made).
+    /// Runs `sh -c script` in the pod's first container (`kubectl exec`); returns its output.
+    pub fn exec(&self, pod: &str, script: &str) -> Result<String> {
+        kubectl(&["-n", &self.name, "exec", pod, "--", "sh", "-c", script])
+    }
+
+    /// kill -9 of the data server process in `pod`, from the node it runs on (a privileged pod in the
+    /// host's PID namespace: a container's PID 1 cannot be killed from inside its own namespace). The
+    /// kubelet then restarts the container in the same pod. Returns when the kill was done.
+    pub async fn kill9_data_server(&self, pod: &str) -> Result<()> {
+        let target = self.api::<Pod>().get(pod).await?;
+        let uid = target.metadata.uid.clone().context("pod without uid")?;
+        let node = target.spec.as_ref().and_then(|s| s.node_name.clone()).context("pod not scheduled")?;
+        // cgroupfs paths carry the pod UID as is, systemd's with underscores.
+        let script = format!(
+            "n=0; for p in /proc/[0-9]*; do \
+               case \"$(readlink $p/exe 2>/dev/null)\" in */redis-ha-node) ;; *) continue ;; esac; \
+               if grep -q -e '{uid}' -e '{uid_}' $p/cgroup 2>/dev/null; then kill -9 ${{p#/proc/}} && n=$((n+1)); fi; \
+             done; echo killed $n; [ $n -ge 1 ]",
+            uid_ = uid.replace('-', "_")
+        );
+        let killer: Pod = serde_json::from_value(json!({
+            "metadata": {"generateName": "kill9-", "labels": {"app.kubernetes.io/part-of": "redis-ha-e2e"}},
+            "spec": {
+                "restartPolicy": "Never",
+                "nodeName": node,
+                "hostPID": true,
+                "automountServiceAccountToken": false,
+                "containers": [{
+                    "name": "kill9",
+                    "image": node_image(),
+                    "imagePullPolicy": "IfNotPresent",
+                    "command": ["sh", "-c", script],
+                    "securityContext": {"privileged": true, "runAsUser": 0, "runAsNonRoot": false},
+                }],
+            },
+        }))?;
+        let created = self.api::<Pod>().create(&PostParams::default(), &killer).await.context("creating the kill -9 pod")?;
+        let (ok, logs) = self.wait_pod_done(&created.name_any(), Duration::from_secs(60)).await?;
+        let _ = self.api::<Pod>().delete(&created.name_any(), &DeleteParams::default().grace_period(0)).await;
+        ensure!(ok, "kill -9 of {pod}'s data server failed: {logs}");
+        Ok(())
+    }
+
+    /// Restarts of the data container of `pod` so far.
+    pub async fn restarts(&self, pod: &str) -> Result<i32> {
+        let p = self.api::<Pod>().get(pod).await?;
+        Ok(p.status.and_then(|s| s.container_statuses).and_then(|cs| cs.first().map(|c| c.restart_count)).unwrap_or(0))
+    }
+
+    /// Starts a pod that subscribes to `+switch-master` on every sentinel of `name` and prints each line
+    /// it gets with the wall-clock time it got it (`<unix seconds> <line>`); returns the pod's name.
+    pub async fn switch_master_listener(&self, name: &str, sentinels: i32) -> Result<String> {
+        let names = self.names(name).await?;
+        let subs: Vec<String> = (0..sentinels)
+            .map(|i| {
+                let host = names.sentinel_host(&names.sentinel_pod(i));
+                format!("(redis-cli --no-auth-warning -h {host} -p 26379 SUBSCRIBE +switch-master | while read -r l; do echo \"$(date +%s.%N) $l\"; done) &")
+            })
+            .collect();
+        let script = format!("{} wait", subs.join(" "));
+        let pod = self.run_pod(&node_image(), vec!["sh".into(), "-c".into(), script], "switch-listener").await?;
+        wait_for("the +switch-master listener to subscribe", Duration::from_secs(60), || async {
+            let logs = self.logs(&pod).await.unwrap_or_default();
+            Ok((logs.lines().filter(|l| l.ends_with(" subscribe")).count() >= sentinels as usize).then_some(()))
+        })
+        .await?;
+        Ok(pod)
+    }
+
+    /// The first `+switch-master` of `name` that the listener saw at or after `since` (unix seconds).
+    pub async fn first_switch_master(&self, listener: &str, name: &str, since: f64) -> Result<Option<f64>> {
+        let logs = self.logs(listener).await?;
+        Ok(logs
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .filter(|(_, msg)| msg.starts_with(&format!("{name} ")) && msg.split_whitespace().count() == 5)
+            .filter_map(|(t, _)| t.parse::<f64>().ok())
+            .filter(|t| *t >= since)
+            .fold(None, |min: Option<f64>, t| Some(min.map_or(t, |m| m.min(t)))))
+    }
+
+    /// Deletes the namespace (and with it everything the test made) and waits until it is gone, so the
+    /// next test has the node's resources. A failed test never gets here: its namespace stays.
     pub async fn finish(self) -> Result<()> {
         if setting("E2E_KEEP_NAMESPACES", "0") == "1" {
             println!("keeping namespace {}", self.name);
             return Ok(());
         }
-        Api::<Namespace>::all(self.client()).delete(&self.name, &DeleteParams::default()).await?;
-        Ok(())
+        // Pods go at once: their graceful stop (a switchover before a master stops) is not under test here.
+        let _ = self.api::<Pod>().delete_collection(&DeleteParams::default().grace_period(0), &ListParams::default()).await;
+        let namespaces = Api::<Namespace>::all(self.client());
+        namespaces.delete(&self.name, &DeleteParams::default()).await?;
+        wait_for(&format!("namespace {} to be deleted", self.name), Duration::from_secs(180), || async {
+            Ok(namespaces.get_opt(&self.name).await?.is_none().then_some(()))
+        })
+        .await
     }
 }
 
