@@ -10,6 +10,8 @@
 #   scripts/cluster.sh exec -- CMD run CMD where the cluster's kubeconfig works (KUBECONFIG set, kubectl and
 #                                  helm on the PATH), e.g. `scripts/cluster.sh exec -- kubectl get pods -A`
 #   scripts/cluster.sh images      rebuild the images from the current release build and load them
+#   scripts/cluster.sh demo        up, then `helm install` of the chart and the minimal example RedisHA,
+#                                  and how to watch a failover
 #
 # `up` is idempotent (a running cluster is left as it is, its images refreshed) and tears down what it
 # started when it fails or is interrupted. Needs root, Linux namespaces and cgroups (v1 or v2), the Go
@@ -42,7 +44,7 @@ LOGS="$STATE/logs"
 say() { printf '== cluster: %s\n' "$*" >&2; }
 die() { printf 'cluster: %s\n' "$*" >&2; exit 1; }
 
-in_ns() { nsenter --net="/run/netns/$NETNS" --mount="$RUN/mnt" -- "$@"; }
+in_ns() { nsenter --net="/run/netns/$NETNS" --mount="$RUN/mnt" --wd="$PWD" -- "$@"; }
 is_up() { [ -e "/run/netns/$NETNS" ] && [ -e "$RUN/mnt" ] && mountpoint -q "$RUN/mnt" 2>/dev/null && [ -f "$STATE/bin-dir" ]; }
 bin_dir() { cat "$STATE/bin-dir"; }
 tools_path() { echo "$(bin_dir):$root/.tools/bin:$PATH"; }
@@ -561,13 +563,40 @@ down() {
   [ -n "$quiet" ] || say "down"
 }
 
+# Try it: the cluster, the chart with default values, a RedisHA, and what to type next.
+demo() {
+  up
+  say "helm install redis-ha-operator (chart defaults)"
+  "$root/scripts/install-k8s-tools.sh" >/dev/null
+  run_exec helm upgrade --install redis-ha-operator "$root/charts/redis-ha-operator" \
+    --namespace redis-ha-system --create-namespace --wait --timeout 5m >/dev/null
+  say "kubectl apply -f manifests/examples/minimal.yaml"
+  run_exec kubectl apply -f "$root/manifests/examples/minimal.yaml"
+  run_exec kubectl wait --for=jsonpath='{.status.phase}'=Ready rha/cache --timeout=300s
+  run_exec kubectl get rha,pods -o wide
+  local version; version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n 1)
+  cat >&2 <<EOF
+
+   A RedisHA "cache" runs: 3 data pods, 3 sentinels, the cache-master Service. In a shell on the cluster
+   (scripts/cluster.sh exec -- bash):
+
+     kubectl get events -w --field-selector involvedObject.kind=RedisHA &   # MasterSwitched as it happens
+     kubectl run cli --rm -it --restart=Never --image=ghcr.io/redis-ha/redis-ha-node:$version -- redis-cli -h cache-master
+     kubectl delete pod "\$(kubectl get rha cache -o jsonpath='{.status.master.pod}')"
+     kubectl get rha cache -w                                                 # MASTER and FAILOVERS change
+
+   scripts/cluster.sh down removes everything.
+EOF
+}
+
 case "${1:-}" in
   up) up ;;
+  demo) demo ;;
   down) down ;;
   status) status ;;
   exec) shift; run_exec "$@" ;;
   images)
     is_up || die "the cluster is not up (scripts/cluster.sh up)"
     load_images "$("$here/cluster/images.sh" "$(bin_dir)")" ;;
-  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The project's test command (README): installs what the tests need on a fresh Debian machine, builds
 # the workspace in release mode, and runs every suite: Rust unit and integration tests, the offline
-# packaging checks (scripts/check-packaging.sh), then the Python tests (redis-py, redis-cli,
-# redis-benchmark and the differential suite against a real redis-server).
+# packaging checks (scripts/check-packaging.sh), the Python tests (redis-py, redis-cli, redis-benchmark
+# and the differential suite against a real redis-server), then the end-to-end suite on a real
+# single-node Kubernetes cluster (e2e/run.sh: scripts/cluster.sh up, images, helm, tests, down).
 #
 # Idempotent; exits non-zero on any failure; any server a test leaves behind is stopped on exit.
-# SKIP_INSTALL=1 skips the apt/pip step (for a developer who already ran it once).
+# SKIP_INSTALL=1 skips the apt/pip step (for a developer who already ran it once); SKIP_E2E=1 skips the
+# cluster suite (a quick loop; CI never sets it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +26,12 @@ stop_leftovers() {
     fi
   done
 }
-trap stop_leftovers EXIT
+cleanup() {
+  stop_leftovers
+  # A cluster this run brought up goes down with it, whatever happened.
+  if [ -n "${CLUSTER_STARTED:-}" ]; then scripts/cluster.sh down >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
 
 install_deps() {
   local sudo=""
@@ -37,7 +44,8 @@ install_deps() {
     printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && added_policy=1
   fi
   $sudo apt-get update -q
-  $sudo apt-get install -y -q redis-server redis-sentinel redis-tools tmux
+  $sudo apt-get install -y -q redis-server redis-sentinel redis-tools tmux \
+    containerd runc containernetworking-plugins iptables debootstrap umoci openssl iproute2
   if [ -n "$added_policy" ]; then $sudo rm -f "$policy"; fi
   if ! python3 -m pip --version >/dev/null 2>&1; then
     $sudo apt-get install -y -q python3-pip
@@ -64,4 +72,13 @@ echo "== scripts/check-packaging.sh"
 timeout --kill-after=30 600 scripts/check-packaging.sh || status=1
 echo "== python3 -m pytest -q node/tests/py"
 timeout --kill-after=30 1200 python3 -m pytest -q node/tests/py || status=1
+
+if [ "${SKIP_E2E:-0}" != 1 ]; then
+  # The cluster's Kubernetes build needs Go (1.21 or newer fetches the pinned toolchain through the
+  # module proxy by itself).
+  command -v go >/dev/null || { echo "test.sh: the e2e suite's cluster needs Go (https://go.dev/dl/)" >&2; exit 1; }
+  echo "== e2e/run.sh (a local Kubernetes cluster: scripts/cluster.sh)"
+  scripts/cluster.sh status >/dev/null 2>&1 || CLUSTER_STARTED=1
+  timeout --kill-after=60 2700 e2e/run.sh || status=1
+fi
 exit "$status"

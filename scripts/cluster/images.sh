@@ -28,7 +28,8 @@ REGISTRY="${REGISTRY:-ghcr.io/redis-ha}"
 TAG="${TAG:-$VERSION}"
 NODE_IMAGE="$REGISTRY/redis-ha-node:$TAG"
 OPERATOR_IMAGE="$REGISTRY/redis-ha-operator:$TAG"
-CLIENT_IMAGE="redis-ha-e2e-client:e2e"
+# Short names are docker.io/library/... to the CRI, so the archive carries the full name.
+CLIENT_IMAGE="docker.io/library/redis-ha-e2e-client:e2e"
 PAUSE_IMAGE="registry.k8s.io/pause:3.10"
 OUT="$CACHE/images"
 

@@ -10,4 +10,4 @@ mod install;
 mod lifecycle;
 mod manifests;
 mod operator;
-mod uninstall;
+mod teardown;

@@ -1,4 +1,4 @@
-//! Uninstall as the README says (run last by e2e/run.sh): every RedisHA deleted, then the release
+//! Teardown: uninstall as the README says (run last by e2e/run.sh): every RedisHA deleted, then the release
 //! (`helm uninstall`, or `kubectl delete -f manifests/install.yaml`), then the CRD the chart keeps. The
 //! persistent volume claims of `rdb`/`aof` RedisHAs stay, as documented, until deleted by hand.
 
