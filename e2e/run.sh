@@ -106,7 +106,7 @@ failed=0
 
 # run_tests FILTER...: the named tests, one at a time; a failure is recorded and the phase goes on.
 run_tests() {
-  "$BIN" --ignored --test-threads=1 "$@" || { failed=1; operator_log; }
+  "$BIN" --ignored --test-threads=1 --show-output "$@" || { failed=1; operator_log; }
 }
 operator_log() {
   say "failed: the operator's log (last 100 lines); failed tests keep their namespace"

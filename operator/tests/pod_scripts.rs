@@ -171,24 +171,23 @@ fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_
     let m = c.data_hosts.iter().position(|h| *h == c.sentinel_master(0)).expect("the master is a data pod");
     c.wait(UP, "the new master serves", || c.role(m).role == "master");
 
-    // The named master restarts empty before the sentinels notice: start-node.sh makes it a replica,
-    // so it never serves an empty dataset its replicas would copy.
+    // The named master restarts empty before the sentinels notice: start-node.sh starts it behind the
+    // node's boot guard, unreachable, so it never serves an empty dataset its replicas would copy.
     if let Some(mut p) = nodes[m].take() {
         p.kill();
     }
     let restarted = c.start_node(m);
-    c.wait(UP, "the restarted pod runs as a replica", || c.role(m).role == "slave");
-    assert!(restarted.output().contains("named master but restarted without data"), "{}", restarted.output());
-    std::thread::sleep(Duration::from_secs(2));
+    c.wait(UP, "start-node.sh to start the boot guard", || restarted.output().contains("named master but restarted without data"));
     let others: Vec<usize> = (0..3).filter(|i| *i != m).collect();
-    for &i in &others {
-        assert_eq!(c.dbsize(i), 100, "pod {i} kept the data");
-    }
-    // The sentinels see their master report "slave" and fail over to a pod that has the data.
+    // The sentinels see their master down and fail over to a pod that has the data.
     c.wait(Duration::from_secs(90), "the sentinels promote a pod with the data", || {
         let now = c.sentinel_master(0);
         others.iter().any(|i| c.data_hosts[*i] == now && c.role(*i).role == "master")
     });
+    for &i in &others {
+        assert_eq!(c.dbsize(i), 100, "pod {i} kept the data");
+    }
+    c.wait(UP, "the restarted pod follows the new master", || c.role(m).role == "slave");
     let new_master = others.iter().copied().find(|i| c.role(*i).role == "master").expect("a new master");
     assert_eq!(c.dbsize(new_master), 100, "no data lost");
     c.wait(UP, "the restarted pod syncs the data back", || c.dbsize(m) == 100);

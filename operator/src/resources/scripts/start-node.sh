@@ -4,8 +4,13 @@
 #
 # Who is master:
 # - The sentinels' answer wins. A pod they name master that restarted with no data (no persistence, or
-#   a lost volume) starts as a replica instead: serving as an empty master would make every replica
-#   resync an empty dataset, while as a replica it makes the sentinels fail over to a pod with the data.
+#   a lost volume) must not serve: as an empty master it would make every replica resync an empty
+#   dataset. It starts with the node's boot guard instead (ha-boot-master-name/ha-boot-sentinels): the
+#   node stays unreachable, so the sentinels see their master down after down-after-milliseconds and
+#   promote a replica with the data, and then it follows that one. (Starting it as a replica of a peer
+#   instead makes the sentinels wait for "master reports slave", down-after + 20 s, by which time a short
+#   down-after has ruled every replica out: their link to it has been down for longer than 10 ×
+#   down-after, so the failover never happens.)
 # - No sentinel knows the group (first start, or everything restarted, sentinels included): the data
 #   pods settle it among themselves (choose_without_sentinels): the pod with the most data (highest
 #   replication offset) wins, the lowest ordinal breaks ties, and an empty pod never wins over a peer
@@ -87,12 +92,12 @@ sentinel_master() {
 follow_sentinels() {
   master="$1"
   if [ "$master" = "$SELF" ] || [ "$master" = "$POD_NAME" ]; then
+    master=""
     if has_data || [ "$REPLICAS" -le 1 ]; then
-      master=""
       echo "start-node: the sentinels name this pod master"
     else
-      master=$(data_host $(((ORDINAL + 1) % REPLICAS)))
-      echo "start-node: named master but restarted without data; replicating $master so the sentinels fail over"
+      boot_guard=1
+      echo "start-node: named master but restarted without data; unreachable until the sentinels promote a replica (boot guard)"
     fi
   fi
 }
@@ -276,6 +281,7 @@ choose_without_sentinels() {
 }
 
 master=""
+boot_guard=""
 answer=""
 i=0
 while [ "$i" -lt 3 ] && [ -z "$answer" ]; do
@@ -292,6 +298,8 @@ fi
 if [ -n "$master" ]; then
   printf 'replicaof %s %s\n' "$master" "$DATA_PORT" >> "$CONF"
   echo "start-node: replica of $master"
+elif [ -n "$boot_guard" ]; then
+  printf 'ha-boot-master-name %s\nha-boot-sentinels %s:%s\n' "$MASTER_SET" "$SENTINEL_SERVICE" "$SENTINEL_PORT" >> "$CONF"
 fi
 
 trap - EXIT TERM INT
