@@ -194,7 +194,20 @@ fn is_self(config: &Config, host: &str, port: u16) -> bool {
         Ok(ip) => vec![ip],
         Err(_) => std::net::ToSocketAddrs::to_socket_addrs(&(host, port)).map(|it| it.map(|a| a.ip()).collect()).unwrap_or_default(),
     };
-    ips.iter().any(|ip| ip.is_loopback() || std::net::TcpListener::bind(SocketAddr::new(*ip, 0)).is_ok())
+    ips.iter().any(|ip| if ip.is_loopback() { listens_on_loopback(config, *ip) } else { std::net::TcpListener::bind(SocketAddr::new(*ip, 0)).is_ok() })
+}
+
+/// Whether a loopback address is this node's. Every 127.x address can be bound on Linux, so binding
+/// proves nothing there: several nodes on one machine (tests, `--group`) each own the 127.x address
+/// they `bind`; a node bound to every address owns the standard ones (127.0.0.1, ::1).
+fn listens_on_loopback(config: &Config, ip: IpAddr) -> bool {
+    let bind = config.get("bind").unwrap_or_default();
+    let addrs = || bind.split_whitespace().map(|b| b.trim_start_matches('-'));
+    if addrs().any(|b| b.parse::<IpAddr>().is_ok_and(|b| b == ip)) {
+        return true;
+    }
+    let everywhere = addrs().any(|b| matches!(b, "*" | "::*" | "0.0.0.0" | "::"));
+    everywhere && (ip == IpAddr::from([127, 0, 0, 1]) || ip == IpAddr::from(std::net::Ipv6Addr::LOCALHOST))
 }
 
 /// Whether this node starts with data: a persisted dataset that holds keys. An RDB is read with
@@ -235,6 +248,20 @@ mod tests {
     const UNKNOWN: Option<Answer> = Some(Answer { master: None, healthy_replicas: 0 });
     fn me(h: &str, p: u16) -> bool {
         h == "10.0.0.1" && p == 6379
+    }
+
+    #[test]
+    fn a_loopback_address_is_ours_only_when_bound_or_standard() {
+        let args = |a: &[&str]| Config::from_args(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>()).expect("config");
+        let bound = args(&["--port", "7000", "--bind", "127.0.5.1"]);
+        assert!(is_self(&bound, "127.0.5.1", 7000));
+        assert!(!is_self(&bound, "127.0.5.2", 7000), "a peer on another loopback address of the same machine");
+        assert!(!is_self(&bound, "127.0.5.1", 7001));
+        let everywhere = args(&["--port", "7000"]);
+        assert!(is_self(&everywhere, "127.0.0.1", 7000));
+        assert!(!is_self(&everywhere, "127.0.5.2", 7000));
+        let announced = args(&["--port", "7000", "--bind", "127.0.5.1", "--replica-announce-ip", "cache-0.example"]);
+        assert!(is_self(&announced, "cache-0.example", 7000));
     }
 
     #[test]

@@ -147,8 +147,7 @@ impl Cluster {
             RedisHASpec {
                 replicas,
                 sentinels,
-                // Long enough that a replica cut off since the master restarted is still eligible when the
-                // sentinels fail over a master that reports itself a replica (10 x down-after).
+                // Short, so the failovers the tests cause take seconds.
                 down_after_milliseconds: 3000,
                 failover_timeout_milliseconds: 3000,
                 persistence: PersistenceSpec { mode: persistence, ..Default::default() },
