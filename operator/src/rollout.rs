@@ -5,6 +5,9 @@
 //! - one pod at a time: nothing is taken down while any pod is missing, terminating or not ready
 //!   (readiness means "master, or replica with a live synced link", so a restarted replica counts
 //!   only once it holds the data again);
+//! - except a stale pod that was never scheduled (Pending, say, for an anti-affinity rule the new
+//!   template relaxes): it holds no data and serves nothing, and only the new template can let it run,
+//!   so it is replaced first (a StatefulSet's own rolling update would wait for it forever);
 //! - stale replicas first, highest ordinal first (the StatefulSet convention, and pod 0 is the
 //!   first-start master, so it goes last among replicas);
 //! - the master last, and never by deletion: once every replica runs the new revision and is ready,
@@ -28,6 +31,8 @@ pub struct PodView {
     pub revision: Option<String>,
     pub ready: bool,
     pub terminating: bool,
+    /// Bound to a node (`spec.nodeName`): a pod never scheduled has never run.
+    pub scheduled: bool,
     /// The `redisha.io/role` label.
     pub role: Option<String>,
 }
@@ -103,6 +108,11 @@ pub enum Step {
         pod: String,
         uid: String,
     },
+    /// A stale pod that was never scheduled: nothing runs there to hand over or wait for.
+    DeleteUnscheduled {
+        pod: String,
+        uid: String,
+    },
 }
 
 /// Where a roll stands, for status and Events.
@@ -131,6 +141,7 @@ impl Progress {
             Step::Switchover { master } => ("SwitchingOver", format!("{done}; switching over from master {master}")),
             Step::DeleteOldMaster { pod, .. } => ("RestartingFormerMaster", format!("{done}; restarting former master {pod}")),
             Step::DeleteOnlyPod { pod, .. } => ("RestartingOnlyPod", format!("{done}; restarting {pod}, the only data pod")),
+            Step::DeleteUnscheduled { pod, .. } => ("ReplacingUnscheduledPod", format!("{done}; replacing {pod}, which was never scheduled")),
         }
     }
 }
@@ -159,6 +170,10 @@ fn next_step(input: &Input<'_>, stale: impl Fn(&PodView) -> bool) -> Step {
     }
     if let Some(p) = pods.iter().find(|p| p.ordinal >= input.replicas) {
         return Step::Wait(Hold::Extra(p.name.clone()));
+    }
+    let maybe_master = |p: &PodView| p.role.as_deref() == Some(ROLE_MASTER) || input.known_masters.contains(&p.name);
+    if let Some(p) = pods.iter().filter(|p| stale(p) && !p.scheduled && !maybe_master(p)).max_by_key(|p| p.ordinal) {
+        return Step::DeleteUnscheduled { pod: p.name.clone(), uid: p.uid.clone() };
     }
     if let Some(p) = pods.iter().find(|p| !p.ready) {
         return Step::Wait(Hold::NotReady(p.name.clone()));
@@ -194,7 +209,7 @@ mod tests {
     const OLD: &str = "cache-old";
 
     /// `spec`: one entry per pod, `"<rev><flags>"`: rev `n` (new) or `o` (old); flags `M` master label,
-    /// `u` unready, `t` terminating, `-` no revision label.
+    /// `u` unready, `t` terminating, `p` never scheduled (Pending), `-` no revision label.
     fn pods(spec: &[&str]) -> Vec<PodView> {
         spec.iter()
             .enumerate()
@@ -205,6 +220,7 @@ mod tests {
                 revision: if s.contains('-') { None } else { Some(if s.starts_with('n') { NEW } else { OLD }.to_string()) },
                 ready: !s.contains('u'),
                 terminating: s.contains('t'),
+                scheduled: !s.contains('p'),
                 role: Some(if s.contains('M') { "master" } else { "replica" }.to_string()),
             })
             .collect()
@@ -250,6 +266,9 @@ mod tests {
             ("no master known: hold",               vec!["o", "o", "o"],   vec![],          None,           wait(Hold::NoMaster)),
             ("a pod without revision is stale",     vec!["nM", "n", "-"],  vec![],          None,           del(2)),
             ("label and status agree",              vec!["oM", "n", "n"],  vec!["cache-0"], None,           Step::Switchover { master: p(0) }),
+            ("never scheduled: replaced at once",   vec!["oM", "oup", "oup"], vec![],       None,           Step::DeleteUnscheduled { pod: p(2), uid: "uid-2".into() }),
+            ("never scheduled, updated: wait",      vec!["nM", "nup", "o"], vec![],         None,           wait(Hold::NotReady(p(1)))),
+            ("a master is never replaced unseen",   vec!["oMup", "o", "o"], vec![],         None,           wait(Hold::NotReady(p(0)))),
         ];
         for (name, spec, known, switchover, want) in cases {
             assert_eq!(step(&spec, &known, switchover), want, "{name}");

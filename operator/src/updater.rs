@@ -169,6 +169,12 @@ pub async fn roll(ctx: &Context, rha: &RedisHA, names: &Names, data: &StatefulSe
                 event(false, ROLLING_UPDATE, "RestartOnlyPod", note).await;
             }
         }
+        Step::DeleteUnscheduled { pod, uid } => {
+            if delete_pod(&api, pod, uid).await? {
+                let note = format!("Replacing pod {pod}, which was never scheduled, for revision {revision}");
+                event(false, ROLLING_UPDATE, "ReplaceUnscheduledPod", note).await;
+            }
+        }
         Step::Switchover { master } => {
             let req = FailoverRequest {
                 sentinels: sentinel_addrs(rha, names),
@@ -222,6 +228,7 @@ fn view(names: &Names, pod: &Pod) -> Option<PodView> {
         revision: labels.and_then(|l| l.get(REVISION_LABEL).cloned()),
         ready,
         terminating: pod.metadata.deletion_timestamp.is_some(),
+        scheduled: pod.spec.as_ref().is_some_and(|s| s.node_name.is_some()),
         role: labels.and_then(|l| l.get(ROLE_LABEL).cloned()),
     })
 }
