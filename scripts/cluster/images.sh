@@ -131,6 +131,8 @@ insert_tree() {  # LAYOUT:TAG DIR: DIR's contents as one layer at /
 }
 
 mkdir -p "$OUT" "$CACHE/rootfs"
+# Only this run's archives: cluster.sh loads every archive here.
+rm -f "$OUT"/*.tar
 work=$(mktemp -d "$CACHE/images/.build-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
