@@ -11,12 +11,20 @@ role() {
 }
 [ "$(role)" = master ] || exit 0
 [ "$REPLICAS" -gt 1 ] || exit 0
-out=$(timeout 3 redis-cli --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" SENTINEL FAILOVER "$MASTER_SET" 2>&1)
-case "$out" in
-  # INPROG: a failover is already running (the operator's switchover, say): wait for it all the same.
-  OK|*INPROG*) ;;
-  *) echo "pre-stop: SENTINEL FAILOVER refused: $out" >&2; exit 0 ;;
-esac
+# NOGOODSLAVE: the sentinels know no replica yet (they learn them from the master's INFO, every 10 s),
+# so a master stopped right after its replicas attached would find nobody to hand over to; and a master
+# that stops with nobody to take over comes back empty. Ask again until they know one.
+i=0
+while :; do
+  out=$(timeout 3 redis-cli --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" SENTINEL FAILOVER "$MASTER_SET" 2>&1)
+  case "$out" in
+    # INPROG: a failover is already running (the operator's switchover, say): wait for it all the same.
+    OK|*INPROG*) break ;;
+    *NOGOODSLAVE*) if [ "$i" -lt "$FAILOVER_WAIT_SECONDS" ]; then sleep 1; i=$((i + 1)); continue; fi ;;
+  esac
+  echo "pre-stop: SENTINEL FAILOVER refused: $out" >&2
+  exit 0
+done
 i=0
 while [ "$i" -lt "$FAILOVER_WAIT_SECONDS" ]; do
   [ "$(role)" = slave ] && exit 0

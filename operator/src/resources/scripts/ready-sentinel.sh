@@ -7,4 +7,11 @@ out=$(timeout 3 redis-cli --no-auth-warning -h "${LOCAL_HOST:-127.0.0.1}" -p "${
   SENTINEL get-master-addr-by-name "$MASTER_SET" 2>/dev/null) || exit 1
 [ -n "$out" ] || exit 1
 case "$out" in *ERR*|*NOAUTH*|*WRONGPASS*) exit 1 ;; esac
+# A sentinel that knows no replica cannot fail over (it learns them from the master's INFO, every 10 s):
+# not ready until it knows one, so a RedisHA is Ready only once a failover can happen.
+if [ "${REPLICAS:-1}" -gt 1 ]; then
+  n=$(timeout 3 redis-cli --no-auth-warning -h "${LOCAL_HOST:-127.0.0.1}" -p "${SENTINEL_PORT:-26379}" \
+    SENTINEL master "$MASTER_SET" 2>/dev/null | tr -d '\r' | sed -n '/^num-slaves$/{n;p;}')
+  [ "${n:-0}" -ge 1 ] 2>/dev/null || exit 1
+fi
 exit 0
