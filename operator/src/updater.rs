@@ -315,6 +315,7 @@ mod tests {
                 json!({
                     "metadata": {"name": format!("cache-{i}"), "namespace": "prod", "uid": format!("uid-{i}"),
                                  "labels": {REVISION_LABEL: rev, ROLE_LABEL: role}},
+                    "spec": {"nodeName": "node-a", "containers": []},
                     "status": {"podIP": format!("10.0.0.{i}"), "conditions": [{"type": "Ready", "status": if *ready { "True" } else { "False" }}]}
                 })
             })
