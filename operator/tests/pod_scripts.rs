@@ -79,7 +79,8 @@ fn a_full_restart_picks_the_pod_with_data_over_an_empty_pod_0() {
     // The sentinel waited for the data pods' choice instead of assuming pod 0.
     c.wait(UP, "the sentinel monitors pod 1", || c.sentinel_master(0) == c.data_hosts[1]);
     assert!(sentinel.output().contains(&format!("monitoring cache at {}", c.data_hosts[1])), "{}", sentinel.output());
-    assert_eq!(c.run_sentinel_script(0, "ready-sentinel.sh").0, 0, "a sentinel that knows the master is ready");
+    // Ready once it also knows a replica (from the master's INFO, within 10 s): it can fail over then.
+    c.wait(UP, "a sentinel that knows the master and a replica is ready", || c.run_sentinel_script(0, "ready-sentinel.sh").0 == 0);
 }
 
 #[test]
@@ -122,8 +123,8 @@ fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_
     for s in &sentinels {
         assert!(s.output().contains(&format!("monitoring cache at {}", c.data_hosts[0])), "{}", s.output());
     }
-    assert_eq!(c.run_sentinel_script(0, "ready-sentinel.sh").0, 0);
     c.wait(UP, "pod 1 replicates pod 0", || replica_of(&c, 1, 0));
+    c.wait(UP, "sentinel 0 is ready once it knows a replica", || c.run_sentinel_script(0, "ready-sentinel.sh").0 == 0);
     c.fill(0, 100);
     c.wait(UP, "pod 1 has the keys", || c.dbsize(1) == 100);
     // Known is not enough: a replica the sentinel has not yet connected to ("slave,disconnected") or seen
