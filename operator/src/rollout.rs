@@ -7,7 +7,8 @@
 //!   only once it holds the data again);
 //! - except a stale pod that was never scheduled (Pending, say, for an anti-affinity rule the new
 //!   template relaxes): it holds no data and serves nothing, and only the new template can let it run,
-//!   so it is replaced first (a StatefulSet's own rolling update would wait for it forever);
+//!   so it is replaced first (a StatefulSet's own rolling update would wait for it forever); and when
+//!   no other pod ever ran, the one that runs restarts in place, as a set of one pod does;
 //! - stale replicas first, highest ordinal first (the StatefulSet convention, and pod 0 is the
 //!   first-start master, so it goes last among replicas);
 //! - the master last, and never by deletion: once every replica runs the new revision and is ready,
@@ -175,6 +176,13 @@ fn next_step(input: &Input<'_>, stale: impl Fn(&PodView) -> bool) -> Step {
     if let Some(p) = pods.iter().filter(|p| stale(p) && !p.scheduled && !maybe_master(p)).max_by_key(|p| p.ordinal) {
         return Step::DeleteUnscheduled { pod: p.name.clone(), uid: p.uid.clone() };
     }
+    // The others never ran (the old template's required anti-affinity, say, repels their new one from
+    // the only node): nobody can take over, so the one pod that runs restarts in place.
+    if let [only] = pods.iter().filter(|p| p.scheduled).collect::<Vec<_>>().as_slice() {
+        if pods.len() > 1 && stale(only) && only.ready && !only.terminating {
+            return Step::DeleteOnlyPod { pod: only.name.clone(), uid: only.uid.clone() };
+        }
+    }
     if let Some(p) = pods.iter().find(|p| !p.ready) {
         return Step::Wait(Hold::NotReady(p.name.clone()));
     }
@@ -269,6 +277,7 @@ mod tests {
             ("never scheduled: replaced at once",   vec!["oM", "oup", "oup"], vec![],       None,           Step::DeleteUnscheduled { pod: p(2), uid: "uid-2".into() }),
             ("never scheduled, updated: wait",      vec!["nM", "nup", "o"], vec![],         None,           wait(Hold::NotReady(p(1)))),
             ("a master is never replaced unseen",   vec!["oMup", "o", "o"], vec![],         None,           wait(Hold::NotReady(p(0)))),
+            ("only the master ever ran: in place",  vec!["oM", "nup", "nup"], vec![],       None,           Step::DeleteOnlyPod { pod: p(0), uid: "uid-0".into() }),
         ];
         for (name, spec, known, switchover, want) in cases {
             assert_eq!(step(&spec, &known, switchover), want, "{name}");
