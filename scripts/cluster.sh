@@ -45,7 +45,12 @@ say() { printf '== cluster: %s\n' "$*" >&2; }
 die() { printf 'cluster: %s\n' "$*" >&2; exit 1; }
 
 in_ns() { nsenter --net="/run/netns/$NETNS" --mount="$RUN/mnt" --wd="$PWD" -- "$@"; }
-is_up() { [ -e "/run/netns/$NETNS" ] && [ -e "$RUN/mnt" ] && mountpoint -q "$RUN/mnt" 2>/dev/null && [ -f "$STATE/bin-dir" ]; }
+# Up: the namespaces exist and the daemons that everything else needs still run (a machine whose
+# processes were all killed keeps the namespaces and state: that is a stale cluster, cleared by `up`).
+is_up() {
+  [ -e "/run/netns/$NETNS" ] && [ -e "$RUN/mnt" ] && mountpoint -q "$RUN/mnt" 2>/dev/null && [ -f "$STATE/bin-dir" ] \
+    && alive etcd && alive kube-apiserver && alive containerd && alive kubelet
+}
 bin_dir() { cat "$STATE/bin-dir"; }
 tools_path() { echo "$(bin_dir):$root/.tools/bin:$PATH"; }
 kubectl_ns() { in_ns env KUBECONFIG="$STATE/admin.kubeconfig" "$(bin_dir)/kubectl" "$@"; }
