@@ -91,14 +91,17 @@ async fn a_spec_change_rolls_the_replicas_first_and_the_master_last() -> Result<
 
     t.sh(&format!("{CLI_MASTER} SET e2e-stop 1")).await?;
     let result = writer_result(&t, &writer, 900).await?;
-    // Writes stop only while the master changes (the switchover pauses them, then the client finds the
-    // new master): at most one span of errors, short, and nothing acknowledged is lost.
+    // Writes fail only while the master changes (a switchover pauses them, then the client finds the
+    // new master): no more spans of errors than master changes, each short, and nothing acknowledged
+    // is lost. (A switchover the sentinels did not finish is asked for again, so a roll may move the
+    // master twice.)
     let spans = result["error_spans"].as_array().cloned().unwrap_or_default();
     let longest = spans.iter().filter_map(|s| Some(s[1].as_f64()? - s[0].as_f64()?)).fold(0.0, f64::max);
-    ensure!(spans.len() <= 1, "client errors beyond the switchover: {result}");
-    ensure!(longest <= 10.0, "the switchover held writes up for {longest:.1} s: {result}");
+    let switches = result["masters"].as_array().map(Vec::len).unwrap_or(0).saturating_sub(1);
+    ensure!(switches >= 1, "the client followed the switchover: {result}");
+    ensure!(spans.len() <= switches, "client errors beyond the switchovers: {result}");
+    ensure!(longest <= 10.0, "a switchover held writes up for {longest:.1} s: {result}");
     ensure!(result["lost"] == 0, "no acknowledged write lost in the roll: {result}");
-    ensure!(result["masters"].as_array().map(Vec::len).unwrap_or(0) >= 2, "the client followed the switchover: {result}");
     t.finish().await
 }
 
