@@ -19,7 +19,7 @@ KIND   ?= kind
 
 export DOCKER_BUILDKIT = 1
 
-.PHONY: images image-node image-operator kind-load tools generate check-packaging e2e
+.PHONY: images image-node image-operator kind-load tools generate check-packaging e2e cluster-up cluster-down
 
 images: image-node image-operator
 
@@ -44,3 +44,9 @@ check-packaging:
 
 e2e:
 	e2e/run.sh
+
+cluster-up:
+	scripts/cluster.sh up
+
+cluster-down:
+	scripts/cluster.sh down
