@@ -106,8 +106,29 @@ kubectl version >/dev/null || { echo "e2e/run.sh: no reachable cluster in the cu
 failed=0
 
 # run_tests FILTER...: the named tests, one at a time; a failure is recorded and the phase goes on.
+# A test that failed runs once more, alone, and a pass the second time is reported as FLAKY (a loaded
+# 2-core machine runs the whole cluster): it counts as passed, and the first failure's output stays in
+# the log above it. E2E_NO_RETRY=1 turns the second run off.
 run_tests() {
-  "$BIN" --ignored --test-threads=1 --show-output "$@" || { failed=1; operator_log; }
+  local out status names
+  out=$(mktemp)
+  set +e
+  "$BIN" --ignored --test-threads=1 --show-output "$@" 2>&1 | tee "$out"
+  status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" != 0 ]; then
+    names=$(sed -n 's/^test \([a-z_:0-9]*\) \.\.\. FAILED$/\1/p' "$out" | sort -u)
+    if [ -n "$names" ] && [ "${E2E_NO_RETRY:-0}" != 1 ]; then
+      say "retrying once: $(echo $names)"
+      # shellcheck disable=SC2086
+      if "$BIN" --ignored --test-threads=1 --show-output --exact $names; then
+        for n in $names; do echo "FLAKY: $n failed, then passed when run again"; done
+        status=0
+      fi
+    fi
+  fi
+  rm -f "$out"
+  if [ "$status" != 0 ]; then failed=1; operator_log; fi
 }
 operator_log() {
   say "failed: the operator's log (last 100 lines); failed tests keep their namespace"
