@@ -194,7 +194,8 @@ fn is_self(config: &Config, host: &str, port: u16) -> bool {
         Ok(ip) => vec![ip],
         Err(_) => std::net::ToSocketAddrs::to_socket_addrs(&(host, port)).map(|it| it.map(|a| a.ip()).collect()).unwrap_or_default(),
     };
-    ips.iter().any(|ip| if ip.is_loopback() { listens_on_loopback(config, *ip) } else { std::net::TcpListener::bind(SocketAddr::new(*ip, 0)).is_ok() })
+    ips.iter()
+        .any(|ip| if ip.is_loopback() { listens_on_loopback(config, *ip) } else { std::net::TcpListener::bind(SocketAddr::new(*ip, 0)).is_ok() })
 }
 
 /// Whether a loopback address is this node's. Every 127.x address can be bound on Linux, so binding

@@ -22,7 +22,8 @@ const READY: Duration = Duration::from_secs(420);
 #[ignore = "needs a cluster with the operator installed: run e2e/run.sh"]
 async fn every_example_runs_as_documented() -> Result<()> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../manifests/examples");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect();
     files.sort();
     ensure!(!files.is_empty(), "no examples in {}", dir.display());
     let cluster = Cluster::connect().await?;
@@ -64,7 +65,8 @@ async fn every_example_runs_as_documented() -> Result<()> {
         .await?;
         println!("{stem}: {master_service} -> {endpoints:?}");
         let pods = kubectl(&["-n", &t.name, "get", "pods", "--no-headers"])?;
-        let not_ready: Vec<&str> = pods.lines().filter(|l| l.split_whitespace().nth(1).is_some_and(|r| r.split_once('/').is_none_or(|(a, b)| a != b))).collect();
+        let not_ready: Vec<&str> =
+            pods.lines().filter(|l| l.split_whitespace().nth(1).is_some_and(|r| r.split_once('/').is_none_or(|(a, b)| a != b))).collect();
         ensure!(not_ready.is_empty(), "{stem}: pods not Ready: {not_ready:?}");
         // One example at a time: the fast-failover example asks for most of a small node's CPU.
         t.finish().await?;
@@ -92,20 +94,27 @@ async fn hard_anti_affinity_holds(t: &crate::cluster::TestNs, name: &str, nodes:
     wait_for(&format!("{name}: {nodes} data pod(s) and {nodes} sentinel(s) placed, the rest Pending for anti-affinity"), READY, || async {
         let pods = t.api::<Pod>().list(&Default::default()).await?.items;
         let of = |component: &str| -> Vec<&Pod> {
-            pods.iter().filter(|p| p.metadata.labels.as_ref().and_then(|l| l.get("app.kubernetes.io/component")).map(String::as_str) == Some(component)).collect()
+            pods.iter()
+                .filter(|p| p.metadata.labels.as_ref().and_then(|l| l.get("app.kubernetes.io/component")).map(String::as_str) == Some(component))
+                .collect()
         };
         let placed = |ps: &[&Pod]| ps.iter().filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some()).count();
         let pending_for_affinity = |ps: &[&Pod]| {
-            ps.iter()
-                .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none())
-                .all(|p| {
-                    p.status.as_ref().and_then(|s| s.conditions.as_ref()).is_some_and(|cs| {
-                        cs.iter().any(|c| c.type_ == "PodScheduled" && c.status == "False" && c.message.as_deref().is_some_and(|m| m.contains("anti-affinity")))
+            ps.iter().filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_none()).all(|p| {
+                p.status.as_ref().and_then(|s| s.conditions.as_ref()).is_some_and(|cs| {
+                    cs.iter().any(|c| {
+                        c.type_ == "PodScheduled" && c.status == "False" && c.message.as_deref().is_some_and(|m| m.contains("anti-affinity"))
                     })
                 })
+            })
         };
         let (data, sentinels) = (of("data"), of("sentinel"));
-        if data.len() < 2 || placed(&data) != nodes || placed(&sentinels) != nodes || !pending_for_affinity(&data) || !pending_for_affinity(&sentinels) {
+        if data.len() < 2
+            || placed(&data) != nodes
+            || placed(&sentinels) != nodes
+            || !pending_for_affinity(&data)
+            || !pending_for_affinity(&sentinels)
+        {
             anyhow::bail!("data {}/{} placed, sentinels {}/{} placed", placed(&data), data.len(), placed(&sentinels), sentinels.len());
         }
         Ok(Some(()))

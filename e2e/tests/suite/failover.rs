@@ -133,7 +133,8 @@ pub async fn start_writer(t: &TestNs, seconds: u64) -> Result<String> {
 /// `start_writer` with more of the writer's options (e.g. `--stop-key`).
 pub async fn start_writer_with(t: &TestNs, seconds: u64, extra: &[&str]) -> Result<String> {
     let seconds = seconds.to_string();
-    let mut args = vec!["python3", "/app/sentinel_writer.py", "--sentinel", "cache-sentinel:26379", "--master", NAME, "--seconds", &seconds, "--wait", "1"];
+    let mut args =
+        vec!["python3", "/app/sentinel_writer.py", "--sentinel", "cache-sentinel:26379", "--master", NAME, "--seconds", &seconds, "--wait", "1"];
     args.extend_from_slice(extra);
     let pod = t.run_pod(&client_image(), args.into_iter().map(String::from).collect(), "writer").await?;
     wait_for("the client to write 20 keys", Duration::from_secs(120), || async {

@@ -139,7 +139,8 @@ async fn a_data_pod_back_with_an_emptied_volume_never_becomes_master() -> Result
     let new = crate::failover::wait_switched(&t, &old, Duration::from_secs(120)).await?;
     t.wait_ready(NAME, 3, READY).await?;
     wait_for(&format!("{old} to be a replica with the 500 keys again"), Duration::from_secs(120), || async {
-        let out = t.sh(&format!("redis-cli --no-auth-warning -h {old_host} ROLE | head -n 1; redis-cli --no-auth-warning -h {old_host} DBSIZE")).await?;
+        let out =
+            t.sh(&format!("redis-cli --no-auth-warning -h {old_host} ROLE | head -n 1; redis-cli --no-auth-warning -h {old_host} DBSIZE")).await?;
         let lines: Vec<&str> = out.lines().map(str::trim).collect();
         Ok((lines == ["slave", "500"]).then_some(()))
     })
@@ -149,10 +150,7 @@ async fn a_data_pod_back_with_an_emptied_volume_never_becomes_master() -> Result
     let as_master: Vec<&&str> = after_kill.iter().filter(|l| l.split_whitespace().nth(1) == Some("master")).collect();
     println!("{old} after the kill (first lines): {:#?}", after_kill.iter().take(15).collect::<Vec<_>>());
     // The first lines after the kill may still be the old process answering (the kill pod starts first).
-    ensure!(
-        as_master.iter().all(|l| l.split_whitespace().nth(2) != Some("0")),
-        "{old} served as an empty master after its restart: {as_master:#?}"
-    );
+    ensure!(as_master.iter().all(|l| l.split_whitespace().nth(2) != Some("0")), "{old} served as an empty master after its restart: {as_master:#?}");
     ensure!(new != old && t.status_master(NAME).await? == new, "the master is {new}, not the emptied {old}");
     for i in 0..3 {
         let host = names.data_host(&names.data_pod(i));

@@ -41,7 +41,8 @@ async fn uninstall_as_documented_keeps_the_volume_claims() -> Result<()> {
     })
     .await?;
     let crds = Api::<CustomResourceDefinition>::all(cluster.client.clone());
-    wait_for("the CRD to be gone", Duration::from_secs(120), || async { Ok(crds.get_opt("redishas.redisha.io").await?.is_none().then_some(())) }).await?;
+    wait_for("the CRD to be gone", Duration::from_secs(120), || async { Ok(crds.get_opt("redishas.redisha.io").await?.is_none().then_some(())) })
+        .await?;
     wait_for("the RedisHA's pods to be gone", Duration::from_secs(180), || async {
         Ok(t.api::<Pod>().list(&ListParams::default()).await?.items.is_empty().then_some(()))
     })
