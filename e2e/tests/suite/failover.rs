@@ -186,7 +186,7 @@ async fn a_sentinel_client_keeps_writing_across_a_failover() -> Result<()> {
 
 #[tokio::test]
 #[ignore = "needs a cluster with the operator installed: run e2e/run.sh"]
-async fn kill_9_of_the_master_process_fails_over_within_a_second_of_switch_master() -> Result<()> {
+async fn kill_9_of_the_master_process_fails_over_and_moves_the_master_service() -> Result<()> {
     let (t, old) = ready_set("kill9", 3).await?;
     write_keys(&t, 500, 3).await?;
     let listener = t.switch_master_listener(NAME, 3).await?;
