@@ -135,9 +135,16 @@ operator_log() {
   kubectl -n "$NAMESPACE" logs -l app.kubernetes.io/name=redis-ha-operator --tail=100 --prefix 2>/dev/null | tail -n 200 || true
 }
 helm_install() {  # helm_install HELM ARGS...
-  local helm=$1; shift
+  local helm=$1 existed=0; shift
+  "$helm" status redis-ha-operator --namespace "$NAMESPACE" >/dev/null 2>&1 && existed=1
   "$helm" upgrade --install redis-ha-operator charts/redis-ha-operator --namespace "$NAMESPACE" --create-namespace \
     --set 'logLevel=info\,redis_ha_operator=debug' --wait --timeout 5m "$@"
+  # The images keep their tags when rebuilt: pods of a release left from an earlier run still run the
+  # old binary until restarted.
+  if [ "$existed" = 1 ]; then
+    kubectl -n "$NAMESPACE" rollout restart deployment/redis-ha-operator
+    kubectl -n "$NAMESPACE" rollout status deployment/redis-ha-operator --timeout=180s
+  fi
 }
 
 if [ "$#" -gt 0 ]; then

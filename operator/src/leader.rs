@@ -6,16 +6,17 @@
 //! a candidate): acting on a lease it may have lost is exactly the two-writers case this prevents.
 //!
 //! A leader that stops on purpose (SIGTERM, a rolling update) gives the lease up ([`release`], like
-//! client-go's `ReleaseOnCancel`), so a standby takes over at its next poll instead of after the lease
-//! duration. Its caller must have stopped everything the lease guards first.
+//! client-go's `ReleaseOnCancel`), so a standby, which watches the Lease, takes over at once instead of after
+//! the lease duration. Its caller must have stopped everything the lease guards first.
 
 use std::future::Future;
 use std::time::Duration;
 
+use futures::StreamExt;
 use k8s_openapi::api::coordination::v1::{Lease, LeaseSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, ObjectMeta};
 use k8s_openapi::jiff::{SignedDuration, Timestamp};
-use kube::api::{Api, PostParams};
+use kube::api::{Api, PostParams, WatchEvent, WatchParams};
 
 use crate::error::{Error, Result};
 use crate::readiness::Readiness;
@@ -106,6 +107,12 @@ pub async fn release(api: &Api<Lease>, cfg: &LeaseConfig) -> Result<bool> {
 
 /// One attempt: true if `me` holds the lease afterwards.
 pub async fn try_take(api: &Api<Lease>, cfg: &LeaseConfig) -> Result<bool> {
+    Ok(attempt(api, cfg).await?.0)
+}
+
+/// One attempt: whether `me` holds the lease afterwards, and the resourceVersion of the lease as read
+/// when someone else holds it (where a standby starts watching for its release).
+async fn attempt(api: &Api<Lease>, cfg: &LeaseConfig) -> Result<(bool, Option<String>)> {
     let now = Timestamp::now();
     match api.get_opt(&cfg.name).await.map_err(Error::Kube)? {
         None => {
@@ -114,39 +121,74 @@ pub async fn try_take(api: &Api<Lease>, cfg: &LeaseConfig) -> Result<bool> {
                 spec: Some(next_spec(None, &cfg.identity, cfg, now)),
             };
             match api.create(&PostParams::default(), &lease).await {
-                Ok(_) => Ok(true),
-                Err(kube::Error::Api(s)) if s.code == 409 => Ok(false),
+                Ok(_) => Ok((true, None)),
+                Err(kube::Error::Api(s)) if s.code == 409 => Ok((false, None)),
                 Err(e) => Err(Error::Kube(e)),
             }
         }
         Some(mut lease) => {
             if decide(lease.spec.as_ref(), &cfg.identity, now) == Step::Wait {
-                return Ok(false);
+                return Ok((false, lease.metadata.resource_version));
             }
             lease.spec = Some(next_spec(lease.spec.as_ref(), &cfg.identity, cfg, now));
             // resourceVersion from the read: a concurrent writer makes this a 409, and we lose the race.
             match api.replace(&cfg.name, &PostParams::default(), &lease).await {
-                Ok(_) => Ok(true),
-                Err(kube::Error::Api(s)) if s.code == 409 => Ok(false),
+                Ok(_) => Ok((true, None)),
+                Err(kube::Error::Api(s)) if s.code == 409 => Ok((false, None)),
                 Err(e) => Err(Error::Kube(e)),
             }
         }
     }
 }
 
+/// Returns when the lease changes after `resource_version` (a renewal, or the release a leader writes
+/// when it stops), or after `cfg.renew_every` at the latest. Watching rather than only polling is what
+/// lets a standby take a released lease within milliseconds, before a replacement pod of the old leader
+/// has even started. A watch that fails or ends early (a compacted resourceVersion, a refused verb)
+/// just leaves the poll period to run out.
+async fn lease_changed(api: &Api<Lease>, cfg: &LeaseConfig, resource_version: &str) {
+    let seconds = u32::try_from(cfg.renew_every.as_secs().max(1)).unwrap_or(u32::MAX);
+    let params = WatchParams::default().fields(&format!("metadata.name={}", cfg.name)).timeout(seconds);
+    let changed = async {
+        if let Ok(events) = api.watch(&params, resource_version).await {
+            futures::pin_mut!(events);
+            while let Some(event) = events.next().await {
+                if matches!(event, Ok(WatchEvent::Added(_) | WatchEvent::Modified(_) | WatchEvent::Deleted(_))) {
+                    return;
+                }
+                if !matches!(event, Ok(WatchEvent::Bookmark(_))) {
+                    break;
+                }
+            }
+        }
+        std::future::pending::<()>().await;
+    };
+    let _ = tokio::time::timeout(cfg.renew_every, changed).await;
+}
+
 /// Blocks until this replica leads. Each Lease call that succeeds, won or not, is reported to `ready`:
-/// a standby that keeps up with the Lease is ready to take over.
+/// a standby that keeps up with the Lease is ready to take over. Between attempts it watches the Lease,
+/// so a release is acted on at once.
 pub async fn acquire(api: &Api<Lease>, cfg: &LeaseConfig, ready: &Readiness) {
     loop {
-        match try_take(api, cfg).await {
-            Ok(true) => {
+        let held_at = match attempt(api, cfg).await {
+            Ok((true, _)) => {
                 ready.lease_ok();
                 return;
             }
-            Ok(false) => ready.lease_ok(),
-            Err(e) => tracing::warn!(error = %e, "leader election"),
+            Ok((false, held_at)) => {
+                ready.lease_ok();
+                held_at
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "leader election");
+                None
+            }
+        };
+        match held_at {
+            Some(resource_version) => lease_changed(api, cfg, &resource_version).await,
+            None => tokio::time::sleep(cfg.renew_every).await,
         }
-        tokio::time::sleep(cfg.renew_every).await;
     }
 }
 
@@ -376,6 +418,31 @@ mod tests {
         server.next(Some(theirs)).await;
         assert_eq!(task.await.expect("task"), Tenure::Lost);
         assert!(server.idle(100).await, "nothing to release");
+    }
+
+    #[tokio::test]
+    async fn a_standby_watches_the_lease_and_takes_it_as_soon_as_it_is_released() {
+        let (client, mut server) = fixtures::client();
+        let api = Api::<Lease>::namespaced(client, "ops");
+        // An hour between polls: taking the lease within this test can only come from the watch.
+        let cfg = LeaseConfig { renew_every: Duration::from_secs(3600), ..config() };
+        let task = tokio::spawn(async move { acquire(&api, &cfg, &Readiness::default()).await });
+        let mut theirs = stored("op-b", "50");
+        theirs["spec"]["renewTime"] = json!(MicroTime(Timestamp::now()));
+        assert_eq!(server.next(Some(theirs.clone())).await.method, "GET");
+        // What a stopping leader writes (no holder, one second), as the watch delivers it.
+        let mut released = stored("op-b", "51");
+        released["spec"] = json!({"leaseDurationSeconds": 1, "leaseTransitions": 3, "renewTime": MicroTime(Timestamp::now())});
+        let watch = server.next(Some(json!({"type": "MODIFIED", "object": released.clone()}))).await;
+        assert_eq!((watch.method.as_str(), watch.path.as_str()), ("GET", "/apis/coordination.k8s.io/v1/namespaces/ops/leases"));
+        for part in ["watch=true", "resourceVersion=50", "fieldSelector=metadata.name%3Dredis-ha-operator"] {
+            assert!(watch.query.contains(part), "{part} in {}", watch.query);
+        }
+        let get = tokio::time::timeout(Duration::from_secs(5), server.next(Some(released))).await.expect("a read right after the event");
+        assert_eq!((get.method.as_str(), get.path.as_str()), ("GET", LEASE_PATH));
+        let take = server.next(None).await;
+        assert_eq!((take.method.as_str(), take.body["spec"]["holderIdentity"].as_str()), ("PUT", Some("op-a")));
+        tokio::time::timeout(Duration::from_secs(5), task).await.expect("leads").expect("task");
     }
 
     #[tokio::test(start_paused = true)]

@@ -333,7 +333,7 @@ def test_rbac_is_exactly_what_the_operator_calls():
     (lease_role,) = by_kind(docs, "Role")
     assert lease_role["rules"] == [
         {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["create"]},
-        {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "resourceNames": ["redis-ha-operator"], "verbs": ["get", "update"]},
+        {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "resourceNames": ["redis-ha-operator"], "verbs": ["get", "update", "watch"]},
     ]
     # Bound to the operator's ServiceAccount, in the Lease's namespace.
     sa = one(docs, "ServiceAccount")["metadata"]

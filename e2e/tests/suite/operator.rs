@@ -1,5 +1,5 @@
 //! The operator itself on a real cluster: two replicas share one leader Lease, and deleting the leader
-//! hands it to the standby, which goes on reconciling; an operator restarted in the middle of a failover
+//! hands it on at once to a pod that goes on reconciling; an operator restarted in the middle of a failover
 //! converges; and in all of it the operator, running with exactly the chart's ServiceAccount and RBAC,
 //! was never refused by the API server (a verb missing from the chart's rules shows up here).
 
@@ -13,24 +13,33 @@ use kube::ResourceExt;
 use crate::cluster::{operator_namespace, wait_for, Cluster};
 use crate::failover::{check_keys, ready_set, wait_switched, write_keys, NAME, READY};
 
+/// The leader gives the Lease up when it stops, and the others watch it: the Lease changes hands well
+/// within its 15 s duration. Which pod takes it — the standby, or the leader's replacement if it is up
+/// by the time the release is written — is a fair race between watchers; either way it is a running
+/// operator pod other than the one deleted.
 #[tokio::test]
 #[ignore = "needs a cluster with the operator installed: run e2e/run.sh"]
-async fn deleting_the_leader_hands_the_lease_to_the_standby() -> Result<()> {
+async fn deleting_the_leader_hands_the_lease_on_within_its_duration() -> Result<()> {
     let (t, _) = ready_set("leader", 3).await?;
     let cluster = t.cluster.clone();
     let pods: Vec<String> = cluster.operator_pods().await?.iter().map(|p| p.name_any()).collect();
     ensure!(pods.len() == 2, "the suite installs two operator replicas, found {pods:?}");
     let (leader, _) = cluster.lease_holder().await?.ok_or_else(|| anyhow::anyhow!("no leader Lease"))?;
     ensure!(pods.contains(&leader), "the Lease holder {leader} is one of the operator pods {pods:?}");
-    let standby = pods.iter().find(|p| **p != leader).cloned().unwrap_or_default();
 
+    let deleted = std::time::Instant::now();
     cluster.delete_operator_pod(&leader).await?;
-    let (holder, age) = wait_for("the standby to take the Lease", Duration::from_secs(60), || async {
+    let (holder, _) = wait_for("another pod to take the Lease", Duration::from_secs(60), || async {
         Ok(cluster.lease_holder().await?.filter(|(h, age)| *h != leader && *age < Duration::from_secs(10)))
     })
     .await?;
-    println!("Lease: {leader} -> {holder} (renewed {age:?} ago)");
-    ensure!(holder == standby, "the standby {standby} took the Lease, not {holder}");
+    let handover = deleted.elapsed();
+    let now: Vec<String> = cluster.operator_pods().await?.iter().map(|p| p.name_any()).collect();
+    println!("Lease: {leader} -> {holder} in {handover:?} (operator pods then: {now:?})");
+    ensure!(now.contains(&holder), "the new holder {holder} is a running operator pod {now:?}");
+    // Without the release the Lease would only expire after 15 s, and a standby polling every 4 s
+    // would take up to 19 s.
+    ensure!(handover < Duration::from_secs(10), "the Lease changed hands in {handover:?}, not well within its 15 s duration");
 
     // The new leader reconciles: a Service deleted by hand comes back.
     t.api::<Service>().delete("cache-replicas", &DeleteParams::default()).await?;
