@@ -8,21 +8,9 @@ use bytes::Bytes;
 use std::collections::HashSet;
 use tokio::sync::mpsc;
 
-/// Messages for a connection task from elsewhere in the server.
-#[derive(Debug)]
-pub enum ClientMsg {
-    /// Bytes to send as they are (pub/sub messages, MONITOR lines, invalidations).
-    Data(Vec<u8>),
-    /// The client was blocked and has been served: its reply, after which it reads input again.
-    Unblocked(Vec<u8>),
-    /// Close the connection after flushing what is queued (CLIENT KILL, SHUTDOWN).
-    Kill,
-    /// Close the connection now, dropping what is queued: the client stopped reading and went
-    /// over its output buffer limit, so waiting for a flush would wait forever.
-    Drop,
-    /// Re-check a pause or other state (CLIENT UNPAUSE).
-    Wake,
-}
+use crate::config::{ClientClass, ObufLimit};
+pub use crate::outbox::ClientMsg;
+use crate::outbox::Outbox;
 
 /// Reply mode set by CLIENT REPLY.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,14 +78,12 @@ pub struct ClientState {
     pub is_master: bool,
     /// Sizes the connection task reports for CLIENT LIST.
     pub qbuf: usize,
-    pub obuf: usize,
-    pub tx: mpsc::UnboundedSender<ClientMsg>,
+    /// The way to this client's connection from other clients, and its pending output.
+    pub outbox: Outbox,
     /// Replication offset after this client's last write (what WAIT waits for).
     pub woff: i64,
     /// What the client sent with REPLCONF (a replica about to PSYNC).
     pub repl_conf: Option<crate::repl::master::ReplConf>,
-    /// Output buffer bytes queued through `tx` and not yet written (for client-output-buffer-limit).
-    pub pending_bytes: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl ClientState {
@@ -128,11 +114,9 @@ impl ClientState {
             is_replica: false,
             is_master: false,
             qbuf: 0,
-            obuf: 0,
-            tx,
+            outbox: Outbox::new(tx),
             woff: 0,
             repl_conf: None,
-            pending_bytes: Default::default(),
         }
     }
 
@@ -147,7 +131,45 @@ impl ClientState {
 
     /// Sends bytes to this client's connection (they are written in order with its replies).
     pub fn send(&self, data: Vec<u8>) {
-        self.pending_bytes.fetch_add(data.len(), std::sync::atomic::Ordering::Relaxed);
-        let _ = self.tx.send(ClientMsg::Data(data));
+        self.outbox.data(data);
+    }
+
+    /// The `client-output-buffer-limit` class: a replica (not a MONITOR), a client with
+    /// subscriptions (in either protocol), or normal; a master link counts as normal, as in Redis.
+    pub fn obuf_class(&self) -> ClientClass {
+        if self.is_replica && !self.monitor {
+            ClientClass::Replica
+        } else if self.subscriptions() > 0 {
+            ClientClass::Pubsub
+        } else {
+            ClientClass::Normal
+        }
+    }
+
+    /// Sends `data` as [`Self::send`], then applies the client's output buffer limit to what is
+    /// pending for it: over the limit, it is closed without its output (Redis's
+    /// `closeClientOnOutputBufferLimitReached`). False if it was.
+    pub fn send_within_limit(&self, limits: &[ObufLimit; 3], data: Vec<u8>) -> bool {
+        self.outbox.data(data);
+        !self.close_if_over_limit(limits, crate::util::now_ms())
+    }
+
+    /// Closes this client if what is pending for it is over its class's limit (logged once).
+    pub fn close_if_over_limit(&self, limits: &[ObufLimit; 3], now_ms: i64) -> bool {
+        let meter = self.outbox.meter();
+        if !meter.over_limit(limits[self.obuf_class() as usize], now_ms) {
+            return false;
+        }
+        if meter.close_asap() {
+            crate::log::warning(&format!(
+                "Client id={} addr={} laddr={} name={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                self.id,
+                self.addr,
+                self.laddr,
+                self.name.as_deref().map(String::from_utf8_lossy).unwrap_or_default()
+            ));
+            self.outbox.drop_now();
+        }
+        true
     }
 }

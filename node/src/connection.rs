@@ -20,6 +20,7 @@ use tokio::time::Instant;
 use crate::client::{ClientMsg, ClientState};
 use crate::cmd::{self, Outcome};
 use crate::log;
+use crate::outbox::Meter;
 use crate::resp::reply::Out;
 use crate::resp::request::{Limits, Request, RequestParser};
 use crate::state::{Shared, State};
@@ -98,9 +99,9 @@ pub async fn run(shared: Arc<Shared>, stream: Stream, id: u64, mut rx: mpsc::Unb
     if let Stream::Tcp(t) = &stream {
         let _ = t.set_nodelay(true);
     }
-    let pending = shared.lock().clients.get(&id).map(|c| c.pending_bytes.clone()).unwrap_or_default();
+    let meter = shared.lock().clients.get(&id).map(|c| c.outbox.meter().clone()).unwrap_or_default();
     let mut conn = Conn {
-        pending,
+        meter,
         shared: shared.clone(),
         stream,
         id,
@@ -109,6 +110,7 @@ pub async fn run(shared: Arc<Shared>, stream: Stream, id: u64, mut rx: mpsc::Unb
         out: Out::new(2),
         written: 0,
         closing: false,
+        discarding: false,
         blocked_until: None,
         retry: None,
         net_in: 0,
@@ -152,6 +154,8 @@ struct Conn {
     /// Bytes of `out.buf` already written.
     written: usize,
     closing: bool,
+    /// Closing without writing what is queued (over its output buffer limit).
+    discarding: bool,
     /// Some while the client is blocked: its deadline (None inside = forever).
     blocked_until: Option<Option<Instant>>,
     /// A command held back by CLIENT PAUSE, retried at the instant given.
@@ -160,8 +164,9 @@ struct Conn {
     net_out: u64,
     reads: u64,
     writes: u64,
-    /// Bytes other clients queued for us that are not yet written (shared with our ClientState).
-    pending: Arc<std::sync::atomic::AtomicUsize>,
+    /// Bytes queued for this client (by others, and its own replies) not yet written; shared with
+    /// its `ClientState`'s outbox.
+    meter: Arc<Meter>,
 }
 
 impl Conn {
@@ -240,11 +245,26 @@ impl Conn {
             Ok(n) => {
                 self.net_in += n as u64;
                 self.reads += 1;
+                if self.blocked_until.is_some() || self.retry.is_some() {
+                    self.held_input();
+                }
                 Ok(())
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
             Err(e) => Err(e),
         }
+    }
+
+    /// A blocked or paused client runs no command, but its socket is still read, as Redis reads it:
+    /// what piles up counts against `client-query-buffer-limit`, and CLIENT LIST shows it as `qbuf`.
+    fn held_input(&mut self) {
+        let mut st = self.shared.lock();
+        let Some(mut me) = st.clients.remove(&self.id) else { return };
+        me.qbuf = self.inbuf.len();
+        if over_query_limit(&mut st, &me, &self.inbuf) {
+            self.closing = true;
+        }
+        st.clients.insert(self.id, me);
     }
 
     fn try_flush(&mut self) -> io::Result<()> {
@@ -253,6 +273,7 @@ impl Conn {
                 Ok(0) => return Err(io::Error::new(io::ErrorKind::WriteZero, "write returned 0")),
                 Ok(n) => {
                     self.written += n;
+                    self.meter.written(n);
                     self.net_out += n as u64;
                     self.writes += 1;
                 }
@@ -261,8 +282,6 @@ impl Conn {
             }
         }
         if self.written == self.out.buf.len() {
-            // Everything queued for this client so far is on the wire.
-            self.pending.store(0, Ordering::Relaxed);
             self.out.buf.clear();
             self.written = 0;
             if self.out.buf.capacity() > 1024 * 1024 {
@@ -273,6 +292,13 @@ impl Conn {
     }
 
     fn on_message(&mut self, m: ClientMsg) {
+        if self.discarding {
+            // Dropped for its output buffer: whatever still arrives is never written either.
+            if let ClientMsg::Data(d) | ClientMsg::Unblocked(d) = &m {
+                self.meter.written(d.len());
+            }
+            return;
+        }
         match m {
             ClientMsg::Data(d) => self.out.raw(&d),
             ClientMsg::Unblocked(d) => {
@@ -282,6 +308,8 @@ impl Conn {
             ClientMsg::Kill => self.closing = true,
             ClientMsg::Drop => {
                 self.closing = true;
+                self.discarding = true;
+                self.meter.written(self.pending_out());
                 self.written = self.out.buf.len();
             }
             ClientMsg::Wake => {}
@@ -310,6 +338,7 @@ impl Conn {
                     match cmd::blocking::expire_block(&mut st, &mut me) {
                         Some(reply) => {
                             self.out.raw(&reply);
+                            self.meter.queued(reply.len());
                             self.blocked_until = None;
                         }
                         // Served (or unblocked) just before the deadline: its reply is already
@@ -352,6 +381,7 @@ impl Conn {
         st.stats.total_writes_processed += std::mem::take(&mut self.writes);
         st.stats.total_net_input_bytes += std::mem::take(&mut self.net_in);
         st.stats.total_net_output_bytes += std::mem::take(&mut self.net_out);
+        let out_before = self.out.buf.len();
         let mut next = first;
         // The clock is read once here and then once per command, at its end (see `cmd::execute_at`).
         let mut clock_us = now_us();
@@ -372,9 +402,7 @@ impl Conn {
                         Ok(Some(Request::Command(argv))) => argv,
                         Ok(Some(Request::Empty)) => continue,
                         Ok(None) => {
-                            if self.inbuf.len() > st.config.client_query_buffer_limit {
-                                log::warning(&format!("Closing client that reached max query buffer length (id={})", self.id));
-                                st.stats.client_query_buffer_limit_disconnections += 1;
+                            if over_query_limit(&mut st, &me, &self.inbuf) {
                                 self.closing = true;
                             }
                             break;
@@ -426,7 +454,10 @@ impl Conn {
             }
         }
         me.qbuf = self.inbuf.len();
-        me.obuf = self.out.buf.len() - self.written;
+        self.meter.queued(self.out.buf.len().saturating_sub(out_before));
+        if !self.closing && self.meter.pending() > 0 {
+            me.close_if_over_limit(&st.obuf_limits, now_ms());
+        }
         st.clients.insert(self.id, me);
         // The batch's writes reach the AOF before its replies reach the client.
         if !st.aof.buf.is_empty() {
@@ -434,6 +465,23 @@ impl Conn {
         }
         crate::repl::flush_stream(&mut st);
     }
+}
+
+/// Redis's query buffer check: a client (not our master) holding more than
+/// `client-query-buffer-limit` unparsed bytes is closed, and the closing logged with the start of
+/// what it sent.
+fn over_query_limit(st: &mut State, me: &ClientState, inbuf: &[u8]) -> bool {
+    if inbuf.len() <= st.config.client_query_buffer_limit || me.is_master {
+        return false;
+    }
+    let mut initial = String::new();
+    cmd::introspect::repr(&mut initial, &inbuf[..inbuf.len().min(64)]);
+    log::warning(&format!(
+        "Closing client that reached max query buffer length: {} (qbuf initial bytes: {initial})",
+        cmd::clients::describe(me, now_ms())
+    ));
+    st.stats.client_query_buffer_limit_disconnections += 1;
+    true
 }
 
 /// What woke a connection up.

@@ -307,8 +307,7 @@ pub fn idle_seconds(e: &Entry, now_ms: i64) -> u64 {
 /// into them; counting them would feed back into more eviction). The backlog, capped in size, is
 /// counted.
 pub fn not_counted(st: &State) -> u64 {
-    let replicas: u64 =
-        st.repl.replicas.iter().map(|r| (r.pending_bytes.load(std::sync::atomic::Ordering::Relaxed) + r.buffered.capacity()) as u64).sum();
+    let replicas: u64 = st.repl.replicas.iter().map(|r| (r.outbox.pending() + r.buffered.capacity()) as u64).sum();
     let aof = if st.aof.is_on() { st.aof.buf.capacity() as u64 } else { 0 };
     replicas + aof
 }
@@ -327,7 +326,7 @@ fn over_limit(st: &State) -> Option<u64> {
 /// Bytes of the server's own structures rather than data (INFO's used_memory_overhead): memory at
 /// startup, client buffers, the AOF buffer, and the keyspace tables.
 pub fn overhead(st: &State) -> u64 {
-    let clients: u64 = st.clients.values().map(|c| (c.qbuf + c.obuf) as u64).sum();
+    let clients: u64 = st.clients.values().map(|c| (c.qbuf + c.outbox.pending()) as u64).sum();
     let dbs: u64 = st.dbs.iter().map(|d| d.mem_usage_estimate() as u64).sum();
     st.startup_memory + clients + st.aof.buf.capacity() as u64 + dbs
 }

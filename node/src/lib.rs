@@ -14,6 +14,8 @@
 //! - `group.rs`: `--group`, a local HA group (data nodes and sentinels as child processes).
 //! - `bootguard.rs`: a data node asks its sentinels which role to start in (never an empty master).
 //! - `sentinel/`: the sentinel role (sentinel.conf, the decision logic).
+//! - `fdlimit.rs`: the open-file limit raised to what `maxclients` needs.
+//! - `outbox.rs`: the way to a client's connection from elsewhere, counting its pending output.
 //! - `pubsub.rs`, `notify.rs`, `stats.rs`, `log.rs`, `util/` (numbers, globs, long double), `sys.rs` (the only unsafe code).
 
 pub mod alloc;
@@ -24,10 +26,12 @@ pub mod config;
 pub mod connection;
 pub mod db;
 pub mod evict;
+pub mod fdlimit;
 pub mod group;
 pub mod log;
 pub mod metrics;
 pub mod notify;
+pub mod outbox;
 pub mod persistence;
 pub mod propagate;
 pub mod pubsub;

@@ -172,7 +172,7 @@ fn run_sentinel(args: &[String]) -> ExitCode {
     code
 }
 
-fn run(config: Config) -> ExitCode {
+fn run(mut config: Config) -> ExitCode {
     if let Err(code) = setup_process(&config) {
         return code;
     }
@@ -182,6 +182,13 @@ fn run(config: Config) -> ExitCode {
         None => log::warning(
             "Warning: no config file specified, using the default config. In order to specify a config file use redis-ha-node /path/to/redis.conf",
         ),
+    }
+    match redis_ha_node::fdlimit::adjust_open_files_limit(config.maxclients) {
+        Ok(maxclients) => config.maxclients = maxclients,
+        Err(fatal) => {
+            log::warning(&fatal);
+            return ExitCode::from(1);
+        }
     }
     let pidfile = pidfile_of(&config);
     if let Err(code) = enter_dir(&config) {

@@ -30,13 +30,7 @@ fn pmessage(resp: u8, pattern: &[u8], channel: &[u8], payload: &[u8]) -> Vec<u8>
 /// Queues a message for another client, disconnecting it when it has fallen too far behind
 /// (client-output-buffer-limit pubsub), as Redis does.
 fn deliver(st: &State, c: &ClientState, bytes: Vec<u8>) {
-    let pending = c.pending_bytes.load(std::sync::atomic::Ordering::Relaxed);
-    if st.pubsub_obuf_hard > 0 && pending + bytes.len() > st.pubsub_obuf_hard {
-        crate::log::warning(&format!("Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.", c.id, c.addr));
-        let _ = c.tx.send(crate::client::ClientMsg::Drop);
-        return;
-    }
-    c.send(bytes);
+    c.send_within_limit(&st.obuf_limits, bytes);
 }
 
 /// Delivers `payload` on `channel`; `me`/`out` is the publishing client (it may be subscribed too,

@@ -9,7 +9,7 @@ use tokio::net::{TcpListener, TcpStream, UnixListener};
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
-use crate::client::{ClientMsg, ClientState};
+use crate::client::ClientState;
 use crate::connection::{self, Stream};
 use crate::log;
 use crate::state::{Shared, ShutdownRequest};
@@ -44,6 +44,9 @@ fn bind_addr(entry: &str, port: u16) -> Option<(SocketAddr, bool)> {
 pub async fn open(shared: &Arc<Shared>, pidfile: &str) -> Result<(Vec<TcpListener>, Option<UnixListener>), String> {
     let listeners = bind_listeners(shared).await?;
     let unix = bind_unix(shared)?;
+    if listeners.is_empty() && unix.is_none() {
+        return Err("Configured to not listen anywhere, exiting.".into());
+    }
     crate::metrics::start(shared);
     if !pidfile.is_empty() {
         if let Err(e) = std::fs::write(pidfile, format!("{}\n", std::process::id())) {
@@ -289,7 +292,7 @@ async fn cron(shared: Arc<Shared>) {
                 if !exempt && c.last_interaction_ms < limit && !c.killed {
                     log::verbose("Closing idle client");
                     c.killed = true;
-                    let _ = c.tx.send(ClientMsg::Kill);
+                    c.outbox.kill();
                 }
             }
         }
@@ -339,7 +342,7 @@ pub fn disconnect_all(shared: &Shared) {
     shared.shutting_down.store(true, Ordering::Relaxed);
     let st = shared.lock();
     for c in st.clients.values() {
-        let _ = c.tx.send(ClientMsg::Kill);
+        c.outbox.kill();
     }
 }
 

@@ -77,8 +77,8 @@ pub struct State {
     pub pause: Option<Pause>,
     pub shutdown: Option<ShutdownRequest>,
     pub enc: EncodingLimits,
-    /// Hard output-buffer limit for pub/sub clients (client-output-buffer-limit pubsub), 0 = none.
-    pub pubsub_obuf_hard: usize,
+    /// `client-output-buffer-limit` of each class (indexed by `ClientClass`), cached.
+    pub obuf_limits: [crate::config::ObufLimit; 3],
     /// Unix seconds of the last successful save.
     pub lastsave: i64,
     /// Latency events: name → (latest time s, latest ms, max ms, history).
@@ -126,7 +126,7 @@ impl State {
         let repl = crate::repl::Replication::new(&mut rng);
         let dbs = (0..config.databases.max(1)).map(|_| Db::new()).collect();
         let enc = encoding_limits(&config);
-        let pubsub_obuf_hard = pubsub_hard_limit(&config);
+        let obuf_limits = obuf_limits(&config);
         let evict = crate::evict::Evictor::new(&config);
         // Build the command table now, so used_memory_startup includes it (Redis's tables exist
         // when it measures its startup memory).
@@ -154,7 +154,7 @@ impl State {
             pause: None,
             shutdown: None,
             enc,
-            pubsub_obuf_hard,
+            obuf_limits,
             lastsave: now_ms() / 1000,
             latency: HashMap::new(),
             bound_port: 0,
@@ -180,7 +180,7 @@ impl State {
     /// Re-reads the values cached from the config after CONFIG SET.
     pub fn refresh_from_config(&mut self) {
         self.enc = encoding_limits(&self.config);
-        self.pubsub_obuf_hard = pubsub_hard_limit(&self.config);
+        self.obuf_limits = obuf_limits(&self.config);
         self.evict.refresh(&self.config);
         crate::persistence::aof::refresh(self);
         crate::repl::master::refresh(self);
@@ -197,10 +197,9 @@ impl State {
 }
 
 /// The hard limit of the `pubsub` class in `client-output-buffer-limit` ("normal 0 0 0 slave ... pubsub 33554432 8388608 60").
-pub fn pubsub_hard_limit(c: &Config) -> usize {
-    let v = c.get("client-output-buffer-limit").unwrap_or_default();
-    let parts: Vec<&str> = v.split_whitespace().collect();
-    parts.iter().position(|p| *p == "pubsub").and_then(|i| parts.get(i + 1)).and_then(|n| n.parse().ok()).unwrap_or(32 * 1024 * 1024)
+fn obuf_limits(c: &Config) -> [crate::config::ObufLimit; 3] {
+    use crate::config::ClientClass;
+    [ClientClass::Normal, ClientClass::Replica, ClientClass::Pubsub].map(|class| c.client_output_buffer_limit(class))
 }
 
 pub fn encoding_limits(c: &Config) -> EncodingLimits {

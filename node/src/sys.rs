@@ -52,6 +52,26 @@ pub fn rss_bytes() -> u64 {
         .unwrap_or(0)
 }
 
+/// The open-file limit (RLIMIT_NOFILE): soft and hard.
+pub fn nofile_limit() -> std::io::Result<(u64, u64)> {
+    let mut l = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit writes into the struct we pass.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut l) } == -1 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok((l.rlim_cur, l.rlim_max))
+}
+
+/// Sets the open-file limit, soft and hard.
+pub fn set_nofile_limit(soft: u64, hard: u64) -> std::io::Result<()> {
+    let l = libc::rlimit { rlim_cur: soft, rlim_max: hard };
+    // SAFETY: setrlimit reads the struct we pass.
+    if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &l) } == -1 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Enables TCP keepalive with Redis's interval (`tcp-keepalive` seconds) on a socket.
 pub fn set_keepalive(fd: i32, interval: u64) {
     if interval == 0 {

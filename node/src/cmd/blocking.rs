@@ -7,7 +7,7 @@
 use bytes::Bytes;
 
 use super::{call, lookup, Lookup, Outcome};
-use crate::client::{Blocked, ClientMsg, ClientState};
+use crate::client::{Blocked, ClientState};
 use crate::resp::reply::Out;
 use crate::state::State;
 use crate::util::now_ms;
@@ -133,7 +133,7 @@ fn serve_key(st: &mut State, db: usize, key: &Bytes) {
                 crate::persistence::aof::flush(st);
             }
             crate::repl::flush_stream(st);
-            let _ = client.tx.send(ClientMsg::Unblocked(out.buf));
+            client.outbox.unblocked(out.buf);
         }
         st.clients.insert(id, client);
     }

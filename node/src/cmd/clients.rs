@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 use super::{args, CmdError, CmdResult, Ctx, Handler, SYNTAX};
-use crate::client::{ClientMsg, ClientState, ReplyMode};
+use crate::client::{ClientState, ReplyMode};
 use crate::state::Pause;
 
 pub const COMMANDS: &[(&str, Handler)] = &[
@@ -89,14 +89,22 @@ fn flags_string(c: &ClientState) -> String {
     f
 }
 
+/// Redis's PROTO_REPLY_CHUNK_BYTES: the size of a client's reply buffer and of its reply blocks.
+const REPLY_CHUNK: usize = 16 * 1024;
+
 /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
 pub fn describe(c: &ClientState, now_ms: i64) -> String {
     let name = c.name.as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
     let multi = if c.multi.active { c.multi.queue.len() as i64 } else { -1 };
     let multi_mem: usize = c.multi.queue.iter().flat_map(|argv| argv.iter().map(|a| a.len())).sum();
     let cmd = if c.last_cmd.is_empty() { "NULL" } else { c.last_cmd };
+    // Redis fills a 16 KB buffer first (obl) and then a list of 16 KB blocks (oll, omem).
+    let pending = c.outbox.pending();
+    let obl = pending.min(REPLY_CHUNK);
+    let omem = pending - obl;
+    let oll = omem.div_ceil(REPLY_CHUNK);
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem={} rbs=16384 rbp=0 obl=0 oll=0 omem={} tot-mem={} events=r cmd={} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem={} rbs=16384 rbp=0 obl={} oll={} omem={} tot-mem={} events={} cmd={} user=default redir=-1 resp={}",
         c.id,
         c.addr,
         c.laddr,
@@ -112,8 +120,11 @@ pub fn describe(c: &ClientState, now_ms: i64) -> String {
         c.qbuf,
         16384usize.saturating_sub(c.qbuf),
         multi_mem,
-        c.obuf,
-        c.qbuf + c.obuf + 16384 + multi_mem,
+        obl,
+        oll,
+        omem,
+        c.qbuf + omem + 16384 + multi_mem,
+        if pending > 0 { "rw" } else { "r" },
         cmd,
         c.resp
     )
@@ -241,7 +252,7 @@ fn kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     for c in ctx.st.clients.values_mut() {
         if !c.killed && matches(c) {
             c.killed = true;
-            let _ = c.tx.send(ClientMsg::Kill);
+            c.outbox.kill();
             killed += 1;
         }
     }
@@ -294,7 +305,7 @@ fn pause(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn unpause(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.st.pause = None;
     for c in ctx.st.clients.values() {
-        let _ = c.tx.send(ClientMsg::Wake);
+        c.outbox.wake();
     }
     ctx.out.ok();
     Ok(())
@@ -374,7 +385,7 @@ fn unblock(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             } else {
                 super::blocking::timeout_reply(&b.argv[0], target.resp)
             };
-            let _ = target.tx.send(ClientMsg::Unblocked(reply));
+            target.outbox.unblocked(reply);
             1
         }
         None => 0,

@@ -24,7 +24,20 @@ fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(super::SYNTAX.into());
     }
     let pairs: Vec<(&[u8], &[u8])> = argv[2..].chunks(2).map(|p| (&p[0][..], &p[1][..])).collect();
+    let before = pairs.iter().any(|(name, _)| name.eq_ignore_ascii_case(b"maxclients")).then(|| ctx.st.config.clone());
     let changed = ctx.st.config.set_pairs(&pairs)?;
+    if let Some(before) = before {
+        // Redis's updateMaxclients: the open-file limit must hold the new value, or nothing changes.
+        let wanted = ctx.st.config.maxclients;
+        let fits = crate::fdlimit::adjust_open_files_limit(wanted).unwrap_or(0);
+        if fits != wanted {
+            ctx.st.config = before;
+            return Err(format!(
+                "ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with {fits}"
+            )
+            .into());
+        }
+    }
     let maxmemory_changed = changed.contains(&"maxmemory");
     for name in changed {
         apply_change(ctx, name);

@@ -787,7 +787,7 @@ pub fn feed_monitors(st: &mut State, me: &ClientState, argv: &[Bytes], now_ms: i
     line.push_str("\r\n");
     for id in &st.monitors {
         if let Some(c) = st.clients.get(id) {
-            c.send(line.clone().into_bytes());
+            c.send_within_limit(&st.obuf_limits, line.clone().into_bytes());
         }
     }
     me.monitor.then(|| line.into_bytes())
@@ -1086,6 +1086,15 @@ fn debug_populate(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let prefix: &[u8] = argv.get(3).map(|p| &p[..]).unwrap_or(b"key");
     let db = ctx.me.db;
     let now = ctx.now;
+    // Room for every key first, as Redis's dbExpand: a count no memory can hold is refused here
+    // instead of filling memory key by key until an allocation fails.
+    if !usize::try_from(count).is_ok_and(|n| ctx.st.dbs[db].try_reserve(n)) {
+        return Err("ERR OOM in dictTryExpand".into());
+    }
+    // Redis would abort allocating a value this large; refusing the command keeps the server up.
+    if size > 0 && Vec::<u8>::new().try_reserve_exact(size).is_err() {
+        return Err(format!("ERR OOM allocating a value of {size} bytes").into());
+    }
     for j in 0..count {
         let mut key = prefix.to_vec();
         key.extend_from_slice(format!(":{j}").as_bytes());
@@ -1096,6 +1105,9 @@ fn debug_populate(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         let mut val = format!("value:{j}").into_bytes();
         if size > 0 {
+            if val.try_reserve_exact(size.saturating_sub(val.len())).is_err() {
+                return Err(format!("ERR OOM allocating a value of {size} bytes").into());
+            }
             val.resize(size, 0);
         }
         ctx.st.dbs[db].insert(crate::db::Entry::string_verbatim(&key, &val));
@@ -1214,7 +1226,7 @@ fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let peak = (ctx.st.peak_memory as i64).max(used);
     let startup = ctx.st.startup_memory as i64;
     let keys = ctx.st.total_keys() as i64;
-    let clients: i64 = ctx.st.clients.values().map(|c| (c.qbuf + c.obuf + 16384) as i64).sum::<i64>() + 16384;
+    let clients: i64 = ctx.st.clients.values().map(|c| (c.qbuf + c.outbox.pending() + 16384) as i64).sum::<i64>() + 16384;
     let dbs: Vec<(usize, i64, i64)> = ctx
         .st
         .dbs

@@ -121,7 +121,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("cluster_connections", &0);
             f("maxclients", &st.config.maxclients);
             f("client_recent_max_input_buffer", &st.clients.values().map(|c| c.qbuf).max().unwrap_or(0));
-            f("client_recent_max_output_buffer", &st.clients.values().map(|c| c.obuf).max().unwrap_or(0));
+            f("client_recent_max_output_buffer", &st.clients.values().map(|c| c.outbox.pending()).max().unwrap_or(0));
             f("blocked_clients", &blocked);
             f("tracking_clients", &0);
             f("clients_in_timeout_table", &st.clients.values().filter(|c| c.blocked.as_ref().is_some_and(|b| b.deadline_ms != 0)).count());
@@ -184,7 +184,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("mem_replication_backlog", &0);
             f("mem_total_replication_buffers", &0);
             f("mem_clients_slaves", &0);
-            f("mem_clients_normal", &(st.clients.values().map(|c| c.qbuf + c.obuf + 16384).sum::<usize>()));
+            f("mem_clients_normal", &(st.clients.values().map(|c| c.qbuf + c.outbox.pending() + 16384).sum::<usize>()));
             f("mem_cluster_links", &0);
             f("mem_aof_buffer", &st.aof.buf.capacity());
             f("mem_allocator", &"libc");

@@ -4,7 +4,7 @@
 use bytes::Bytes;
 
 use super::{args, blocking, CmdError, CmdResult, Ctx, Handler};
-use crate::client::{Blocked, ClientMsg};
+use crate::client::Blocked;
 use crate::repl::ReplicaState;
 use crate::resp::reply::Out;
 use crate::state::State;
@@ -62,7 +62,7 @@ pub fn replicas_acked(st: &mut State) {
                 blocking::unregister(st, &mut c);
                 let mut o = Out::with_resp(resp);
                 o.int(have as i64);
-                let _ = c.tx.send(ClientMsg::Unblocked(o.buf));
+                c.outbox.unblocked(o.buf);
                 st.clients.insert(id, c);
             }
         } else {

@@ -314,6 +314,11 @@ impl Db {
         self.table.reserve(n);
     }
 
+    /// Makes room for `n` more keys if the allocator grants it (Redis's `dictTryExpand`).
+    pub fn try_reserve(&mut self, n: usize) -> bool {
+        self.table.try_reserve(n)
+    }
+
     pub fn expires_count(&self) -> usize {
         self.volatile_count
     }

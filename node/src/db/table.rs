@@ -80,6 +80,15 @@ impl<T: Keyed> Table<T> {
         index.reserve(n, |&x| hasher.hash_one(slots[x as usize].as_ref().map(|it| it.key()).unwrap_or(&[])));
     }
 
+    /// As [`Self::reserve`], but false (instead of an abort) when the allocator refuses the size.
+    pub fn try_reserve(&mut self, n: usize) -> bool {
+        if self.slots.try_reserve(n).is_err() {
+            return false;
+        }
+        let Table { slots, index, hasher, .. } = self;
+        index.try_reserve(n, |&x| hasher.hash_one(slots[x as usize].as_ref().map(|it| it.key()).unwrap_or(&[]))).is_ok()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.index.is_empty()
     }

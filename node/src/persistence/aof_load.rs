@@ -101,9 +101,20 @@ pub enum Replayed {
     Truncated { commands: u64, valid_up_to: usize },
 }
 
+/// Why a stream cannot be loaded.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Not the AOF format, at this offset.
+    Format { offset: usize, why: &'static str },
+    /// A command this server does not have (argv[0] as written). Redis refuses the whole file
+    /// rather than load part of its effects.
+    UnknownCommand(String),
+}
+
 /// Replays the command stream in `buf` (from `start`) on `st` as `me` (a loading client that
-/// needs no authentication). Errors are format errors with the offset they were found at.
-pub fn replay(st: &mut State, me: &mut ClientState, buf: &[u8], start: usize) -> Result<Replayed, (usize, &'static str)> {
+/// needs no authentication). Every command is looked up before any runs past it: an unknown one
+/// stops the load, as in Redis, so a file is never half applied without a word.
+pub fn replay(st: &mut State, me: &mut ClientState, buf: &[u8], start: usize) -> Result<Replayed, Refused> {
     let mut pos = start;
     let mut commands = 0u64;
     let mut valid_up_to = start;
@@ -124,8 +135,11 @@ pub fn replay(st: &mut State, me: &mut ClientState, buf: &[u8], start: usize) ->
                 let valid = before_multi.unwrap_or(valid_up_to);
                 return Ok(Replayed::Truncated { commands, valid_up_to: valid });
             }
-            Next::Bad(why) => return Err((pos, why)),
+            Next::Bad(why) => return Err(Refused::Format { offset: pos, why }),
             Next::Command(argv, next) => {
+                if !matches!(crate::cmd::lookup(&argv), crate::cmd::Lookup::Found(_)) {
+                    return Err(Refused::UnknownCommand(String::from_utf8_lossy(&argv[0]).into_owned()));
+                }
                 // The transaction is what the client's state says, not what the command's name
                 // says: a MULTI that fails (nested, wrong arity) opens none, and DISCARD closes
                 // one as EXEC does (Redis checks its client's CLIENT_MULTI flag the same way).
@@ -225,6 +239,17 @@ mod tests {
         assert!(st.dbs[0].peek(b"a", 0).is_some());
         assert!(st.dbs[0].peek(b"b", 0).is_none());
         assert!(!me.multi.active);
+    }
+
+    #[test]
+    fn an_unknown_command_refuses_the_stream() {
+        let mut st = State::new(Config::default());
+        let (mut me, _rx) = loading_client();
+        let buf = b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$6\r\nFOOBAR\r\n$1\r\nx\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n";
+        assert_eq!(replay(&mut st, &mut me, buf, 0), Err(Refused::UnknownCommand("FOOBAR".into())));
+        assert!(st.dbs[0].peek(b"b", 0).is_none(), "nothing after it is applied");
+        let sub = b"*2\r\n$6\r\nCONFIG\r\n$3\r\nFOO\r\n";
+        assert_eq!(replay(&mut st, &mut me, sub, 0), Err(Refused::UnknownCommand("CONFIG".into())), "unknown subcommand");
     }
 
     /// Found by `tests/loader_fuzz.rs`: a MULTI closed by DISCARD (or a MULTI that failed) left the

@@ -240,7 +240,10 @@ fn load_aof(config: &Config, dir: &Path, manifest: Manifest, progress: &Arc<Atom
                 file.set_len(valid_up_to as u64).map_err(|e| format!("Error truncating the AOF file {}: {e}", f.name))?;
                 log::warning(&format!("AOF {} loaded anyway because aof-load-truncated is enabled", f.name));
             }
-            Err((offset, why)) => {
+            Err(aof_load::Refused::UnknownCommand(name)) => {
+                return Err(format!("Unknown command '{name}' reading the append only file {}", f.name));
+            }
+            Err(aof_load::Refused::Format { offset, why }) => {
                 return Err(format!(
                     "Bad file format reading the append only file {} ({why} at offset {offset}): make a backup of your AOF file, then use \
                      ./redis-check-aof --fix <filename.manifest>",

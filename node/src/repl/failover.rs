@@ -127,7 +127,7 @@ fn unpause(st: &mut State) {
     if st.pause.is_some_and(|p| p.until_ms == i64::MAX) {
         st.pause = None;
         for c in st.clients.values() {
-            let _ = c.tx.send(crate::client::ClientMsg::Wake);
+            c.outbox.wake();
         }
     }
 }

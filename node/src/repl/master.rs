@@ -5,14 +5,14 @@
 //! min-replicas checks.
 
 use std::io::Read;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use bytes::Bytes;
 
 use super::{ReplicaInfo, ReplicaState};
-use crate::client::{ClientMsg, ClientState};
+use crate::client::ClientState;
 use crate::log;
+use crate::outbox::Outbox;
 use crate::persistence::rdb::encode::ReplInfo;
 use crate::persistence::snapshot::{self, Child, ChildKind};
 use crate::state::{Shared, State};
@@ -128,8 +128,7 @@ fn ack(st: &mut State, id: u64, offset: i64) {
             r.hold_until_ack = false;
             let held = std::mem::take(&mut r.buffered);
             if !held.is_empty() {
-                r.pending_bytes.fetch_add(held.len(), Ordering::Relaxed);
-                let _ = r.tx.send(ClientMsg::Data(held));
+                r.outbox.data(held);
             }
         }
         woke = true;
@@ -169,8 +168,7 @@ pub fn psync(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut cra
     let shown = format!("{}:{}", conf.ip.as_deref().unwrap_or(&peer_ip), conf.listening_port);
     let mut info = ReplicaInfo {
         client_id: me.id,
-        tx: me.tx.clone(),
-        pending_bytes: me.pending_bytes.clone(),
+        outbox: me.outbox.clone(),
         state: ReplicaState::WaitBgsaveStart,
         listening_port: conf.listening_port,
         announced_ip: conf.ip.clone(),
@@ -283,7 +281,7 @@ pub fn cron(shared: &Arc<Shared>, st: &mut State, second_tick: bool) {
         let waiting = r.state == ReplicaState::WaitBgsaveStart
             || (r.state == ReplicaState::WaitBgsaveEnd && !st.repl.sync_in_progress.as_ref().is_some_and(|j| j.diskless));
         if waiting {
-            let _ = r.tx.send(ClientMsg::Data(b"\n".to_vec()));
+            r.outbox.data(b"\n".to_vec());
         }
     }
     let period = st.config.get_int("repl-ping-replica-period").unwrap_or(10).max(1) * 1000;
@@ -298,7 +296,7 @@ pub fn cron(shared: &Arc<Shared>, st: &mut State, second_tick: bool) {
     for r in st.repl.replicas.iter() {
         if r.state == ReplicaState::Online && !r.old_sync && now - r.ack_time_ms > timeout {
             log::warning(&format!("Disconnecting timedout replica (streaming sync): {}:{}", r.ip(), r.listening_port));
-            let _ = r.tx.send(ClientMsg::Kill);
+            r.outbox.kill();
         }
     }
     let ttl = st.config.get_int("repl-backlog-ttl").unwrap_or(3600);
@@ -335,7 +333,7 @@ fn start_pending_sync(shared: &Arc<Shared>, st: &mut State, now: i64) {
                 r.state = ReplicaState::WaitBgsaveEnd;
                 r.ack_offset = st.repl.offset;
                 if !r.old_sync && !diskless {
-                    let _ = r.tx.send(ClientMsg::Data(line.clone().into_bytes()));
+                    r.outbox.data(line.clone().into_bytes());
                 }
             }
             // The next command in the stream carries its SELECT.
@@ -346,7 +344,7 @@ fn start_pending_sync(shared: &Arc<Shared>, st: &mut State, now: i64) {
         Err(e) => {
             log::warning(&format!("BGSAVE for replication failed: {e}"));
             for r in st.repl.replicas.iter().filter(|r| waiting.contains(&r.client_id)) {
-                let _ = r.tx.send(ClientMsg::Kill);
+                r.outbox.kill();
             }
         }
     }
@@ -383,19 +381,19 @@ fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: Re
     st.snapshots.child = Some(Child { pid, kind: ChildKind::Sync, start_ms: now_ms() });
     st.snapshots.total_forks += 1;
     let mark = st.rng.hex(40);
-    let sinks: Vec<(u64, tokio::sync::mpsc::UnboundedSender<ClientMsg>)> =
-        st.repl.replicas.iter().filter(|r| targets.contains(&r.client_id)).map(|r| (r.client_id, r.tx.clone())).collect();
+    let sinks: Vec<(u64, Outbox)> =
+        st.repl.replicas.iter().filter(|r| targets.contains(&r.client_id)).map(|r| (r.client_id, r.outbox.clone())).collect();
     // NB: the copying thread sends `$EOF:<mark>` as soon as it runs, so +FULLRESYNC must be queued
     // first: a replica that reads the mark before it is told to expect a full sync gives up.
     for r in st.repl.replicas.iter().filter(|r| targets.contains(&r.client_id) && !r.old_sync) {
-        let _ = r.tx.send(ClientMsg::Data(fullresync.as_bytes().to_vec()));
+        r.outbox.data(fullresync.as_bytes().to_vec());
     }
     let shared = shared.clone();
     std::thread::spawn(move || {
         let mut pipe = unsafe_file(rfd);
         let header = format!("$EOF:{mark}\r\n").into_bytes();
-        for (_, tx) in &sinks {
-            let _ = tx.send(ClientMsg::Data(header.clone()));
+        for (_, out) in &sinks {
+            out.data(header.clone());
         }
         let mut buf = vec![0u8; 1 << 16];
         let mut ok = true;
@@ -403,8 +401,13 @@ fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: Re
             match pipe.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => {
-                    for (_, tx) in &sinks {
-                        let _ = tx.send(ClientMsg::Data(buf[..n].to_vec()));
+                    // Paced by the slowest replica, as Redis's pipe is: the snapshot never piles
+                    // up in memory, and never counts against a replica's output buffer limit.
+                    while sinks.iter().any(|(_, out)| out.pending() > TRANSFER_HIGH_WATER && !out.is_closed()) {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
+                    for (_, out) in &sinks {
+                        out.data(buf[..n].to_vec());
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -415,12 +418,12 @@ fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: Re
             }
         }
         let mut st = shared.lock();
-        for (id, tx) in &sinks {
+        for (id, out) in &sinks {
             if !ok {
-                let _ = tx.send(ClientMsg::Kill);
+                out.kill();
                 continue;
             }
-            let _ = tx.send(ClientMsg::Data(mark.clone().into_bytes()));
+            out.data(mark.clone().into_bytes());
             if let Some(r) = st.repl.replicas.iter_mut().find(|r| r.client_id == *id) {
                 r.state = ReplicaState::Online;
                 r.hold_until_ack = true;
@@ -444,7 +447,7 @@ pub fn sync_child_done(st: &mut State, exit: sys::ChildExit) {
         log::warning("Diskless rdb transfer, child exited with an error");
         if let Some(job) = job {
             for r in st.repl.replicas.iter().filter(|r| job.targets.contains(&r.client_id) && r.state != ReplicaState::Online) {
-                let _ = r.tx.send(ClientMsg::Kill);
+                r.outbox.kill();
             }
         }
     } else {
@@ -465,14 +468,14 @@ pub fn rdb_done(st: &mut State, ok: bool) {
             r.state = ReplicaState::SendBulk;
         } else {
             log::warning("SYNC failed. BGSAVE child returned an error");
-            let _ = r.tx.send(ClientMsg::Kill);
+            r.outbox.kill();
         }
     }
 }
 
 /// Starts sending the RDB file to replicas whose snapshot is ready.
 fn start_transfers(shared: &Arc<Shared>, st: &mut State) {
-    let ready: Vec<(u64, tokio::sync::mpsc::UnboundedSender<ClientMsg>, Arc<std::sync::atomic::AtomicUsize>)> = st
+    let ready: Vec<(u64, Outbox)> = st
         .repl
         .replicas
         .iter_mut()
@@ -480,14 +483,14 @@ fn start_transfers(shared: &Arc<Shared>, st: &mut State) {
         .map(|r| {
             // Marks the transfer as started.
             r.ack_time_ms = -1;
-            (r.client_id, r.tx.clone(), r.pending_bytes.clone())
+            (r.client_id, r.outbox.clone())
         })
         .collect();
     if ready.is_empty() {
         return;
     }
     let path = snapshot::rdb_path(st);
-    for (id, tx, pending) in ready {
+    for (id, out) in ready {
         let shared = shared.clone();
         let path = path.clone();
         tokio::spawn(async move {
@@ -496,20 +499,19 @@ fn start_transfers(shared: &Arc<Shared>, st: &mut State) {
                 Ok(d) => d,
                 Err(e) => {
                     log::warning(&format!("Can't open the RDB file for the replica: {e}"));
-                    let _ = tx.send(ClientMsg::Kill);
+                    out.kill();
                     return;
                 }
             };
-            let _ = tx.send(ClientMsg::Data(format!("${}\r\n", data.len()).into_bytes()));
+            out.data(format!("${}\r\n", data.len()).into_bytes());
             for chunk in data.chunks(1 << 20) {
-                while pending.load(Ordering::Relaxed) > TRANSFER_HIGH_WATER {
+                while out.pending() > TRANSFER_HIGH_WATER {
                     tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-                    if tx.is_closed() {
+                    if out.is_closed() {
                         return;
                     }
                 }
-                pending.fetch_add(chunk.len(), Ordering::Relaxed);
-                if tx.send(ClientMsg::Data(chunk.to_vec())).is_err() {
+                if !out.data(chunk.to_vec()) {
                     return;
                 }
             }
@@ -520,8 +522,7 @@ fn start_transfers(shared: &Arc<Shared>, st: &mut State) {
                 r.ack_time_ms = now_ms();
                 let held = std::mem::take(&mut r.buffered);
                 if !held.is_empty() {
-                    r.pending_bytes.fetch_add(held.len(), Ordering::Relaxed);
-                    let _ = r.tx.send(ClientMsg::Data(held));
+                    r.outbox.data(held);
                 }
                 log::notice(&format!("Synchronization with replica {}:{} succeeded", r.ip(), r.listening_port));
             }

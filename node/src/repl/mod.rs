@@ -20,6 +20,7 @@ pub mod replica;
 use bytes::Bytes;
 use std::fmt::Write as _;
 
+use crate::outbox::obuf_over_limit;
 use crate::state::State;
 use backlog::Backlog;
 
@@ -52,8 +53,8 @@ impl ReplicaState {
 #[derive(Debug)]
 pub struct ReplicaInfo {
     pub client_id: u64,
-    pub tx: tokio::sync::mpsc::UnboundedSender<crate::client::ClientMsg>,
-    pub pending_bytes: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// The replica's connection (its client's outbox).
+    pub outbox: crate::outbox::Outbox,
     pub state: ReplicaState,
     /// `REPLCONF listening-port` / `ip-address`; the socket's peer address otherwise.
     pub listening_port: u16,
@@ -68,7 +69,8 @@ pub struct ReplicaInfo {
     pub hold_until_ack: bool,
     /// SYNC (not PSYNC): an old tool that never ACKs.
     pub old_sync: bool,
-    /// Since when the output buffer has been over the soft limit (0 = it is not).
+    /// Since when the stream held back during a full sync has been over the soft limit (0 = it is
+    /// not); once online the outbox's meter keeps this.
     pub obuf_soft_since_ms: i64,
     /// Dropped for its output buffer; gone from the registry once its connection closes.
     pub dropped: bool,
@@ -241,10 +243,10 @@ pub fn flush_stream(st: &mut State) {
     let now = crate::util::now_ms();
     let mut dropped = 0;
     for r in st.repl.replicas.iter_mut().filter(|r| !r.dropped && r.state == ReplicaState::Online && !r.hold_until_ack) {
-        let before = r.pending_bytes.fetch_add(bytes.len(), std::sync::atomic::Ordering::Relaxed);
-        let _ = r.tx.send(crate::client::ClientMsg::Data(bytes.clone()));
+        r.outbox.data(bytes.clone());
         st.repl.net_output_bytes += bytes.len() as u64;
-        if obuf_over_limit(limit, before + bytes.len(), &mut r.obuf_soft_since_ms, now) {
+        // Only what the replica has not read yet counts: one that keeps pace is never dropped.
+        if r.outbox.meter().over_limit(limit, now) {
             drop_for_obuf(r);
             dropped += 1;
         }
@@ -269,26 +271,7 @@ fn drop_for_obuf(r: &mut ReplicaInfo) {
     ));
     r.buffered = Vec::new();
     r.dropped = true;
-    let _ = r.tx.send(crate::client::ClientMsg::Drop);
-}
-
-/// Redis's `checkClientOutputBufferLimits`: over the hard limit at once, over the soft limit only
-/// after it has stayed over for `soft_seconds`.
-pub fn obuf_over_limit(limit: crate::config::ObufLimit, used: usize, soft_since_ms: &mut i64, now_ms: i64) -> bool {
-    let used = used as u64;
-    let hard = limit.hard > 0 && used >= limit.hard;
-    let mut soft = limit.soft > 0 && used >= limit.soft;
-    if soft {
-        if *soft_since_ms == 0 {
-            *soft_since_ms = now_ms;
-            soft = false;
-        } else if now_ms - *soft_since_ms <= limit.soft_seconds * 1000 {
-            soft = false;
-        }
-    } else {
-        *soft_since_ms = 0;
-    }
-    hard || soft
+    r.outbox.drop_now();
 }
 
 /// Creates the backlog if missing (the first replica, or a replica connecting to its master).

@@ -170,7 +170,7 @@ fn drop_master_client(st: &mut State) {
     if let Some(id) = st.repl.master.as_mut().and_then(|m| m.master_client.take()) {
         if let Some(c) = st.clients.get_mut(&id) {
             c.killed = true;
-            let _ = c.tx.send(crate::client::ClientMsg::Kill);
+            c.outbox.kill();
         }
         st.clients.remove(&id);
     }
@@ -178,7 +178,7 @@ fn drop_master_client(st: &mut State) {
 
 fn disconnect_replicas(st: &mut State) {
     for r in &st.repl.replicas {
-        let _ = r.tx.send(crate::client::ClientMsg::Kill);
+        r.outbox.kill();
     }
 }
 
@@ -189,7 +189,7 @@ fn close_normal_clients(st: &mut State, except: u64) {
     for c in st.clients.values_mut() {
         if c.id != except && !c.is_replica && !c.is_master && !c.monitor && c.subscriptions() == 0 && !c.killed {
             c.killed = true;
-            let _ = c.tx.send(crate::client::ClientMsg::Kill);
+            c.outbox.kill();
             n += 1;
         }
     }

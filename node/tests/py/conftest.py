@@ -32,7 +32,8 @@ def free_port():
 class ServerProc:
     """One server process on a free port, with its own scratch dir; `stop()` ends it."""
 
-    def __init__(self, program, args=(), name="server"):
+    def __init__(self, program, args=(), name="server", wrap=()):
+        """`wrap`: a command the server runs under (`prlimit --nofile=...`)."""
         if shutil.which(program) is None and not os.path.exists(program):
             raise RuntimeError(f"{program} not found (scripts/test.sh installs and builds everything)")
         self.program = program
@@ -40,7 +41,7 @@ class ServerProc:
         for _ in range(3):  # the port may be taken between picking and binding it
             self.port = free_port()
             self.dir = tempfile.mkdtemp(prefix=f"pytest-{name}-")
-            cmd = [program, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+            cmd = [*wrap, program, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
                    "--appendonly", "no", "--dir", self.dir, "--daemonize", "no", *args]
             self.logpath = os.path.join(self.dir, "server.log")
             self.log = open(self.logpath, "w")

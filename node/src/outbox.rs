@@ -1,0 +1,198 @@
+//! The way to one client's connection from anywhere else in the server, and the count of what is
+//! waiting for it.
+//!
+//! Messages travel through the connection's channel. Every byte sent that way, and every byte of the
+//! connection's own replies, is counted in its [`Meter`] until the socket takes it: the count is the
+//! client's real backlog. `client-output-buffer-limit` and CLIENT LIST's `omem` read it, so a replica
+//! or subscriber that keeps pace is never mistaken for one that fell behind (only what is still
+//! pending counts, never what was ever queued).
+
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+
+use crate::config::ObufLimit;
+
+/// Messages for a connection task from elsewhere in the server.
+#[derive(Debug)]
+pub enum ClientMsg {
+    /// Bytes to send as they are (pub/sub messages, MONITOR lines, the replication stream).
+    Data(Vec<u8>),
+    /// The client was blocked and has been served: its reply, after which it reads input again.
+    Unblocked(Vec<u8>),
+    /// Close the connection after flushing what is queued (CLIENT KILL, SHUTDOWN).
+    Kill,
+    /// Close the connection now, dropping what is queued: the client stopped reading and went
+    /// over its output buffer limit, so waiting for a flush would wait forever.
+    Drop,
+    /// Re-check a pause or other state (CLIENT UNPAUSE).
+    Wake,
+}
+
+/// Bytes queued for one client and not yet written to its socket, and since when they have been
+/// over the soft limit. Shared by the connection task (which writes) and the senders.
+#[derive(Debug, Default)]
+pub struct Meter {
+    pending: AtomicUsize,
+    soft_since_ms: AtomicI64,
+    closing: std::sync::atomic::AtomicBool,
+}
+
+impl Meter {
+    /// Bytes waiting for the socket.
+    pub fn pending(&self) -> usize {
+        self.pending.load(Ordering::Relaxed)
+    }
+
+    /// `n` more bytes are waiting.
+    pub fn queued(&self, n: usize) {
+        if n > 0 {
+            self.pending.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
+    /// The socket took `n` bytes (or they were discarded).
+    pub fn written(&self, n: usize) {
+        if n > 0 {
+            let _ = self.pending.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |p| Some(p.saturating_sub(n)));
+        }
+    }
+
+    /// True the first time only: the client is to be closed for its output buffer (Redis's
+    /// `CLIENT_CLOSE_ASAP`), so it is dropped and logged once however many sends follow.
+    pub fn close_asap(&self) -> bool {
+        !self.closing.swap(true, Ordering::Relaxed)
+    }
+
+    /// Redis's `checkClientOutputBufferLimits`: over the hard limit at once, over the soft limit only
+    /// once it has stayed over it for longer than `soft_seconds`. Called with the state lock held.
+    pub fn over_limit(&self, limit: ObufLimit, now_ms: i64) -> bool {
+        let mut since = self.soft_since_ms.load(Ordering::Relaxed);
+        let over = obuf_over_limit(limit, self.pending(), &mut since, now_ms);
+        self.soft_since_ms.store(since, Ordering::Relaxed);
+        over
+    }
+}
+
+/// The pure rule behind [`Meter::over_limit`], for buffers counted elsewhere (a replica's stream
+/// held back during its full sync): `soft_since_ms` is 0 while under the soft limit.
+pub fn obuf_over_limit(limit: ObufLimit, used: usize, soft_since_ms: &mut i64, now_ms: i64) -> bool {
+    let used = used as u64;
+    let hard = limit.hard > 0 && used >= limit.hard;
+    let mut soft = limit.soft > 0 && used >= limit.soft;
+    if soft {
+        if *soft_since_ms == 0 {
+            *soft_since_ms = now_ms;
+            soft = false;
+        } else if now_ms - *soft_since_ms <= limit.soft_seconds * 1000 {
+            soft = false;
+        }
+    } else {
+        *soft_since_ms = 0;
+    }
+    hard || soft
+}
+
+/// The sending end of one client's channel, counting what it sends.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    tx: mpsc::UnboundedSender<ClientMsg>,
+    meter: Arc<Meter>,
+}
+
+impl Outbox {
+    pub fn new(tx: mpsc::UnboundedSender<ClientMsg>) -> Outbox {
+        Outbox { tx, meter: Arc::default() }
+    }
+
+    /// Bytes to write as they are, after what is queued. False once the connection is gone.
+    pub fn data(&self, bytes: Vec<u8>) -> bool {
+        let n = bytes.len();
+        self.meter.queued(n);
+        if self.tx.send(ClientMsg::Data(bytes)).is_err() {
+            self.meter.written(n);
+            return false;
+        }
+        true
+    }
+
+    /// A blocked client's reply; the client reads input again after it.
+    pub fn unblocked(&self, reply: Vec<u8>) {
+        let n = reply.len();
+        self.meter.queued(n);
+        if self.tx.send(ClientMsg::Unblocked(reply)).is_err() {
+            self.meter.written(n);
+        }
+    }
+
+    /// Close after flushing what is queued.
+    pub fn kill(&self) {
+        let _ = self.tx.send(ClientMsg::Kill);
+    }
+
+    /// Close now, dropping what is queued (over its output buffer limit).
+    pub fn drop_now(&self) {
+        let _ = self.tx.send(ClientMsg::Drop);
+    }
+
+    /// Re-check a pause or other state.
+    pub fn wake(&self) {
+        let _ = self.tx.send(ClientMsg::Wake);
+    }
+
+    /// The connection is gone.
+    pub fn is_closed(&self) -> bool {
+        self.tx.is_closed()
+    }
+
+    pub fn meter(&self) -> &Arc<Meter> {
+        &self.meter
+    }
+
+    /// Bytes waiting for this client's socket.
+    pub fn pending(&self) -> usize {
+        self.meter.pending()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_bytes_not_yet_written_count() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let out = Outbox::new(tx);
+        // A client that keeps pace: 1 MB sent in 8 KB pieces, each written before the next.
+        for _ in 0..128 {
+            assert!(out.data(vec![0; 8192]));
+            assert_eq!(out.pending(), 8192);
+            let Some(ClientMsg::Data(d)) = rx.try_recv().ok() else { panic!("data") };
+            out.meter().written(d.len());
+        }
+        assert_eq!(out.pending(), 0, "nothing is pending once everything was written");
+        out.unblocked(b"+OK\r\n".to_vec());
+        assert_eq!(out.pending(), 5);
+        drop(rx);
+        assert!(!out.data(vec![0; 10]), "the connection is gone");
+        assert_eq!(out.pending(), 5, "bytes nobody will receive are not counted");
+    }
+
+    #[test]
+    fn soft_limit_needs_its_seconds_hard_limit_is_immediate() {
+        let limit = ObufLimit { hard: 100, soft: 50, soft_seconds: 2 };
+        let m = Meter::default();
+        m.queued(60);
+        assert!(!m.over_limit(limit, 1_000), "soft limit just reached");
+        assert!(!m.over_limit(limit, 3_000), "over it for exactly soft_seconds");
+        assert!(m.over_limit(limit, 3_001), "over it for longer");
+        m.written(20);
+        assert!(!m.over_limit(limit, 3_002), "back under the soft limit resets the clock");
+        assert!(!m.over_limit(limit, 9_000));
+        m.queued(60);
+        assert!(m.over_limit(limit, 9_001), "hard limit");
+        let none = ObufLimit { hard: 0, soft: 0, soft_seconds: 0 };
+        assert!(!m.over_limit(none, 9_002), "0 0 0: no limit");
+    }
+}
