@@ -66,6 +66,10 @@ pub struct ClientState {
     pub channels: HashSet<Bytes>,
     pub patterns: HashSet<Bytes>,
     pub blocked: Option<Blocked>,
+    /// Its connection was told to release its buffers (idle); cleared by its next command.
+    pub buffers_trimmed: bool,
+    /// Held by CLIENT PAUSE, its command to be retried (Redis's BLOCKED_POSTPONE): counts as blocked.
+    pub postponed: bool,
     pub reply_mode: ReplyMode,
     pub no_evict: bool,
     pub monitor: bool,
@@ -106,6 +110,8 @@ impl ClientState {
             channels: HashSet::new(),
             patterns: HashSet::new(),
             blocked: None,
+            postponed: false,
+            buffers_trimmed: false,
             reply_mode: ReplyMode::On,
             no_evict: false,
             monitor: false,
@@ -118,6 +124,11 @@ impl ClientState {
             woff: 0,
             repl_conf: None,
         }
+    }
+
+    /// Blocked on keys or WAIT, or held by a pause (INFO blocked_clients, the `b` flag).
+    pub fn is_blocked(&self) -> bool {
+        self.blocked.is_some() || self.postponed
     }
 
     pub fn subscriptions(&self) -> usize {

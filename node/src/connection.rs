@@ -313,6 +313,15 @@ impl Conn {
                 self.written = self.out.buf.len();
             }
             ClientMsg::Wake => {}
+            ClientMsg::Trim => {
+                if self.inbuf.is_empty() {
+                    self.inbuf = BytesMut::new();
+                }
+                if self.pending_out() == 0 {
+                    self.out.buf = Vec::new();
+                    self.written = 0;
+                }
+            }
         }
     }
 
@@ -382,6 +391,9 @@ impl Conn {
         st.stats.total_net_input_bytes += std::mem::take(&mut self.net_in);
         st.stats.total_net_output_bytes += std::mem::take(&mut self.net_out);
         let out_before = self.out.buf.len();
+        // As Redis's querybuf, which is trimmed only after the whole batch: CLIENT LIST run in it
+        // shows the bytes of the batch, its own command included.
+        me.qbuf = self.inbuf.len();
         let mut next = first;
         // The clock is read once here and then once per command, at its end (see `cmd::execute_at`).
         let mut clock_us = now_us();
@@ -429,6 +441,7 @@ impl Conn {
             // Only a pause can hand the command back for a retry; keep a copy just then.
             let held = if st.pause.is_some() { Some(argv.clone()) } else { None };
             st.last_call_end_us = 0;
+            me.postponed = false;
             let outcome = cmd::execute_at(&mut st, &mut me, &mut self.out, argv, clock_us);
             // A command refused before it ran read no clock: read it for the next one.
             clock_us = if st.last_call_end_us != 0 { st.last_call_end_us } else { now_us() };
@@ -446,6 +459,7 @@ impl Conn {
                     break;
                 }
                 Outcome::Paused => {
+                    me.postponed = true;
                     if let Some(argv) = held {
                         self.retry = Some((argv, Instant::now() + Duration::from_millis(10)));
                     }
@@ -454,6 +468,7 @@ impl Conn {
             }
         }
         me.qbuf = self.inbuf.len();
+        me.buffers_trimmed = false;
         self.meter.queued(self.out.buf.len().saturating_sub(out_before));
         if !self.closing && self.meter.pending() > 0 {
             me.close_if_over_limit(&st.obuf_limits, now_ms());

@@ -28,6 +28,9 @@ pub enum ClientMsg {
     Drop,
     /// Re-check a pause or other state (CLIENT UNPAUSE).
     Wake,
+    /// The client has been idle: give back empty buffers (Redis's clientsCron resizing), so ten
+    /// thousand idle connections do not hold ten thousand 16 KB buffers.
+    Trim,
 }
 
 /// Bytes queued for one client and not yet written to its socket, and since when they have been
@@ -144,6 +147,11 @@ impl Outbox {
     /// The connection is gone.
     pub fn is_closed(&self) -> bool {
         self.tx.is_closed()
+    }
+
+    /// The client is idle: release buffers with nothing in them.
+    pub fn trim(&self) {
+        let _ = self.tx.send(ClientMsg::Trim);
     }
 
     pub fn meter(&self) -> &Arc<Meter> {

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use crate::client::ClientState;
 use crate::connection::{self, Stream};
 use crate::log;
-use crate::state::{Shared, ShutdownRequest};
+use crate::state::{Shared, ShutdownRequest, State};
 use crate::util::now_ms;
 
 pub const DENIED_MSG: &str = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
@@ -253,6 +253,17 @@ fn register(shared: &Arc<Shared>, stream: Stream, addr: String, local: String, f
 }
 
 /// Redis's serverCron at `hz`: active expiry, instantaneous rates, idle clients, pause expiry.
+/// Clients idle for 2 s give back their empty buffers, once per idle spell (Redis's clientsCron
+/// frees an idle client's query buffer after 2 s the same way).
+fn trim_idle_clients(st: &mut State, now: i64) {
+    for c in st.clients.values_mut() {
+        if !c.buffers_trimmed && now - c.last_interaction_ms > 2000 {
+            c.buffers_trimmed = true;
+            c.outbox.trim();
+        }
+    }
+}
+
 async fn cron(shared: Arc<Shared>) {
     let mut last_second = 0i64;
     loop {
@@ -283,6 +294,9 @@ async fn cron(shared: Arc<Shared>) {
         crate::repl::flush_stream(&mut st);
         if st.pause.is_some_and(|p| p.until_ms <= now) {
             st.pause = None;
+        }
+        if second_tick {
+            trim_idle_clients(&mut st, now);
         }
         let timeout = st.config.timeout;
         if timeout > 0 {

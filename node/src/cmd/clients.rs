@@ -71,7 +71,7 @@ fn flags_string(c: &ClientState) -> String {
     if c.multi.active {
         f.push('x');
     }
-    if c.blocked.is_some() {
+    if c.is_blocked() {
         f.push('b');
     }
     if c.dirty_cas {

@@ -37,6 +37,17 @@ impl<'a> Ctx<'a> {
 
     /// Looks a key up for reading: counts keyspace hits/misses and refreshes the access clock.
     pub fn lookup_read(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup_read_flags(key, true)
+    }
+
+    /// `lookup_read` without refreshing the access clock (Redis's LOOKUP_NOTOUCH): for commands
+    /// that look at a key's metadata (TYPE, TTL, EXISTS), so they neither reset OBJECT IDLETIME
+    /// nor make a key look recently used to LRU eviction.
+    pub fn lookup_read_notouch(&mut self, key: &[u8]) -> Option<&mut Entry> {
+        self.lookup_read_flags(key, false)
+    }
+
+    fn lookup_read_flags(&mut self, key: &[u8], touch: bool) -> Option<&mut Entry> {
         let now = self.now;
         let i = self.me.db;
         let found = self.st.dbs[i].lookup(key, now).is_some();
@@ -52,7 +63,7 @@ impl<'a> Ctx<'a> {
         let e = st.dbs[i].lookup(key, now)?;
         // Like Redis, no access clock updates while a forked child holds a snapshot: each would
         // copy a page of memory for nothing.
-        if st.snapshots.child.is_none() {
+        if touch && st.snapshots.child.is_none() {
             crate::evict::touch(&st.evict, &mut st.rng, e, now);
         }
         Some(e)

@@ -59,7 +59,7 @@ fn del(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn exists(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut n = 0;
     for key in &argv[1..] {
-        if ctx.lookup_read(key).is_some() {
+        if ctx.lookup_read_notouch(key).is_some() {
             n += 1;
         }
     }
@@ -68,7 +68,7 @@ fn exists(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn type_cmd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let t = ctx.lookup_read(&argv[1]).map(|e| e.value.type_name()).unwrap_or("none");
+    let t = ctx.lookup_read_notouch(&argv[1]).map(|e| e.value.type_name()).unwrap_or("none");
     ctx.out.simple(t);
     Ok(())
 }
@@ -157,7 +157,7 @@ pub fn already_expired(ctx: &Ctx, when: i64) -> bool {
 fn ttl(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let name = super::lower(&argv[0]);
     let now = ctx.now;
-    let Some(e) = ctx.lookup_read(&argv[1]) else {
+    let Some(e) = ctx.lookup_read_notouch(&argv[1]) else {
         ctx.out.int(-2);
         return Ok(());
     };
@@ -482,7 +482,7 @@ fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn touch(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut n = 0;
     for key in &argv[1..] {
-        if ctx.lookup_read(key).is_some() {
+        if ctx.lookup_read_notouch(key).is_some() {
             n += 1;
         }
     }

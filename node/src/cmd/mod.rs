@@ -177,6 +177,9 @@ pub fn execute(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<By
     execute_at(st, me, out, argv, now_us())
 }
 
+/// The commands whose replies are pub/sub confirmations.
+const SUBSCRIPTION_COMMANDS: [&[u8]; 6] = [b"subscribe", b"psubscribe", b"unsubscribe", b"punsubscribe", b"ssubscribe", b"sunsubscribe"];
+
 /// `execute` with the clock already read: `start_us` is the command's time and the start of its
 /// duration. A connection running a pipelined batch passes the reading that ended the previous
 /// command (`State::last_call_end_us`), so a batch of N commands reads the clock N + 1 times, not 2N.
@@ -184,10 +187,13 @@ pub fn execute_at(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec
     me.last_interaction_ms = start_us / 1000;
     // CLIENT REPLY OFF / SKIP: everything the command replies, errors included, is dropped.
     let outcome = if matches!(me.reply_mode, ReplyMode::Off | ReplyMode::SkipThis) {
+        // Except pub/sub's confirmations, which Redis 7.0 writes as pushes (CLIENT_PUSHING) that
+        // go out whatever the reply mode, in RESP2 as in RESP3.
+        let pushes = !me.multi.active && SUBSCRIPTION_COMMANDS.iter().any(|c| argv[0].eq_ignore_ascii_case(c));
         let mut scratch = Out::with_resp(out.resp);
         let outcome = dispatch(st, me, &mut scratch, argv, start_us);
         // CLIENT REPLY ON lifts the silence before it replies its +OK.
-        if me.reply_mode == ReplyMode::On {
+        if me.reply_mode == ReplyMode::On || (pushes && !scratch.buf.starts_with(b"-")) {
             out.raw(&scratch.buf);
         }
         outcome
@@ -313,8 +319,10 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
 }
 
 /// At most `n` bytes of `b` (Redis's `%.128s`).
+/// What Redis's `%.*s` prints of an argument: up to its first NUL, at most `n` bytes.
 fn truncate(b: &[u8], n: usize) -> &[u8] {
-    &b[..b.len().min(n)]
+    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+    &b[..end.min(n)]
 }
 
 fn allowed_in_pubsub(name: &str) -> bool {

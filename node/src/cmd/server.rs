@@ -116,7 +116,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             let mut f = |k: &str, v: &dyn std::fmt::Display| {
                 let _ = write!(o, "{k}:{v}\r\n");
             };
-            let blocked = st.clients.values().filter(|c| c.blocked.is_some()).count();
+            let blocked = st.clients.values().filter(|c| c.is_blocked()).count();
             f("connected_clients", &(st.clients.len() + me_count));
             f("cluster_connections", &0);
             f("maxclients", &st.config.maxclients);

@@ -163,6 +163,10 @@ pub fn psync(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut cra
     if let Some(e) = refuse_sync(st) {
         return Err(e.into());
     }
+    // The stream must follow the replies already owed to this client, not overtake them.
+    if !out.buf.is_empty() || me.outbox.pending() > 0 {
+        return Err("ERR SYNC and PSYNC are invalid with pending output".into());
+    }
     let conf = me.repl_conf.clone().unwrap_or_default();
     let peer_ip = me.addr.rsplit_once(':').map(|(ip, _)| ip.trim_start_matches('[').trim_end_matches(']').to_string()).unwrap_or_default();
     let shown = format!("{}:{}", conf.ip.as_deref().unwrap_or(&peer_ip), conf.listening_port);

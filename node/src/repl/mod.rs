@@ -138,7 +138,9 @@ impl Replication {
             master: None,
             sync_waiting_since_ms: 0,
             sync_in_progress: None,
-            last_ping_ms: 0,
+            // Pings follow the server's clock from start-up, as Redis's cron loop count does: a
+            // replica that has just attached sees the first write (after its SELECT) before any PING.
+            last_ping_ms: crate::util::now_ms(),
             get_ack_pending: false,
             wait_clients: Vec::new(),
             stat_sync_full: 0,

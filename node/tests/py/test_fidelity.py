@@ -1,0 +1,159 @@
+"""Behaviours tools rely on, compared byte for byte (or field for field) with a real redis-server
+7.0.15 started with the same options: pub/sub confirmations under CLIENT REPLY OFF, the start of a
+replication stream, commands that must not touch a key's access time, CLIENT LIST's qbuf/omem for
+the calling client, and clients held by CLIENT PAUSE counted as blocked.
+"""
+import socket
+import time
+
+import pytest
+import redis
+
+from conftest import OURS, ServerProc
+
+WAIT = 10.0
+
+
+@pytest.fixture(scope="module")
+def pair():
+    args = ("--repl-diskless-sync", "no")
+    ours, real = ServerProc(OURS, args, name="fid-ours"), ServerProc("redis-server", args, name="fid-redis")
+    yield {"ours": ours, "redis": real}
+    ours.stop()
+    real.stop()
+
+
+def enc(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def collect(s, quiet=0.3):
+    """Everything the socket delivers until it has been quiet for `quiet` seconds."""
+    s.settimeout(quiet)
+    buf = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            buf += chunk
+    except socket.timeout:
+        pass
+    return buf
+
+
+def conn(port):
+    s = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+    return s
+
+
+@pytest.mark.parametrize("proto", [2, 3])
+def test_pubsub_confirmations_and_messages_pass_client_reply_off(pair, proto):
+    seen = {}
+    for which, srv in pair.items():
+        s = conn(srv.port)
+        if proto == 3:
+            s.sendall(enc("HELLO", 3))
+            collect(s)
+        s.sendall(enc("CLIENT", "REPLY", "OFF") + enc("SUBSCRIBE", "ch") + enc("PSUBSCRIBE", "c*"))
+        first = collect(s)
+        redis.Redis(port=srv.port).publish("ch", "hi")
+        messages = collect(s)
+        s.sendall(enc("UNSUBSCRIBE", "ch") + enc("PING"))
+        last = collect(s)
+        seen[which] = (first, messages, last)
+        s.close()
+    assert seen["ours"] == seen["redis"]
+    assert seen["redis"][1].count(b"message") == 2, seen["redis"]
+
+
+def test_a_sync_stream_starts_with_select(pair):
+    streams = {}
+    for which, srv in pair.items():
+        s = conn(srv.port)
+        s.sendall(b"SYNC\r\n")
+        head = b""
+        while b"\r\n" not in head.lstrip(b"\n"):
+            head += s.recv(4096)
+        head = head.lstrip(b"\n")
+        bulk, rest = head.split(b"\r\n", 1)
+        assert bulk.startswith(b"$"), bulk
+        need = int(bulk[1:]) - len(rest)
+        while need > 0:
+            need -= len(s.recv(min(need, 65536)))
+        redis.Redis(port=srv.port, db=0).set("k", "v")
+        streams[which] = collect(s, 0.5)
+        s.close()
+    assert streams["redis"].startswith(enc("SELECT", 0) + enc("SET", "k", "v")), streams["redis"]
+    assert streams["ours"] == streams["redis"]
+
+
+def test_metadata_commands_do_not_touch_the_access_time(pair):
+    clients = {w: redis.Redis(port=s.port) for w, s in pair.items()}
+    for r in clients.values():
+        r.set("idle", "v", px=100000)
+    time.sleep(2.2)
+    for which, r in clients.items():
+        r.ttl("idle"), r.pttl("idle"), r.type("idle"), r.exists("idle"), r.object("encoding", "idle")
+        r.execute_command("EXPIRETIME", "idle")
+        assert r.object("idletime", "idle") >= 2, f"{which}: TTL/TYPE/EXISTS/OBJECT count as no access"
+        r.get("idle")
+        assert r.object("idletime", "idle") == 0, f"{which}: GET does"
+
+
+def test_client_list_shows_the_running_commands_qbuf(pair):
+    lines = {}
+    for which, srv in pair.items():
+        s = conn(srv.port)
+        s.sendall(enc("CLIENT", "INFO"))
+        reply = collect(s).decode()
+        fields = dict(f.split("=", 1) for f in reply.split("\r\n")[1].split(" "))
+        lines[which] = {k: fields[k] for k in ("qbuf", "obl", "oll", "omem", "flags", "events")}
+        s.close()
+    assert lines["redis"]["qbuf"] == "26"
+    assert lines["ours"] == lines["redis"]
+
+
+def test_clients_held_by_a_pause_count_as_blocked(pair):
+    for which, srv in pair.items():
+        r = redis.Redis(port=srv.port, socket_timeout=WAIT)
+        r.execute_command("CLIENT", "PAUSE", 10000, "WRITE")
+        s = conn(srv.port)
+        s.sendall(enc("CLIENT", "SETNAME", "held") + enc("SET", "paused", "1"))
+        deadline = time.time() + WAIT
+        while r.info("clients")["blocked_clients"] != 1:
+            assert time.time() < deadline, f"{which}: the held client never counted as blocked"
+            time.sleep(0.05)
+        (held,) = [c for c in r.client_list() if c["name"] == "held"]
+        assert "b" in held["flags"], f"{which}: {held}"
+        r.execute_command("CLIENT", "UNPAUSE")
+        assert collect(s, 0.5) == b"+OK\r\n+OK\r\n"
+        assert r.info("clients")["blocked_clients"] == 0
+        assert r.get("paused") == b"1"
+        s.close()
+
+
+def test_psync_pipelined_behind_another_reply_is_refused(pair):
+    replies = {}
+    for which, srv in pair.items():
+        s = conn(srv.port)
+        s.sendall(enc("PING") + enc("PSYNC", "?", "-1"))
+        replies[which] = collect(s)
+        s.close()
+    assert replies["redis"] == b"+PONG\r\n-ERR SYNC and PSYNC are invalid with pending output\r\n"
+    assert replies["ours"] == replies["redis"]
+
+
+def test_errors_echo_arguments_up_to_their_first_nul(pair):
+    replies = {}
+    for which, srv in pair.items():
+        s = conn(srv.port)
+        s.sendall(enc(b"FOO\x00BAR", b"a\x00b", b"cd") + enc("CONFIG", b"NO\x00PE") + enc("OBJECT", b"X\x00Y", "k"))
+        replies[which] = collect(s)
+        s.close()
+    assert b"\x00" not in replies["redis"] and replies["redis"].count(b"-ERR") == 3, replies["redis"]
+    assert replies["ours"] == replies["redis"]
