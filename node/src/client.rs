@@ -167,8 +167,13 @@ impl ClientState {
 
     /// Closes this client if what is pending for it is over its class's limit (logged once).
     pub fn close_if_over_limit(&self, limits: &[ObufLimit; 3], now_ms: i64) -> bool {
+        let limit = limits[self.obuf_class() as usize];
+        // `0 0 0` (normal clients by default): nothing to check, on every batch of every client.
+        if limit.hard == 0 && limit.soft == 0 {
+            return false;
+        }
         let meter = self.outbox.meter();
-        if !meter.over_limit(limits[self.obuf_class() as usize], now_ms) {
+        if !meter.over_limit(limit, now_ms) {
             return false;
         }
         if meter.close_asap() {

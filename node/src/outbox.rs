@@ -38,6 +38,10 @@ pub enum ClientMsg {
 #[derive(Debug, Default)]
 pub struct Meter {
     pending: AtomicUsize,
+    /// The part of `pending` that is a full sync's snapshot: queued before anything else for the
+    /// replica (its stream is held back until the snapshot is sent), so the first bytes written are
+    /// these. Redis sends the RDB beside the output buffer; it never counts against the limit.
+    snapshot: AtomicUsize,
     soft_since_ms: AtomicI64,
     closing: std::sync::atomic::AtomicBool,
 }
@@ -59,7 +63,16 @@ impl Meter {
     pub fn written(&self, n: usize) {
         if n > 0 {
             let _ = self.pending.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |p| Some(p.saturating_sub(n)));
+            if self.snapshot.load(Ordering::Relaxed) > 0 {
+                let _ = self.snapshot.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |p| Some(p.saturating_sub(n)));
+            }
         }
+    }
+
+    /// Pending bytes that count against the output buffer limit (and show as omem): all but a
+    /// snapshot still being sent.
+    pub fn limited(&self) -> usize {
+        self.pending().saturating_sub(self.snapshot.load(Ordering::Relaxed))
     }
 
     /// True the first time only: the client is to be closed for its output buffer (Redis's
@@ -72,7 +85,7 @@ impl Meter {
     /// once it has stayed over it for longer than `soft_seconds`. Called with the state lock held.
     pub fn over_limit(&self, limit: ObufLimit, now_ms: i64) -> bool {
         let mut since = self.soft_since_ms.load(Ordering::Relaxed);
-        let over = obuf_over_limit(limit, self.pending(), &mut since, now_ms);
+        let over = obuf_over_limit(limit, self.limited(), &mut since, now_ms);
         self.soft_since_ms.store(since, Ordering::Relaxed);
         over
     }
@@ -118,6 +131,17 @@ impl Outbox {
             return false;
         }
         true
+    }
+
+    /// Part of a full sync's snapshot for a replica: pending, but not counted against its limit.
+    pub fn snapshot(&self, bytes: Vec<u8>) -> bool {
+        let n = bytes.len();
+        self.meter.snapshot.fetch_add(n, Ordering::Relaxed);
+        if self.data(bytes) {
+            return true;
+        }
+        let _ = self.meter.snapshot.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |p| Some(p.saturating_sub(n)));
+        false
     }
 
     /// A blocked client's reply; the client reads input again after it.
@@ -185,6 +209,23 @@ mod tests {
         drop(rx);
         assert!(!out.data(vec![0; 10]), "the connection is gone");
         assert_eq!(out.pending(), 5, "bytes nobody will receive are not counted");
+    }
+
+    #[test]
+    fn a_snapshot_being_sent_does_not_count_against_the_limit() {
+        let (tx, _rx) = mpsc::unbounded_channel();
+        let out = Outbox::new(tx);
+        let limit = ObufLimit { hard: 1000, soft: 0, soft_seconds: 0 };
+        assert!(out.snapshot(vec![0; 5000]));
+        assert!(out.data(vec![0; 600]), "stream after the snapshot");
+        assert_eq!((out.pending(), out.meter().limited()), (5600, 600));
+        assert!(!out.meter().over_limit(limit, 0));
+        out.meter().written(4900);
+        assert_eq!((out.pending(), out.meter().limited()), (700, 600), "the snapshot is written first");
+        out.meter().written(200);
+        assert_eq!((out.pending(), out.meter().limited()), (500, 500));
+        assert!(out.data(vec![0; 600]));
+        assert!(out.meter().over_limit(limit, 0), "stream bytes count");
     }
 
     #[test]

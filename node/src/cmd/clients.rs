@@ -99,7 +99,7 @@ pub fn describe(c: &ClientState, now_ms: i64) -> String {
     let multi_mem: usize = c.multi.queue.iter().flat_map(|argv| argv.iter().map(|a| a.len())).sum();
     let cmd = if c.last_cmd.is_empty() { "NULL" } else { c.last_cmd };
     // Redis fills a 16 KB buffer first (obl) and then a list of 16 KB blocks (oll, omem).
-    let pending = c.outbox.pending();
+    let pending = c.outbox.meter().limited();
     let obl = pending.min(REPLY_CHUNK);
     let omem = pending - obl;
     let oll = omem.div_ceil(REPLY_CHUNK);

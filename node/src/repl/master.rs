@@ -397,7 +397,7 @@ fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: Re
         let mut pipe = unsafe_file(rfd);
         let header = format!("$EOF:{mark}\r\n").into_bytes();
         for (_, out) in &sinks {
-            out.data(header.clone());
+            out.snapshot(header.clone());
         }
         let mut buf = vec![0u8; 1 << 16];
         let mut ok = true;
@@ -411,7 +411,7 @@ fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: Re
                         std::thread::sleep(std::time::Duration::from_millis(2));
                     }
                     for (_, out) in &sinks {
-                        out.data(buf[..n].to_vec());
+                        out.snapshot(buf[..n].to_vec());
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -427,7 +427,7 @@ fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: Re
                 out.kill();
                 continue;
             }
-            out.data(mark.clone().into_bytes());
+            out.snapshot(mark.clone().into_bytes());
             if let Some(r) = st.repl.replicas.iter_mut().find(|r| r.client_id == *id) {
                 r.state = ReplicaState::Online;
                 r.hold_until_ack = true;
@@ -507,7 +507,7 @@ fn start_transfers(shared: &Arc<Shared>, st: &mut State) {
                     return;
                 }
             };
-            out.data(format!("${}\r\n", data.len()).into_bytes());
+            out.snapshot(format!("${}\r\n", data.len()).into_bytes());
             for chunk in data.chunks(1 << 20) {
                 while out.pending() > TRANSFER_HIGH_WATER {
                     tokio::time::sleep(std::time::Duration::from_millis(2)).await;
@@ -515,7 +515,7 @@ fn start_transfers(shared: &Arc<Shared>, st: &mut State) {
                         return;
                     }
                 }
-                if !out.data(chunk.to_vec()) {
+                if !out.snapshot(chunk.to_vec()) {
                     return;
                 }
             }
