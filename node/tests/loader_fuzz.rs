@@ -507,6 +507,7 @@ fn opts(verify: bool) -> LoadOptions {
         verify_checksum: verify,
         limits: EncodingLimits::default(),
         lfu: false,
+        deep_sanitize: true,
         key_delay_us: 0,
     }
 }
@@ -763,7 +764,7 @@ fn corrupt_dump_payloads_never_panic() {
     let payloads = valid_payloads();
     for p in &payloads {
         assert!(rdb::verify_dump_payload(p), "a valid payload does not verify: {}", show(p));
-        assert!(matches!(rdb::decode_dump_payload(p, &EncodingLimits::default()), Ok(Some(_))), "a valid payload does not decode: {}", show(p));
+        assert!(matches!(rdb::decode_dump_payload(p, &EncodingLimits::default(), true), Ok(Some(_))), "a valid payload does not decode: {}", show(p));
     }
     let mut decoded = 0usize;
     for n in 0..100_000 {
@@ -777,7 +778,7 @@ fn corrupt_dump_payloads_never_panic() {
             assert!(!rdb::verify_dump_payload(&p), "a changed payload verifies: {}", show(&p));
         }
         // Unverified decoding (RESTORE never does this, but the decoder must still be safe).
-        let _ = rdb::decode_dump_payload(&p, &EncodingLimits::default());
+        let _ = rdb::decode_dump_payload(&p, &EncodingLimits::default(), true);
         // With the footer fixed up, as a crafted RESTORE payload would be.
         if p.len() >= 10 {
             let at = p.len() - 8;
@@ -785,11 +786,11 @@ fn corrupt_dump_payloads_never_panic() {
             p[at..].copy_from_slice(&crc.to_le_bytes());
         }
         let limits = if n % 2 == 0 { EncodingLimits::default() } else { tiny_limits() };
-        if let Ok(Some(v)) = rdb::decode_dump_payload(&p, &limits) {
+        if let Ok(Some(v)) = rdb::decode_dump_payload(&p, &limits, true) {
             decoded += 1;
             let entry = v.into_entry(b"k");
             let again = rdb::dump_payload(&entry, &ValueOptions::default());
-            match rdb::decode_dump_payload(&again, &limits) {
+            match rdb::decode_dump_payload(&again, &limits, true) {
                 Ok(Some(back)) => assert_eq!(describe(&entry, false), describe(&back.into_entry(b"k"), false), "DUMP round trip of {}", show(&p)),
                 other => panic!("our DUMP of what {} decoded to does not decode: {:?}", show(&p), other.map(|o| o.is_some())),
             }

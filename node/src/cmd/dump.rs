@@ -73,7 +73,13 @@ fn restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if !rdb::verify_dump_payload(payload) {
         return Err("ERR DUMP payload version or checksum are wrong".into());
     }
-    let loaded = match rdb::decode_dump_payload(payload, &ctx.st.enc) {
+    // `sanitize-dump-payload`: `clients` checks what clients send, not what our master sends.
+    let deep = match ctx.st.config.get("sanitize-dump-payload").as_deref() {
+        Some("yes") => true,
+        Some("clients") => !ctx.me.is_master,
+        _ => false,
+    };
+    let loaded = match rdb::decode_dump_payload(payload, &ctx.st.enc, deep) {
         Ok(Some(v)) => v,
         _ => return Err("ERR Bad data format".into()),
     };

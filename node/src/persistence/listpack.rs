@@ -269,6 +269,25 @@ fn read_entry(lp: &[u8], p: usize) -> Result<(LpItem<'_>, usize), LpError> {
     Ok((item, next))
 }
 
+/// The deep check Redis makes with `sanitize-dump-payload yes` (on top of [`decode`]'s): every
+/// entry's backlen must encode that entry's size, or walking the listpack backwards (as Redis does)
+/// would go astray. Call it on a blob [`decode`] accepted.
+pub fn check_backlens(lp: &[u8]) -> Result<(), LpError> {
+    let mut p = HDR;
+    while lp.get(p).is_some_and(|&b| b != EOF) {
+        let (_, next) = read_entry(lp, p)?;
+        let total = next - p;
+        let l = (1..=5).map(|s| total.saturating_sub(s)).find(|&l| l + backlen_size(l) == total).ok_or(LpError("bad entry size"))?;
+        let mut want = Vec::with_capacity(5);
+        put_backlen(&mut want, l);
+        if lp[p + l..next] != want[..] {
+            return Err(LpError("entry backlen does not match its size"));
+        }
+        p = next;
+    }
+    Ok(())
+}
+
 /// Validates a listpack blob (header size and count, every entry within bounds, terminator) and
 /// returns its elements.
 pub fn decode(lp: &[u8]) -> Result<Vec<LpItem<'_>>, LpError> {
@@ -308,6 +327,16 @@ pub fn decode(lp: &[u8]) -> Result<Vec<LpItem<'_>>, LpError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backlens_are_checked_only_on_request() {
+        let good = encode([&b"f1"[..], b"v1", &[b'x'; 200][..]]);
+        assert!(decode(&good).is_ok() && check_backlens(&good).is_ok());
+        let mut bad = good.clone();
+        bad[HDR + 3] = 5; // "f1"'s backlen says 5, the entry is 3 bytes
+        assert!(decode(&bad).is_ok(), "the shallow check walks forwards only");
+        assert_eq!(check_backlens(&bad), Err(LpError("entry backlen does not match its size")));
+    }
     use crate::util::Rng;
 
     #[test]

@@ -146,6 +146,8 @@ pub fn load_options(config: &Config) -> LoadOptions {
         verify_checksum: config.get_bool("rdbchecksum").unwrap_or(true),
         limits: crate::state::encoding_limits(config),
         lfu: config.maxmemory_policy.ends_with("-lfu"),
+        // Loading is no client: only `yes` checks deeply, as in Redis.
+        deep_sanitize: config.get("sanitize-dump-payload").as_deref() == Some("yes"),
         key_delay_us: config.get_int("key-load-delay").unwrap_or(0).max(0) as u64,
     }
 }

@@ -53,12 +53,19 @@ pub fn decode(zl: &[u8]) -> Result<Vec<Vec<u8>>, ZlError> {
     let count = u16::from_le_bytes([zl[8], zl[9]]) as usize;
     let mut out = Vec::with_capacity(count.min(4096));
     let mut p = HDR;
+    // The size of the previous entry, which each entry's prevlen must state: Redis checks it
+    // whatever `sanitize-dump-payload` says (it converts every ziplist it loads).
+    let mut prev_size = 0usize;
     loop {
+        let start = p;
         let b = *zl.get(p).ok_or(ZlError("entry runs past the end"))?;
         if b == END {
             break;
         }
-        // prevlen
+        let prevlen = if b < 254 { b as usize } else { u32::from_le_bytes(slice(zl, p + 1, 4)?.try_into().unwrap_or_default()) as usize };
+        if prevlen != prev_size {
+            return Err(ZlError("prevlen does not match the previous entry"));
+        }
         p += if b < 254 { 1 } else { 5 };
         let enc = *zl.get(p).ok_or(ZlError("entry runs past the end"))?;
         let (item, next) = match enc >> 6 {
@@ -92,6 +99,7 @@ pub fn decode(zl: &[u8]) -> Result<Vec<Vec<u8>>, ZlError> {
             return Err(ZlError("entry runs past the end"));
         }
         out.push(item);
+        prev_size = next - start;
         p = next;
     }
     if p != zl.len() - 1 {

@@ -157,3 +157,55 @@ def test_errors_echo_arguments_up_to_their_first_nul(pair):
         s.close()
     assert b"\x00" not in replies["redis"] and replies["redis"].count(b"-ERR") == 3, replies["redis"]
     assert replies["ours"] == replies["redis"]
+
+
+POLY = 0x95AC9329AC4BC9B5
+
+
+def crc64(data):
+    crc = 0
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ POLY if crc & 1 else crc >> 1
+    return crc
+
+
+def with_crc(body):
+    return body + crc64(body).to_bytes(8, "little")
+
+
+def test_sanitize_dump_payload_checks_listpack_backlens_and_ziplist_prevlens(pair):
+    """A listpack whose backlen lies passes the shallow check (`no`, where redis-server then asserts on
+    HGETALL and dies; we serve it) and fails the deep one (`yes`, `clients`); a ziplist whose prevlen
+    lies is refused in every mode, as Redis converts every ziplist it loads."""
+    real = redis.Redis(port=pair["redis"].port)
+    real.delete("h")
+    real.hset("h", mapping={"f1": "v1", "f2": "v2"})
+    good = real.dump("h")
+    assert with_crc(good[:-8]) == good
+    i = good.index(b"\x82f1") + 3
+    bad_lp = with_crc(good[:i] + b"\x05" + good[i + 1:-8])
+    body = b"\x02f1\x04\x02v1\xff"  # entries "f1" (prevlen 0) and "v1" (prevlen should be 4)
+    zl = lambda second_prevlen: (len(body) + 10).to_bytes(4, "little") + (14).to_bytes(4, "little") + (2).to_bytes(2, "little") \
+        + b"\x00\x02f1" + bytes([second_prevlen]) + b"\x02v1\xff"
+    ziplist = lambda prev: with_crc(b"\x0d" + bytes([len(zl(prev))]) + zl(prev) + b"\x0a\x00")
+    results = {}
+    for which, srv in pair.items():
+        r = redis.Redis(port=srv.port)
+        seen = []
+        for mode in ("no", "yes", "clients"):
+            r.config_set("sanitize-dump-payload", mode)
+            for name, payload in (("listpack", bad_lp), ("ziplist ok", ziplist(4)), ("ziplist bad", ziplist(7))):
+                r.delete("x")
+                try:
+                    seen.append((mode, name, r.restore("x", 0, payload)))
+                except redis.ResponseError as e:
+                    seen.append((mode, name, str(e)))
+        results[which] = seen
+        r.config_set("sanitize-dump-payload", "no")
+    assert ("no", "listpack", b"OK") in results["redis"] and ("yes", "listpack", "Bad data format") in results["redis"]
+    assert results["ours"] == results["redis"]
+    r = redis.Redis(port=pair["ours"].port)
+    r.restore("served", 0, bad_lp)
+    assert r.hgetall("served") == {b"f1": b"v1", b"f2": b"v2"}

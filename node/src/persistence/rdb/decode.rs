@@ -40,6 +40,8 @@ pub struct LoadOptions {
     /// An LFU `maxmemory-policy` is active: FREQ opcodes set the keys' counters (else IDLE
     /// opcodes set their access clocks).
     pub lfu: bool,
+    /// `sanitize-dump-payload yes`: deep integrity checks of every listpack.
+    pub deep_sanitize: bool,
     /// `key-load-delay`: microseconds to sleep after each key (a testing aid Redis has too, to make
     /// loading last long enough to observe).
     pub key_delay_us: u64,
@@ -54,6 +56,7 @@ impl Default for LoadOptions {
             verify_checksum: true,
             limits: EncodingLimits::default(),
             lfu: false,
+            deep_sanitize: false,
             key_delay_us: 0,
         }
     }
@@ -89,11 +92,19 @@ pub struct Reader<R: BufRead> {
     inner: R,
     pos: u64,
     crc: u64,
+    /// Deep integrity checks of listpacks (`sanitize-dump-payload`).
+    deep: bool,
 }
 
 impl<R: BufRead> Reader<R> {
     pub fn new(inner: R) -> Self {
-        Reader { inner, pos: 0, crc: 0 }
+        Reader { inner, pos: 0, crc: 0, deep: false }
+    }
+
+    /// With the deep checks Redis makes under `sanitize-dump-payload yes`.
+    pub fn sanitizing(mut self, deep: bool) -> Self {
+        self.deep = deep;
+        self
     }
 
     /// Bytes consumed so far.
@@ -231,7 +242,7 @@ pub fn load(bytes: &[u8], opts: &LoadOptions) -> Result<LoadedRdb, RdbError> {
 /// Loads an RDB from a buffered reader (a `BufReader<File>`, a socket…), reading nothing past
 /// the checksum trailer.
 pub fn load_from<R: BufRead>(r: R, opts: &LoadOptions) -> Result<LoadedRdb, RdbError> {
-    let mut rd = Reader::new(r);
+    let mut rd = Reader::new(r).sanitizing(opts.deep_sanitize);
     let magic: [u8; 9] = rd.array().map_err(|e| match e {
         RdbError::Truncated { .. } => RdbError::BadSignature,
         e => e,
@@ -479,9 +490,18 @@ fn list(l: VecDeque<Elem>) -> Option<Value> {
     (!l.is_empty()).then(|| Value::List(Box::new(l)))
 }
 
+/// A listpack's elements, with the deep checks when sanitizing.
+fn lp_decode<'b, R: BufRead>(rd: &Reader<R>, blob: &'b [u8]) -> Result<Vec<listpack::LpItem<'b>>, RdbError> {
+    let items = listpack::decode(blob).map_err(|e| rd.corrupt(e.to_string()))?;
+    if rd.deep {
+        listpack::check_backlens(blob).map_err(|e| rd.corrupt(e.to_string()))?;
+    }
+    Ok(items)
+}
+
 /// A listpack's elements as strings.
 fn lp_strings<R: BufRead>(rd: &Reader<R>, blob: &[u8]) -> Result<Vec<Vec<u8>>, RdbError> {
-    let items = listpack::decode(blob).map_err(|e| rd.corrupt(e.to_string()))?;
+    let items = lp_decode(rd, blob)?;
     Ok(items.iter().map(|i| i.to_vec()).collect())
 }
 
@@ -502,7 +522,7 @@ fn read_quicklist<R: BufRead>(rd: &mut Reader<R>, v2: bool) -> Result<Option<Val
         if container == PLAIN {
             l.push_back(blob.into_boxed_slice());
         } else if v2 {
-            for it in listpack::decode(&blob).map_err(|e| rd.corrupt(e.to_string()))? {
+            for it in lp_decode(rd, &blob)? {
                 l.push_back(it.to_vec().into_boxed_slice());
             }
         } else {

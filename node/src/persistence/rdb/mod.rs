@@ -146,9 +146,10 @@ pub fn verify_dump_payload(p: &[u8]) -> bool {
 
 /// Decodes the value of a verified DUMP payload. `Ok(None)`: an empty collection (RESTORE
 /// refuses it like any bad payload). Like Redis, the value is read from the whole payload: a
-/// value that runs into the footer is not an error of its own.
-pub fn decode_dump_payload(p: &[u8], limits: &EncodingLimits) -> Result<Option<Loaded>, RdbError> {
-    let mut rd = decode::Reader::new(p);
+/// value that runs into the footer is not an error of its own. `deep`: `sanitize-dump-payload`'s
+/// deep checks.
+pub fn decode_dump_payload(p: &[u8], limits: &EncodingLimits, deep: bool) -> Result<Option<Loaded>, RdbError> {
+    let mut rd = decode::Reader::new(p).sanitizing(deep);
     let t = rd.u8()?;
     decode::read_value(&mut rd, t, b"", limits)
 }

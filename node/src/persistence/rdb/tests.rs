@@ -108,7 +108,16 @@ fn describe(dbs: &[Db]) -> Vec<String> {
 }
 
 fn opts() -> LoadOptions {
-    LoadOptions { databases: 4, now_ms: NOW, drop_expired: false, verify_checksum: true, limits: lim(), lfu: false, key_delay_us: 0 }
+    LoadOptions {
+        databases: 4,
+        now_ms: NOW,
+        drop_expired: false,
+        verify_checksum: true,
+        limits: lim(),
+        lfu: false,
+        deep_sanitize: false,
+        key_delay_us: 0,
+    }
 }
 
 #[test]
@@ -180,7 +189,7 @@ fn dump_payloads_round_trip() {
     for e in dbs[0].iter() {
         let p = dump_payload(e, &ValueOptions::default());
         assert!(verify_dump_payload(&p));
-        let v = decode_dump_payload(&p, &lim()).unwrap().unwrap();
+        let v = decode_dump_payload(&p, &lim(), false).unwrap().unwrap();
         let back = v.into_entry(e.key());
         let mut a = Db::new();
         a.insert(back);
@@ -192,7 +201,7 @@ fn dump_payloads_round_trip() {
     }
     // A numeric string kept verbatim comes back int-encoded, as Redis's tryObjectEncoding does.
     let p = dump_payload(&Entry::string_verbatim(b"k", b"42"), &ValueOptions::default());
-    assert_eq!(decode_dump_payload(&p, &lim()).unwrap().unwrap().into_entry(b"k").encoding(), "int");
+    assert_eq!(decode_dump_payload(&p, &lim(), false).unwrap().unwrap().into_entry(b"k").encoding(), "int");
     // Redis 7.0's DUMP of SET foo bar.
     let e = Entry::string(b"foo", b"bar");
     assert_eq!(dump_payload(&e, &ValueOptions::default()), b"\x00\x03bar\x0a\x00\xe6\xbeI`\xeef\xfd\x17".to_vec());
@@ -284,7 +293,7 @@ fn random_corruption_never_panics() {
         let crc = crate::persistence::crc64::crc64(&p[..n - 8]);
         p[n - 8..].copy_from_slice(&crc.to_le_bytes());
         assert!(verify_dump_payload(&p));
-        let _ = decode_dump_payload(&p, &lim());
+        let _ = decode_dump_payload(&p, &lim(), false);
     }
 }
 
