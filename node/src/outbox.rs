@@ -59,10 +59,12 @@ impl Meter {
         }
     }
 
-    /// The socket took `n` bytes (or they were discarded).
+    /// The socket took `n` bytes (or they were discarded). Every byte is counted before it can be
+    /// written (senders count before sending, the connection counts its replies before it flushes),
+    /// so this never goes below zero; it runs on every write, hence a plain subtraction.
     pub fn written(&self, n: usize) {
         if n > 0 {
-            let _ = self.pending.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |p| Some(p.saturating_sub(n)));
+            self.pending.fetch_sub(n, Ordering::Relaxed);
             if self.snapshot.load(Ordering::Relaxed) > 0 {
                 let _ = self.snapshot.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |p| Some(p.saturating_sub(n)));
             }
