@@ -108,7 +108,8 @@ failed=0
 # run_tests FILTER...: the named tests, one at a time; a failure is recorded and the phase goes on.
 # A test that failed runs once more, alone, and a pass the second time is reported as FLAKY (a loaded
 # 2-core machine runs the whole cluster): it counts as passed, and the first failure's output stays in
-# the log above it. E2E_NO_RETRY=1 turns the second run off.
+# the log above it (with its namespaces' pods and events, which are deleted before the second run).
+# E2E_NO_RETRY=1 turns the second run off.
 run_tests() {
   local out status names
   out=$(mktemp)
@@ -119,6 +120,15 @@ run_tests() {
   if [ "$status" != 0 ]; then
     names=$(sed -n 's/^test \([a-z_:0-9]*\) \.\.\. FAILED$/\1/p' "$out" | sort -u)
     if [ -n "$names" ] && [ "${E2E_NO_RETRY:-0}" != 1 ]; then
+      # The failed attempt's namespaces hold pods that request CPU on a 2-core node: shown here, then
+      # deleted, so the second run is not starved by the first.
+      for ns in $(sed -n 's/^test namespace \(e2e-[a-z0-9-]*\)$/\1/p' "$out" | sort -u); do
+        kubectl get ns "$ns" >/dev/null 2>&1 || continue
+        say "the failed attempt's namespace $ns, deleted before the retry:"
+        kubectl -n "$ns" get pods -o wide 2>&1 || true
+        kubectl -n "$ns" get events --sort-by=.lastTimestamp 2>&1 | tail -n 20 || true
+        kubectl delete ns "$ns" --wait=true --timeout=180s >/dev/null 2>&1 || true
+      done
       say "retrying once: $(echo $names)"
       # shellcheck disable=SC2086
       if "$BIN" --ignored --test-threads=1 --show-output --exact $names; then

@@ -147,6 +147,7 @@ impl ClientState {
 
     /// The `client-output-buffer-limit` class: a replica (not a MONITOR), a client with
     /// subscriptions (in either protocol), or normal; a master link counts as normal, as in Redis.
+    #[inline]
     pub fn obuf_class(&self) -> ClientClass {
         if self.is_replica && !self.monitor {
             ClientClass::Replica
@@ -162,18 +163,25 @@ impl ClientState {
     /// `closeClientOnOutputBufferLimitReached`). False if it was.
     pub fn send_within_limit(&self, limits: &[ObufLimit; 3], data: Vec<u8>) -> bool {
         self.outbox.data(data);
-        !self.close_if_over_limit(limits, crate::util::now_ms())
+        !self.close_if_over_limit(limits)
     }
 
-    /// Closes this client if what is pending for it is over its class's limit (logged once).
-    pub fn close_if_over_limit(&self, limits: &[ObufLimit; 3], now_ms: i64) -> bool {
+    /// Closes this client if what is pending for it is over its class's limit (logged once). Runs
+    /// after every batch of every client, so the common case (no limit for its class) is inlined.
+    #[inline]
+    pub fn close_if_over_limit(&self, limits: &[ObufLimit; 3]) -> bool {
         let limit = limits[self.obuf_class() as usize];
-        // `0 0 0` (normal clients by default): nothing to check, on every batch of every client.
+        // `0 0 0` (normal clients by default): nothing to check.
         if limit.hard == 0 && limit.soft == 0 {
             return false;
         }
+        self.apply_obuf_limit(limit)
+    }
+
+    #[cold]
+    fn apply_obuf_limit(&self, limit: ObufLimit) -> bool {
         let meter = self.outbox.meter();
-        if !meter.over_limit(limit, now_ms) {
+        if !meter.over_limit(limit, crate::util::now_ms()) {
             return false;
         }
         if meter.close_asap() {

@@ -421,7 +421,8 @@ impl Conn {
                         Ok(Some(Request::Command(argv))) => argv,
                         Ok(Some(Request::Empty)) => continue,
                         Ok(None) => {
-                            if over_query_limit(&mut st, &me, &self.inbuf) {
+                            // The length check first: this runs at the end of every batch.
+                            if self.inbuf.len() > st.config.client_query_buffer_limit && over_query_limit(&mut st, &me, &self.inbuf) {
                                 self.closing = true;
                             }
                             break;
@@ -478,7 +479,7 @@ impl Conn {
         me.buffers_trimmed = false;
         self.meter.queued(self.out.buf.len().saturating_sub(out_before));
         if !self.closing && self.meter.pending() > 0 {
-            me.close_if_over_limit(&st.obuf_limits, now_ms());
+            me.close_if_over_limit(&st.obuf_limits);
         }
         st.clients.insert(self.id, me);
         // The batch's writes reach the AOF before its replies reach the client.
@@ -492,6 +493,7 @@ impl Conn {
 /// Redis's query buffer check: a client (not our master) holding more than
 /// `client-query-buffer-limit` unparsed bytes is closed, and the closing logged with the start of
 /// what it sent.
+#[cold]
 fn over_query_limit(st: &mut State, me: &ClientState, inbuf: &[u8]) -> bool {
     if inbuf.len() <= st.config.client_query_buffer_limit || me.is_master {
         return false;

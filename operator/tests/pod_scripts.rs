@@ -196,3 +196,36 @@ fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_
     drop(nodes);
     drop(sentinels);
 }
+
+/// A peer that once answered -LOADING keeps `errorstat_LOADING:count=1` in its INFO for good; read as
+/// "loading", it made every other pod of a full restart wait for it forever (seen on the e2e cluster).
+/// start-node.sh's `classify` reads the `loading` field instead.
+#[test]
+fn start_node_reads_loading_from_its_field_not_from_errorstats() {
+    let script = include_str!("../src/resources/scripts/start-node.sh");
+    let funcs: String = ["field() {", "keys_in() {", "classify() {"]
+        .iter()
+        .map(|start| {
+            let from = script.find(start).unwrap_or_else(|| panic!("{start} in start-node.sh"));
+            let to = from + script[from..].find("\n}\n").expect("the function's end") + 3;
+            &script[from..to]
+        })
+        .collect();
+    let info = |loading: &str| {
+        format!(
+            "# Replication\nrole:slave\nmaster_host:redis-ha-undecided.invalid\nmaster_link_status:down\nmaster_repl_offset:0\n\
+             # Persistence\nloading:{loading}\nasync_loading:0\n# Errorstats\nerrorstat_LOADING:count=1\n# Keyspace\n"
+        )
+    };
+    let cases = [(info("0"), "candidate"), (info("1"), "loading"), ("LOADING Redis is loading the dataset in memory".to_string(), "loading")];
+    for (text, want) in cases {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{funcs}\nclassify \"$1\"; printf %s \"$state\""))
+            .arg("sh")
+            .arg(&text)
+            .output()
+            .expect("sh");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), want, "{text}");
+    }
+}

@@ -143,11 +143,19 @@ trap 'exit 143' TERM INT
 # and $data = yes when it holds data; $of is what it replicates); or absent.
 classify() {
   state=absent offset=0 data="" of=""
+  # Fields, not substrings: INFO's errorstats keep "errorstat_LOADING" forever once the pod has
+  # answered -LOADING, and that must not read as loading now.
   case "$1" in
-    "") ;;
-    *LOADING*|*"loading:1"*) state=loading ;;
-    *"role:master"*) state=master ;;
-    *"role:slave"*)
+    "") return 0 ;;
+    LOADING*) state=loading; return 0 ;;
+  esac
+  if [ "$(field "$1" loading)" = 1 ] || [ "$(field "$1" async_loading)" = 1 ]; then
+    state=loading
+    return 0
+  fi
+  case "$(field "$1" role)" in
+    master) state=master ;;
+    slave)
       of=$(field "$1" master_host)
       if [ "$(field "$1" master_link_status)" = up ]; then
         state=linked
