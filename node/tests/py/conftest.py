@@ -22,6 +22,13 @@ START_TIMEOUT = 10.0
 
 sys.path.insert(0, DIFF_DIR)
 
+from run_diff import encode  # noqa: E402  (found through DIFF_DIR)
+
+
+def enc(*args):
+    """One command in RESP, from str, int or bytes arguments (the differential runner's encoder)."""
+    return encode([a if isinstance(a, bytes) else str(a).encode() for a in args])
+
 
 def free_port():
     with socket.socket() as s:

@@ -9,7 +9,7 @@ import time
 import pytest
 import redis
 
-from conftest import OURS, ServerProc
+from conftest import OURS, ServerProc, enc
 
 WAIT = 10.0
 
@@ -21,14 +21,6 @@ def pair():
     yield {"ours": ours, "redis": real}
     ours.stop()
     real.stop()
-
-
-def enc(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
 
 
 def collect(s, quiet=0.3):

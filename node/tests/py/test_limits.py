@@ -25,7 +25,8 @@ import time
 import pytest
 import redis
 
-from conftest import OURS, ServerProc, free_port
+from conftest import OURS, ServerProc, enc, free_port
+from test_persistence import wait_until
 
 WAIT = 10.0
 MSG = 8192
@@ -48,14 +49,6 @@ def start():
     yield start
     for s in started:
         s.stop()
-
-
-def enc(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
 
 
 def slow_socket(port, rcvbuf=32 * 1024):
@@ -86,22 +79,20 @@ def read_until(s, marker, limit=1 << 20):
     return buf
 
 
+def slow_subscriber(port, channel="ch"):
+    """A subscriber with a small receive buffer that has had its SUBSCRIBE confirmed."""
+    sub = slow_socket(port)
+    sub.sendall(enc("SUBSCRIBE", channel))
+    read_until(sub, b":1\r\n")
+    return sub
+
+
 def client(port):
     return redis.Redis(port=port, socket_timeout=WAIT)
 
 
 def clients_of(r, flag):
     return [c for c in r.client_list() if flag in c["flags"]]
-
-
-def wait_until(what, f, limit=WAIT):
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        v = f()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,9 +102,7 @@ def wait_until(what, f, limit=WAIT):
 def test_a_subscriber_that_keeps_pace_is_never_dropped(start, which):
     srv = start(which, "--client-output-buffer-limit", "pubsub 8mb 0 0")
     r = client(srv.port)
-    sub = slow_socket(srv.port)
-    sub.sendall(enc("SUBSCRIBE", "ch"))
-    read_until(sub, b":1\r\n")
+    sub = slow_subscriber(srv.port)
     payload = b"x" * MSG
     frame = len(b"*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$%d\r\n" % MSG) + MSG + 2
     # A 6 MB backlog first, then one message published for each one read: the backlog holds steady
@@ -142,9 +131,7 @@ def test_a_subscriber_that_keeps_pace_is_never_dropped(start, which):
 def test_the_pubsub_soft_limit_drops_a_subscriber_that_stays_over_it(start, which):
     srv = start(which, "--client-output-buffer-limit", "pubsub 0 1mb 2")
     r = client(srv.port)
-    sub = slow_socket(srv.port)
-    sub.sendall(enc("SUBSCRIBE", "ch"))
-    read_until(sub, b":1\r\n")
+    sub = slow_subscriber(srv.port)
     p = r.pipeline(transaction=False)
     for _ in range(1000):  # 8 MB: more than the socket buffers hold
         p.publish("ch", b"x" * MSG)
@@ -156,7 +143,7 @@ def test_the_pubsub_soft_limit_drops_a_subscriber_that_stays_over_it(start, whic
     assert len(clients_of(r, "P")) == 1, "still within the 2 s"
     time.sleep(1.5)
     r.publish("ch", "more")  # the limit is checked as output is added
-    wait_until("the subscriber to be dropped", lambda: not clients_of(r, "P"))
+    wait_until(lambda: not clients_of(r, "P"), what="the subscriber to be dropped")
     print(f"{which}: dropped {time.time() - began:.1f} s after going over the soft limit")
     assert srv.alive()
 
@@ -172,7 +159,7 @@ def test_a_monitor_that_never_reads_is_dropped_at_the_normal_limit(start, which)
     for i in range(1500):  # 12 MB of MONITOR lines
         p.set(f"k{i}", b"x" * MSG)
     p.execute()
-    wait_until("the MONITOR client to be dropped", lambda: not clients_of(r, "O"))
+    wait_until(lambda: not clients_of(r, "O"), what="the MONITOR client to be dropped")
     assert r.ping() and r.dbsize() == 1500
 
 
@@ -204,7 +191,7 @@ def test_a_replica_that_keeps_pace_is_never_dropped(start, which):
     srv = start(which, "--client-output-buffer-limit", "replica 8mb 0 0", "--repl-diskless-sync", "no")
     r = client(srv.port)
     rep = psync(srv.port)
-    wait_until("the replica to be online", lambda: "online" in r.info("replication").get("slave0", {}).get("state", ""))
+    wait_until(lambda: "online" in r.info("replication").get("slave0", {}).get("state", ""), what="the replica to be online")
     value = b"x" * MSG
     frame = len(enc("SET", "k", value))
     backlog = 6 * 1024 * 1024 // frame
@@ -255,10 +242,10 @@ def test_the_query_limit_closes_a_blocked_or_paused_client(start, which, held_by
         mine = [c for c in r.client_list() if c["name"] == "flooder"]
         return mine and int(mine[0]["qbuf"]) >= 500 * 1024 and mine[0]
 
-    c = wait_until("qbuf to show the held bytes", held)
+    c = wait_until(held, what="qbuf to show the held bytes")
     print(f"{which} {held_by}: qbuf={c['qbuf']} while held")
     flood(s, 1024 * 1024)
-    wait_until("the client to be closed", lambda: not [c for c in r.client_list() if c["name"] == "flooder"])
+    wait_until(lambda: not [c for c in r.client_list() if c["name"] == "flooder"], what="the client to be closed")
     if held_by == "pause":
         r.execute_command("CLIENT", "UNPAUSE")
     assert r.get("a") is None, "the held command never ran"
