@@ -46,7 +46,8 @@ pub async fn run(shared: Arc<Shared>, conn: ConnId, host: String, port: u16, mut
     };
     let _ = stream.set_nodelay(true);
     let local_ip = stream.local_addr().ok().map(|a| canonical(a.ip()).to_string());
-    with_machine(&shared, |m, now| m.on_connected(conn, local_ip, now));
+    let peer_ip = stream.peer_addr().ok().map(|a| canonical(a.ip()).to_string());
+    with_machine(&shared, |m, now| m.on_connected(conn, local_ip, peer_ip, now));
     match serve(&shared, conn, stream, &mut rx).await {
         End::Closed => {}
         End::Failed(reason) => {

@@ -146,7 +146,7 @@ impl Sentinel {
             let argv = vec![
                 "SENTINEL".to_string(),
                 "is-master-down-by-addr".to_string(),
-                self.announced(&master.inst.addr.host).to_string(),
+                self.announced(&master.inst.addr).to_string(),
                 master.inst.addr.port.to_string(),
                 self.current_epoch.to_string(),
                 runid,

@@ -206,7 +206,7 @@ impl Sentinel {
         let master = &self.masters[m];
         let old = master.inst.addr.clone();
         let new = master.promoted_idx().map_or_else(|| old.clone(), |p| master.replicas[p].addr.clone());
-        let text = format!("{} {} {} {} {}", master.inst.name, self.announced(&old.host), old.port, self.announced(&new.host), new.port);
+        let text = format!("{} {} {} {} {}", master.inst.name, self.announced(&old), old.port, self.announced(&new), new.port);
         self.event(Level::Warning, "+switch-master", Some(m), text);
         if self.reset_master_and_change_address(m, &new.host, i64::from(new.port), now) && self.timing.hello_after_switch {
             self.force_hello_update(m);
@@ -221,7 +221,7 @@ impl Sentinel {
             return false;
         }
         let (host, port) = match to {
-            Some(a) => (self.announced(&a.host).to_string(), a.port.to_string()),
+            Some(a) => (self.announced(&a).to_string(), a.port.to_string()),
             None => ("NO".to_string(), "ONE".to_string()),
         };
         self.send(loc, Expect::Discard, &["MULTI"]);

@@ -69,7 +69,7 @@ impl Sentinel {
                 runid: self.myid.clone(),
                 current_epoch: self.current_epoch,
                 master_name: master.inst.name.clone(),
-                master_ip: self.announced(&addr.host).to_string(),
+                master_ip: self.announced(&addr).to_string(),
                 master_port: i64::from(addr.port),
                 master_config_epoch: master.config_epoch,
             }
@@ -104,9 +104,9 @@ impl Sentinel {
             master.inst.name.clone(),
             role.to_string(),
             "start".to_string(),
-            self.announced(&from.host).to_string(),
+            self.announced(&from).to_string(),
             from.port.to_string(),
-            self.announced(&to.host).to_string(),
+            self.announced(&to).to_string(),
             to.port.to_string(),
         ];
         self.out.push(Action::RunScript { path, args });
@@ -158,7 +158,7 @@ impl Sentinel {
             let old = self.masters[m].inst.addr.clone();
             if !old.is(&h.master_ip, h.master_port) {
                 self.event_at(Level::Warning, "+config-update-from", Loc::Sentinel(m, s), "");
-                let text = format!("{} {} {} {} {}", self.masters[m].inst.name, self.announced(&old.host), old.port, h.master_ip, h.master_port);
+                let text = format!("{} {} {} {} {}", self.masters[m].inst.name, self.announced(&old), old.port, h.master_ip, h.master_port);
                 self.event(Level::Warning, "+switch-master", Some(m), text);
                 if self.reset_master_and_change_address(m, &h.master_ip, h.master_port, now) {
                     let new = self.masters[m].inst.addr.clone();

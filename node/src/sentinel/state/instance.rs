@@ -53,16 +53,30 @@ impl Kind {
 }
 
 /// An address as configured or reported. Hostnames are kept as given and resolved by the driver at
-/// connect time, so two addresses are equal when the ports match and the hosts match ignoring case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// every connect (Redis resolves once, when the record is made, and keeps a stale IP after a pod
+/// moves), so two addresses are equal when the ports match and the hosts match ignoring case.
+/// `ip` is what the host last resolved to on a successful connect (the literal itself for an IP):
+/// with `announce-hostnames no` it is what replies, events and the config show, as Redis shows the
+/// IP it resolved.
+#[derive(Debug, Clone)]
 pub(crate) struct Addr {
     pub host: String,
     pub port: u16,
+    pub ip: Option<String>,
 }
+
+impl PartialEq for Addr {
+    fn eq(&self, other: &Addr) -> bool {
+        self.host == other.host && self.port == other.port
+    }
+}
+
+impl Eq for Addr {}
 
 impl Addr {
     pub fn new(host: &str, port: u16) -> Addr {
-        Addr { host: host.to_string(), port }
+        let ip = host.parse::<std::net::IpAddr>().is_ok().then(|| host.to_string());
+        Addr { host: host.to_string(), port, ip }
     }
 
     /// Same port and host (ignoring case).
@@ -70,9 +84,10 @@ impl Addr {
         self.port == other.port && self.host.eq_ignore_ascii_case(&other.host)
     }
 
-    /// Equal to a host and port as reported by a peer (INFO, hello, a request).
+    /// Equal to a host and port as reported by a peer (INFO, hello, a request): the same host, or
+    /// the IP our host resolved to (a peer with `announce-hostnames no` reports IPs).
     pub fn is(&self, host: &str, port: i64) -> bool {
-        i64::from(self.port) == port && self.host.eq_ignore_ascii_case(host)
+        i64::from(self.port) == port && (self.host.eq_ignore_ascii_case(host) || self.ip.as_deref().is_some_and(|ip| ip.eq_ignore_ascii_case(host)))
     }
 
     /// `ip:port`, IPv6 bracketed (a replica's name).
@@ -116,6 +131,11 @@ pub(crate) struct Link {
     pub cc_conn_time: Ms,
     pub pc_conn_time: Ms,
     pub pc_last_activity: Option<Ms>,
+    /// Replies still due on `pc` to the handshake sent before SUBSCRIBE (AUTH, CLIENT SETNAME).
+    /// hiredis matches them to their callbacks; any later error has none, and hiredis drops the
+    /// connection on such an error — which is how a refused SUBSCRIBE (NOAUTH, NOPERM) shows up
+    /// as the `disconnected` flag.
+    pub pc_handshake: u8,
     /// Last valid PING reply (PONG / LOADING / MASTERDOWN).
     pub last_avail_time: Ms,
     /// First PING still unanswered; starts at creation so an unreachable instance times out.
@@ -138,6 +158,7 @@ impl Link {
             cc_conn_time: 0,
             pc_conn_time: 0,
             pc_last_activity: None,
+            pc_handshake: 0,
             last_avail_time: now,
             act_ping_time: Some(now),
             last_ping_time: None,

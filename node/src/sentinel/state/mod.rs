@@ -50,7 +50,7 @@ pub use election::MasterDownReply;
 pub use records::Record;
 pub use timing::{RandomSource, Timing};
 
-use instance::{flag, InstId, Instance, Link, LinkId, Loc, Master, Ms, Pending};
+use instance::{flag, Addr, InstId, Instance, Link, LinkId, Loc, Master, Ms, Pending};
 
 use super::settings::SentinelSettings;
 use crate::resp::frame::Frame;
@@ -205,11 +205,19 @@ impl Sentinel {
     }
 
     /// The stream `conn` is established; `local_ip` is our address on it (announced in hellos when
-    /// announce-ip is not set).
-    pub fn on_connected(&mut self, conn: ConnId, local_ip: Option<String>, _now_ms: u64) {
-        if let Some(&(lid, LinkKind::Cmd)) = self.conns.get(&conn) {
+    /// announce-ip is not set), `peer_ip` the address the instance's host resolved to.
+    pub fn on_connected(&mut self, conn: ConnId, local_ip: Option<String>, peer_ip: Option<String>, _now_ms: u64) {
+        let Some(&(lid, kind)) = self.conns.get(&conn) else { return };
+        if kind == LinkKind::Cmd {
             if let Some(link) = self.links.get_mut(&lid) {
                 link.local_ip = local_ip;
+            }
+        }
+        let Some(ip) = peer_ip else { return };
+        for master in &mut self.masters {
+            let records = std::iter::once(&mut master.inst).chain(master.replicas.iter_mut()).chain(master.sentinels.iter_mut());
+            for ri in records.filter(|ri| ri.link == lid) {
+                ri.addr.ip = Some(ip.clone());
             }
         }
     }
@@ -251,13 +259,30 @@ impl Sentinel {
         let Some(&(lid, kind)) = self.conns.get(&conn) else { return };
         match kind {
             LinkKind::PubSub => {
-                if let Some(link) = self.links.get_mut(&lid) {
-                    link.pc_last_activity = Some(now);
+                let Some(link) = self.links.get_mut(&lid) else { return };
+                if link.pc_handshake > 0 {
+                    // The reply to AUTH or CLIENT SETNAME, discarded like Redis's callback does.
+                    link.pc_handshake -= 1;
+                    return;
                 }
+                if matches!(reply, Frame::Error(_)) {
+                    // SUBSCRIBE refused: hiredis has no callback for it and drops the connection.
+                    self.close_link(lid, LinkKind::PubSub);
+                    return;
+                }
+                link.pc_last_activity = Some(now);
                 self.on_pubsub_frame(&reply, now);
             }
             LinkKind::Cmd => {
-                let Some(p) = self.links.get_mut(&lid).and_then(|l| l.pending.pop_front()) else { return };
+                let Some(link) = self.links.get_mut(&lid) else { return };
+                let Some(p) = link.pending.pop_front() else {
+                    // An error nobody asked for (say, "max number of clients reached" before the
+                    // server closes): hiredis drops the connection rather than wait for the EOF.
+                    if matches!(reply, Frame::Error(_)) {
+                        self.close_link(lid, LinkKind::Cmd);
+                    }
+                    return;
+                };
                 match p.expect {
                     Expect::Discard => {}
                     Expect::Ping => self.on_ping_reply(lid, p.inst, &reply, now),
@@ -426,20 +451,24 @@ impl Sentinel {
         self.flush_pending = true;
     }
 
-    /// The host as announced (hostname or ip; we keep one string, see [`instance::Addr`]).
-    fn announced<'a>(&self, host: &'a str) -> &'a str {
-        host
+    /// The host as announced: the name itself with `announce-hostnames yes`, else the IP it last
+    /// resolved to (the name until a connect has resolved it).
+    fn announced<'a>(&self, addr: &'a Addr) -> &'a str {
+        match &addr.ip {
+            Some(ip) if !self.announce_hostnames => ip,
+            _ => &addr.host,
+        }
     }
 
     /// Redis's `%@`: `<type> <name> <ip> <port>` plus ` @ <master> <ip> <port>` for non-masters.
     fn at(&self, loc: Loc) -> String {
         let ri = self.inst(loc);
-        let head = format!("{} {} {} {}", ri.kind.as_str(), ri.name, self.announced(&ri.addr.host), ri.addr.port);
+        let head = format!("{} {} {} {}", ri.kind.as_str(), ri.name, self.announced(&ri.addr), ri.addr.port);
         match loc {
             Loc::Master(_) => head,
             _ => {
                 let m = &self.masters[loc.master()].inst;
-                format!("{head} @ {} {} {}", m.name, self.announced(&m.addr.host), m.addr.port)
+                format!("{head} @ {} {} {}", m.name, self.announced(&m.addr), m.addr.port)
             }
         }
     }

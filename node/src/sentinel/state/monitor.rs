@@ -113,13 +113,20 @@ impl Sentinel {
             if let Some(link) = self.links.get_mut(&lid) {
                 link.pc = Some(conn);
                 link.pc_conn_time = now;
+                link.pc_handshake = 0;
             }
             self.out.push(Action::Connect { conn, host, port, kind: LinkKind::PubSub });
             let m = loc.master();
+            let mut handshake = vec![vec!["CLIENT".into(), "SETNAME".into(), format!("sentinel-{id8}-pubsub")]];
             if let Some(auth) = self.auth_argv(loc) {
-                self.send_pubsub(m, conn, auth);
+                handshake.insert(0, auth);
             }
-            self.send_pubsub(m, conn, vec!["CLIENT".into(), "SETNAME".into(), format!("sentinel-{id8}-pubsub")]);
+            if let Some(link) = self.links.get_mut(&lid) {
+                link.pc_handshake = handshake.len() as u8;
+            }
+            for argv in handshake {
+                self.send_pubsub(m, conn, argv);
+            }
             self.send_pubsub(m, conn, vec!["SUBSCRIBE".into(), HELLO_CHANNEL.into()]);
         }
     }

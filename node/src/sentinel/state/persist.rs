@@ -53,7 +53,7 @@ impl Sentinel {
                     let current = m.current_addr();
                     MasterSettings {
                         name: m.inst.name.clone(),
-                        host: current.host.clone(),
+                        host: self.announced(current).to_string(),
                         port: current.port,
                         quorum: m.quorum,
                         down_after_ms: m.inst.down_after.max(0) as u64,
@@ -74,14 +74,14 @@ impl Sentinel {
                             .iter()
                             .map(|r| {
                                 let a = if r.addr.same(current) { &m.inst.addr } else { &r.addr };
-                                (a.host.clone(), a.port)
+                                (self.announced(a).to_string(), a.port)
                             })
                             .collect(),
                         known_sentinels: m
                             .sentinels
                             .iter()
                             .filter_map(|s| {
-                                s.runid.as_ref().map(|runid| KnownSentinel { host: s.addr.host.clone(), port: s.addr.port, runid: runid.clone() })
+                                s.runid.as_ref().map(|runid| KnownSentinel { host: self.announced(&s.addr).to_string(), port: s.addr.port, runid: runid.clone() })
                             })
                             .collect(),
                     }

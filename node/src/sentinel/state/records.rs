@@ -38,7 +38,7 @@ impl Sentinel {
         let link = self.link(loc);
         let mut r: Record = vec![
             ("name", ri.name.clone()),
-            ("ip", self.announced(&ri.addr.host).to_string()),
+            ("ip", self.announced(&ri.addr).to_string()),
             ("port", ri.addr.port.to_string()),
             ("runid", ri.runid.clone().unwrap_or_default()),
             ("flags", flags_string(ri, self.disconnected(loc))),
@@ -131,7 +131,7 @@ impl Sentinel {
     pub fn master_addr(&self, name: &str) -> Option<(String, u16)> {
         let m = &self.masters[self.master_by_name(name)?];
         let a = m.current_addr();
-        Some((self.announced(&a.host).to_string(), a.port))
+        Some((self.announced(&a).to_string(), a.port))
     }
 
     /// ROLE's list of monitored master names.
@@ -176,7 +176,7 @@ impl Sentinel {
             s.push_str(&format!(
                 "master{i}:name={},status={status},address={}:{},slaves={},sentinels={}\r\n",
                 m.inst.name,
-                self.announced(&m.inst.addr.host),
+                self.announced(&m.inst.addr),
                 m.inst.addr.port,
                 m.replicas.len(),
                 m.sentinels.len() + 1

@@ -207,8 +207,14 @@ impl Sentinel {
     /// sentinelResetMasterAndChangeAddress: the master becomes `host:port`; the replicas are kept
     /// (minus the new master) and the old address is added as a replica, each with `+slave`.
     pub(crate) fn reset_master_and_change_address(&mut self, m: usize, host: &str, port: i64, now: Ms) -> bool {
-        let Ok(new_addr) = self.check_addr(host, port) else { return false };
+        let Ok(mut new_addr) = self.check_addr(host, port) else { return false };
         let old_addr = self.masters[m].inst.addr.clone();
+        // What the known addresses resolved to carries over to the new records (their links are
+        // new and have not resolved anything yet).
+        if new_addr.ip.is_none() {
+            let known = self.masters[m].replicas.iter().map(|r| &r.addr).chain([&old_addr]).find(|a| a.same(&new_addr));
+            new_addr.ip = known.and_then(|a| a.ip.clone());
+        }
         let mut keep: Vec<Addr> = self.masters[m].replicas.iter().map(|r| r.addr.clone()).filter(|a| !a.same(&new_addr)).collect();
         if !new_addr.same(&old_addr) {
             keep.push(old_addr);
@@ -220,6 +226,7 @@ impl Sentinel {
         master.inst.o_down_since = None;
         for a in keep {
             if let Some(r) = self.create_replica(m, &a.host, i64::from(a.port), now) {
+                self.masters[m].replicas[r].addr.ip = a.ip;
                 self.event_at(Level::Notice, "+slave", Loc::Replica(m, r), "");
             }
         }

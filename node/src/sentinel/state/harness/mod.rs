@@ -287,7 +287,7 @@ impl Cluster {
             }
             Msg::Connected { s, conn } => {
                 let host = self.sentinels[s].host.clone();
-                self.sentinels[s].st.on_connected(conn, Some(host), now);
+                self.sentinels[s].st.on_connected(conn, Some(host), None, now);
                 self.drain(s);
             }
             Msg::ConnectFailed { s, conn } => {
