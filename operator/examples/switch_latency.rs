@@ -8,10 +8,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use redis_ha_operator::master::{DataPod, MasterApi, MasterMover, Note};
+use redis_ha_operator::master::events::Addr;
+use redis_ha_operator::master::mover::{DataPod, MasterApi, MasterMover, Note};
+use redis_ha_operator::master::watcher::{self, WatchConfig};
 use redis_ha_operator::resources::names::Names;
-use redis_ha_operator::switch_master::Addr;
-use redis_ha_operator::watcher::{self, WatchConfig};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{broadcast, mpsc, watch};

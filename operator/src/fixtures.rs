@@ -11,10 +11,10 @@ use kube::Client;
 use serde_json::Value;
 
 use crate::controller::Context;
+use crate::master::registry::Watchers;
 use crate::metrics::Metrics;
 use crate::resources::RenderOptions;
-use crate::updater::{FailoverOutcome, FailoverRequest, Rollouts};
-use crate::watchers::Watchers;
+use crate::rollout::apply::{FailoverOutcome, FailoverRequest, Rollouts};
 
 pub type ApiServerHandle = tower_test::mock::Handle<Request<Body>, Response<Body>>;
 

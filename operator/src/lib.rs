@@ -6,24 +6,20 @@
 //! pods itself (their StatefulSet is `OnDelete`): replicas first, one at a time, the master last after
 //! a switchover.
 //!
-//! Layout:
+//! Layout (each module's imports point only at those listed after it):
+//! - [`controller`]: reconcile (server-side apply of children, a rollout step, then status), error
+//!   policy, `run` over every namespace or one ([`controller::WatchScope`]); [`controller::status`]:
+//!   the status and conditions it writes (pure).
+//! - [`rollout`]: rolling updates of the data pods — [`rollout::plan`] (pure order: replicas first, the
+//!   master last after a switchover) and [`rollout::apply`] (pod deletions, `SENTINEL FAILOVER`, Events).
+//! - [`master`]: following the sentinels — [`master::events`] (pub/sub parser), [`master::topology`]
+//!   (pure decisions), [`master::watcher`] (subscriptions and poll), [`master::mover`] (labels, Events,
+//!   status), [`master::registry`] (one watcher per RedisHA).
+//! - [`resources`]: pure builders, RedisHA → child objects, names and labels, and the pod scripts.
 //! - [`crd`]: the `RedisHA` resource (spec, status, validation); `bin/crdgen.rs` writes `crds/redisha.yaml`.
-//! - [`resources`]: pure builders, RedisHA → child objects, and the pod scripts.
-//! - [`controller`]: reconcile (server-side apply of children, a rollout step, then status), error policy,
-//!   `run` over every namespace or one ([`controller::WatchScope`]).
-//! - [`rollout`]: the order of a rolling update of the data pods — replicas first, the master last
-//!   after a switchover, one pod at a time (pure).
-//! - [`updater`]: applies the rollout plan: pod deletions (UID precondition), `SENTINEL FAILOVER`,
-//!   `RollingUpdate` Events.
-//! - [`status`]: the reconciler's status and conditions (pure).
-//! - [`switch_master`]: sentinel pub/sub messages → events (pure parser).
-//! - [`topology`]: who is master — sentinel majority, switch dedup/timing, ROLE confirmation, label order (pure).
-//! - [`watcher`]: per RedisHA, one subscription per sentinel plus the poll; emits decisions.
-//! - [`master`]: applies decisions: role labels (demote, then promote), `MasterSwitched` Events, status.
-//! - [`watchers`]: starts, reconfigures and stops one watcher per RedisHA.
-//! - [`leader`]: Lease-based leader election. [`metrics`], [`http`]: `/metrics`, `/healthz`, `/readyz`;
-//!   [`readiness`]: what `/readyz` answers (leading, or a standby keeping up with the Lease).
-//! - [`error`]: the one error type.
+//! - Process plumbing beside them: [`leader`] (Lease-based leader election), [`metrics`] and [`http`]
+//!   (`/metrics`, `/healthz`, `/readyz`), [`readiness`] (what `/readyz` answers), [`error`] (the one
+//!   error type).
 //!
 //! Tests beyond the unit tests: `tests/crd.rs` (schema and CEL rules), `tests/sentinel_failover.rs`
 //! (the watcher against real sentinels) and `tests/pod_scripts.rs` (the pod scripts run with `sh`
@@ -41,9 +37,3 @@ pub mod metrics;
 pub mod readiness;
 pub mod resources;
 pub mod rollout;
-pub mod status;
-pub mod switch_master;
-pub mod topology;
-pub mod updater;
-pub mod watcher;
-pub mod watchers;

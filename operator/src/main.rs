@@ -10,11 +10,11 @@ use kube::{Api, Client};
 use redis_ha_operator::controller::{self, Context, WatchScope};
 use redis_ha_operator::http;
 use redis_ha_operator::leader::{self, LeaseConfig, Tenure};
+use redis_ha_operator::master::registry::Watchers;
 use redis_ha_operator::metrics::Metrics;
 use redis_ha_operator::readiness::{Readiness, Role};
 use redis_ha_operator::resources::RenderOptions;
-use redis_ha_operator::updater::Rollouts;
-use redis_ha_operator::watchers::Watchers;
+use redis_ha_operator::rollout::apply::Rollouts;
 
 const USAGE: &str = "Usage: redis-ha-operator [options]
   --metrics-addr ADDR     serve /metrics, /healthz, /readyz on ADDR (default 0.0.0.0:8080)

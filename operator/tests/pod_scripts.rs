@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use pods::{Cluster, Role};
 use redis_ha_operator::crd::PersistenceMode;
+use redis_ha_operator::master::events::Addr;
 use redis_ha_operator::resources::Names;
-use redis_ha_operator::switch_master::Addr;
-use redis_ha_operator::updater::{request_failover, FailoverOutcome, FailoverRequest};
+use redis_ha_operator::rollout::apply::{request_failover, FailoverOutcome, FailoverRequest};
 
 const UP: Duration = Duration::from_secs(20);
 

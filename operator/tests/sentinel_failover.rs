@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use redis_ha_operator::switch_master::Addr;
-use redis_ha_operator::topology::Cause;
-use redis_ha_operator::watcher::{self, Output, WatchConfig};
+use redis_ha_operator::master::events::Addr;
+use redis_ha_operator::master::topology::Cause;
+use redis_ha_operator::master::watcher::{self, Output, WatchConfig};
 use tokio::sync::{mpsc, watch};
 
 const SET: &str = "cache";
@@ -193,7 +193,7 @@ async fn watcher_sees_real_switch_master_after_the_master_dies() {
     drop(sentinels);
 }
 
-async fn next_switch(out: &mut mpsc::Receiver<Output>, within: Duration) -> redis_ha_operator::topology::Switch {
+async fn next_switch(out: &mut mpsc::Receiver<Output>, within: Duration) -> redis_ha_operator::master::topology::Switch {
     let deadline = Instant::now() + within;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, watch};
 
-use crate::master::{MasterApi, MasterMover, WatchState};
-use crate::switch_master::Addr;
-use crate::watcher::{self, WatchConfig};
+use crate::master::events::Addr;
+use crate::master::mover::{MasterApi, MasterMover, WatchState};
+use crate::master::watcher::{self, WatchConfig};
 
 /// Namespace and name of a RedisHA.
 pub type Key = (String, String);

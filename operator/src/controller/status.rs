@@ -2,16 +2,16 @@
 //! the reconciler observed and what the watcher reports, and returns the status patch.
 //!
 //! The reconciler owns these fields; `master`, `failovers` and `lastFailover` belong to the watcher
-//! side ([`crate::master`]) and are never part of this patch, so neither overwrites the other.
+//! side ([`crate::master::mover`]) and are never part of this patch, so neither overwrites the other.
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use k8s_openapi::jiff::Timestamp;
 use serde_json::{json, Value};
 
 use crate::crd::RedisHA;
-use crate::master::WatchState;
-use crate::rollout::Progress;
-use crate::topology::majority;
+use crate::master::mover::WatchState;
+use crate::master::topology::majority;
+use crate::rollout::plan::Progress;
 
 pub const READY: &str = "Ready";
 pub const MASTER_AVAILABLE: &str = "MasterAvailable";
@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn a_rolling_update_is_a_phase_and_a_condition() {
-        use crate::rollout::Step;
+        use crate::rollout::plan::Step;
         let (mut seen, watch) = healthy();
         seen.rollout = Some(Progress {
             revision: "cache-7d9".into(),

@@ -1,7 +1,7 @@
 //! The switch-master watcher for one RedisHA: one subscription per sentinel, a periodic poll of every
-//! sentinel as a backstop, and the decisions of [`crate::topology`] sent out as [`Output`]s.
+//! sentinel as a backstop, and the decisions of [`crate::master::topology`] sent out as [`Output`]s.
 //!
-//! It knows nothing about Kubernetes: a consumer (the operator's [`crate::master`], or a test) turns
+//! It knows nothing about Kubernetes: a consumer (the operator's [`crate::master::mover`], or a test) turns
 //! outputs into label patches, Events and status. That keeps the part that talks to sentinels testable
 //! against real `redis-sentinel` processes on loopback.
 //!
@@ -18,8 +18,8 @@ use redis::{ConnectionAddr, ConnectionInfo, RedisConnectionInfo};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
-use crate::switch_master::{self, Addr, SentinelEvent, CHANNELS};
-use crate::topology::{self, Decision, MasterTracker, RoleCheck, Switch};
+use crate::master::events::{self, Addr, SentinelEvent, CHANNELS};
+use crate::master::topology::{self, Decision, MasterTracker, RoleCheck, Switch};
 
 /// How often every sentinel is asked for the master even without events (the issue's ≤ 30 s backstop).
 pub const DEFAULT_POLL: Duration = Duration::from_secs(15);
@@ -218,7 +218,7 @@ async fn sentinel_session(
                 let Some(msg) = msg else { return Ok(()) };
                 let channel = msg.get_channel_name().to_string();
                 let payload: String = msg.get_payload().unwrap_or_default();
-                if let Some(ev) = switch_master::parse(&channel, &payload) {
+                if let Some(ev) = events::parse(&channel, &payload) {
                     tracing::debug!(%channel, %payload, "sentinel event");
                     send(tx, idx, Observation::Event(ev)).await?;
                 }
@@ -243,7 +243,7 @@ pub(crate) async fn ask_master(conn: &mut redis::aio::MultiplexedConnection, mas
             .await
             .map_err(|_| "GET-MASTER-ADDR-BY-NAME timed out".to_string())?
             .map_err(|e| e.to_string())?;
-    Ok(switch_master::parse_master_addr(reply))
+    Ok(events::parse_master_addr(reply))
 }
 
 /// Asks `addr` for its ROLE.

@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use crate::master::events::{Addr, SentinelEvent};
 use crate::resources::names::{ROLE_MASTER, ROLE_REPLICA};
-use crate::switch_master::{Addr, SentinelEvent};
 
 /// What the sentinels' answers say.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,11 +17,11 @@ use serde_json::json;
 
 use crate::crd::RedisHA;
 use crate::error::{Error, Result};
+use crate::master::events::Addr;
+use crate::master::topology::{label_plan, PodRole, Switch};
+use crate::master::watcher::Output;
 use crate::metrics::Metrics;
 use crate::resources::names::{Names, ROLE_LABEL};
-use crate::switch_master::Addr;
-use crate::topology::{label_plan, PodRole, Switch};
-use crate::watcher::Output;
 
 /// Field manager of the pod-label and status patches made by the watcher side.
 pub const WATCHER_MANAGER: &str = "redis-ha-operator-watcher";
@@ -233,7 +233,7 @@ impl MasterApi for KubeMasterApi {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::topology::Cause;
+    use crate::master::topology::Cause;
     use std::time::Instant;
 
     /// Records every call, in order, against an in-memory set of pods.

@@ -1,11 +1,15 @@
 //! The reconciler: a RedisHA → its children (server-side apply, one field manager), the watcher for
 //! its sentinels, and the status it owns. Idempotent: every pass applies the same rendered objects.
 //!
-//! Then it takes one step of a rolling update of the data pods ([`crate::updater`]): the data
+//! Then it takes one step of a rolling update of the data pods ([`crate::rollout::apply`]): the data
 //! StatefulSet is `OnDelete`, so a new template reaches the pods only through the operator.
 //!
 //! What only the operator can check (a missing Secret, risky but valid settings, a spec that slipped past
 //! a CRD without its CEL rules) becomes a Warning Event and a condition; an invalid spec renders nothing.
+
+#[cfg(test)]
+mod rollout_tests;
+pub mod status;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,17 +28,19 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::json;
 
+use self::status::Observed;
+
 use crate::crd::RedisHA;
 use crate::error::{Error, Result};
-use crate::master::{KubeMasterApi, MasterMover};
+use crate::master::events::Addr;
+use crate::master::mover::{KubeMasterApi, MasterMover};
+use crate::master::registry::Watchers;
+use crate::master::sentinel_addrs;
+use crate::master::watcher::{WatchConfig, DEFAULT_POLL};
 use crate::metrics::Metrics;
-use crate::resources::names::{Names, SENTINEL_PORT};
+use crate::resources::names::Names;
 use crate::resources::{self, RenderOptions};
-use crate::status::{self, Observed};
-use crate::switch_master::Addr;
-use crate::updater::{self, Rollouts};
-use crate::watcher::{WatchConfig, DEFAULT_POLL};
-use crate::watchers::Watchers;
+use crate::rollout::apply::{self, Rollouts};
 
 /// Field manager of every server-side apply the reconciler makes.
 pub const FIELD_MANAGER: &str = "redis-ha-operator";
@@ -173,7 +179,13 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
     if secret_problem.is_none() {
         start_watcher(&ctx, &rha, key.clone(), password.clone())?;
         let names = Names::of(&rha, &ctx.opts.cluster_domain)?;
-        rollout = updater::roll(&ctx, &rha, &names, &data, password.as_deref()).await?;
+        let deps = apply::Deps {
+            client: &ctx.client,
+            reporter: &ctx.reporter,
+            rollouts: &ctx.rollouts,
+            watched_master: ctx.watchers.state(&key).master_pod,
+        };
+        rollout = apply::roll(deps, &rha, &names, &data, password.as_deref()).await?;
     }
 
     let ready = |s: &StatefulSet| s.status.as_ref().and_then(|st| st.ready_replicas).unwrap_or(0);
@@ -182,11 +194,6 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
     let patch = status::compute(&rha, &seen, &ctx.watchers.state(&key), Timestamp::now());
     apply_status(&ctx.client, &ns, &name, patch).await?;
     Ok(Action::requeue(if rolling { ROLLING_REQUEUE } else { REQUEUE }))
-}
-
-/// Every sentinel of `rha`, addressed by its pod's stable hostname.
-pub(crate) fn sentinel_addrs(rha: &RedisHA, names: &Names) -> Vec<Addr> {
-    (0..rha.spec.sentinels).map(|i| Addr::new(names.sentinel_host(&names.sentinel_pod(i)), SENTINEL_PORT as u16)).collect()
 }
 
 fn start_watcher(ctx: &Context, rha: &RedisHA, key: (String, String), password: Option<String>) -> Result<()> {
