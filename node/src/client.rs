@@ -12,6 +12,14 @@ use crate::config::{ClientClass, ObufLimit};
 pub use crate::outbox::ClientMsg;
 use crate::outbox::Outbox;
 
+/// The next client ID (CLIENT ID, CLIENT LIST's `id`): one counter for the whole process, for
+/// accepted connections and for the clients the server makes itself (the master link), starting
+/// at 1 and never reused, as Redis's `server.next_client_id`.
+pub fn next_client_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Reply mode set by CLIENT REPLY.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyMode {

@@ -499,7 +499,7 @@ fn over_query_limit(st: &mut State, me: &ClientState, inbuf: &[u8]) -> bool {
         return false;
     }
     let mut initial = String::new();
-    cmd::introspect::repr(&mut initial, &inbuf[..inbuf.len().min(64)]);
+    crate::util::repr_into(&mut initial, &inbuf[..inbuf.len().min(64)]);
     log::warning(&format!(
         "Closing client that reached max query buffer length: {} (qbuf initial bytes: {initial})",
         cmd::clients::describe(me, now_ms())

@@ -8,22 +8,21 @@
 //! the best candidates (`EVPOOL_SIZE`) filled by sampling `maxmemory-samples` keys per database,
 //! the random policies take a random key from each database in turn.
 //!
-//! Per-key access data lives in `Entry::lru`: the LRU clock in seconds, or under an LFU policy
-//! Redis's 24-bit LFU layout (16 bits of minutes when the counter was last decremented, 8 bits of
-//! logarithmic access counter).
+//! The per-key access data the policies rank keys by (LRU clock or LFU counter) is kept and
+//! updated by `crate::db::access`; this module only reads it.
 
 use crate::client::ClientState;
 use crate::cmd::table::{flags, CommandDef};
 use crate::config::Config;
-use crate::db::{Elem, Entry};
+use crate::db::access::AccessPolicy;
+use crate::db::access::{lfu_decr_and_return, lfu_minutes};
+use crate::db::Elem;
 use crate::resp::reply::Out;
 use crate::state::State;
-use crate::util::{now_us, Rng};
+use crate::util::now_us;
 
 /// Size of the pool of eviction candidates.
 pub const EVPOOL_SIZE: usize = 16;
-/// The counter a new key starts at under LFU, so it can collect accesses before being evicted.
-pub const LFU_INIT_VAL: u8 = 5;
 /// The error a command that may grow memory gets when nothing more can be evicted.
 pub const OOM_ERROR: &str = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -177,8 +176,8 @@ pub enum Evict {
 #[derive(Debug)]
 pub struct Evictor {
     pub settings: Settings,
-    /// `settings.policy.is_lfu()`, read on every key access.
-    pub lfu: bool,
+    /// How key accesses are recorded under the policy, read on every key access.
+    pub access: AccessPolicy,
     pool: Pool,
     /// The database the random policies try first next time.
     next_db: usize,
@@ -195,7 +194,7 @@ impl Evictor {
     pub fn new(c: &Config) -> Evictor {
         let mut e = Evictor {
             settings: Settings::from_config(c),
-            lfu: false,
+            access: AccessPolicy::default(),
             pool: Pool::default(),
             next_db: 0,
             running: false,
@@ -209,8 +208,9 @@ impl Evictor {
     /// Re-reads the settings after the config changed.
     pub fn refresh(&mut self, c: &Config) {
         self.settings = Settings::from_config(c);
-        self.lfu = self.settings.policy.is_lfu();
-        crate::db::set_lfu_mode(self.lfu);
+        let s = &self.settings;
+        self.access = AccessPolicy { lfu: s.policy.is_lfu(), log_factor: s.lfu_log_factor, decay_time: s.lfu_decay_time };
+        crate::db::access::set_lfu_mode(self.access.lfu);
     }
 
     /// INFO's (total_eviction_exceeded_time, current_eviction_exceeded_time) in milliseconds.
@@ -224,81 +224,6 @@ impl Evictor {
         self.exceeded_total_us = 0;
         self.exceeded_since_us = None;
     }
-}
-
-// --- LFU -------------------------------------------------------------------------------------
-
-/// The current time in minutes, 16 bits (the LFU "last decrement time").
-pub fn lfu_minutes(now_ms: i64) -> u32 {
-    ((now_ms / 60_000) as u64 & 0xffff) as u32
-}
-
-/// The LFU data of a new key.
-pub fn lfu_init(now_ms: i64) -> u32 {
-    (lfu_minutes(now_ms) << 8) | LFU_INIT_VAL as u32
-}
-
-/// Minutes since `ldt`, taking the 16-bit clock as wrapped at most once.
-pub fn lfu_time_elapsed(ldt: u32, now_min: u32) -> u32 {
-    if now_min >= ldt {
-        now_min - ldt
-    } else {
-        65535 - ldt + now_min
-    }
-}
-
-/// The counter of LFU data `lru`, decayed by one per `decay_time` minutes elapsed (the stored data
-/// is left alone: it is updated on access).
-pub fn lfu_decr_and_return(lru: u32, now_min: u32, decay_time: u32) -> u8 {
-    let ldt = (lru >> 8) & 0xffff;
-    let counter = lru & 0xff;
-    let periods = lfu_time_elapsed(ldt, now_min).checked_div(decay_time).unwrap_or(0);
-    counter.saturating_sub(periods) as u8
-}
-
-/// Increments a logarithmic counter with probability 1 / ((counter - LFU_INIT_VAL) * factor + 1),
-/// `r` being uniform in [0, 1). Saturates at 255.
-pub fn lfu_log_incr(counter: u8, factor: f64, r: f64) -> u8 {
-    if counter == 255 {
-        return 255;
-    }
-    let base = (counter as f64 - LFU_INIT_VAL as f64).max(0.0);
-    let p = 1.0 / (base * factor + 1.0);
-    if r < p {
-        counter + 1
-    } else {
-        counter
-    }
-}
-
-/// A uniform double in [0, 1).
-fn unit(rng: &mut Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// Records an access to a key (Redis's `lookupKey` touch): the LRU clock, or under LFU the decayed
-/// and then logarithmically incremented counter with the current minute.
-#[inline]
-pub fn touch(ev: &Evictor, rng: &mut Rng, e: &mut Entry, now_ms: i64) {
-    if !ev.lfu {
-        e.lru = (now_ms / 1000) as u32;
-        return;
-    }
-    let now_min = lfu_minutes(now_ms);
-    let counter = lfu_decr_and_return(e.lru, now_min, ev.settings.lfu_decay_time);
-    // Below the initial value an access always counts: skip the random draw.
-    let counter = if counter <= LFU_INIT_VAL { counter + 1 } else { lfu_log_incr(counter, ev.settings.lfu_log_factor, unit(rng)) };
-    e.lru = (now_min << 8) | counter as u32;
-}
-
-/// OBJECT FREQ: the decayed counter.
-pub fn frequency(ev: &Evictor, e: &Entry, now_ms: i64) -> u8 {
-    lfu_decr_and_return(e.lru, lfu_minutes(now_ms), ev.settings.lfu_decay_time)
-}
-
-/// OBJECT IDLETIME, in seconds.
-pub fn idle_seconds(e: &Entry, now_ms: i64) -> u64 {
-    ((now_ms / 1000) as u32).wrapping_sub(e.lru) as u64
 }
 
 // --- Memory accounting -------------------------------------------------------------------------
@@ -534,69 +459,6 @@ mod tests {
         assert!(Policy::parse("allkeys-lfu").is_lfu() && Policy::parse("allkeys-lfu").allkeys());
         assert!(Policy::parse("volatile-lru").is_lru() && !Policy::parse("volatile-lru").allkeys());
         assert!(!Policy::AllkeysRandom.uses_pool() && Policy::VolatileTtl.uses_pool());
-    }
-
-    #[test]
-    fn lfu_counter_grows_logarithmically() {
-        // At or below the initial value every access counts.
-        assert_eq!(lfu_log_incr(0, 10.0, 0.999), 1);
-        assert_eq!(lfu_log_incr(5, 10.0, 0.999), 6);
-        // Above it, with probability 1 / ((c - 5) * factor + 1).
-        assert_eq!(lfu_log_incr(6, 10.0, 0.08), 7);
-        assert_eq!(lfu_log_incr(6, 10.0, 0.10), 6);
-        assert_eq!(lfu_log_incr(15, 10.0, 1.0 / 101.0 - 1e-9), 16);
-        assert_eq!(lfu_log_incr(15, 10.0, 1.0 / 101.0 + 1e-9), 15);
-        assert_eq!(lfu_log_incr(255, 0.0, 0.0), 255);
-        // Factor 0: always.
-        assert_eq!(lfu_log_incr(100, 0.0, 0.999), 101);
-        // Redis's redis.conf table for factor 10: 1000 hits give about 18, 100K hits about 142.
-        // A fixed seed: the walk is random, and the bounds below hold for this one (a test that
-        // depends on the clock's seed fails now and then).
-        let mut rng = Rng::with_seed(0x5eed_1234_abcd_9876);
-        let mut c = LFU_INIT_VAL;
-        for hit in 1..=100_000 {
-            c = lfu_log_incr(c, 10.0, unit(&mut rng));
-            if hit == 1000 {
-                assert!((14..=24).contains(&c), "counter {c} after 1000 hits");
-            }
-        }
-        assert!((120..=170).contains(&c), "counter {c} after 100K hits");
-    }
-
-    #[test]
-    fn lfu_decay_by_elapsed_minutes() {
-        let lru = (100 << 8) | 20;
-        assert_eq!(lfu_decr_and_return(lru, 100, 1), 20);
-        assert_eq!(lfu_decr_and_return(lru, 103, 1), 17);
-        assert_eq!(lfu_decr_and_return(lru, 110, 2), 15);
-        assert_eq!(lfu_decr_and_return(lru, 200, 1), 0);
-        // decay time 0: never.
-        assert_eq!(lfu_decr_and_return(lru, 60000, 0), 20);
-        // The 16-bit minute clock wrapped once.
-        let old = (65530 << 8) | 20;
-        assert_eq!(lfu_time_elapsed(65530, 4), 9);
-        assert_eq!(lfu_decr_and_return(old, 4, 1), 11);
-        assert_eq!(lfu_init(60_000 * 70_000) & 0xff, LFU_INIT_VAL as u32);
-        assert_eq!(lfu_init(60_000 * 70_000) >> 8, 70_000 & 0xffff);
-    }
-
-    #[test]
-    fn touch_updates_lru_or_lfu() {
-        let mut ev = Evictor::new(&Config::default());
-        let mut rng = Rng::seeded();
-        let mut e = Entry::string(b"k", b"v");
-        let now = 1_700_000_000_000;
-        touch(&ev, &mut rng, &mut e, now);
-        assert_eq!(e.lru, 1_700_000_000);
-        assert_eq!(idle_seconds(&e, now + 42_000), 42);
-        ev.lfu = true;
-        e.lru = lfu_init(now);
-        for _ in 0..3 {
-            touch(&ev, &mut rng, &mut e, now);
-        }
-        // 5 → 6 always; beyond, usually not with factor 10, but never less.
-        assert!(frequency(&ev, &e, now) >= 6);
-        assert_eq!(e.lru >> 8, lfu_minutes(now));
     }
 
     #[test]

@@ -110,7 +110,7 @@ pub fn render(st: &State) -> String {
     let mut info = crate::cmd::server::info_text(st, 0, 1, &info_sections(st));
     if let Some(rt) = st.sentinel.as_ref() {
         info.push_str("\r\n");
-        info.push_str(&rt.machine.info_section(crate::sentinel::driver::mono_ms(), rt.scripts.running(), rt.scripts.len()));
+        info.push_str(&rt.machine.info_section(crate::util::mono_ms(), rt.scripts.running(), rt.scripts.len()));
     }
     from_info(&info)
 }

@@ -239,7 +239,7 @@ fn register(shared: &Arc<Shared>, stream: Stream, addr: String, local: String, f
     if matches!(stream, Stream::Tcp(_)) {
         crate::sys::set_keepalive(fd, st.config.tcp_keepalive);
     }
-    let id = shared.next_client_id.fetch_add(1, Ordering::Relaxed);
+    let id = crate::client::next_client_id();
     let (tx, rx) = mpsc::unbounded_channel();
     let mut client = ClientState::new(id, addr, local, fd as i64, tx, now_ms());
     // Like Redis, a client starts authenticated when the default user needs no password, and

@@ -98,8 +98,6 @@ pub struct State {
     pub snapshots: crate::persistence::snapshot::Snapshots,
     /// Replication: our replicas, our master link, the stream's IDs, offsets and backlog.
     pub repl: crate::repl::Replication,
-    /// Client IDs (shared with the acceptor), for clients the server creates itself.
-    pub client_ids: std::sync::Arc<AtomicU64>,
     /// Set while the dataset loads at start-up (commands get -LOADING).
     pub loading: Option<crate::persistence::startup::Loading>,
     /// Set while a replica parses its master's RDB with `repl-diskless-load swapdb`, the old dataset
@@ -166,7 +164,6 @@ impl State {
             loading: None,
             async_loading: false,
             repl,
-            client_ids: std::sync::Arc::new(AtomicU64::new(1)),
             active_expire_enabled: true,
             peak_memory: 0,
             startup_memory: crate::alloc::used_memory(),
@@ -184,11 +181,6 @@ impl State {
         self.evict.refresh(&self.config);
         crate::persistence::aof::refresh(self);
         crate::repl::master::refresh(self);
-    }
-
-    /// An ID for a client the server creates itself (the master link's client).
-    pub fn next_internal_client_id(&self) -> u64 {
-        self.client_ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn total_keys(&self) -> usize {
@@ -215,7 +207,6 @@ pub fn encoding_limits(c: &Config) -> EncodingLimits {
 /// What every connection task holds.
 pub struct Shared {
     pub state: Mutex<State>,
-    pub next_client_id: std::sync::Arc<AtomicU64>,
     /// Set once shutdown begins; connection tasks stop reading.
     pub shutting_down: AtomicBool,
     /// Number of connected clients (checked against maxclients before taking the lock).
@@ -225,8 +216,7 @@ pub struct Shared {
 impl Shared {
     pub fn new(config: Config) -> Shared {
         let state = State::new(config);
-        let next_client_id = state.client_ids.clone();
-        Shared { state: Mutex::new(state), next_client_id, shutting_down: AtomicBool::new(false), connected: AtomicU64::new(0) }
+        Shared { state: Mutex::new(state), shutting_down: AtomicBool::new(false), connected: AtomicU64::new(0) }
     }
 
     /// Locks the state. A panic while holding the lock would poison it; commands never panic on

@@ -101,8 +101,8 @@ fn restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let mut entry = loaded.into_entry(key);
     entry.expire_at = expire_at;
-    let lfu = ctx.st.evict.lfu;
-    rdb::decode::set_lru_or_lfu(&mut entry, lfu, freq, idle, ctx.now);
+    let lfu = ctx.st.evict.access.lfu;
+    crate::db::access::restore(&mut entry, lfu, freq, idle, ctx.now);
     let wakes = matches!(entry.value, Value::List(_) | Value::ZSet(_));
     ctx.db().insert(entry);
     ctx.modified(key);

@@ -755,25 +755,6 @@ fn monitor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// Quotes an argument like Redis's `sdscatrepr`.
-pub fn repr(out: &mut String, s: &[u8]) {
-    out.push('"');
-    for &c in s {
-        match c {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            7 => out.push_str("\\a"),
-            8 => out.push_str("\\b"),
-            c if c.is_ascii_graphic() || c == b' ' => out.push(c as char),
-            c => out.push_str(&format!("\\x{c:02x}")),
-        }
-    }
-    out.push('"');
-}
-
 /// Sends a command to every MONITOR client: `+<unix time> [<db> <addr>] "arg" ...`. Returns the
 /// line when the running client is itself a monitor (it gets it after its own reply).
 pub fn feed_monitors(st: &mut State, me: &ClientState, argv: &[Bytes], now_ms: i64) -> Option<Vec<u8>> {
@@ -782,7 +763,7 @@ pub fn feed_monitors(st: &mut State, me: &ClientState, argv: &[Bytes], now_ms: i
     let mut line = format!("+{}.{:06} [{} {}]", us / 1_000_000, us % 1_000_000, me.db, me.addr);
     for a in redacted(argv).iter() {
         line.push(' ');
-        repr(&mut line, a);
+        crate::util::repr_into(&mut line, a);
     }
     line.push_str("\r\n");
     for id in &st.monitors {
@@ -1056,7 +1037,7 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
         }
         _ => String::new(),
     };
-    let idle = crate::db::lru_clock().saturating_sub(e.lru);
+    let idle = crate::db::access::lru_clock().saturating_sub(e.lru);
     let text = format!(
         "Value at:{:p} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}{}",
         e as *const crate::db::Entry,

@@ -520,7 +520,7 @@ const SHARED_INTEGERS: i64 = 10000;
 
 fn object(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let sub = super::lower(&argv[1]);
-    let lfu = ctx.st.evict.lfu;
+    let lfu = ctx.st.evict.access.lfu;
     // OBJECT does not count as an access (LOOKUP_NOTOUCH).
     let now = ctx.now;
     let db = ctx.me.db;
@@ -545,14 +545,14 @@ fn object(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             if lfu {
                 return Err("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".into());
             }
-            ctx.out.int(crate::evict::idle_seconds(e, now) as i64);
+            ctx.out.int(crate::db::access::idle_seconds(e, now) as i64);
         }
         _ => {
             if !lfu {
                 return Err("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".into());
             }
             // Decayed to now: the stored counter only changes on access.
-            ctx.out.int(crate::evict::frequency(&ctx.st.evict, e, now) as i64);
+            ctx.out.int(crate::db::access::frequency(&ctx.st.evict.access, e, now) as i64);
         }
     }
     Ok(())

@@ -216,7 +216,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
     let now = start_us / 1000;
     // QUIT is handled before anything else (even before the lookup, auth and MULTI queuing); a
     // 7.0 sentinel has no QUIT at all (it is an unknown command there).
-    if argv[0].eq_ignore_ascii_case(b"quit") && !table::sentinel_mode() {
+    if argv[0].eq_ignore_ascii_case(b"quit") && !st.config.is_sentinel() {
         out.ok();
         return Outcome::Close;
     }

@@ -106,7 +106,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("uptime_in_days", &(uptime / 86400));
             f("hz", &st.config.hz);
             f("configured_hz", &st.config.hz);
-            f("lru_clock", &(crate::db::lru_clock() & 0xff_ffff));
+            f("lru_clock", &(crate::db::access::lru_clock() & 0xff_ffff));
             f("executable", &st.executable);
             f("config_file", &st.config_file_abs);
             f("io_threads_active", &0);

@@ -21,17 +21,14 @@ const CAPTURED: &[u8] = include_bytes!("redis-7.0-commands.resp3");
 /// the only commands a sentinel serves, with the SENTINEL subcommands and their arities.
 const CAPTURED_SENTINEL: &[u8] = include_bytes!("redis-7.0-sentinel-commands.resp3");
 
+/// Which capture the table is built from. The one question "is this process a sentinel" is
+/// `Config::is_sentinel`; this switch only picks the table, once, before it is built.
 static SENTINEL_MODE: AtomicBool = AtomicBool::new(false);
 
 /// Makes the table redis-sentinel's (its commands, sentinel handlers for INFO, ROLE, PUBLISH and
 /// SENTINEL). Must be called before the table is first used; the process stays a sentinel.
 pub fn set_sentinel_mode() {
     SENTINEL_MODE.store(true, Ordering::Relaxed);
-}
-
-/// Whether the process is a sentinel (see [`set_sentinel_mode`]).
-pub fn sentinel_mode() -> bool {
-    SENTINEL_MODE.load(Ordering::Relaxed)
 }
 
 pub mod flags {
@@ -181,7 +178,7 @@ pub fn id_of(name: &str) -> Option<usize> {
 
 fn build() -> CommandTable {
     let mut handlers: HashMap<&'static str, Handler> = super::all_handlers().into_iter().collect();
-    let sentinel = sentinel_mode();
+    let sentinel = SENTINEL_MODE.load(Ordering::Relaxed);
     if sentinel {
         handlers.extend(crate::sentinel::commands::COMMANDS.iter().copied());
         handlers.extend(crate::sentinel::acl::COMMANDS.iter().copied());

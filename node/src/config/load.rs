@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use super::error::ConfigError;
 use super::store::Origin;
 use super::table::{self, MULTI_ARG};
-use super::value::{repr, strerror};
+use super::value::strerror;
 use super::Config;
 use crate::resp::request::split_args;
 use crate::util::glob_match;
+use crate::util::repr;
 
 /// Directives Redis 7.0 still accepts (with exactly one argument) and ignores.
 const DEPRECATED: [&str; 3] = ["list-max-ziplist-entries", "list-max-ziplist-value", "lua-replicate-commands"];

@@ -34,8 +34,8 @@ pub use error::ConfigError;
 pub(crate) use load::{has_comment_token, has_nbsp, inline_comment_reason, without_nbsp, SentinelLine};
 pub use notify::{notify_flags_from_str, notify_flags_to_string};
 pub(crate) use rewrite::{overwrite_atomically, read_old, rewritten_content, RewriteState};
+pub(crate) use value::strerror;
 pub use value::ObufLimit;
-pub(crate) use value::{repr, strerror};
 
 use value::Val;
 

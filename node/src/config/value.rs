@@ -515,27 +515,6 @@ pub(crate) fn strerror(e: &std::io::Error) -> String {
     }
 }
 
-/// Redis's `sdscatrepr`: a double-quoted string with C escapes, used by CONFIG REWRITE.
-pub(crate) fn repr(s: &[u8]) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for &c in s {
-        match c {
-            b'\\' => out.push_str("\\\\"),
-            b'"' => out.push_str("\\\""),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            7 => out.push_str("\\a"),
-            8 => out.push_str("\\b"),
-            0x20..=0x7e => out.push(c as char),
-            _ => out.push_str(&format!("\\x{c:02x}")),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -677,13 +656,5 @@ mod tests {
         assert_eq!(c_strtoll(b"12x", 10), Some((12, false)));
         assert_eq!(c_strtoll(b"99999999999999999999", 10), None);
         assert_eq!(c_strtoll(b"-9223372036854775808", 10), Some((i64::MIN, true)));
-    }
-
-    #[test]
-    fn repr_escapes_like_sdscatrepr() {
-        assert_eq!(repr(b"x\"y\\z"), r#""x\"y\\z""#);
-        assert_eq!(repr("é".as_bytes()), r#""\xc3\xa9""#);
-        assert_eq!(repr(b"a\tb\n"), r#""a\tb\n""#);
-        assert_eq!(repr(b""), r#""""#);
     }
 }

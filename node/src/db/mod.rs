@@ -2,6 +2,7 @@
 //!
 //! Layout:
 //! - `table.rs`: the slot-stable hash table every keyspace and big collection is built on.
+//! - `access.rs`: each key's access clock (LRU seconds or LFU counter), as OBJECT and eviction read it.
 //! - `types.rs` (encoding limits), `hash.rs`, `set.rs`, `zset.rs`: collection values with Redis's
 //!   small/large encodings.
 //!
@@ -9,6 +10,7 @@
 //! and active in `active_expire` (Redis's sampling cycle); the caller drains `expired_log` to send
 //! keyspace events and propagate the deletions.
 
+pub mod access;
 pub mod hash;
 pub mod set;
 pub mod table;
@@ -115,34 +117,6 @@ impl Keyed for Entry {
     }
 }
 
-pub fn lru_clock() -> u32 {
-    (crate::util::now_ms() / 1000) as u32
-}
-
-/// Whether an LFU `maxmemory-policy` is in force, for the access data new keys start with (Redis's
-/// `createObject` reads the policy the same way). Set by `State` when the config is (re)read.
-static LFU_MODE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Switches what new keys' `lru` field holds: LFU data (`true`) or the LRU clock.
-pub fn set_lfu_mode(on: bool) {
-    LFU_MODE.store(on, std::sync::atomic::Ordering::Relaxed);
-}
-
-pub fn lfu_mode() -> bool {
-    LFU_MODE.load(std::sync::atomic::Ordering::Relaxed)
-}
-
-/// The access data of a new key: the LRU clock, or under an LFU policy the current minute with
-/// the initial counter (`LFU_INIT_VAL`), so a new key is not the first one evicted.
-pub fn new_key_clock() -> u32 {
-    let now = crate::util::now_ms();
-    if lfu_mode() {
-        crate::evict::lfu_init(now)
-    } else {
-        (now / 1000) as u32
-    }
-}
-
 impl Entry {
     /// A string entry, stored as an integer when the bytes are a canonical integer (Redis's `int` encoding).
     pub fn string(key: &[u8], val: &[u8]) -> Entry {
@@ -154,7 +128,7 @@ impl Entry {
         let mut buf = Vec::with_capacity(key.len() + val.len());
         buf.extend_from_slice(key);
         buf.extend_from_slice(val);
-        Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: new_key_clock(), expire_at: 0, value: Value::Inline }
+        Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: access::new_key_clock(), expire_at: 0, value: Value::Inline }
     }
 
     /// A string entry kept as the given bytes, never int-encoded (Redis's `createStringObject`:
@@ -163,11 +137,11 @@ impl Entry {
         let mut buf = Vec::with_capacity(key.len() + val.len());
         buf.extend_from_slice(key);
         buf.extend_from_slice(val);
-        Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: new_key_clock(), expire_at: 0, value: Value::Inline }
+        Entry { buf: buf.into_boxed_slice(), key_len: key.len() as u32, lru: access::new_key_clock(), expire_at: 0, value: Value::Inline }
     }
 
     pub fn with_value(key: &[u8], value: Value) -> Entry {
-        Entry { buf: key.into(), key_len: key.len() as u32, lru: new_key_clock(), expire_at: 0, value }
+        Entry { buf: key.into(), key_len: key.len() as u32, lru: access::new_key_clock(), expire_at: 0, value }
     }
 
     pub fn key(&self) -> &[u8] {
@@ -376,7 +350,7 @@ impl Db {
     pub fn set_string(&mut self, key: &[u8], val: &[u8], keep_ttl: bool, now_ms: i64) {
         let mut entry = Entry::string(key, val);
         // Under LFU, an overwritten key keeps its access frequency (Redis's `dbOverwrite`).
-        let lfu = lfu_mode();
+        let lfu = access::lfu_mode();
         if keep_ttl || lfu {
             if let Some(old) = self.peek(key, now_ms) {
                 if keep_ttl {

@@ -112,7 +112,7 @@ impl Manifest {
     pub fn format(&self) -> String {
         let mut s = String::new();
         let line = |s: &mut String, f: &AofFile| {
-            let name = if needs_quoting(&f.name) { quote(&f.name) } else { f.name.clone() };
+            let name = if needs_quoting(&f.name) { crate::util::repr(f.name.as_bytes()) } else { f.name.clone() };
             s.push_str(&format!("file {} seq {} type {}\n", name, f.seq, f.kind.letter()));
         };
         if let Some(b) = &self.base {
@@ -162,26 +162,6 @@ fn needs_quoting(name: &str) -> bool {
                 || c == b'\x08'
                 || !(0x21..0x7f).contains(&c)
         })
-}
-
-/// Redis's `sdscatrepr`.
-fn quote(name: &str) -> String {
-    let mut s = String::from("\"");
-    for c in name.bytes() {
-        match c {
-            b'\\' => s.push_str("\\\\"),
-            b'"' => s.push_str("\\\""),
-            b'\n' => s.push_str("\\n"),
-            b'\r' => s.push_str("\\r"),
-            b'\t' => s.push_str("\\t"),
-            0x07 => s.push_str("\\a"),
-            0x08 => s.push_str("\\b"),
-            c if (0x20..0x7f).contains(&c) => s.push(c as char),
-            c => s.push_str(&format!("\\x{c:02x}")),
-        }
-    }
-    s.push('"');
-    s
 }
 
 #[cfg(test)]

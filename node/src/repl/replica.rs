@@ -615,7 +615,7 @@ fn take_until_mark(data: &[u8], buf: &[u8], mark: &[u8]) -> usize {
 /// Marks the link up and registers the master's client (CLIENT LIST flags `M`).
 fn connected(st: &mut State, db: Option<usize>) -> MasterInbox {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let id = st.next_internal_client_id();
+    let id = crate::client::next_client_id();
     let addr = st.repl.master.as_ref().map(|m| format!("{}:{}", m.host, m.port)).unwrap_or_default();
     let mut c = ClientState::new(id, addr, String::new(), -1, tx, now_ms());
     c.is_master = true;

@@ -11,12 +11,13 @@
 
 use bytes::Bytes;
 
-use super::driver::{self, mono_ms, Runtime, FLUSH_FAILED};
+use super::driver::{self, Runtime, FLUSH_FAILED};
 use super::state::{Record, HELLO_CHANNEL, SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION};
 use crate::cmd::{args, CmdError, CmdResult, Ctx, Handler, NOT_INT};
 use crate::log;
 use crate::resp::reply::Out;
 use crate::state::State;
+use crate::util::mono_ms;
 use crate::util::parse_i64;
 
 pub const COMMANDS: &[(&str, Handler)] = &[

@@ -23,10 +23,11 @@ use std::path::Path;
 
 use super::settings::{KnownSentinel, MasterSettings, SentinelSettings};
 use crate::config::{
-    has_comment_token, has_nbsp, inline_comment_reason, overwrite_atomically, read_old, repr, rewritten_content, strerror, without_nbsp, Config,
+    has_comment_token, has_nbsp, inline_comment_reason, overwrite_atomically, read_old, rewritten_content, strerror, without_nbsp, Config,
     ConfigError, RewriteState, SentinelLine,
 };
 use crate::resp::request::split_args;
+use crate::util::repr;
 
 /// The directives sentinel.c applies before any `monitor` line (`preMonitorCfgName`).
 const PRE_MONITOR: [&str; 9] = [

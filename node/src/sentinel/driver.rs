@@ -5,7 +5,7 @@
 //! them, unlock. Executing never blocks: connects become tasks, writes go into per-link channels,
 //! config flushes to a writer thread, scripts to child processes.
 //!
-//! Time is a monotonic clock ([`mono_ms`]), so a wall-clock jump cannot fake a timeout (a stopped
+//! Time is a monotonic clock ([`crate::util::mono_ms`]), so a wall-clock jump cannot fake a timeout (a stopped
 //! process still shows up as a long timer gap, which is what TILT is for).
 //!
 //! Layout:
@@ -18,8 +18,8 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 
@@ -30,12 +30,7 @@ use crate::config::Config;
 use crate::log;
 use crate::resp::reply::Out;
 use crate::state::{Shared, State};
-
-/// Milliseconds on a monotonic clock (starting at 1 when first read), the machine's `now_ms`.
-pub fn mono_ms() -> u64 {
-    static START: OnceLock<Instant> = OnceLock::new();
-    START.get_or_init(Instant::now).elapsed().as_millis() as u64 + 1
-}
+use crate::util::mono_ms;
 
 /// The running sentinel: the state machine plus what executes its actions.
 pub struct Runtime {

@@ -13,11 +13,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::config::SentinelConfig;
-use super::driver::{self, mono_ms, Runtime};
+use super::driver::{self, Runtime};
 use super::state::{NodeInfo, Sentinel, Timing};
 use crate::log;
 use crate::server;
 use crate::state::Shared;
+use crate::util::mono_ms;
 
 /// The timing chosen by `RHN_SENTINEL_TIMING` (`redis7`, else the default).
 fn timing_from_env() -> Timing {

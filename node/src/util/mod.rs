@@ -170,6 +170,13 @@ fn token_match(p: &[u8], c: u8, nocase: bool) -> (bool, usize) {
 }
 
 /// Milliseconds since the Unix epoch.
+/// Milliseconds on a monotonic clock, starting at 1 when first read: for timeouts that a
+/// wall-clock jump must not fake (the sentinel's timers).
+pub fn mono_ms() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START.get_or_init(std::time::Instant::now).elapsed().as_millis() as u64 + 1
+}
+
 pub fn now_ms() -> i64 {
     crate::sys::realtime_us() / 1000
 }
@@ -223,6 +230,33 @@ pub fn eq_ic(arg: &[u8], kw: &str) -> bool {
 pub mod long_double;
 pub mod strtod;
 
+/// Redis's `sdscatrepr`: `s` double-quoted with C escapes (MONITOR lines, CONFIG REWRITE values,
+/// AOF manifest names, protocol error logs).
+pub fn repr_into(out: &mut String, s: &[u8]) {
+    out.push('"');
+    for &c in s {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'"' => out.push_str("\\\""),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            7 => out.push_str("\\a"),
+            8 => out.push_str("\\b"),
+            0x20..=0x7e => out.push(c as char),
+            _ => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push('"');
+}
+
+/// [`repr_into`] as a new string.
+pub fn repr(s: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    repr_into(&mut out, s);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,5 +305,13 @@ mod tests {
         assert!(glob_match(b"*", b"", false));
         assert!(glob_match(b"HE*", b"hello", true));
         assert!(!glob_match(b"a*a*a*a*a*a*a*a*a*a*b", &[b'a'; 60], false));
+    }
+
+    #[test]
+    fn repr_escapes_like_sdscatrepr() {
+        assert_eq!(repr(b"x\"y\\z"), r#""x\"y\\z""#);
+        assert_eq!(repr("é".as_bytes()), r#""\xc3\xa9""#);
+        assert_eq!(repr(b"a\tb\n"), r#""a\tb\n""#);
+        assert_eq!(repr(b""), r#""""#);
     }
 }

@@ -19,7 +19,7 @@ use crate::db::set::SetVal;
 use crate::db::table::Table;
 use crate::db::types::EncodingLimits;
 use crate::db::zset::{zcmp, SkipList, ZSet};
-use crate::db::{Db, Elem, Entry, Value};
+use crate::db::{Db, Elem, Value};
 use crate::persistence::{crc64, intset, listpack, lzf, ziplist};
 use crate::util::{parse_f64, parse_i64};
 
@@ -343,7 +343,7 @@ pub fn load_from<R: BufRead>(r: R, opts: &LoadOptions) -> Result<LoadedRdb, RdbE
                 // 0 means "no expiry" in an Entry; a stored time at or before the epoch is simply
                 // long past.
                 entry.expire_at = exp.map_or(0, |at| at.max(1));
-                set_lru_or_lfu(&mut entry, opts.lfu, fq, id, opts.now_ms);
+                crate::db::access::restore(&mut entry, opts.lfu, fq, id, opts.now_ms);
                 if out.dbs[db].insert(entry).is_some() {
                     return Err(RdbError::DuplicateKey { key: show_key(&key), db });
                 }
@@ -378,20 +378,6 @@ fn read_aux(out: &mut LoadedRdb, k: &[u8], v: &[u8]) {
         out.repl_offset = text.and_then(|t| t.parse().ok());
     } else if k.eq_ignore_ascii_case(b"repl-stream-db") {
         out.repl_stream_db = text.and_then(|t| t.parse().ok());
-    }
-}
-
-/// Redis's `objectSetLRUOrLFU`: with an LFU policy a FREQ value sets the counter; otherwise an
-/// IDLE value sets the access clock that many seconds back.
-pub fn set_lru_or_lfu(e: &mut Entry, lfu: bool, freq: Option<u8>, idle: Option<u64>, now_ms: i64) {
-    if lfu {
-        if let Some(f) = freq {
-            let minutes = ((now_ms / 60_000) as u32) & 0xffff;
-            e.lru = (minutes << 8) | f as u32;
-        }
-    } else if let Some(i) = idle {
-        let now_s = (now_ms / 1000) as u32;
-        e.lru = now_s.saturating_sub(u32::try_from(i).unwrap_or(u32::MAX));
     }
 }
 

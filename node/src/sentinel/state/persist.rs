@@ -81,7 +81,11 @@ impl Sentinel {
                             .sentinels
                             .iter()
                             .filter_map(|s| {
-                                s.runid.as_ref().map(|runid| KnownSentinel { host: self.announced(&s.addr).to_string(), port: s.addr.port, runid: runid.clone() })
+                                s.runid.as_ref().map(|runid| KnownSentinel {
+                                    host: self.announced(&s.addr).to_string(),
+                                    port: s.addr.port,
+                                    runid: runid.clone(),
+                                })
                             })
                             .collect(),
                     }
