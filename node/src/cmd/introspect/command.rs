@@ -1,0 +1,276 @@
+//! COMMAND and its subcommands: the command table as Redis 7.0 describes it (INFO, DOCS, LIST, COUNT, GETKEYS).
+
+use bytes::Bytes;
+
+use super::help_reply;
+use crate::cmd::table::{self, CommandDef};
+use crate::cmd::{args, CmdResult, Ctx, SYNTAX};
+use crate::resp::frame::Frame;
+
+pub(super) fn command(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let all = table::table().sorted();
+    ctx.out.array(all.len());
+    for def in all {
+        def.info.write(ctx.out);
+    }
+    Ok(())
+}
+
+pub(super) fn command_count(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    ctx.out.int(table::table().commands.len() as i64);
+    Ok(())
+}
+
+/// Finds a command or subcommand by its full name ("config|get").
+pub(super) fn find(name: &[u8]) -> Option<&'static CommandDef> {
+    let n = crate::cmd::lower(name);
+    let mut parts = n.splitn(2, '|');
+    let top = table::table().get(parts.next()?)?;
+    match parts.next() {
+        None => Some(top),
+        Some(sub) => top.subcommands.get(sub),
+    }
+}
+
+pub(super) fn command_info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() == 2 {
+        return command(ctx, argv);
+    }
+    ctx.out.array(argv.len() - 2);
+    for name in &argv[2..] {
+        match find(name) {
+            Some(d) => d.info.write(ctx.out),
+            None => ctx.out.null(),
+        }
+    }
+    Ok(())
+}
+
+/// The COMMAND DOCS map of a command; a subcommand's lives in its parent's `subcommands`.
+fn docs_of(def: &CommandDef) -> Option<&Frame> {
+    if let Some(d) = &def.docs {
+        return Some(d);
+    }
+    let (parent, _) = def.name.split_once('|')?;
+    let subs = table::table().get(parent)?.docs.as_ref()?.get("subcommands")?;
+    match subs {
+        Frame::Map(pairs) => pairs.iter().find(|(k, _)| k.as_str().is_some_and(|n| n.eq_ignore_ascii_case(&def.name))).map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+pub(super) fn command_docs(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let defs: Vec<&CommandDef> = if argv.len() == 2 { table::table().sorted() } else { argv[2..].iter().filter_map(|n| find(n)).collect() };
+    let docs: Vec<(&str, &Frame)> = defs.into_iter().filter_map(|d| docs_of(d).map(|f| (d.name.as_str(), f))).collect();
+    ctx.out.map(docs.len());
+    for (name, doc) in docs {
+        ctx.out.bulk(name.as_bytes());
+        doc.write(ctx.out);
+    }
+    Ok(())
+}
+
+pub(super) fn command_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    // COMMAND LIST [FILTERBY MODULE name | ACLCAT cat | PATTERN pattern]
+    let filter = match argv.len() {
+        2 => None,
+        5 if args::is(&argv[2], "filterby") => {
+            let kind = crate::cmd::lower(&argv[3]);
+            if !matches!(kind.as_str(), "module" | "aclcat" | "pattern") {
+                return Err(SYNTAX.into());
+            }
+            Some((kind, argv[4].clone()))
+        }
+        _ => return Err(SYNTAX.into()),
+    };
+    let mut names: Vec<String> = Vec::new();
+    for def in table::table().sorted() {
+        let mut push = |d: &CommandDef| {
+            let ok = match &filter {
+                None => true,
+                Some((kind, val)) if kind == "pattern" => crate::util::glob_match(val, d.name.as_bytes(), true),
+                Some((kind, val)) if kind == "aclcat" => acl_categories(d).iter().any(|c| c.eq_ignore_ascii_case(&String::from_utf8_lossy(val))),
+                // No modules: nothing belongs to one.
+                Some(_) => false,
+            };
+            if ok {
+                names.push(d.name.clone());
+            }
+        };
+        push(def);
+        let mut subs: Vec<&CommandDef> = def.subcommands.values().collect();
+        subs.sort_by(|a, b| a.name.cmp(&b.name));
+        for s in subs {
+            push(s);
+        }
+    }
+    ctx.out.array(names.len());
+    for n in &names {
+        ctx.out.bulk(n.as_bytes());
+    }
+    Ok(())
+}
+
+fn acl_categories(d: &CommandDef) -> Vec<String> {
+    d.info
+        .items()
+        .and_then(|i| i.get(6))
+        .and_then(|c| c.items())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|f| f.as_str())
+        .map(|s| s.trim_start_matches('@').to_string())
+        .collect()
+}
+
+/// Key positions of a command invocation, from its key specs (handles movable keys).
+pub fn keys_of(def: &CommandDef, argv: &[Bytes]) -> Vec<usize> {
+    keys_with_spec(def, argv).into_iter().map(|(p, _)| p).collect()
+}
+
+/// Key positions with the index of the key spec that found each.
+fn keys_with_spec(def: &CommandDef, argv: &[Bytes]) -> Vec<(usize, usize)> {
+    let specs = def.info.items().and_then(|i| i.get(8)).and_then(|s| s.items()).unwrap_or(&[]);
+    if specs.is_empty() {
+        return def.key_positions(argv.len()).into_iter().map(|p| (p, 0)).collect();
+    }
+    // Redis's `getKeysUsingKeySpecs`: a spec whose range falls outside the arguments makes the
+    // whole lookup invalid (no keys); a keyword that is absent just skips its spec.
+    let n = argv.len() as i64;
+    let mut out = Vec::new();
+    for (spec_index, spec) in specs.iter().enumerate() {
+        let (Some(bs), Some(fk)) = (spec.get("begin_search"), spec.get("find_keys")) else { continue };
+        let first = match bs.get("type").and_then(|t| t.as_str()) {
+            Some("index") => bs.get("spec").and_then(|s| s.get("index")).and_then(|i| i.as_int()).unwrap_or(0),
+            Some("keyword") => {
+                let spec = bs.get("spec");
+                let kw = spec.and_then(|s| s.get("keyword")).and_then(|k| k.as_bytes()).unwrap_or(b"");
+                let from = spec.and_then(|s| s.get("startfrom")).and_then(|k| k.as_int()).unwrap_or(1);
+                let range: Box<dyn Iterator<Item = i64>> = if from > 0 { Box::new(from..n) } else { Box::new((1..=(n + from)).rev()) };
+                match range.take_while(|i| *i >= 1 && *i < n).find(|&i| argv[i as usize].eq_ignore_ascii_case(kw)) {
+                    Some(i) => i + 1,
+                    None => continue,
+                }
+            }
+            _ => return Vec::new(),
+        };
+        let fspec = fk.get("spec");
+        let geti = |k: &str| fspec.and_then(|s| s.get(k)).and_then(|v| v.as_int()).unwrap_or(0);
+        let (first, last, step) = match fk.get("type").and_then(|t| t.as_str()) {
+            Some("range") => {
+                let (lastkey, limit) = (geti("lastkey"), geti("limit"));
+                let last = if lastkey >= 0 {
+                    first + lastkey
+                } else if limit == 0 {
+                    n + lastkey
+                } else {
+                    first + ((n - first) / limit + lastkey)
+                };
+                (first, last, geti("keystep").max(1))
+            }
+            Some("keynum") => {
+                let idx = first + geti("keynumidx");
+                if idx >= n {
+                    return Vec::new();
+                }
+                let Some(numkeys) = crate::util::parse_i64(&argv[idx as usize]).filter(|k| *k >= 0) else { return Vec::new() };
+                let first = first + geti("firstkey");
+                (first, first + numkeys - 1, geti("keystep").max(1))
+            }
+            _ => return Vec::new(),
+        };
+        if last >= n || last < first || first >= n {
+            return Vec::new();
+        }
+        let mut i = first;
+        while i <= last {
+            out.push((i as usize, spec_index));
+            i += step;
+        }
+    }
+    out
+}
+
+/// The key-spec flags of each key position (what COMMAND GETKEYSANDFLAGS replies).
+fn key_flags(def: &CommandDef, argv: &[Bytes], positions: &[usize]) -> Vec<Vec<String>> {
+    // SET's flags depend on its arguments (`setGetKeys`): with GET it reads the old value.
+    if def.name == "set" {
+        let get = argv.iter().skip(3).any(|a| args::is(a, "get"));
+        let f: &[&str] = if get { &["RW", "access", "update"] } else { &["OW", "update"] };
+        return positions.iter().map(|_| f.iter().map(|s| s.to_string()).collect()).collect();
+    }
+    let specs = def.info.items().and_then(|i| i.get(8)).and_then(|s| s.items()).unwrap_or(&[]);
+    let spec_flags: Vec<Vec<String>> = specs
+        .iter()
+        .map(|sp| sp.get("flags").and_then(|f| f.items()).unwrap_or(&[]).iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
+        .collect();
+    keys_with_spec(def, argv)
+        .into_iter()
+        .filter(|(p, _)| positions.contains(p))
+        .map(|(_, i)| spec_flags.get(i).cloned().unwrap_or_default())
+        .collect()
+}
+
+pub(super) fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let with_flags = argv[1].eq_ignore_ascii_case(b"getkeysandflags");
+    let target = &argv[2..];
+    let def = match crate::cmd::lookup(target) {
+        crate::cmd::Lookup::Found(d) if d.handler.is_some() || d.subcommands.is_empty() => d,
+        _ => return Err("ERR Invalid command specified".into()),
+    };
+    let has_keys = def.first_key > 0 || def.info.items().and_then(|i| i.get(8)).and_then(|s| s.items()).is_some_and(|s| !s.is_empty());
+    if !has_keys {
+        return Err("ERR The command has no key arguments".into());
+    }
+    if !def.arity_ok(target.len()) {
+        return Err("ERR Invalid number of arguments specified for command".into());
+    }
+    let keys = keys_of(def, target);
+    if keys.is_empty() {
+        return Err("ERR Invalid arguments specified for command".into());
+    }
+    let flags = if with_flags { key_flags(def, target, &keys) } else { Vec::new() };
+    ctx.out.array(keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        if with_flags {
+            ctx.out.array(2);
+            ctx.out.bulk(&target[*k]);
+            let f = flags.get(i).cloned().unwrap_or_default();
+            ctx.out.set(f.len());
+            for name in f {
+                ctx.out.simple(&name);
+            }
+        } else {
+            ctx.out.bulk(&target[*k]);
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn command_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    help_reply(
+        ctx,
+        "COMMAND",
+        &[
+            "(no subcommand)",
+            "    Return details about all Redis commands.",
+            "COUNT",
+            "    Return the total number of commands in this Redis server.",
+            "LIST",
+            "    Return a list of all commands in this Redis server.",
+            "INFO [<command-name> ...]",
+            "    Return details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation details about multiple Redis commands.",
+            "    If no command names are given, documentation details for all",
+            "    commands are returned.",
+            "GETKEYS <full-command>",
+            "    Return the keys from a full Redis command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and the access flags from a full Redis command.",
+        ],
+    );
+    Ok(())
+}

@@ -1,0 +1,332 @@
+//! DEBUG: the subcommands Redis's test suite and tools use (OBJECT, POPULATE, SLEEP, RELOAD, ...).
+
+use bytes::Bytes;
+
+use super::help_reply;
+use crate::client::ClientState;
+use crate::cmd::{CmdResult, Ctx};
+use crate::db::Value;
+use crate::state::State;
+
+/// The rejection for DEBUG when `enable-debug-command` does not allow this client.
+pub const DEBUG_NOT_ALLOWED: &str = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
+
+/// Redis's `allowProtectedAction` for DEBUG: "yes", or "local" from a loopback/unix connection.
+pub fn debug_allowed(st: &State, me: &ClientState) -> bool {
+    match st.config.enable_debug_command.as_str() {
+        "yes" => true,
+        "local" => {
+            let ip = me.addr.rsplit_once(':').map(|(ip, _)| ip).unwrap_or(&me.addr);
+            matches!(ip, "127.0.0.1" | "[::1]" | "::1") || me.addr.starts_with('/') || me.addr.starts_with("unix")
+        }
+        _ => false,
+    }
+}
+
+/// C's `strtod` on a prefix (DEBUG SLEEP's lenient parse): junk reads as 0.
+fn lenient_f64(arg: &[u8]) -> f64 {
+    let s = String::from_utf8_lossy(arg);
+    let s = s.trim_start();
+    let end = s
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0);
+    (0..=end).rev().find_map(|i| s.get(..i).and_then(|p| p.parse::<f64>().ok())).unwrap_or(0.0)
+}
+
+/// C's `atoi` (DEBUG SET-ACTIVE-EXPIRE): leading digits, junk reads as 0.
+fn lenient_int(arg: &[u8]) -> i64 {
+    let s = String::from_utf8_lossy(arg);
+    let s = s.trim_start();
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let n = digits.bytes().take_while(u8::is_ascii_digit).fold(0i64, |acc, d| acc.wrapping_mul(10).wrapping_add(i64::from(d - b'0')));
+    if neg {
+        -n
+    } else {
+        n
+    }
+}
+
+/// `rdbSavedObjectLen`: the size of the value as an RDB file stores it (LZF compression included).
+fn serialized_len(st: &State, e: &crate::db::Entry) -> usize {
+    let opts = crate::persistence::rdb::encode::ValueOptions {
+        compression: st.config.get_bool("rdbcompression").unwrap_or(true),
+        list_max_listpack_size: st.config.list_max_listpack_size,
+    };
+    let mut buf = Vec::new();
+    crate::persistence::rdb::encode::write_value(&mut buf, e, &opts);
+    buf.len()
+}
+
+/// Redis's DEBUG HELP text (7.0), subcommands we do not implement included: it is what clients see.
+const DEBUG_HELP: &[&str] = &[
+    "AOF-FLUSH-SLEEP <microsec>",
+    "    Server will sleep before flushing the AOF, this is used for testing.",
+    "ASSERT",
+    "    Crash by assertion failed.",
+    "CHANGE-REPL-ID",
+    "    Change the replication IDs of the instance.",
+    "    Dangerous: should be used only for testing the replication subsystem.",
+    "CONFIG-REWRITE-FORCE-ALL",
+    "    Like CONFIG REWRITE but writes all configuration options, including",
+    "    keywords not listed in original configuration file or default values.",
+    "CRASH-AND-RECOVER [<milliseconds>]",
+    "    Hard crash and restart after a <milliseconds> delay (default 0).",
+    "DIGEST",
+    "    Output a hex signature representing the current DB content.",
+    "DIGEST-VALUE <key> [<key> ...]",
+    "    Output a hex signature of the values of all the specified keys.",
+    "ERROR <string>",
+    "    Return a Redis protocol error with <string> as message. Useful for clients",
+    "    unit tests to simulate Redis errors.",
+    "LEAK <string>",
+    "    Create a memory leak of the input string.",
+    "LOG <message>",
+    "    Write <message> to the server log.",
+    "HTSTATS <dbid>",
+    "    Return hash table statistics of the specified Redis database.",
+    "HTSTATS-KEY <key>",
+    "    Like HTSTATS but for the hash table stored at <key>'s value.",
+    "LOADAOF",
+    "    Flush the AOF buffers on disk and reload the AOF in memory.",
+    "REPLICATE <string>",
+    "    Replicates the provided string to replicas, allowing data divergence.",
+    "MALLCTL <key> [<val>]",
+    "    Get or set a malloc tuning integer.",
+    "MALLCTL-STR <key> [<val>]",
+    "    Get or set a malloc tuning string.",
+    "OBJECT <key>",
+    "    Show low level info about `key` and associated value.",
+    "DROP-CLUSTER-PACKET-FILTER <packet-type>",
+    "    Drop all packets that match the filtered type. Set to -1 allow all packets.",
+    "OOM",
+    "    Crash the server simulating an out-of-memory error.",
+    "PANIC",
+    "    Crash the server simulating a panic.",
+    "POPULATE <count> [<prefix>] [<size>]",
+    "    Create <count> string keys named key:<num>. If <prefix> is specified then",
+    "    it is used instead of the 'key' prefix. These are not propagated to",
+    "    replicas. Cluster slots are not respected so keys not belonging to the",
+    "    current node can be created in cluster mode.",
+    "PROTOCOL <type>",
+    "    Reply with a test value of the specified type. <type> can be: string,",
+    "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
+    "    true, false.",
+    "RELOAD [option ...]",
+    "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+    "    * MERGE: conflicting keys will be loaded from RDB.",
+    "    * NOFLUSH: the existing database will not be removed before load, but",
+    "      conflicting keys will generate an exception and kill the server.",
+    "    * NOSAVE: the database will be loaded from an existing RDB file.",
+    "    Examples:",
+    "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+    "      the database.",
+    "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+    "      existing RDB file.",
+    "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+    "      file to the database.",
+    "RESTART [<milliseconds>]",
+    "    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).",
+    "SDSLEN <key>",
+    "    Show low level SDS string info representing `key` and value.",
+    "SEGFAULT",
+    "    Crash the server with sigsegv.",
+    "SET-ACTIVE-EXPIRE <0|1>",
+    "    Setting it to 0 disables expiring keys in background when they are not",
+    "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
+    "    default.",
+    "QUICKLIST-PACKED-THRESHOLD <size>",
+    "    Sets the threshold for elements to be inserted as plain vs packed nodes",
+    "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",
+    "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+    "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
+    "SLEEP <seconds>",
+    "    Stop the server for <seconds>. Decimals allowed.",
+    "STRINGMATCH-TEST",
+    "    Run a fuzz tester against the stringmatchlen() function.",
+    "STRUCTSIZE",
+    "    Return the size of different Redis core C structures.",
+    "LISTPACK <key>",
+    "    Show low level info about the listpack encoding of <key>.",
+    "QUICKLIST <key> [<0|1>]",
+    "    Show low level info about the quicklist encoding of <key>.",
+    "    The optional argument (0 by default) sets the level of detail",
+    "CLIENT-EVICTION",
+    "    Show low level client eviction pools info (maxmemory-clients).",
+    "PAUSE-CRON <0|1>",
+    "    Stop periodic cron job processing.",
+    "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+    "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+    "    In case NEVER is provided the last observed peak will never be reset",
+    "    In case RESET is provided the peak reset time will be restored to the default value",
+    "REPLYBUFFER RESIZING <0|1>",
+    "    Enable or disable the reply buffer resize cron job",
+    "CLUSTERLINK KILL <to|from|all> <node-id>",
+    "    Kills the link based on the direction to/from (both) with the provided node.",
+];
+
+pub(super) fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let sub = crate::cmd::lower(&argv[1]);
+    match (sub.as_str(), argv.len()) {
+        ("help", 2) => help_reply(ctx, "DEBUG", DEBUG_HELP),
+        ("sleep", 3) => {
+            let secs = lenient_f64(&argv[2]);
+            // Like Redis, the whole server stops (we hold the state lock).
+            let us = (secs * 1_000_000.0) as i64;
+            if us > 0 {
+                std::thread::sleep(std::time::Duration::from_micros(us.min(3_600_000_000) as u64));
+            }
+            ctx.out.ok();
+        }
+        ("set-active-expire", 3) => {
+            ctx.st.active_expire_enabled = lenient_int(&argv[2]) != 0;
+            ctx.out.ok();
+        }
+        ("object", 3) => debug_object(ctx, &argv[2])?,
+        ("populate", 3..=5) => debug_populate(ctx, argv)?,
+        ("log", 3) => {
+            crate::log::warning(&format!("DEBUG LOG: {}", String::from_utf8_lossy(&argv[2])));
+            ctx.out.ok();
+        }
+        ("error", 3) => {
+            // The argument is the whole error line, after a '-' (no code added); written raw,
+            // so, as in Redis, it is not counted in errorstats.
+            ctx.out.raw(b"-");
+            ctx.out.raw(&argv[2].iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }).collect::<Vec<u8>>());
+            ctx.out.raw(b"\r\n");
+        }
+        ("change-repl-id", 2) => {
+            ctx.st.run_id = ctx.st.rng.hex(40);
+            ctx.out.ok();
+        }
+        ("stringmatch-len", 2) | ("pause-cron", 3) => ctx.out.ok(),
+        _ => {
+            return Err(format!(
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
+                String::from_utf8_lossy(&argv[1][..argv[1].len().min(128)])
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Quicklist node sizes per `list-max-listpack-size` (positive: entries per node; negative: 4 KB
+/// times 2^(n-1) per node), in the SIZE_SAFETY_LIMIT / estimate terms of `_quicklistNodeAllowInsert`.
+const QL_SIZE_LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
+
+/// (nodes, total listpack bytes) of a list laid out the way RPUSH builds it: each element goes to
+/// the tail node while it fits, else starts a new one.
+fn quicklist_shape(list: &std::collections::VecDeque<crate::db::Elem>, fill: i64) -> (usize, usize) {
+    const LP_EMPTY: usize = 7; // header (6) + end byte
+    let (mut nodes, mut total) = (0usize, 0usize);
+    let (mut cur_bytes, mut cur_count) = (0usize, 0usize);
+    for e in list {
+        let fits = cur_count > 0 && {
+            let new_sz = cur_bytes + e.len() + 8;
+            if fill >= 0 {
+                new_sz <= 8192 && cur_count < fill.max(1) as usize
+            } else {
+                new_sz <= QL_SIZE_LEVELS[((-fill - 1) as usize).min(QL_SIZE_LEVELS.len() - 1)]
+            }
+        };
+        if !fits {
+            total += cur_bytes;
+            nodes += 1;
+            cur_bytes = LP_EMPTY;
+            cur_count = 0;
+        }
+        cur_bytes += crate::persistence::listpack::entry_size(e);
+        cur_count += 1;
+    }
+    total += cur_bytes;
+    (nodes.max(1), total)
+}
+
+/// DEBUG OBJECT: Redis's one-line summary (the key is looked up without expiring it).
+fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
+    let db = ctx.me.db;
+    let Some(e) = ctx.st.dbs[db].peek(key, i64::MIN) else { return Err(crate::cmd::NO_SUCH_KEY.into()) };
+    let shared_int = matches!(e.value, Value::Int(n) if (0..10000).contains(&n));
+    let refcount = if shared_int { i32::MAX } else { 1 };
+    let extra = match &e.value {
+        Value::List(l) => {
+            let fill = ctx.st.config.list_max_listpack_size;
+            let (nodes, bytes) = quicklist_shape(l, fill);
+            format!(
+                " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:0 ql_uncompressed_size:{}",
+                nodes,
+                l.len() as f64 / nodes.max(1) as f64,
+                fill,
+                bytes
+            )
+        }
+        _ => String::new(),
+    };
+    let idle = crate::db::access::lru_clock().saturating_sub(e.lru);
+    let text = format!(
+        "Value at:{:p} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}{}",
+        e as *const crate::db::Entry,
+        refcount,
+        e.encoding(),
+        serialized_len(ctx.st, e),
+        e.lru & 0xff_ffff,
+        idle,
+        extra
+    );
+    ctx.out.simple(&text);
+    Ok(())
+}
+
+/// DEBUG POPULATE <count> [<prefix>] [<size>]: creates `prefix:N` = `value:N` (padded with zero
+/// bytes or cut to `size`), skipping keys that exist.
+fn debug_populate(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    // getPositiveLongFromObjectOrReply with a message: the same error for junk and negatives.
+    let positive = |a: &[u8]| -> Result<i64, crate::cmd::CmdError> {
+        crate::util::parse_i64(a).filter(|n| *n >= 0).ok_or_else(|| "ERR value is out of range, must be positive".into())
+    };
+    let count = positive(&argv[2])?;
+    let size = match argv.get(4) {
+        Some(a) => positive(a)? as usize,
+        None => 0,
+    };
+    let prefix: &[u8] = argv.get(3).map(|p| &p[..]).unwrap_or(b"key");
+    let db = ctx.me.db;
+    let now = ctx.now;
+    // Room for every key first, as Redis's dbExpand: a count no memory can hold is refused here
+    // instead of filling memory key by key until an allocation fails.
+    if !usize::try_from(count).is_ok_and(|n| ctx.st.dbs[db].try_reserve(n)) {
+        return Err("ERR OOM in dictTryExpand".into());
+    }
+    // Redis would abort allocating a value this large; refusing the command keeps the server up.
+    if size > 0 && Vec::<u8>::new().try_reserve_exact(size).is_err() {
+        return Err(format!("ERR OOM allocating a value of {size} bytes").into());
+    }
+    for j in 0..count {
+        let mut key = prefix.to_vec();
+        key.extend_from_slice(format!(":{j}").as_bytes());
+        // Redis formats the key into a 128-byte buffer.
+        key.truncate(127);
+        if ctx.st.dbs[db].lookup(&key, now).is_some() {
+            continue;
+        }
+        let mut val = format!("value:{j}").into_bytes();
+        if size > 0 {
+            if val.try_reserve_exact(size.saturating_sub(val.len())).is_err() {
+                return Err(format!("ERR OOM allocating a value of {size} bytes").into());
+            }
+            val.resize(size, 0);
+        }
+        ctx.st.dbs[db].insert(crate::db::Entry::string_verbatim(&key, &val));
+        ctx.notify_new(&key);
+        ctx.modified(&key);
+    }
+    ctx.out.ok();
+    Ok(())
+}
