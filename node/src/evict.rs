@@ -12,7 +12,7 @@
 //! updated by `crate::db::access`; this module only reads it.
 
 use crate::client::ClientState;
-use crate::cmd::table::{flags, CommandDef};
+use crate::cmd::command_table::{flags, CommandDef};
 use crate::config::Config;
 use crate::db::access::AccessPolicy;
 use crate::db::access::{lfu_decr_and_return, lfu_minutes};

@@ -23,7 +23,6 @@ pub mod bootguard;
 pub mod client;
 pub mod cmd;
 pub mod config;
-pub mod connection;
 pub mod db;
 pub mod evict;
 pub mod fdlimit;

@@ -128,7 +128,7 @@ impl State {
         let evict = crate::evict::Evictor::new(&config);
         // Build the command table now, so used_memory_startup includes it (Redis's tables exist
         // when it measures its startup memory).
-        crate::cmd::table::table();
+        crate::cmd::command_table::table();
         let mut st = State {
             config,
             dbs,

@@ -91,7 +91,7 @@ impl Stats {
 
     /// (full name, counters) of every command that was called or rejected.
     pub fn named(&self) -> Vec<(&'static str, &CommandStat)> {
-        let names = crate::cmd::table::names();
+        let names = crate::cmd::command_table::names();
         self.commands
             .iter()
             .enumerate()

@@ -2,7 +2,7 @@
 //! and one module per command family.
 //!
 //! Layout:
-//! - `table.rs`: command metadata (arity, flags, keys, COMMAND INFO/DOCS) joined with handlers.
+//! - `command_table.rs`: command metadata (arity, flags, keys, COMMAND INFO/DOCS) joined with handlers.
 //! - `ctx.rs`: `Ctx`, what a handler sees: the state, its client, its output, and the side effects
 //!   every write has (WATCH, keyspace events, blocked clients, dirty counter).
 //! - `args.rs`: argument parsing helpers with Redis's error messages.
@@ -12,11 +12,13 @@
 pub mod args;
 pub mod blocking;
 pub mod clients;
+pub mod command_table;
 pub mod config_cmd;
 pub mod connection;
 pub mod ctx;
 pub mod dump;
 pub mod hashes;
+pub mod info;
 pub mod introspect;
 pub mod keys;
 pub mod lists;
@@ -25,10 +27,8 @@ pub mod persist;
 mod propagation_tests;
 pub mod pubsub;
 pub mod replication;
-pub mod server;
 pub mod sets;
 pub mod strings;
-pub mod table;
 pub mod tx;
 pub mod wait;
 pub mod zsets;
@@ -40,8 +40,8 @@ use crate::client::{Blocked, ClientState, ReplyMode};
 use crate::resp::reply::Out;
 use crate::state::State;
 use crate::util::now_us;
+use command_table::{flags, CommandDef};
 pub use ctx::Ctx;
-use table::{flags, CommandDef};
 
 /// A command handler: reads `argv` (argv[0] is the command name), writes its reply to `ctx.out`.
 pub type Handler = fn(&mut Ctx, &[Bytes]) -> CmdResult;
@@ -92,7 +92,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(tx::COMMANDS);
     v.extend_from_slice(wait::COMMANDS);
     v.extend_from_slice(clients::COMMANDS);
-    v.extend_from_slice(server::COMMANDS);
+    v.extend_from_slice(info::COMMANDS);
     v.extend_from_slice(persist::COMMANDS);
     v.extend_from_slice(config_cmd::COMMANDS);
     v.extend_from_slice(introspect::COMMANDS);
@@ -121,7 +121,7 @@ pub enum Lookup<'t> {
 /// Like Redis's `lookupCommand`: a container command with arguments always resolves to one of its
 /// subcommands (COMMAND FOO is an unknown subcommand, not COMMAND).
 pub fn lookup(argv: &[Bytes]) -> Lookup<'static> {
-    let t = table::table();
+    let t = command_table::table();
     let Some(def) = with_lower(&argv[0], |name| t.get(name)) else { return Lookup::Unknown };
     if def.subcommands.is_empty() || argv.len() < 2 {
         return Lookup::Found(def);

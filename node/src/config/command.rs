@@ -1,8 +1,8 @@
 //! CONFIG GET and CONFIG SET semantics: matching, duplicate and permission checks, atomicity and
 //! Redis 7.0's error replies.
 
+use super::directives::{self, Entry, HIDDEN, IMMUTABLE, MULTI_ARG, PROTECTED};
 use super::store::Origin;
-use super::table::{self, Entry, HIDDEN, IMMUTABLE, MULTI_ARG, PROTECTED};
 use super::value::format_value;
 use super::Config;
 use crate::util::glob_match;
@@ -27,14 +27,14 @@ impl Config {
         let mut found: Vec<(String, Entry)> = Vec::new();
         for pattern in patterns {
             if !pattern.iter().any(|c| matches!(c, b'*' | b'?' | b'[')) {
-                if let Some(entry) = table::lookup(pattern) {
+                if let Some(entry) = directives::lookup(pattern) {
                     if !found.iter().any(|(_, e)| *e == entry) {
                         found.push((String::from_utf8_lossy(pattern).into_owned(), entry));
                     }
                 }
                 continue;
             }
-            for entry in table::entries() {
+            for entry in directives::entries() {
                 if entry.directive().has(HIDDEN) || found.iter().any(|(_, e)| *e == entry) {
                     continue;
                 }
@@ -68,7 +68,7 @@ impl Config {
         let mut problem: Option<(String, &'static str)> = None;
         let mut entries: Vec<Entry> = Vec::with_capacity(pairs.len());
         for (name, _) in pairs {
-            let Some(entry) = table::lookup(name) else {
+            let Some(entry) = directives::lookup(name) else {
                 if unknown.is_none() && problem.is_none() {
                     unknown = Some(name);
                 }

@@ -4,9 +4,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::directives::{self, MULTI_ARG};
 use super::error::ConfigError;
 use super::store::Origin;
-use super::table::{self, MULTI_ARG};
 use super::value::strerror;
 use super::Config;
 use crate::resp::request::split_args;
@@ -163,7 +163,7 @@ impl Config {
 
     /// Applies one tokenized line (`name` is argv[0] lowercased).
     fn load_directive(&mut self, name: &[u8], argv: &[Vec<u8>], depth: usize) -> Result<(), LineError> {
-        if let Some(entry) = table::lookup(name) {
+        if let Some(entry) = directives::lookup(name) {
             let d = entry.directive();
             if !d.has(MULTI_ARG) && argv.len() != 2 {
                 return Err(LineError::Reason("wrong number of arguments".into()));

@@ -20,12 +20,12 @@
 //! (CONFIG GET/SET), `rewrite` (CONFIG REWRITE), `notify` (keyspace event flags), `error`.
 
 mod command;
+mod directives;
 mod error;
 mod load;
 mod notify;
 mod rewrite;
 mod store;
-mod table;
 mod value;
 
 use std::path::PathBuf;
@@ -213,13 +213,13 @@ impl Config {
 
     /// Like [`Config::get`], without the lossy UTF-8 conversion (passwords may be binary).
     pub fn get_raw(&self, name: &[u8]) -> Option<Vec<u8>> {
-        let entry = table::lookup(name)?;
+        let entry = directives::lookup(name)?;
         Some(value::format_value(&entry.directive().kind, &self.read(entry.idx)))
     }
 
     /// A yes/no directive's value.
     pub fn get_bool(&self, name: &str) -> Option<bool> {
-        match self.read(table::lookup(name.as_bytes())?.idx) {
+        match self.read(directives::lookup(name.as_bytes())?.idx) {
             Val::Bool(b) => Some(b),
             _ => None,
         }
@@ -228,7 +228,7 @@ impl Config {
     /// A numeric directive's value (memory values in bytes; a percentage `N%` reads as `-N`, as
     /// Redis stores it; unsigned 64-bit values keep their bits).
     pub fn get_int(&self, name: &str) -> Option<i64> {
-        match self.read(table::lookup(name.as_bytes())?.idx) {
+        match self.read(directives::lookup(name.as_bytes())?.idx) {
             Val::Num(n) => Some(n),
             _ => None,
         }
@@ -236,7 +236,7 @@ impl Config {
 
     /// The output buffer limits of a client class.
     pub fn client_output_buffer_limit(&self, class: ClientClass) -> ObufLimit {
-        let limits = match table::lookup(b"client-output-buffer-limit").map(|e| self.read(e.idx)) {
+        let limits = match directives::lookup(b"client-output-buffer-limit").map(|e| self.read(e.idx)) {
             Some(Val::Obuf(l)) => l,
             _ => value::OBUF_DEFAULTS,
         };
@@ -246,13 +246,13 @@ impl Config {
     /// True for directives whose value must not be shown in logs, slowlog or MONITOR
     /// (`requirepass`, `masterauth`, `masteruser`).
     pub fn is_sensitive(name: &[u8]) -> bool {
-        table::lookup(name).is_some_and(|e| e.directive().has(table::SENSITIVE))
+        directives::lookup(name).is_some_and(|e| e.directive().has(directives::SENSITIVE))
     }
 
     /// True for directives CONFIG SET must refuse while the dataset is loading (Redis replies
     /// -LOADING for them).
     pub fn denied_while_loading(name: &[u8]) -> bool {
-        table::lookup(name).is_some_and(|e| e.directive().has(table::DENY_LOADING))
+        directives::lookup(name).is_some_and(|e| e.directive().has(directives::DENY_LOADING))
     }
 
     /// The config file as an absolute path (made absolute against the working directory at load

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
-use super::table::{self, Directive, Kind, NumFmt, Special, DIRECTIVES};
+use super::directives::{self, Directive, Kind, NumFmt, Special, DIRECTIVES};
 use super::value::{self, strerror, Val};
 use super::Config;
 use crate::resp::request::split_args;
@@ -50,7 +50,7 @@ impl RewriteState {
                 if sentinel_mode && word == b"sentinel" && argv.len() > 1 {
                     return Some(sentinel_key(&argv[1]));
                 }
-                match table::lookup(&word) {
+                match directives::lookup(&word) {
                     Some(entry) => Some(entry.directive().name.to_string()),
                     None => {
                         let word = String::from_utf8_lossy(&word).into_owned();

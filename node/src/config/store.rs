@@ -1,7 +1,7 @@
 //! Moves directive values in and out of `Config`: typed fields for the directives the server
 //! reads on hot paths, the generic store for the rest, and the one place a directive is set.
 
-use super::table::{Kind, Slot, Special, DIRECTIVES, MAXMEMORY_POLICIES, PROTECTED_ACTION};
+use super::directives::{Kind, Slot, Special, DIRECTIVES, MAXMEMORY_POLICIES, PROTECTED_ACTION};
 use super::value::{self, CheckCtx, Val};
 use super::{Config, LogLevel};
 

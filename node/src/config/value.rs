@@ -2,8 +2,8 @@
 //! them for CONFIG GET. Numbers go through the same C conversions Redis uses (`memtoull`,
 //! `strtoll`, `string2ll`), so odd inputs are accepted or refused exactly as by redis-server.
 
+use super::directives::{Kind, NumFmt, Special, StrCheck, SHUTDOWN_NOSAVE, SHUTDOWN_SAVE};
 use super::notify::{notify_flags_from_str, notify_flags_to_string};
-use super::table::{Kind, NumFmt, Special, StrCheck, SHUTDOWN_NOSAVE, SHUTDOWN_SAVE};
 use crate::util::{parse_f64, parse_i64};
 
 /// Output buffer limits of one client class: hard bytes, soft bytes, soft seconds.
@@ -518,7 +518,7 @@ pub(crate) fn strerror(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::table::lookup;
+    use crate::config::directives::lookup;
 
     fn ctx() -> CheckCtx<'static> {
         CheckCtx { unixsocket: "", config_file: None, port: 6379 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use super::table::Table;
+use super::slot_table::Table;
 use super::types::EncodingLimits;
 use super::Elem;
 use crate::util::Rng;

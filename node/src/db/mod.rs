@@ -1,7 +1,7 @@
 //! The keyspace: one `Db` per logical database, holding `Entry`s (key, value, expiry, access clock).
 //!
 //! Layout:
-//! - `table.rs`: the slot-stable hash table every keyspace and big collection is built on.
+//! - `slot_table.rs`: the slot-stable hash table every keyspace and big collection is built on.
 //! - `access.rs`: each key's access clock (LRU seconds or LFU counter), as OBJECT and eviction read it.
 //! - `types.rs` (encoding limits), `hash.rs`, `set.rs`, `zset.rs`: collection values with Redis's
 //!   small/large encodings.
@@ -13,14 +13,14 @@
 pub mod access;
 pub mod hash;
 pub mod set;
-pub mod table;
+pub mod slot_table;
 pub mod types;
 pub mod zset;
 
 use std::collections::VecDeque;
 
 use crate::util::{parse_i64, Rng};
-use table::{Keyed, Table};
+use slot_table::{Keyed, Table};
 pub use types::{HashVal, SetVal, ZSet};
 
 /// A stored byte string (list elements, set members, hash fields and values).

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 
 use super::hash::{scan_slots, select_in_order};
-use super::table::Table;
+use super::slot_table::Table;
 use super::types::EncodingLimits;
 use super::Elem;
 use crate::util::{parse_i64, Rng};

@@ -39,7 +39,7 @@ fn b(s: &'static str) -> Bytes {
 }
 
 fn write_key(buf: &mut Vec<u8>, e: &Entry) {
-    let key = Bytes::copy_from_slice(crate::db::table::Keyed::key(e));
+    let key = Bytes::copy_from_slice(crate::db::slot_table::Keyed::key(e));
     match &e.value {
         Value::Inline | Value::Int(_) | Value::Raw(_) => {
             let v = e.str().map(|s| s.to_vec()).unwrap_or_default();

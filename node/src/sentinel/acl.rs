@@ -5,7 +5,7 @@
 
 use bytes::Bytes;
 
-use crate::cmd::{table, CmdResult, Ctx, Handler};
+use crate::cmd::{command_table, CmdResult, Ctx, Handler};
 
 pub const COMMANDS: &[(&str, Handler)] =
     &[("acl|whoami", whoami), ("acl|users", users), ("acl|list", list), ("acl|getuser", getuser), ("acl|cat", cat), ("acl|help", help)];
@@ -114,7 +114,7 @@ fn cat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(format!("ERR Unknown category '{given}'").into());
     }
     let mut names = Vec::new();
-    for def in table::table().sorted() {
+    for def in command_table::table().sorted() {
         // A container is listed itself when it is in the category, then its subcommands that are.
         if in_category(&def.info, &wanted) {
             names.push(def.name.clone());

@@ -97,7 +97,7 @@ fn info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let everything = requested.is_empty() || requested.iter().any(|s| matches!(s.as_str(), "all" | "everything" | "default"));
     let wanted = |name: &str| everything || requested.iter().any(|s| s == name);
     let base: Vec<String> = INFO_SECTIONS.iter().filter(|s| wanted(s)).map(|s| s.to_string()).collect();
-    let mut info = if base.is_empty() { String::new() } else { crate::cmd::server::info_text(ctx.st, ctx.me.id, 1, &base) };
+    let mut info = if base.is_empty() { String::new() } else { crate::cmd::info::info_text(ctx.st, ctx.me.id, 1, &base) };
     if wanted("sentinel") {
         let rt = runtime(ctx.st)?;
         if !info.is_empty() {

@@ -3,12 +3,12 @@
 use bytes::Bytes;
 
 use super::help_reply;
-use crate::cmd::table::{self, CommandDef};
+use crate::cmd::command_table::{self, CommandDef};
 use crate::cmd::{args, CmdResult, Ctx, SYNTAX};
 use crate::resp::frame::Frame;
 
 pub(super) fn command(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    let all = table::table().sorted();
+    let all = command_table::table().sorted();
     ctx.out.array(all.len());
     for def in all {
         def.info.write(ctx.out);
@@ -17,7 +17,7 @@ pub(super) fn command(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 pub(super) fn command_count(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    ctx.out.int(table::table().commands.len() as i64);
+    ctx.out.int(command_table::table().commands.len() as i64);
     Ok(())
 }
 
@@ -25,7 +25,7 @@ pub(super) fn command_count(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 pub(super) fn find(name: &[u8]) -> Option<&'static CommandDef> {
     let n = crate::cmd::lower(name);
     let mut parts = n.splitn(2, '|');
-    let top = table::table().get(parts.next()?)?;
+    let top = command_table::table().get(parts.next()?)?;
     match parts.next() {
         None => Some(top),
         Some(sub) => top.subcommands.get(sub),
@@ -52,7 +52,7 @@ fn docs_of(def: &CommandDef) -> Option<&Frame> {
         return Some(d);
     }
     let (parent, _) = def.name.split_once('|')?;
-    let subs = table::table().get(parent)?.docs.as_ref()?.get("subcommands")?;
+    let subs = command_table::table().get(parent)?.docs.as_ref()?.get("subcommands")?;
     match subs {
         Frame::Map(pairs) => pairs.iter().find(|(k, _)| k.as_str().is_some_and(|n| n.eq_ignore_ascii_case(&def.name))).map(|(_, v)| v),
         _ => None,
@@ -60,7 +60,7 @@ fn docs_of(def: &CommandDef) -> Option<&Frame> {
 }
 
 pub(super) fn command_docs(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let defs: Vec<&CommandDef> = if argv.len() == 2 { table::table().sorted() } else { argv[2..].iter().filter_map(|n| find(n)).collect() };
+    let defs: Vec<&CommandDef> = if argv.len() == 2 { command_table::table().sorted() } else { argv[2..].iter().filter_map(|n| find(n)).collect() };
     let docs: Vec<(&str, &Frame)> = defs.into_iter().filter_map(|d| docs_of(d).map(|f| (d.name.as_str(), f))).collect();
     ctx.out.map(docs.len());
     for (name, doc) in docs {
@@ -84,7 +84,7 @@ pub(super) fn command_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         _ => return Err(SYNTAX.into()),
     };
     let mut names: Vec<String> = Vec::new();
-    for def in table::table().sorted() {
+    for def in command_table::table().sorted() {
         let mut push = |d: &CommandDef| {
             let ok = match &filter {
                 None => true,

@@ -16,7 +16,7 @@ use std::io::{BufRead, ErrorKind};
 use super::{opcodes, show_key, types, Loaded, RdbError, RDB_VERSION};
 use crate::db::hash::HashVal;
 use crate::db::set::SetVal;
-use crate::db::table::Table;
+use crate::db::slot_table::Table;
 use crate::db::types::EncodingLimits;
 use crate::db::zset::{zcmp, SkipList, ZSet};
 use crate::db::{Db, Elem, Value};

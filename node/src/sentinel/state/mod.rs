@@ -19,7 +19,7 @@
 //! - `failover.rs`: the failover steps, reconfiguration of replicas, the switch to the new master.
 //! - `admin.rs`: SENTINEL FAILOVER / RESET / MONITOR / REMOVE / SET / CONFIG SET / SIMULATE-FAILURE.
 //! - `records.rs`: read views for the SENTINEL API, INFO and ROLE.
-//! - `tables.rs`: adding/removing instances, link sharing, master resets.
+//! - `roster.rs`: adding/removing instances, link sharing, master resets.
 //! - `persist.rs`: construction from and export to [`SentinelSettings`].
 //! - `harness/`, `scenarios.rs` (tests): N sentinels and simulated Redis nodes on a cuttable network.
 
@@ -33,8 +33,8 @@ mod instance;
 mod monitor;
 mod persist;
 mod records;
+mod roster;
 mod select;
-mod tables;
 mod timing;
 
 #[cfg(test)]

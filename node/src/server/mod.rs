@@ -1,0 +1,103 @@
+//! The data server's network side and its lifecycle: start-up ([`open`]), serving until a
+//! SHUTDOWN or a signal ([`run`]), and the end ([`disconnect_all`], [`close`]). Both roles, data
+//! server and sentinel, run through here.
+//!
+//! Owns: the listeners, the client connections' tasks and the periodic cron. May call everything
+//! below it (commands run through `crate::cmd`); nothing in the crate calls up into it except
+//! `main` and the sentinel's process start-up.
+//!
+//! - [`listen`]: binding, accepting, maxclients and protected mode, registering a client.
+//! - [`session`]: one client connection's I/O loop: read, run under the lock, write.
+//! - [`cron`]: Redis's serverCron — active expiry, rates, idle clients, pauses.
+
+pub mod cron;
+pub mod listen;
+pub mod session;
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, UnixListener};
+use tokio::signal::unix::{signal, SignalKind};
+
+use crate::log;
+use crate::state::{Shared, ShutdownRequest};
+use listen::{accept_loop, accept_unix_loop, bind_listeners, bind_unix};
+
+/// The start-up both roles share once the configuration is loaded: bind the TCP listeners and the
+/// unix socket, start the metrics endpoint, write the pid file. Err is the message to log before
+/// exiting with status 1.
+pub async fn open(shared: &Arc<Shared>, pidfile: &str) -> Result<(Vec<TcpListener>, Option<UnixListener>), String> {
+    let listeners = bind_listeners(shared).await?;
+    let unix = bind_unix(shared)?;
+    if listeners.is_empty() && unix.is_none() {
+        return Err("Configured to not listen anywhere, exiting.".into());
+    }
+    crate::metrics::start(shared);
+    if !pidfile.is_empty() {
+        if let Err(e) = std::fs::write(pidfile, format!("{}\n", std::process::id())) {
+            crate::log::warning(&format!("Failed to write PID file: {e}"));
+        }
+    }
+    Ok((listeners, unix))
+}
+
+/// The end of [`open`]: removes the unix socket file and the pid file, as Redis does on exit.
+pub fn close(shared: &Shared, pidfile: &str) {
+    let unixsocket = shared.lock().config.unixsocket.clone();
+    if !unixsocket.is_empty() {
+        crate::log::notice("Removing the unix socket file.");
+        let _ = std::fs::remove_file(&unixsocket);
+    }
+    if !pidfile.is_empty() {
+        crate::log::notice("Removing the pid file.");
+        let _ = std::fs::remove_file(pidfile);
+    }
+}
+
+/// Serves until `shutdown` resolves or a SHUTDOWN command arrives. Returns what was requested.
+pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<UnixListener>) -> ShutdownRequest {
+    for l in listeners {
+        tokio::spawn(accept_loop(shared.clone(), l));
+    }
+    if let Some(u) = unix {
+        tokio::spawn(accept_unix_loop(shared.clone(), u));
+    }
+    tokio::spawn(cron::cron(shared.clone()));
+    tokio::spawn(crate::evict::background(shared.clone()));
+    // SHUTDOWN sets the request under the lock; look for it a few times a second.
+    let requested = async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            if let Some(r) = shared.lock().shutdown {
+                return r;
+            }
+        }
+    };
+    tokio::pin!(requested);
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        return requested.await;
+    };
+    loop {
+        tokio::select! {
+            r = &mut requested => return r,
+            _ = term.recv() => log::warning("Received SIGTERM scheduling shutdown..."),
+            _ = int.recv() => log::warning("Received SIGINT scheduling shutdown..."),
+        }
+        // Like Redis, a shutdown whose final save fails leaves the server running.
+        let mut st = shared.lock();
+        if crate::persistence::snapshot::prepare_shutdown(&mut st, ShutdownRequest::Default, false).is_ok() {
+            return ShutdownRequest::Default;
+        }
+        log::warning("SIGTERM received but errors trying to shut down the server, check the logs for more information");
+    }
+}
+
+/// Sends every client a kill so their tasks flush and exit.
+pub fn disconnect_all(shared: &Shared) {
+    shared.shutting_down.store(true, Ordering::Relaxed);
+    let st = shared.lock();
+    for c in st.clients.values() {
+        c.outbox.kill();
+    }
+}
