@@ -12,6 +12,15 @@ use crate::config::{ClientClass, ObufLimit};
 pub use crate::outbox::ClientMsg;
 use crate::outbox::Outbox;
 
+/// What a replica told us with REPLCONF before PSYNC.
+#[derive(Debug, Default, Clone)]
+pub struct ReplConf {
+    pub listening_port: u16,
+    pub ip: Option<String>,
+    pub capa_eof: bool,
+    pub capa_psync2: bool,
+}
+
 /// The next client ID (CLIENT ID, CLIENT LIST's `id`): one counter for the whole process, for
 /// accepted connections and for the clients the server makes itself (the master link), starting
 /// at 1 and never reused, as Redis's `server.next_client_id`.
@@ -95,7 +104,7 @@ pub struct ClientState {
     /// Replication offset after this client's last write (what WAIT waits for).
     pub woff: i64,
     /// What the client sent with REPLCONF (a replica about to PSYNC).
-    pub repl_conf: Option<crate::repl::master::ReplConf>,
+    pub repl_conf: Option<ReplConf>,
 }
 
 impl ClientState {

@@ -486,34 +486,6 @@ mod tests {
     }
 
     #[test]
-    fn evictions_propagate_touch_watchers_and_then_refuse() {
-        use crate::cmd::testing::Session;
-        let mut s = Session::new();
-        s.run("SET keep 1");
-        s.run("SET k v EX 100");
-        s.run("WATCH k");
-        s.capture();
-        s.run("CONFIG SET maxmemory-policy volatile-ttl");
-        // Far below any process's usage: CONFIG SET evicts the one key with a TTL at once.
-        assert_eq!(s.run("CONFIG SET maxmemory 1"), "+OK\r\n");
-        assert_eq!(s.propagated(), vec!["DEL k"]);
-        assert_eq!(s.st.stats.evicted_keys, 1);
-        assert_eq!(s.run("SET x 1"), format!("-{OOM_ERROR}\r\n"));
-        assert_eq!(s.run("GET keep"), "$1\r\n1\r\n");
-        // Queuing is refused too; the WATCHed key was touched by its eviction.
-        s.run("MULTI");
-        assert_eq!(s.run("PING"), format!("-{OOM_ERROR}\r\n"));
-        assert_eq!(s.run("EXEC"), "-EXECABORT Transaction discarded because of previous errors.\r\n");
-        s.run("CONFIG SET maxmemory 0");
-        s.run("SET j v EX 100");
-        s.run("CONFIG SET lazyfree-lazy-eviction yes");
-        s.propagated();
-        s.run("CONFIG SET maxmemory 1");
-        assert_eq!(s.propagated(), vec!["UNLINK j"]);
-        assert_eq!(s.st.stats.evicted_keys, 2);
-    }
-
-    #[test]
     fn tenacity_time_limits() {
         assert_eq!(time_limit_us(0), 0);
         assert_eq!(time_limit_us(10), 500);

@@ -89,9 +89,9 @@ impl Stats {
         &mut self.commands[id]
     }
 
-    /// (full name, counters) of every command that was called or rejected.
-    pub fn named(&self) -> Vec<(&'static str, &CommandStat)> {
-        let names = crate::cmd::command_table::names();
+    /// (full name, counters) of every command that was called or rejected; `names` are the full
+    /// command names by id (the command table's).
+    pub fn named(&self, names: &[&'static str]) -> Vec<(&'static str, &CommandStat)> {
         self.commands
             .iter()
             .enumerate()

@@ -6,11 +6,11 @@
 //!
 //! A sentinel process uses redis-sentinel 7.0's own capture instead ([`set_sentinel_mode`]): its 15
 //! commands, with the sentinel versions of INFO, ROLE and PUBLISH, the SENTINEL subcommands and the
-//! read-only ACL subcommands (`crate::sentinel::commands`, `crate::sentinel::acl`); everything else
+//! read-only ACL subcommands, whose handlers the sentinel hands in (this layer never imports the
+//! sentinel, which sits above it); everything else
 //! is an unknown command there, as in Redis.
 
 use hashbrown::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use super::Handler;
@@ -23,12 +23,13 @@ const CAPTURED_SENTINEL: &[u8] = include_bytes!("redis-7.0-sentinel-commands.res
 
 /// Which capture the table is built from. The one question "is this process a sentinel" is
 /// `Config::is_sentinel`; this switch only picks the table, once, before it is built.
-static SENTINEL_MODE: AtomicBool = AtomicBool::new(false);
+static SENTINEL_MODE: OnceLock<Vec<(&'static str, Handler)>> = OnceLock::new();
 
-/// Makes the table redis-sentinel's (its commands, sentinel handlers for INFO, ROLE, PUBLISH and
-/// SENTINEL). Must be called before the table is first used; the process stays a sentinel.
-pub fn set_sentinel_mode() {
-    SENTINEL_MODE.store(true, Ordering::Relaxed);
+/// Makes the table redis-sentinel's: its commands, with `handlers` (the sentinel's INFO, ROLE,
+/// PUBLISH, SENTINEL and ACL) over the data server's. Must be called before the table is first
+/// used; the process stays a sentinel.
+pub fn set_sentinel_mode(handlers: Vec<(&'static str, Handler)>) {
+    let _ = SENTINEL_MODE.set(handlers);
 }
 
 pub mod flags {
@@ -178,11 +179,11 @@ pub fn id_of(name: &str) -> Option<usize> {
 
 fn build() -> CommandTable {
     let mut handlers: HashMap<&'static str, Handler> = super::all_handlers().into_iter().collect();
-    let sentinel = SENTINEL_MODE.load(Ordering::Relaxed);
-    if sentinel {
-        handlers.extend(crate::sentinel::commands::COMMANDS.iter().copied());
-        handlers.extend(crate::sentinel::acl::COMMANDS.iter().copied());
+    let sentinel = SENTINEL_MODE.get();
+    if let Some(own) = sentinel {
+        handlers.extend(own.iter().copied());
     }
+    let sentinel = sentinel.is_some();
     let (info, docs) = parse_captured(if sentinel { CAPTURED_SENTINEL } else { CAPTURED });
     let mut docs_by_name: HashMap<String, Frame> = HashMap::new();
     if let Frame::Map(pairs) = docs {

@@ -334,7 +334,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
         "modules" => o.push_str("# Modules\r\n"),
         "commandstats" => {
             o.push_str("# Commandstats\r\n");
-            let mut names = st.stats.named();
+            let mut names = st.stats.named(crate::cmd::command_table::names());
             names.sort_by(|a, b| a.0.cmp(b.0));
             for (n, c) in names {
                 let per = if c.calls > 0 { c.usec as f64 / c.calls as f64 } else { 0.0 };
@@ -353,7 +353,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
         }
         "latencystats" => {
             o.push_str("# Latencystats\r\n");
-            let mut names: Vec<_> = st.stats.named().into_iter().filter(|(_, c)| c.calls > 0).collect();
+            let mut names: Vec<_> = st.stats.named(crate::cmd::command_table::names()).into_iter().filter(|(_, c)| c.calls > 0).collect();
             names.sort_by(|a, b| a.0.cmp(b.0));
             for (n, c) in names {
                 let per = c.usec as f64 / c.calls as f64;

@@ -1,4 +1,4 @@
-//! What each write command propagates to the AOF and replicas: the exact operations real
+//! What each write command propagates to the AOF and replicas (and what evictions propagate): the exact operations real
 //! redis-server 7.0.15 wrote to its AOF for the same commands (checked with
 //! `appendonlydir/appendonly.aof.1.incr.aof`), including the case of every argument: verbatim
 //! commands keep the client's spelling, rewritten ones are written by Redis in uppercase.
@@ -7,6 +7,7 @@ use bytes::Bytes;
 
 use super::testing::Session;
 use crate::client::{ClientMsg, ClientState};
+use crate::evict::OOM_ERROR;
 use crate::propagate::{ALL, REPL};
 use crate::util::now_ms;
 
@@ -547,4 +548,69 @@ fn rewrites_inside_exec_share_its_transaction() {
             "EXEC".into(),
         ]
     );
+}
+
+// --- The unit of propagation: a command, a transaction, nothing for no change -------------
+
+#[test]
+fn writes_propagate_reads_do_not() {
+    let mut s = Session::new();
+    s.capture();
+    s.run("SET k v");
+    s.run("GET k");
+    s.run("set k2 v2");
+    assert_eq!(s.propagated(), vec!["SET k v", "set k2 v2"]);
+}
+
+#[test]
+fn several_operations_become_a_transaction_one_does_not() {
+    let mut s = Session::new();
+    s.capture();
+    s.run("MULTI");
+    s.run("SET a 1");
+    s.run("EXEC");
+    assert_eq!(s.propagated(), vec!["SET a 1"]);
+    s.run("MULTI");
+    s.run("SET a 1");
+    s.run("GET a");
+    s.run("INCR a");
+    s.run("EXEC");
+    assert_eq!(s.propagated(), vec!["MULTI", "SET a 1", "INCR a", "EXEC"]);
+}
+
+#[test]
+fn no_change_no_propagation() {
+    let mut s = Session::new();
+    s.capture();
+    s.run("DEL missing");
+    s.run("SET k v NX");
+    s.run("SET k v NX");
+    assert_eq!(s.propagated(), vec!["SET k v NX"]);
+}
+
+#[test]
+fn evictions_propagate_touch_watchers_and_then_refuse() {
+    let mut s = Session::new();
+    s.run("SET keep 1");
+    s.run("SET k v EX 100");
+    s.run("WATCH k");
+    s.capture();
+    s.run("CONFIG SET maxmemory-policy volatile-ttl");
+    // Far below any process's usage: CONFIG SET evicts the one key with a TTL at once.
+    assert_eq!(s.run("CONFIG SET maxmemory 1"), "+OK\r\n");
+    assert_eq!(s.propagated(), vec!["DEL k"]);
+    assert_eq!(s.st.stats.evicted_keys, 1);
+    assert_eq!(s.run("SET x 1"), format!("-{OOM_ERROR}\r\n"));
+    assert_eq!(s.run("GET keep"), "$1\r\n1\r\n");
+    // Queuing is refused too; the WATCHed key was touched by its eviction.
+    s.run("MULTI");
+    assert_eq!(s.run("PING"), format!("-{OOM_ERROR}\r\n"));
+    assert_eq!(s.run("EXEC"), "-EXECABORT Transaction discarded because of previous errors.\r\n");
+    s.run("CONFIG SET maxmemory 0");
+    s.run("SET j v EX 100");
+    s.run("CONFIG SET lazyfree-lazy-eviction yes");
+    s.propagated();
+    s.run("CONFIG SET maxmemory 1");
+    assert_eq!(s.propagated(), vec!["UNLINK j"]);
+    assert_eq!(s.st.stats.evicted_keys, 2);
 }

@@ -13,6 +13,9 @@ use crate::resp::request::split_args;
 use crate::util::glob_match;
 use crate::util::repr;
 
+/// redis-sentinel's default port (REDIS_SENTINEL_PORT).
+pub const SENTINEL_DEFAULT_PORT: u16 = 26379;
+
 /// Directives Redis 7.0 still accepts (with exactly one argument) and ignores.
 const DEPRECATED: [&str; 3] = ["list-max-ziplist-entries", "list-max-ziplist-value", "lua-replicate-commands"];
 /// Redis follows includes without limit; a loop would exhaust the stack, so stop here instead.
@@ -40,12 +43,12 @@ impl Config {
     /// [`Config::from_args`] for redis-server or, with `sentinel`, for redis-sentinel: the default
     /// port is 26379, protected-mode defaults to off, and `sentinel ...` lines (from the file and
     /// from `--sentinel <directive> ...` options) are queued with their source and line for
-    /// `crate::sentinel::config` instead of being refused.
+    /// the sentinel's own config reader instead of being refused.
     pub(crate) fn from_args_in_mode(args: &[String], sentinel: bool) -> Result<Config, ConfigError> {
         let mut cfg = Config::default();
         if sentinel {
             cfg.sentinel_mode = true;
-            cfg.port = crate::sentinel::settings::DEFAULT_PORT;
+            cfg.port = SENTINEL_DEFAULT_PORT;
             // Sentinel must be reachable from the other sentinels (a file may still turn it on).
             cfg.protected_mode = false;
         }
@@ -246,7 +249,7 @@ impl Config {
     }
 }
 
-/// A `sentinel <directive> ...` line read in sentinel mode, kept for `crate::sentinel::config`,
+/// A `sentinel <directive> ...` line read in sentinel mode, kept for the sentinel's config reader,
 /// which applies the queued lines once the whole configuration is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SentinelLine {

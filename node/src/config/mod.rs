@@ -11,7 +11,7 @@
 //! as an absolute path (resolved like `chdir` would), and [`Config::resolve_path`] joins relative
 //! file names to it.
 //!
-//! In sentinel mode (`Config::from_args_sentinel`, in `crate::sentinel::config`) the same loader
+//! In sentinel mode (`Config::from_args_sentinel`, in the sentinel's config module) the same loader
 //! reads sentinel.conf: the `sentinel ...` lines are queued for the sentinel module, which also
 //! adds the sentinel state to a rewrite.
 //!
@@ -31,7 +31,7 @@ mod value;
 use std::path::PathBuf;
 
 pub use error::ConfigError;
-pub(crate) use load::{has_comment_token, has_nbsp, inline_comment_reason, without_nbsp, SentinelLine};
+pub(crate) use load::{has_comment_token, has_nbsp, inline_comment_reason, without_nbsp, SentinelLine, SENTINEL_DEFAULT_PORT};
 pub use notify::{notify_flags_from_str, notify_flags_to_string};
 pub(crate) use rewrite::{overwrite_atomically, read_old, rewritten_content, RewriteState};
 pub(crate) use value::strerror;
@@ -142,7 +142,7 @@ pub struct Config {
     file_abs: Option<PathBuf>,
     /// A `save` line was read from the configuration: later ones add save points.
     save_loaded: bool,
-    /// Sentinel mode: `sentinel ...` lines are queued for `crate::sentinel::config`, non-breaking
+    /// Sentinel mode: `sentinel ...` lines are queued for the sentinel's config reader, non-breaking
     /// spaces that break a line are read as spaces, and a rewrite leaves `save` out.
     sentinel_mode: bool,
     /// The `sentinel ...` lines read in sentinel mode, in the order they were read.

@@ -19,15 +19,6 @@ use crate::state::{Shared, State};
 use crate::sys;
 use crate::util::now_ms;
 
-/// What a replica told us with REPLCONF before PSYNC.
-#[derive(Debug, Default, Clone)]
-pub struct ReplConf {
-    pub listening_port: u16,
-    pub ip: Option<String>,
-    pub capa_eof: bool,
-    pub capa_psync2: bool,
-}
-
 /// A full sync in progress.
 #[derive(Debug, Clone)]
 pub struct SyncJob {

@@ -32,7 +32,7 @@ fn timing_from_env() -> Timing {
 pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
     let SentinelConfig { mut config, mut settings, .. } = sc;
     // Before the state exists: it builds the command table, which is redis-sentinel's from now on.
-    crate::cmd::command_table::set_sentinel_mode();
+    crate::cmd::command_table::set_sentinel_mode(super::commands::COMMANDS.iter().chain(super::acl::COMMANDS).copied().collect());
     config.save.clear();
     let requirepass = config.requirepass.as_ref().map(|p| String::from_utf8_lossy(p).into_owned());
     let shared = Arc::new(Shared::new(config));

@@ -5,7 +5,7 @@
 pub const DEFAULT_DOWN_AFTER_MS: u64 = 30_000;
 pub const DEFAULT_FAILOVER_TIMEOUT_MS: u64 = 180_000;
 pub const DEFAULT_PARALLEL_SYNCS: u32 = 1;
-pub const DEFAULT_PORT: u16 = 26379;
+pub const DEFAULT_PORT: u16 = crate::config::SENTINEL_DEFAULT_PORT;
 
 /// Everything `sentinel ...` lines configure for the whole process.
 #[derive(Debug, Clone, PartialEq, Eq)]

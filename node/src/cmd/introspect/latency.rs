@@ -211,7 +211,7 @@ pub(super) fn latency_doctor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 /// their latencies (we keep totals only, so every call is put in the bucket of the mean).
 pub(super) fn latency_histogram(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let stats: std::collections::HashMap<&str, crate::stats::CommandStat> =
-        ctx.st.stats.named().into_iter().filter(|(_, c)| c.calls > 0).map(|(n, c)| (n, c.clone())).collect();
+        ctx.st.stats.named(crate::cmd::command_table::names()).into_iter().filter(|(_, c)| c.calls > 0).map(|(n, c)| (n, c.clone())).collect();
     let mut names: Vec<String> = Vec::new();
     if argv.len() == 2 {
         names = stats.keys().map(|n| n.to_string()).collect();
