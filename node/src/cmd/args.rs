@@ -1,6 +1,6 @@
 //! Argument parsing with Redis's error replies.
 
-use super::{CmdError, NOT_FLOAT, NOT_INT};
+use super::handler::{CmdError, NOT_FLOAT, NOT_INT};
 use crate::util::{parse_f64, parse_i64};
 
 /// An integer argument (`ERR value is not an integer or out of range`).

@@ -65,7 +65,7 @@ pub fn may_block(me: &ClientState) -> bool {
 /// Like Redis's `getTimeoutFromObjectOrReply`: the milliseconds are truncated toward zero (so
 /// 0.0001 and -0.0001 both mean "forever"), and a value that overflows C's `long long` conversion
 /// (1e300, inf) comes out as LLONG_MIN, hence "timeout is negative".
-pub fn parse_timeout(arg: &[u8], now: i64) -> Result<i64, super::CmdError> {
+pub fn parse_timeout(arg: &[u8], now: i64) -> Result<i64, super::handler::CmdError> {
     let secs = crate::util::parse_f64(arg).ok_or("ERR timeout is not a float or out of range")?;
     let ms_f = secs * 1000.0;
     let ms = if ms_f.is_finite() && ms_f > -9.223_372_036_854_776e18 && ms_f < 9.223_372_036_854_776e18 { ms_f.trunc() as i64 } else { i64::MIN };
@@ -97,7 +97,7 @@ pub fn serve_ready_keys(st: &mut State, me: Option<&mut ClientState>) {
 /// The value type a blocked command waits for, so a client is only served by a key of its type
 /// (Redis serves BLPOP clients when a list is ready, BZPOPMIN clients for a zset ...).
 fn wanted_type(argv0: &[u8]) -> Option<&'static str> {
-    match super::lower(argv0).as_str() {
+    match super::handler::lower(argv0).as_str() {
         "blpop" | "brpop" | "blmove" | "brpoplpush" | "blmpop" => Some("list"),
         "bzpopmin" | "bzpopmax" | "bzmpop" => Some("zset"),
         "xread" | "xreadgroup" => Some("stream"),

@@ -2,7 +2,9 @@
 
 use bytes::Bytes;
 
-use super::{args, CmdError, CmdResult, Ctx, Handler, SYNTAX};
+use super::args;
+use super::ctx::{Ctx, Handler};
+use super::handler::{CmdError, CmdResult, SYNTAX};
 use crate::client::{ClientState, ReplyMode};
 use crate::state::Pause;
 
@@ -145,7 +147,7 @@ fn client_type(c: &ClientState) -> &'static str {
 
 /// `getClientTypeByName`.
 fn type_by_name(arg: &[u8]) -> Result<&'static str, CmdError> {
-    let t = super::lower(arg);
+    let t = super::handler::lower(arg);
     match t.as_str() {
         "normal" => Ok("normal"),
         "slave" | "replica" => Ok("replica"),
@@ -214,7 +216,7 @@ fn kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         let mut i = 2;
         while i < argv.len() {
             let Some(v) = argv.get(i + 1) else { return Err(SYNTAX.into()) };
-            let key = super::lower(&argv[i]);
+            let key = super::handler::lower(&argv[i]);
             match key.as_str() {
                 "id" => match crate::util::parse_i64(v) {
                     Some(n) if n > 0 => f_id = Some(n as u64),

@@ -13,7 +13,7 @@
 use hashbrown::HashMap;
 use std::sync::OnceLock;
 
-use super::Handler;
+use super::ctx::Handler;
 use crate::resp::frame::Frame;
 
 const CAPTURED: &[u8] = include_bytes!("redis-7.0-commands.resp3");

@@ -2,7 +2,8 @@
 
 use bytes::Bytes;
 
-use super::{CmdResult, Ctx, Handler};
+use super::ctx::{Ctx, Handler};
+use super::handler::CmdResult;
 
 pub const COMMANDS: &[(&str, Handler)] =
     &[("config|get", get), ("config|set", set), ("config|resetstat", resetstat), ("config|rewrite", rewrite), ("config|help", help)];
@@ -21,7 +22,7 @@ fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     // parameter/value pairs: an odd count is a syntax error (arity already wants at least one pair)
     if argv.len() % 2 != 0 {
-        return Err(super::SYNTAX.into());
+        return Err(super::handler::SYNTAX.into());
     }
     let pairs: Vec<(&[u8], &[u8])> = argv[2..].chunks(2).map(|p| (&p[0][..], &p[1][..])).collect();
     let before = pairs.iter().any(|(name, _)| name.eq_ignore_ascii_case(b"maxclients")).then(|| ctx.st.config.clone());

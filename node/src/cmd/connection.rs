@@ -2,7 +2,9 @@
 
 use bytes::Bytes;
 
-use super::{args, CmdResult, Ctx, Handler};
+use super::args;
+use super::ctx::{Ctx, Handler};
+use super::handler::CmdResult;
 use crate::client::ReplyMode;
 
 pub const COMMANDS: &[(&str, Handler)] =
@@ -68,7 +70,7 @@ const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is dis
 
 fn auth(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() > 3 {
-        return Err(super::SYNTAX.into());
+        return Err(super::handler::SYNTAX.into());
     }
     let (user, pass): (&[u8], &[u8]) = if argv.len() == 2 { (b"default", &argv[1]) } else { (&argv[1], &argv[2]) };
     if argv.len() == 2 && ctx.st.config.requirepass.is_none() {

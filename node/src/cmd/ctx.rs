@@ -3,12 +3,15 @@
 
 use bytes::Bytes;
 
-use super::{CmdError, WRONGTYPE};
+use super::handler::{CmdError, CmdResult, WRONGTYPE};
 use crate::client::ClientState;
 use crate::db::{Db, Entry, Value};
 use crate::notify;
 use crate::resp::reply::Out;
 use crate::state::State;
+
+/// A command handler: reads `argv` (argv[0] is the command name), writes its reply to `ctx.out`.
+pub type Handler = fn(&mut Ctx, &[Bytes]) -> CmdResult;
 
 pub struct Ctx<'a> {
     pub st: &'a mut State,

@@ -7,8 +7,10 @@
 
 use bytes::Bytes;
 
+use super::args;
+use super::ctx::{Ctx, Handler};
+use super::handler::{CmdError, CmdResult, NOT_FLOAT, NOT_INT, OVERFLOW, SYNTAX, WRONGTYPE};
 use super::keys::{parse_cursor, parse_scan_opts};
-use super::{args, CmdError, CmdResult, Ctx, Handler, NOT_FLOAT, NOT_INT, OVERFLOW, SYNTAX, WRONGTYPE};
 use crate::db::{Entry, HashVal, Value};
 use crate::notify;
 use crate::resp::reply::Out;

@@ -3,7 +3,9 @@
 use bytes::Bytes;
 use std::fmt::Write;
 
-use super::{args, CmdResult, Ctx, Handler, SYNTAX};
+use super::args;
+use super::ctx::{Ctx, Handler};
+use super::handler::{CmdResult, SYNTAX};
 use crate::state::{ShutdownRequest, State};
 use crate::util::{now_ms, now_us};
 
@@ -376,7 +378,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
 }
 
 fn info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let requested: Vec<String> = argv[1..].iter().map(|a| super::lower(a)).collect();
+    let requested: Vec<String> = argv[1..].iter().map(|a| super::handler::lower(a)).collect();
     let text = info_text(ctx.st, ctx.me.id, 1, &requested);
     ctx.out.verbatim(text.as_bytes());
     Ok(())

@@ -3,8 +3,10 @@
 
 use bytes::Bytes;
 
+use super::args;
 use super::ctx::{touch_all_watched, touch_watched};
-use super::{args, CmdError, CmdResult, Ctx, Handler, NO_SUCH_KEY, SYNTAX};
+use super::ctx::{Ctx, Handler};
+use super::handler::{CmdError, CmdResult, NO_SUCH_KEY, SYNTAX};
 use crate::db::{Entry, Value};
 use crate::notify;
 use crate::util::glob_match;
@@ -74,7 +76,7 @@ fn type_cmd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn expire(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let name = super::lower(&argv[0]);
+    let name = super::handler::lower(&argv[0]);
     let (unit_ms, absolute) = match name.as_str() {
         "expire" => (1000, false),
         "pexpire" => (1, false),
@@ -155,7 +157,7 @@ pub fn already_expired(ctx: &Ctx, when: i64) -> bool {
 }
 
 fn ttl(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let name = super::lower(&argv[0]);
+    let name = super::handler::lower(&argv[0]);
     let now = ctx.now;
     let Some(e) = ctx.lookup_read_notouch(&argv[1]) else {
         ctx.out.int(-2);
@@ -289,7 +291,7 @@ pub fn parse_scan_opts(argv: &[Bytes], allow_type: bool) -> Result<ScanOpts, Cmd
         } else if args::is(&argv[i], "match") && has_arg {
             o.pattern = Some(argv[i + 1].clone());
         } else if allow_type && args::is(&argv[i], "type") && has_arg {
-            o.type_filter = Some(super::lower(&argv[i + 1]));
+            o.type_filter = Some(super::handler::lower(&argv[i + 1]));
         } else {
             return Err(SYNTAX.into());
         }
@@ -519,7 +521,7 @@ fn swapdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 const SHARED_INTEGERS: i64 = 10000;
 
 fn object(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let sub = super::lower(&argv[1]);
+    let sub = super::handler::lower(&argv[1]);
     let lfu = ctx.st.evict.access.lfu;
     // OBJECT does not count as an access (LOOKUP_NOTOUCH).
     let now = ctx.now;

@@ -9,7 +9,9 @@
 use bytes::Bytes;
 use std::collections::VecDeque;
 
-use super::{args, blocking, CmdError, CmdResult, Ctx, Handler, NO_SUCH_KEY, OUT_OF_RANGE, SYNTAX, WRONGTYPE};
+use super::ctx::{Ctx, Handler};
+use super::handler::{CmdError, CmdResult, NO_SUCH_KEY, OUT_OF_RANGE, SYNTAX, WRONGTYPE};
+use super::{args, blocking};
 use crate::client::Blocked;
 use crate::db::{Elem, Value};
 use crate::notify;
@@ -210,7 +212,7 @@ fn rpop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// is missing, empty array for count 0).
 fn pop_generic(ctx: &mut Ctx, argv: &[Bytes], end: End) -> CmdResult {
     if argv.len() > 3 {
-        return Err(format!("ERR wrong number of arguments for '{}' command", super::lower(&argv[0])).into());
+        return Err(format!("ERR wrong number of arguments for '{}' command", super::handler::lower(&argv[0])).into());
     }
     let count = match argv.get(2) {
         Some(a) => Some(args::count(a)?),

@@ -17,6 +17,7 @@ pub mod config_cmd;
 pub mod connection;
 pub mod ctx;
 pub mod dump;
+pub mod handler;
 pub mod hashes;
 pub mod info;
 pub mod introspect;
@@ -34,47 +35,15 @@ pub mod wait;
 pub mod zsets;
 
 use bytes::Bytes;
-use std::borrow::Cow;
 
-use crate::client::{Blocked, ClientState, ReplyMode};
+use crate::client::{ClientState, ReplyMode};
 use crate::resp::reply::Out;
 use crate::state::State;
 use crate::util::now_us;
 use command_table::{flags, CommandDef};
-pub use ctx::Ctx;
-
-/// A command handler: reads `argv` (argv[0] is the command name), writes its reply to `ctx.out`.
-pub type Handler = fn(&mut Ctx, &[Bytes]) -> CmdResult;
-pub type CmdResult = Result<(), CmdError>;
-
-/// Why a handler did not reply normally.
-#[derive(Debug)]
-pub enum CmdError {
-    /// An error reply (text starts with the code: "ERR ...", "WRONGTYPE ...").
-    Reply(Cow<'static, str>),
-    /// The client must wait (blocking commands); nothing is replied yet.
-    Block(Blocked),
-}
-
-impl From<&'static str> for CmdError {
-    fn from(s: &'static str) -> Self {
-        CmdError::Reply(Cow::Borrowed(s))
-    }
-}
-
-impl From<String> for CmdError {
-    fn from(s: String) -> Self {
-        CmdError::Reply(Cow::Owned(s))
-    }
-}
-
-pub const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
-pub const SYNTAX: &str = "ERR syntax error";
-pub const NOT_INT: &str = "ERR value is not an integer or out of range";
-pub const NOT_FLOAT: &str = "ERR value is not a valid float";
-pub const NO_SUCH_KEY: &str = "ERR no such key";
-pub const OUT_OF_RANGE: &str = "ERR index out of range";
-pub const OVERFLOW: &str = "ERR increment or decrement would overflow";
+pub use ctx::{Ctx, Handler};
+use handler::with_lower;
+pub use handler::{lower, CmdError, CmdResult, NOT_FLOAT, NOT_INT, NO_SUCH_KEY, OUT_OF_RANGE, OVERFLOW, SYNTAX, WRONGTYPE};
 
 /// Every handler, by lowercase full name ("config|get" for subcommands).
 pub fn all_handlers() -> Vec<(&'static str, Handler)> {
@@ -130,25 +99,6 @@ pub fn lookup(argv: &[Bytes]) -> Lookup<'static> {
         Some(sub) => Lookup::Found(sub),
         None => Lookup::UnknownSub(def),
     }
-}
-
-/// Calls `f` with the ASCII-lowercased name, without allocating for names that fit on the stack
-/// (this runs for every command).
-fn with_lower<R>(name: &[u8], f: impl FnOnce(&str) -> R) -> R {
-    let mut buf = [0u8; 32];
-    if name.len() <= buf.len() {
-        for (d, s) in buf.iter_mut().zip(name) {
-            *d = s.to_ascii_lowercase();
-        }
-        if let Ok(s) = std::str::from_utf8(&buf[..name.len()]) {
-            return f(s);
-        }
-    }
-    f(&lower(name))
-}
-
-pub fn lower(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).to_ascii_lowercase()
 }
 
 fn unknown_command_msg(argv: &[Bytes]) -> Vec<u8> {

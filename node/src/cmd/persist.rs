@@ -3,7 +3,9 @@
 
 use bytes::Bytes;
 
-use super::{args, CmdResult, Ctx, Handler, SYNTAX};
+use super::args;
+use super::ctx::{Ctx, Handler};
+use super::handler::{CmdResult, SYNTAX};
 use crate::persistence::{aof, snapshot};
 
 pub const COMMANDS: &[(&str, Handler)] = &[("save", save), ("bgsave", bgsave), ("bgrewriteaof", bgrewriteaof)];

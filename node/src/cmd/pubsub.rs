@@ -2,7 +2,8 @@
 
 use bytes::Bytes;
 
-use super::{CmdResult, Ctx, Handler};
+use super::ctx::{Ctx, Handler};
+use super::handler::CmdResult;
 use crate::pubsub;
 use crate::util::glob_match;
 

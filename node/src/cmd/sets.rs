@@ -7,9 +7,11 @@
 
 use bytes::Bytes;
 
+use super::args;
+use super::ctx::{Ctx, Handler};
+use super::handler::{CmdError, CmdResult, SYNTAX, WRONGTYPE};
 use super::hashes::rand_count;
 use super::keys::{parse_cursor, parse_scan_opts};
-use super::{args, CmdError, CmdResult, Ctx, Handler, SYNTAX, WRONGTYPE};
 use crate::db::types::{EncodingLimits, Member};
 use crate::db::{Db, Entry, SetVal, Value};
 use crate::notify;

@@ -2,7 +2,9 @@
 
 use bytes::Bytes;
 
-use super::{args, CmdError, CmdResult, Ctx, Handler, NOT_INT, OVERFLOW, SYNTAX, WRONGTYPE};
+use super::args;
+use super::ctx::{Ctx, Handler};
+use super::handler::{CmdError, CmdResult, NOT_INT, OVERFLOW, SYNTAX, WRONGTYPE};
 use crate::db::{Entry, StrRef, Value};
 use crate::notify;
 use crate::util::long_double::{self, Num};
@@ -230,7 +232,7 @@ fn setnx(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn setex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let name = super::lower(&argv[0]);
+    let name = super::handler::lower(&argv[0]);
     let kind = if name == "setex" { ExpireKind::Ex } else { ExpireKind::Px };
     let o = StrOpts { expire: Some((kind, argv[2].clone())), ..StrOpts::default() };
     set_generic(ctx, argv, &argv[1], &argv[3], &o, &name, |c| c.out.ok(), |c| c.out.null())
@@ -249,7 +251,7 @@ fn mget(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn mset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if argv.len() % 2 == 0 {
-        return Err(format!("ERR wrong number of arguments for '{}' command", super::lower(&argv[0])).into());
+        return Err(format!("ERR wrong number of arguments for '{}' command", super::handler::lower(&argv[0])).into());
     }
     for pair in argv[1..].chunks(2) {
         store(ctx, &pair[0], &pair[1], Ttl::None);
@@ -403,7 +405,7 @@ fn strlen(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn incr(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let name = super::lower(&argv[0]);
+    let name = super::handler::lower(&argv[0]);
     let by = match name.as_str() {
         "incr" => 1,
         "decr" => -1,
@@ -451,11 +453,11 @@ fn incrbyfloat(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let cur = match ctx.lookup_write(key) {
         None => Num::Finite(long_double::Ld::ZERO),
         Some(e) => match e.str() {
-            Some(s) => long_double::parse(&s.to_vec()).ok_or(super::NOT_FLOAT)?,
+            Some(s) => long_double::parse(&s.to_vec()).ok_or(super::handler::NOT_FLOAT)?,
             None => return Err(WRONGTYPE.into()),
         },
     };
-    let by = long_double::parse(&argv[2]).ok_or(super::NOT_FLOAT)?;
+    let by = long_double::parse(&argv[2]).ok_or(super::handler::NOT_FLOAT)?;
     let sum = match (cur, by) {
         (Num::Finite(a), Num::Finite(b)) => long_double::add(a, b),
         _ => None,

@@ -2,7 +2,9 @@
 
 use bytes::Bytes;
 
-use super::{call, lookup, CmdResult, Ctx, Handler, Lookup};
+use super::ctx::{Ctx, Handler};
+use super::handler::CmdResult;
+use super::{call, lookup, Lookup};
 use crate::client::ClientState;
 use crate::state::State;
 

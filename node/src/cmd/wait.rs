@@ -3,7 +3,9 @@
 
 use bytes::Bytes;
 
-use super::{args, blocking, CmdError, CmdResult, Ctx, Handler};
+use super::ctx::{Ctx, Handler};
+use super::handler::{CmdError, CmdResult};
+use super::{args, blocking};
 use crate::client::Blocked;
 use crate::repl::ReplicaState;
 use crate::resp::reply::Out;

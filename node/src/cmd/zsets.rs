@@ -10,7 +10,9 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 
-use super::{args, blocking, CmdError, CmdResult, Ctx, Handler, NOT_FLOAT, SYNTAX, WRONGTYPE};
+use super::ctx::{Ctx, Handler};
+use super::handler::{CmdError, CmdResult, NOT_FLOAT, SYNTAX, WRONGTYPE};
+use super::{args, blocking};
 use crate::db::zset::{listpack_score_text, zcmp, Iter, LexRange, ScoreRange};
 use crate::db::{Elem, Entry, SetVal, Value, ZSet};
 use crate::notify;
@@ -1024,7 +1026,7 @@ fn zintercard(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn zsetop_generic(ctx: &mut Ctx, argv: &[Bytes], dst: Option<&Bytes>, numkeys_idx: usize, op: SetOp, card_only: bool) -> CmdResult {
     let setnum = args::int(&argv[numkeys_idx])?;
     if setnum < 1 {
-        return Err(format!("ERR at least 1 input key is needed for '{}' command", super::lower(&argv[0])).into());
+        return Err(format!("ERR at least 1 input key is needed for '{}' command", super::handler::lower(&argv[0])).into());
     }
     let first_key = numkeys_idx + 1;
     if setnum > (argv.len() - first_key) as i64 {

@@ -63,12 +63,12 @@ pub fn command(st: &mut State, argv: &[bytes::Bytes]) -> Result<(), String> {
                 timeout = Some(t);
                 i += 2;
             }
-            _ => return Err(crate::cmd::SYNTAX.into()),
+            _ => return Err(crate::cmd::handler::SYNTAX.into()),
         }
     }
     if abort {
         if target.is_some() || force || timeout.is_some() {
-            return Err(crate::cmd::SYNTAX.into());
+            return Err(crate::cmd::handler::SYNTAX.into());
         }
         if st.repl.failover.is_none() {
             return Err("ERR No failover in progress.".into());

@@ -57,7 +57,7 @@ pub fn not_enough_replicas(st: &State) -> bool {
 /// REPLCONF (both sides: options a replica sends us, ACK from our replicas, GETACK from our master).
 pub fn replconf(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut crate::resp::reply::Out) -> Result<(), String> {
     if (argv.len() - 1) % 2 != 0 {
-        return Err(crate::cmd::SYNTAX.into());
+        return Err(crate::cmd::handler::SYNTAX.into());
     }
     let conf = me.repl_conf.get_or_insert_with(Default::default);
     for pair in argv[1..].chunks(2) {
@@ -148,7 +148,7 @@ pub fn psync(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut cra
         if argv.len() == 4 && argv[3].eq_ignore_ascii_case(b"failover") {
             super::failover::accept_takeover(st, &argv[1])?;
         } else {
-            return Err(crate::cmd::SYNTAX.into());
+            return Err(crate::cmd::handler::SYNTAX.into());
         }
     }
     if let Some(e) = refuse_sync(st) {

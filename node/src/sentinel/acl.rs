@@ -5,7 +5,9 @@
 
 use bytes::Bytes;
 
-use crate::cmd::{command_table, CmdResult, Ctx, Handler};
+use crate::cmd::command_table;
+use crate::cmd::ctx::{Ctx, Handler};
+use crate::cmd::handler::CmdResult;
 
 pub const COMMANDS: &[(&str, Handler)] =
     &[("acl|whoami", whoami), ("acl|users", users), ("acl|list", list), ("acl|getuser", getuser), ("acl|cat", cat), ("acl|help", help)];

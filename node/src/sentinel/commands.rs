@@ -13,7 +13,9 @@ use bytes::Bytes;
 
 use super::driver::{self, Runtime, FLUSH_FAILED};
 use super::state::{Record, HELLO_CHANNEL, SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION};
-use crate::cmd::{args, CmdError, CmdResult, Ctx, Handler, NOT_INT};
+use crate::cmd::args;
+use crate::cmd::ctx::{Ctx, Handler};
+use crate::cmd::handler::{CmdError, CmdResult, NOT_INT};
 use crate::log;
 use crate::resp::reply::Out;
 use crate::state::State;
@@ -93,7 +95,7 @@ fn write_records(out: &mut Out, records: &[Record]) {
 }
 
 fn info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let requested: Vec<String> = argv[1..].iter().map(|a| crate::cmd::lower(a)).collect();
+    let requested: Vec<String> = argv[1..].iter().map(|a| crate::cmd::handler::lower(a)).collect();
     let everything = requested.is_empty() || requested.iter().any(|s| matches!(s.as_str(), "all" | "everything" | "default"));
     let wanted = |name: &str| everything || requested.iter().any(|s| s == name);
     let base: Vec<String> = INFO_SECTIONS.iter().filter(|s| wanted(s)).map(|s| s.to_string()).collect();

@@ -3,8 +3,10 @@
 use bytes::Bytes;
 
 use super::help_reply;
+use crate::cmd::args;
 use crate::cmd::command_table::{self, CommandDef};
-use crate::cmd::{args, CmdResult, Ctx, SYNTAX};
+use crate::cmd::ctx::Ctx;
+use crate::cmd::handler::{CmdResult, SYNTAX};
 use crate::resp::frame::Frame;
 
 pub(super) fn command(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
@@ -23,7 +25,7 @@ pub(super) fn command_count(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 
 /// Finds a command or subcommand by its full name ("config|get").
 pub(super) fn find(name: &[u8]) -> Option<&'static CommandDef> {
-    let n = crate::cmd::lower(name);
+    let n = crate::cmd::handler::lower(name);
     let mut parts = n.splitn(2, '|');
     let top = command_table::table().get(parts.next()?)?;
     match parts.next() {
@@ -75,7 +77,7 @@ pub(super) fn command_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let filter = match argv.len() {
         2 => None,
         5 if args::is(&argv[2], "filterby") => {
-            let kind = crate::cmd::lower(&argv[3]);
+            let kind = crate::cmd::handler::lower(&argv[3]);
             if !matches!(kind.as_str(), "module" | "aclcat" | "pattern") {
                 return Err(SYNTAX.into());
             }

@@ -4,7 +4,8 @@ use bytes::Bytes;
 
 use super::help_reply;
 use crate::client::ClientState;
-use crate::cmd::{CmdResult, Ctx};
+use crate::cmd::ctx::Ctx;
+use crate::cmd::handler::CmdResult;
 use crate::db::Value;
 use crate::state::State;
 
@@ -172,7 +173,7 @@ const DEBUG_HELP: &[&str] = &[
 ];
 
 pub(super) fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    let sub = crate::cmd::lower(&argv[1]);
+    let sub = crate::cmd::handler::lower(&argv[1]);
     match (sub.as_str(), argv.len()) {
         ("help", 2) => help_reply(ctx, "DEBUG", DEBUG_HELP),
         ("sleep", 3) => {
@@ -252,7 +253,7 @@ fn quicklist_shape(list: &std::collections::VecDeque<crate::db::Elem>, fill: i64
 /// DEBUG OBJECT: Redis's one-line summary (the key is looked up without expiring it).
 fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     let db = ctx.me.db;
-    let Some(e) = ctx.st.dbs[db].peek(key, i64::MIN) else { return Err(crate::cmd::NO_SUCH_KEY.into()) };
+    let Some(e) = ctx.st.dbs[db].peek(key, i64::MIN) else { return Err(crate::cmd::handler::NO_SUCH_KEY.into()) };
     let shared_int = matches!(e.value, Value::Int(n) if (0..10000).contains(&n));
     let refcount = if shared_int { i32::MAX } else { 1 };
     let extra = match &e.value {
@@ -288,7 +289,7 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
 /// bytes or cut to `size`), skipping keys that exist.
 fn debug_populate(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     // getPositiveLongFromObjectOrReply with a message: the same error for junk and negatives.
-    let positive = |a: &[u8]| -> Result<i64, crate::cmd::CmdError> {
+    let positive = |a: &[u8]| -> Result<i64, crate::cmd::handler::CmdError> {
         crate::util::parse_i64(a).filter(|n| *n >= 0).ok_or_else(|| "ERR value is out of range, must be positive".into())
     };
     let count = positive(&argv[2])?;

@@ -3,7 +3,8 @@
 use bytes::Bytes;
 
 use super::help_reply;
-use crate::cmd::{CmdResult, Ctx};
+use crate::cmd::ctx::Ctx;
+use crate::cmd::handler::CmdResult;
 use crate::state::State;
 
 /// How many samples an event keeps (LATENCY_TS_LEN).

@@ -3,7 +3,9 @@
 use bytes::Bytes;
 
 use super::help_reply;
-use crate::cmd::{args, CmdResult, Ctx, SYNTAX};
+use crate::cmd::args;
+use crate::cmd::ctx::Ctx;
+use crate::cmd::handler::{CmdResult, SYNTAX};
 use crate::db::Value;
 
 /// jemalloc's usable size for an allocation of `n` bytes (its size classes: 8, 16, then four

@@ -3,7 +3,8 @@
 use bytes::Bytes;
 
 use crate::client::ClientState;
-use crate::cmd::{CmdResult, Ctx};
+use crate::cmd::ctx::Ctx;
+use crate::cmd::handler::CmdResult;
 use crate::state::State;
 
 pub(super) fn monitor(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {

@@ -4,7 +4,9 @@ use bytes::Bytes;
 
 use super::{help_reply, subcommand_syntax_error};
 use crate::client::ClientState;
-use crate::cmd::{args, CmdResult, Ctx};
+use crate::cmd::args;
+use crate::cmd::ctx::Ctx;
+use crate::cmd::handler::CmdResult;
 use crate::state::{SlowEntry, State};
 
 /// Arguments kept per slowlog entry and bytes kept per argument (SLOWLOG_ENTRY_MAX_*).
@@ -15,7 +17,7 @@ const SLOWLOG_MAX_STRING: usize = 128;
 /// `redactClientCommandArgument` does for AUTH, HELLO ... AUTH and sensitive CONFIG SET values.
 pub fn redacted(argv: &[Bytes]) -> std::borrow::Cow<'_, [Bytes]> {
     const SECRET: &[u8] = b"(redacted)";
-    let name = crate::cmd::lower(&argv[0]);
+    let name = crate::cmd::handler::lower(&argv[0]);
     let mut hide: Vec<usize> = Vec::new();
     match name.as_str() {
         "auth" => hide.extend(1..argv.len()),

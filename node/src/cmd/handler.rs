@@ -1,0 +1,58 @@
+//! What a command handler may answer: its result (a reply
+//! already written, an error reply, or "block this client"), Redis's shared error strings, and the
+//! lowercase command names the table is keyed by. Every command family imports these from here,
+//! not from the dispatcher above them.
+
+use std::borrow::Cow;
+
+use crate::client::Blocked;
+
+pub type CmdResult = Result<(), CmdError>;
+
+/// Why a handler did not reply normally.
+#[derive(Debug)]
+pub enum CmdError {
+    /// An error reply (text starts with the code: "ERR ...", "WRONGTYPE ...").
+    Reply(Cow<'static, str>),
+    /// The client must wait (blocking commands); nothing is replied yet.
+    Block(Blocked),
+}
+
+impl From<&'static str> for CmdError {
+    fn from(s: &'static str) -> Self {
+        CmdError::Reply(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for CmdError {
+    fn from(s: String) -> Self {
+        CmdError::Reply(Cow::Owned(s))
+    }
+}
+
+pub const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
+pub const SYNTAX: &str = "ERR syntax error";
+pub const NOT_INT: &str = "ERR value is not an integer or out of range";
+pub const NOT_FLOAT: &str = "ERR value is not a valid float";
+pub const NO_SUCH_KEY: &str = "ERR no such key";
+pub const OUT_OF_RANGE: &str = "ERR index out of range";
+pub const OVERFLOW: &str = "ERR increment or decrement would overflow";
+
+/// Calls `f` with the ASCII-lowercased name, without allocating for names that fit on the stack
+/// (this runs for every command).
+pub(crate) fn with_lower<R>(name: &[u8], f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 32];
+    if name.len() <= buf.len() {
+        for (d, s) in buf.iter_mut().zip(name) {
+            *d = s.to_ascii_lowercase();
+        }
+        if let Ok(s) = std::str::from_utf8(&buf[..name.len()]) {
+            return f(s);
+        }
+    }
+    f(&lower(name))
+}
+
+pub fn lower(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).to_ascii_lowercase()
+}
