@@ -12,7 +12,6 @@
 //! updated by `crate::db::access`; this module only reads it.
 
 use crate::client::ClientState;
-use crate::cmd::command_table::{flags, CommandDef};
 use crate::config::Config;
 use crate::db::access::AccessPolicy;
 use crate::db::access::{lfu_decr_and_return, lfu_minutes};
@@ -325,8 +324,8 @@ fn evict(st: &mut State, mut me: Option<&mut ClientState>, mut out: Option<&mut 
         latency(st, "eviction-del", del_start);
         freed += before - crate::alloc::used_memory() as i64;
         st.stats.evicted_keys += 1;
-        crate::cmd::ctx::touch_watched(st, me.as_deref_mut(), db, &key);
-        crate::cmd::ctx::notify_in_db(st, me.as_deref_mut(), out.as_deref_mut(), crate::notify::EVICTED, "evicted", &key, db);
+        crate::keyspace::touch_watched(st, me.as_deref_mut(), db, &key);
+        crate::keyspace::notify_in_db(st, me.as_deref_mut(), out.as_deref_mut(), crate::notify::EVICTED, "evicted", &key, db);
         crate::propagate::deletion(st, db, &key, settings.lazy);
         keys_freed += 1;
         // Stop after a while even if not done; `background` continues.
@@ -348,7 +347,7 @@ fn evict(st: &mut State, mut me: Option<&mut ClientState>, mut out: Option<&mut 
 
 fn latency(st: &mut State, event: &str, start_us: i64) {
     let ms = ((now_us() - start_us).max(0) / 1000) as u64;
-    crate::cmd::introspect::latency_sample(st, event, ms);
+    crate::keyspace::latency_sample(st, event, ms);
 }
 
 /// The next key to evict, or None when no key qualifies.
@@ -408,19 +407,6 @@ fn populate(st: &mut State, db: usize, now_ms: i64) {
         };
         pool.offer(idle, db, e.key());
     });
-}
-
-/// Whether a command is refused when memory is over the limit with nothing left to evict: it may
-/// grow memory (DENYOOM, or an EXEC with such a command queued), or it would be queued in a MULTI
-/// (queuing grows memory too; EXEC, DISCARD, QUIT and RESET are never refused for that).
-pub fn refused_when_oom(def: &CommandDef, me: &ClientState) -> bool {
-    if def.has(flags::DENYOOM) {
-        return true;
-    }
-    if def.name == "exec" {
-        return me.multi.queue.iter().any(|argv| matches!(crate::cmd::lookup(argv), crate::cmd::Lookup::Found(d) if d.has(flags::DENYOOM)));
-    }
-    me.multi.active && !matches!(def.name.as_str(), "discard" | "quit" | "reset")
 }
 
 /// Wakes `background` when a time-limited run stopped over the limit.

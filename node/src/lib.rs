@@ -27,6 +27,7 @@ pub mod db;
 pub mod evict;
 pub mod fdlimit;
 pub mod group;
+pub mod keyspace;
 pub mod log;
 pub mod metrics;
 pub mod notify;

@@ -6,6 +6,7 @@ use bytes::Bytes;
 use super::handler::{CmdError, CmdResult, WRONGTYPE};
 use crate::client::ClientState;
 use crate::db::{Db, Entry, Value};
+use crate::keyspace::{expired_events, notify_in_db, touch_watched};
 use crate::notify;
 use crate::resp::reply::Out;
 use crate::state::State;
@@ -251,57 +252,5 @@ impl<'a> Ctx<'a> {
     pub fn finish(&mut self) {
         let db = self.me.db;
         expired_events(self.st, Some(&mut *self.me), Some(&mut *self.out), db);
-    }
-}
-
-/// Sends the `expired` events for keys expired in `db` and counts them.
-pub fn expired_events(st: &mut State, mut me: Option<&mut ClientState>, mut out: Option<&mut Out>, db: usize) {
-    if st.dbs[db].expired_log.is_empty() {
-        return;
-    }
-    let keys = std::mem::take(&mut st.dbs[db].expired_log);
-    st.stats.expired_keys += keys.len() as u64;
-    // Like Redis, an expired key's deletion is not a change since the last save (it is implied by
-    // the TTL already saved), but it is propagated, so the AOF and replicas drop the key too.
-    let lazy = crate::propagate::wanted(st) && st.config.get_bool("lazyfree-lazy-expire").unwrap_or(false);
-    for k in keys {
-        touch_watched(st, me.as_deref_mut(), db, &k);
-        notify_in_db(st, me.as_deref_mut(), out.as_deref_mut(), notify::EXPIRED, "expired", &k, db);
-        crate::propagate::deletion(st, db, &k, lazy);
-    }
-}
-
-/// Redis's `touchWatchedKey`: clients watching (db, key) see their EXEC fail (see `cmd::tx`).
-pub fn touch_watched(st: &mut State, me: Option<&mut ClientState>, db: usize, key: &[u8]) {
-    super::tx::touch_key(st, me, db, key);
-}
-
-/// Invalidates the WATCHes on keys of `db` (every db when None) that a flush is about to remove;
-/// call it before emptying the database.
-pub fn touch_all_watched(st: &mut State, me: Option<&mut ClientState>, db: Option<usize>) {
-    let mut me = me;
-    for d in 0..st.dbs.len() {
-        if db.is_none_or(|x| x == d) {
-            super::tx::touch_flushed_db(st, me.as_deref_mut(), d, None);
-        }
-    }
-}
-
-/// `notifyKeyspaceEvent` for a given db.
-pub fn notify_in_db(st: &mut State, me: Option<&mut ClientState>, out: Option<&mut Out>, class: u32, event: &str, key: &[u8], db: usize) {
-    let flags = st.config.notify_keyspace_events;
-    if flags & class == 0 || flags & (notify::KEYSPACE | notify::KEYEVENT) == 0 {
-        return;
-    }
-    let mut me = me;
-    let mut out = out;
-    if flags & notify::KEYSPACE != 0 {
-        let mut chan = format!("__keyspace@{db}__:").into_bytes();
-        chan.extend_from_slice(key);
-        crate::pubsub::publish(st, me.as_deref_mut(), out.as_deref_mut(), &chan, event.as_bytes());
-    }
-    if flags & notify::KEYEVENT != 0 {
-        let chan = format!("__keyevent@{db}__:{event}").into_bytes();
-        crate::pubsub::publish(st, me, out, &chan, key);
     }
 }

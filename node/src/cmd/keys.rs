@@ -4,10 +4,10 @@
 use bytes::Bytes;
 
 use super::args;
-use super::ctx::{touch_all_watched, touch_watched};
 use super::ctx::{Ctx, Handler};
 use super::handler::{CmdError, CmdResult, NO_SUCH_KEY, SYNTAX};
 use crate::db::{Entry, Value};
+use crate::keyspace::{touch_all_watched, touch_watched};
 use crate::notify;
 use crate::util::glob_match;
 
@@ -427,7 +427,7 @@ fn move_cmd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.modified(key);
     touch_watched(ctx.st, Some(&mut *ctx.me), target, key);
     ctx.notify(notify::GENERIC, "move_from", key);
-    crate::cmd::ctx::notify_in_db(ctx.st, Some(&mut *ctx.me), Some(&mut *ctx.out), notify::GENERIC, "move_to", key, target);
+    crate::keyspace::notify_in_db(ctx.st, Some(&mut *ctx.me), Some(&mut *ctx.out), notify::GENERIC, "move_to", key, target);
     ctx.dirty(1);
     ctx.out.int(1);
     Ok(())
@@ -436,7 +436,7 @@ fn move_cmd(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// The `new` keyspace event for a key created in database `db`.
 fn notify_new_in(ctx: &mut Ctx, key: &[u8], db: usize) {
     if ctx.st.config.notify_keyspace_events & notify::NEW != 0 {
-        crate::cmd::ctx::notify_in_db(ctx.st, Some(&mut *ctx.me), Some(&mut *ctx.out), notify::NEW, "new", key, db);
+        crate::keyspace::notify_in_db(ctx.st, Some(&mut *ctx.me), Some(&mut *ctx.out), notify::NEW, "new", key, db);
     }
 }
 
@@ -472,7 +472,7 @@ fn copy(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.st.dbs[target].insert(copy);
     notify_new_in(ctx, dst, target);
     touch_watched(ctx.st, Some(&mut *ctx.me), target, dst);
-    crate::cmd::ctx::notify_in_db(ctx.st, Some(&mut *ctx.me), Some(&mut *ctx.out), notify::GENERIC, "copy_to", dst, target);
+    crate::keyspace::notify_in_db(ctx.st, Some(&mut *ctx.me), Some(&mut *ctx.out), notify::GENERIC, "copy_to", dst, target);
     if target == ctx.me.db {
         ctx.signal_ready(dst);
     }
@@ -503,8 +503,8 @@ fn swapdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let (a, b) = (a as usize, b as usize);
     if a != b {
         // WATCHes on a key that exists in either db are invalidated (checked before the swap).
-        super::tx::touch_flushed_db(ctx.st, Some(&mut *ctx.me), a, Some(b));
-        super::tx::touch_flushed_db(ctx.st, Some(&mut *ctx.me), b, Some(a));
+        crate::keyspace::touch_flushed_db(ctx.st, Some(&mut *ctx.me), a, Some(b));
+        crate::keyspace::touch_flushed_db(ctx.st, Some(&mut *ctx.me), b, Some(a));
         ctx.st.dbs.swap(a, b);
         // Clients blocked on keys in either db may now find data.
         let now = ctx.now;

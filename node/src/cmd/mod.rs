@@ -208,7 +208,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
     // maxmemory: evict before running; when nothing more can go, refuse what would grow memory.
     if st.config.maxmemory != 0 {
         let oom = crate::evict::perform(st, Some(&mut *me), Some(&mut *out)) == crate::evict::Evict::Fail;
-        if oom && crate::evict::refused_when_oom(def, me) {
+        if oom && refused_when_oom(def, me) {
             reject(st, me, out, crate::evict::OOM_ERROR, Some(def));
             return Outcome::Done;
         }
@@ -270,6 +270,19 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
 
 /// At most `n` bytes of `b` (Redis's `%.128s`).
 /// What Redis's `%.*s` prints of an argument: up to its first NUL, at most `n` bytes.
+/// Whether a command is refused when memory is over the limit with nothing left to evict: it may
+/// grow memory (DENYOOM, or an EXEC with such a command queued), or it would be queued in a MULTI
+/// (queuing grows memory too; EXEC, DISCARD, QUIT and RESET are never refused for that).
+fn refused_when_oom(def: &CommandDef, me: &ClientState) -> bool {
+    if def.has(flags::DENYOOM) {
+        return true;
+    }
+    if def.name == "exec" {
+        return me.multi.queue.iter().any(|argv| matches!(lookup(argv), Lookup::Found(d) if d.has(flags::DENYOOM)));
+    }
+    me.multi.active && !matches!(def.name.as_str(), "discard" | "quit" | "reset")
+}
+
 fn truncate(b: &[u8], n: usize) -> &[u8] {
     let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
     &b[..end.min(n)]
@@ -417,7 +430,7 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
         }
         st.stats.total_commands_processed += 1;
         let event = if def.has(flags::FAST) { "fast-command" } else { "command" };
-        introspect::latency_sample(st, event, (duration / 1000) as u64);
+        crate::keyspace::latency_sample(st, event, (duration / 1000) as u64);
         if !def.has(flags::SKIP_SLOWLOG) {
             introspect::slowlog_push(st, me, argv, duration);
         }

@@ -549,7 +549,7 @@ fn begin_loading(shared: &Shared, generation: u64, total_bytes: u64, master_repl
         if st.snapshots.child.is_some() {
             crate::persistence::snapshot::kill_child(&mut st);
         }
-        crate::cmd::ctx::touch_all_watched(&mut st, None, None);
+        crate::keyspace::touch_all_watched(&mut st, None, None);
         for db in st.dbs.iter_mut() {
             db.clear();
         }
@@ -575,7 +575,7 @@ fn install(shared: &Shared, generation: u64, loaded: decode::LoadedRdb, resync: 
     if st.snapshots.child.is_some() {
         crate::persistence::snapshot::kill_child(&mut st);
     }
-    crate::cmd::ctx::touch_all_watched(&mut st, None, None);
+    crate::keyspace::touch_all_watched(&mut st, None, None);
     st.dbs = loaded.dbs;
     let (id, off) = match resync {
         Some((id, off)) => (id, off),

@@ -91,7 +91,7 @@ pub fn active_expire(st: &mut crate::state::State, now: i64) {
             total_sampled += sampled;
             total_expired += expired;
             if !st.dbs[db].expired_log.is_empty() {
-                crate::cmd::ctx::expired_events(st, None, None, db);
+                crate::keyspace::expired_events(st, None, None, db);
             }
             if crate::util::now_us() - start > budget_us {
                 st.stats.expired_time_cap_reached_count += 1;

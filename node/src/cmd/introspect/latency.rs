@@ -5,35 +5,6 @@ use bytes::Bytes;
 use super::help_reply;
 use crate::cmd::ctx::Ctx;
 use crate::cmd::handler::CmdResult;
-use crate::state::State;
-
-/// How many samples an event keeps (LATENCY_TS_LEN).
-const LATENCY_TS_LEN: usize = 160;
-
-/// `latencyAddSampleIfNeeded`: records `ms` for `event` when it reaches latency-monitor-threshold;
-/// samples in the same second are merged, keeping the highest.
-pub fn latency_sample(st: &mut State, event: &str, ms: u64) {
-    let threshold = st.config.latency_monitor_threshold;
-    if threshold == 0 || ms < threshold {
-        return;
-    }
-    let now = crate::util::now_ms() / 1000;
-    let e = st.latency.entry(event.to_string()).or_default();
-    e.max_ms = e.max_ms.max(ms);
-    match e.history.back_mut() {
-        Some(last) if last.0 == now => last.1 = last.1.max(ms),
-        _ => {
-            e.history.push_back((now, ms));
-            if e.history.len() > LATENCY_TS_LEN {
-                e.history.pop_front();
-            }
-        }
-    }
-    if let Some(&(t, l)) = e.history.back() {
-        e.latest_s = t;
-        e.latest_ms = l;
-    }
-}
 
 pub(super) fn latency_latest(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let mut events: Vec<(String, crate::state::LatencyEvent)> = ctx.st.latency.iter().map(|(k, v)| (k.clone(), v.clone())).collect();

@@ -12,7 +12,6 @@ mod slowlog;
 
 pub use command::keys_of;
 pub use debug::{debug_allowed, DEBUG_NOT_ALLOWED};
-pub use latency::latency_sample;
 pub use monitor::feed_monitors;
 pub use slowlog::{redacted, slowlog_push};
 
