@@ -203,6 +203,9 @@ fn run(mut config: Config) -> ExitCode {
         let port = config.port;
         // Before anything listens: ask the sentinels (if configured) which role to start in.
         let boot = redis_ha_node::bootguard::run(&config).await;
+        // The command table is built before the state, so used_memory_startup includes it (Redis's
+        // tables exist when it measures its startup memory).
+        redis_ha_node::cmd::install();
         let shared = Arc::new(Shared::new(config));
         let (listeners, unix) = match server::open(&shared, &pidfile).await {
             Ok(l) => l,

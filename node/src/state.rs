@@ -126,9 +126,6 @@ impl State {
         let enc = encoding_limits(&config);
         let obuf_limits = obuf_limits(&config);
         let evict = crate::evict::Evictor::new(&config);
-        // Build the command table now, so used_memory_startup includes it (Redis's tables exist
-        // when it measures its startup memory).
-        crate::cmd::command_table::table();
         let mut st = State {
             config,
             dbs,

@@ -1009,6 +1009,7 @@ fn random_command(rng: &mut Rng) -> Vec<Bytes> {
 /// Replays `buf` into a fresh state: the outcome and the keyspace (without expiry times, which
 /// depend on the clock).
 fn replay_fresh(buf: &[u8]) -> (Result<Replayed, Refused>, Vec<String>, bool) {
+    redis_ha_node::cmd::install();
     let mut st = State::new(Config::default());
     let (mut me, _rx) = loading_client();
     let r = replay(&mut st, &mut me, buf, 0);
@@ -1068,6 +1069,7 @@ fn rdb_preamble_then_commands_loads() {
             Err(e) => panic!("the preamble does not load: {e}"),
         };
         assert_eq!(loaded.bytes_read as usize, rdb_part.len(), "the RDB loader read into the commands");
+        redis_ha_node::cmd::install();
         let mut st = State::new(Config::default());
         st.dbs = loaded.dbs;
         let (mut me, _rx) = loading_client();

@@ -83,6 +83,7 @@ fn walk_and_sanitize(data: &[u8], start: usize) -> Vec<u8> {
 /// A fresh loading state with the RDB preamble of `data` loaded, and where commands start; None
 /// when the preamble does not load (the RDB loader has its own target).
 fn fresh(data: &[u8]) -> Option<(State, usize)> {
+    redis_ha_node::cmd::install();
     let mut st = State::new(Config::default());
     let mut start = 0;
     if data.starts_with(b"REDIS") {

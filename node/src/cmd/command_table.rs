@@ -25,6 +25,16 @@ const CAPTURED_SENTINEL: &[u8] = include_bytes!("redis-7.0-sentinel-commands.res
 /// `Config::is_sentinel`; this switch only picks the table, once, before it is built.
 static SENTINEL_MODE: OnceLock<Vec<(&'static str, Handler)>> = OnceLock::new();
 
+/// The data server's handlers, handed in by [`install`] (the dispatcher above, which knows every
+/// command family; this table sits below them and imports none).
+static HANDLERS: OnceLock<Vec<(&'static str, Handler)>> = OnceLock::new();
+
+/// Hands the table its handlers; `crate::cmd::install` calls it once at start-up, before the
+/// table is first used.
+pub fn install(handlers: Vec<(&'static str, Handler)>) {
+    let _ = HANDLERS.set(handlers);
+}
+
 /// Makes the table redis-sentinel's: its commands, with `handlers` (the sentinel's INFO, ROLE,
 /// PUBLISH, SENTINEL and ACL) over the data server's. Must be called before the table is first
 /// used; the process stays a sentinel.
@@ -178,7 +188,8 @@ pub fn id_of(name: &str) -> Option<usize> {
 }
 
 fn build() -> CommandTable {
-    let mut handlers: HashMap<&'static str, Handler> = super::all_handlers().into_iter().collect();
+    let installed = HANDLERS.get().expect("crate::cmd::install() runs before the command table is used");
+    let mut handlers: HashMap<&'static str, Handler> = installed.iter().copied().collect();
     let sentinel = SENTINEL_MODE.get();
     if let Some(own) = sentinel {
         handlers.extend(own.iter().copied());

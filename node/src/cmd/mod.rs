@@ -45,6 +45,13 @@ pub use ctx::{Ctx, Handler};
 use handler::with_lower;
 pub use handler::{lower, CmdError, CmdResult, NOT_FLOAT, NOT_INT, NO_SUCH_KEY, OUT_OF_RANGE, OVERFLOW, SYNTAX, WRONGTYPE};
 
+/// Gives the command table every family's handlers (and builds it). Runs once at start-up, before
+/// any command, in every process and test that executes commands; later calls do nothing.
+pub fn install() {
+    command_table::install(all_handlers());
+    command_table::table();
+}
+
 /// Every handler, by lowercase full name ("config|get" for subcommands).
 pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     let mut v = Vec::new();
@@ -486,6 +493,7 @@ pub mod testing {
             config.databases = config.databases.max(16);
             let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
             let me = ClientState::new(1, "127.0.0.1:1".into(), "127.0.0.1:6379".into(), -1, tx, crate::util::now_ms());
+            super::install();
             Session { st: State::new(config), me, _rx: rx }
         }
 

@@ -231,6 +231,7 @@ mod tests {
 
     #[test]
     fn replays_and_reverts_open_transaction() {
+        crate::cmd::install();
         let mut st = State::new(Config::default());
         let (mut me, _rx) = loading_client();
         let buf = b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n";
@@ -243,6 +244,7 @@ mod tests {
 
     #[test]
     fn an_unknown_command_refuses_the_stream() {
+        crate::cmd::install();
         let mut st = State::new(Config::default());
         let (mut me, _rx) = loading_client();
         let buf = b"*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$6\r\nFOOBAR\r\n$1\r\nx\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n";
@@ -261,6 +263,7 @@ mod tests {
         let multi_discard = b"*1\r\n$5\r\nMULTI\r\n*1\r\n$7\r\nDISCARD\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
         let failed_multi = b"*2\r\n$5\r\nMULTI\r\n$1\r\nx\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
         for (buf, commands) in [(&multi_discard[..], 3), (&failed_multi[..], 2)] {
+            crate::cmd::install();
             let mut st = State::new(Config::default());
             let (mut me, _rx) = loading_client();
             assert_eq!(replay(&mut st, &mut me, buf, 0).unwrap(), Replayed::Complete { commands });
@@ -268,6 +271,7 @@ mod tests {
             // Cut mid-command after it: the truncation point is after the SET, not before the MULTI.
             let mut cut = buf.to_vec();
             cut.extend_from_slice(b"*3\r\n$3\r\nSET");
+            crate::cmd::install();
             let mut st = State::new(Config::default());
             let (mut me, _rx) = loading_client();
             let r = replay(&mut st, &mut me, &cut, 0).unwrap();
@@ -275,6 +279,7 @@ mod tests {
         }
         // A nested MULTI is an error inside the open transaction: the cut is at the first one.
         let nested = b"*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*1\r\n$5\r\nMULTI\r\n";
+        crate::cmd::install();
         let mut st = State::new(Config::default());
         let (mut me, _rx) = loading_client();
         assert_eq!(replay(&mut st, &mut me, nested, 0).unwrap(), Replayed::Truncated { commands: 3, valid_up_to: 0 });

@@ -35,6 +35,7 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
     crate::cmd::command_table::set_sentinel_mode(super::commands::COMMANDS.iter().chain(super::acl::COMMANDS).copied().collect());
     config.save.clear();
     let requirepass = config.requirepass.as_ref().map(|p| String::from_utf8_lossy(p).into_owned());
+    crate::cmd::install();
     let shared = Arc::new(Shared::new(config));
     let (listeners, unix) = match server::open(&shared, &pidfile).await {
         Ok(l) => l,
