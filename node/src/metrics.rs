@@ -108,7 +108,7 @@ async fn answer(shared: &Shared, mut sock: TcpStream) -> std::io::Result<()> {
 /// The metrics text for this server's current state.
 pub fn render(st: &State) -> String {
     let mut info = crate::cmd::info::info_text(st, 0, 1, &info_sections(st));
-    if let Some(rt) = st.sentinel.as_ref() {
+    if let Some(rt) = crate::sentinel::driver::runtime_ref(&st.sentinel) {
         info.push_str("\r\n");
         info.push_str(&rt.machine.info_section(crate::util::mono_ms(), rt.scripts.running(), rt.scripts.len()));
     }

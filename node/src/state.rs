@@ -106,7 +106,8 @@ pub struct State {
     /// maxmemory: eviction settings and state (see `evict`).
     pub evict: crate::evict::Evictor,
     /// Sentinel mode: the running sentinel (state machine and its driver); `None` for a data server.
-    pub sentinel: Option<Box<crate::sentinel::driver::Runtime>>,
+    /// The type stays the sentinel's own (it sits beside the data server, above this state).
+    pub sentinel: Option<Box<dyn std::any::Any + Send>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -199,6 +200,24 @@ pub fn encoding_limits(c: &Config) -> EncodingLimits {
         zset_max_entries: c.zset_max_listpack_entries,
         zset_max_value: c.zset_max_listpack_value,
     }
+}
+
+/// Runs one command through the dispatcher (`crate::cmd`, which sets it at start-up with
+/// `cmd::install`), for the parts below the commands that replay commands: the AOF loader and a
+/// replica applying its master's stream. False when the command asked to close the connection.
+pub type Executor = fn(&mut State, &mut ClientState, &mut crate::resp::reply::Out, Vec<Bytes>) -> bool;
+
+static EXECUTOR: std::sync::OnceLock<Executor> = std::sync::OnceLock::new();
+
+/// Installs the dispatcher's entry point (once; later calls do nothing).
+pub fn set_executor(f: Executor) {
+    let _ = EXECUTOR.set(f);
+}
+
+/// Runs `argv` for `me` through the dispatcher installed by `cmd::install`.
+pub fn execute(st: &mut State, me: &mut ClientState, out: &mut crate::resp::reply::Out, argv: Vec<Bytes>) -> bool {
+    let f = EXECUTOR.get().expect("crate::cmd::install() runs before any command is replayed");
+    f(st, me, out, argv)
 }
 
 /// What every connection task holds.

@@ -13,7 +13,10 @@
 use hashbrown::HashMap;
 use std::sync::OnceLock;
 
+use bytes::Bytes;
+
 use super::ctx::Handler;
+use super::handler::with_lower;
 use crate::resp::frame::Frame;
 
 const CAPTURED: &[u8] = include_bytes!("redis-7.0-commands.resp3");
@@ -184,6 +187,27 @@ pub fn id_of(name: &str) -> Option<usize> {
     match parts.next() {
         None => Some(top.id),
         Some(sub) => top.subcommands.get(sub).map(|d| d.id),
+    }
+}
+
+/// Resolves argv to a command definition, descending into subcommands.
+pub enum Lookup<'t> {
+    Found(&'t CommandDef),
+    Unknown,
+    UnknownSub(&'t CommandDef),
+}
+
+/// Like Redis's `lookupCommand`: a container command with arguments always resolves to one of its
+/// subcommands (COMMAND FOO is an unknown subcommand, not COMMAND).
+pub fn lookup(argv: &[Bytes]) -> Lookup<'static> {
+    let t = table();
+    let Some(def) = with_lower(&argv[0], |name| t.get(name)) else { return Lookup::Unknown };
+    if def.subcommands.is_empty() || argv.len() < 2 {
+        return Lookup::Found(def);
+    }
+    match with_lower(&argv[1], |sub| def.subcommands.get(sub)) {
+        Some(sub) => Lookup::Found(sub),
+        None => Lookup::UnknownSub(def),
     }
 }
 

@@ -41,14 +41,15 @@ use crate::resp::reply::Out;
 use crate::state::State;
 use crate::util::now_us;
 use command_table::{flags, CommandDef};
+pub use command_table::{lookup, Lookup};
 pub use ctx::{Ctx, Handler};
-use handler::with_lower;
 pub use handler::{lower, CmdError, CmdResult, NOT_FLOAT, NOT_INT, NO_SUCH_KEY, OUT_OF_RANGE, OVERFLOW, SYNTAX, WRONGTYPE};
 
 /// Gives the command table every family's handlers (and builds it). Runs once at start-up, before
 /// any command, in every process and test that executes commands; later calls do nothing.
 pub fn install() {
     command_table::install(all_handlers());
+    crate::state::set_executor(|st, me, out, argv| execute(st, me, out, argv) != Outcome::Close);
     command_table::table();
 }
 
@@ -85,27 +86,6 @@ pub enum Outcome {
     Close,
     /// Clients are paused: retry this command later.
     Paused,
-}
-
-/// Resolves argv to a command definition, descending into subcommands.
-pub enum Lookup<'t> {
-    Found(&'t CommandDef),
-    Unknown,
-    UnknownSub(&'t CommandDef),
-}
-
-/// Like Redis's `lookupCommand`: a container command with arguments always resolves to one of its
-/// subcommands (COMMAND FOO is an unknown subcommand, not COMMAND).
-pub fn lookup(argv: &[Bytes]) -> Lookup<'static> {
-    let t = command_table::table();
-    let Some(def) = with_lower(&argv[0], |name| t.get(name)) else { return Lookup::Unknown };
-    if def.subcommands.is_empty() || argv.len() < 2 {
-        return Lookup::Found(def);
-    }
-    match with_lower(&argv[1], |sub| def.subcommands.get(sub)) {
-        Some(sub) => Lookup::Found(sub),
-        None => Lookup::UnknownSub(def),
-    }
 }
 
 fn unknown_command_msg(argv: &[Bytes]) -> Vec<u8> {

@@ -137,7 +137,7 @@ pub fn replay(st: &mut State, me: &mut ClientState, buf: &[u8], start: usize) ->
             }
             Next::Bad(why) => return Err(Refused::Format { offset: pos, why }),
             Next::Command(argv, next) => {
-                if !matches!(crate::cmd::lookup(&argv), crate::cmd::Lookup::Found(_)) {
+                if !matches!(crate::cmd::command_table::lookup(&argv), crate::cmd::command_table::Lookup::Found(_)) {
                     return Err(Refused::UnknownCommand(String::from_utf8_lossy(&argv[0]).into_owned()));
                 }
                 // The transaction is what the client's state says, not what the command's name
@@ -145,7 +145,7 @@ pub fn replay(st: &mut State, me: &mut ClientState, buf: &[u8], start: usize) ->
                 // one as EXEC does (Redis checks its client's CLIENT_MULTI flag the same way).
                 let was_in_multi = me.multi.active;
                 out.buf.clear();
-                crate::cmd::execute(st, me, &mut out, argv);
+                crate::state::execute(st, me, &mut out, argv);
                 commands += 1;
                 if !me.multi.active {
                     before_multi = None;
@@ -171,7 +171,7 @@ pub fn replay(st: &mut State, me: &mut ClientState, buf: &[u8], start: usize) ->
 fn discard_open_multi(st: &mut State, me: &mut ClientState) {
     if me.multi.active {
         let mut out = Out::with_resp(2);
-        crate::cmd::execute(st, me, &mut out, vec![Bytes::from_static(b"DISCARD")]);
+        crate::state::execute(st, me, &mut out, vec![Bytes::from_static(b"DISCARD")]);
     }
 }
 

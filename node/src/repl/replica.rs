@@ -759,7 +759,7 @@ fn apply_commands(
         // An inline command's bytes differ from its re-encoding: count what the wire carried.
         applied.resize(start + consumed, b'\n');
         st.prop.from_master = true;
-        crate::cmd::execute(st, me, &mut out, argv);
+        crate::state::execute(st, me, &mut out, argv);
         st.prop.from_master = false;
         // Only REPLCONF GETACK answers the master.
         if getack {

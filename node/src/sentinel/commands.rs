@@ -53,7 +53,7 @@ pub const COMMANDS: &[(&str, Handler)] = &[
 const INFO_SECTIONS: [&str; 4] = ["server", "clients", "stats", "cpu"];
 
 fn runtime(st: &mut State) -> Result<&mut Runtime, CmdError> {
-    st.sentinel.as_deref_mut().ok_or(CmdError::Reply("ERR the sentinel is not running".into()))
+    super::driver::runtime(&mut st.sentinel).ok_or(CmdError::Reply("ERR the sentinel is not running".into()))
 }
 
 fn text(b: &Bytes) -> String {
@@ -304,7 +304,7 @@ fn config(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn pending_scripts(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let State { sentinel, .. } = &mut *ctx.st;
-    let rt = sentinel.as_deref().ok_or("ERR the sentinel is not running")?;
+    let rt = driver::runtime_ref(sentinel).ok_or("ERR the sentinel is not running")?;
     rt.scripts.write_pending(ctx.out, mono_ms());
     Ok(())
 }

@@ -32,6 +32,17 @@ use crate::resp::reply::Out;
 use crate::state::{Shared, State};
 use crate::util::mono_ms;
 
+/// The sentinel's runtime in `State::sentinel` (kept there as `Any`: the state does not know the
+/// sentinel's types). None in a data server.
+pub fn runtime(slot: &mut Option<Box<dyn std::any::Any + Send>>) -> Option<&mut Runtime> {
+    slot.as_deref_mut().and_then(|rt| rt.downcast_mut::<Runtime>())
+}
+
+/// [`runtime`], read-only.
+pub fn runtime_ref(slot: &Option<Box<dyn std::any::Any + Send>>) -> Option<&Runtime> {
+    slot.as_deref().and_then(|rt| rt.downcast_ref::<Runtime>())
+}
+
 /// The running sentinel: the state machine plus what executes its actions.
 pub struct Runtime {
     pub machine: Sentinel,
@@ -104,7 +115,7 @@ pub fn execute(st: &mut State, actions: Vec<Action>, mut caller: Caller) {
                 std::process::exit(99);
             }
             other => {
-                if let Some(rt) = st.sentinel.as_deref_mut() {
+                if let Some(rt) = runtime(&mut st.sentinel) {
                     rt.perform(other);
                 }
             }
@@ -114,7 +125,7 @@ pub fn execute(st: &mut State, actions: Vec<Action>, mut caller: Caller) {
 
 /// Drains the machine's actions and executes them.
 pub fn drain(st: &mut State, caller: Caller) {
-    let actions = match st.sentinel.as_deref_mut() {
+    let actions = match runtime(&mut st.sentinel) {
         Some(rt) => rt.machine.take_actions(),
         None => return,
     };
@@ -124,7 +135,7 @@ pub fn drain(st: &mut State, caller: Caller) {
 /// [`drain`] for a command that writes the config itself right after ([`flush_now`]): the
 /// background flush the machine asked for would only write the same thing again.
 pub fn drain_except_flush(st: &mut State, caller: Caller) {
-    let actions = match st.sentinel.as_deref_mut() {
+    let actions = match runtime(&mut st.sentinel) {
         Some(rt) => rt.machine.take_actions(),
         None => return,
     };
@@ -154,7 +165,7 @@ pub fn emit(st: &mut State, e: &Event, caller: Caller) {
 /// Used by the link tasks; does nothing once the sentinel is gone (shutdown).
 pub fn with_machine(shared: &Shared, f: impl FnOnce(&mut Sentinel, u64)) {
     let mut st = shared.lock();
-    let Some(rt) = st.sentinel.as_deref_mut() else { return };
+    let Some(rt) = runtime(&mut st.sentinel) else { return };
     f(&mut rt.machine, mono_ms());
     drain(&mut st, None);
 }
@@ -163,7 +174,7 @@ pub fn with_machine(shared: &Shared, f: impl FnOnce(&mut Sentinel, u64)) {
 /// or lost): its channel is forgotten too.
 pub fn link_ended(shared: &Shared, conn: ConnId, f: impl FnOnce(&mut Sentinel, u64)) {
     let mut st = shared.lock();
-    let Some(rt) = st.sentinel.as_deref_mut() else { return };
+    let Some(rt) = runtime(&mut st.sentinel) else { return };
     rt.links.remove(&conn);
     f(&mut rt.machine, mono_ms());
     drain(&mut st, None);
@@ -172,13 +183,13 @@ pub fn link_ended(shared: &Shared, conn: ConnId, f: impl FnOnce(&mut Sentinel, u
 /// The timer: ticks the machine at the rate it asks for, and runs the script queue (sentinelTimer).
 pub async fn timer(shared: Arc<Shared>) {
     loop {
-        let delay = match shared.lock().sentinel.as_deref_mut() {
+        let delay = match runtime(&mut shared.lock().sentinel) {
             Some(rt) => rt.machine.next_tick_delay_ms(),
             None => return,
         };
         tokio::time::sleep(Duration::from_millis(delay)).await;
         let mut st = shared.lock();
-        let Some(rt) = st.sentinel.as_deref_mut() else { return };
+        let Some(rt) = runtime(&mut st.sentinel) else { return };
         let now = mono_ms();
         rt.machine.tick(now);
         let mut actions = rt.machine.take_actions();
@@ -194,7 +205,7 @@ pub const FLUSH_FAILED: &str = "ERR Failed to save config file. Check server log
 /// The error is already logged.
 pub fn flush_now(st: &mut State) -> Result<(), String> {
     let State { sentinel, config, .. } = st;
-    let Some(rt) = sentinel.as_deref_mut() else { return Ok(()) };
+    let Some(rt) = runtime(sentinel) else { return Ok(()) };
     rt.flusher.dirty.store(false, Ordering::Release);
     let snapshot = rt.flusher.snapshot(&rt.machine, config);
     rt.flusher.write(snapshot)
@@ -202,7 +213,7 @@ pub fn flush_now(st: &mut State) -> Result<(), String> {
 
 /// Writes a pending flush before exit (the writer thread may not have run yet).
 pub fn flush_if_pending(st: &mut State) {
-    let pending = st.sentinel.as_deref().is_some_and(|rt| rt.flusher.dirty.load(Ordering::Acquire));
+    let pending = runtime_ref(&st.sentinel).is_some_and(|rt| rt.flusher.dirty.load(Ordering::Acquire));
     if pending {
         let _ = flush_now(st);
     }
@@ -241,7 +252,7 @@ impl Flusher {
                 let snapshot = {
                     let mut st = shared.lock();
                     let State { sentinel, config, .. } = &mut *st;
-                    match sentinel.as_deref_mut() {
+                    match runtime(sentinel) {
                         Some(rt) => {
                             rt.flusher.dirty.store(false, Ordering::Release);
                             rt.flusher.snapshot(&rt.machine, config)

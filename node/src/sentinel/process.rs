@@ -67,7 +67,7 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
             // Logged by the flush itself, like Redis; a failure is logged and not fatal.
             let _ = driver::flush_now(&mut st);
         }
-        if let Some(rt) = st.sentinel.as_deref() {
+        if let Some(rt) = super::driver::runtime_ref(&st.sentinel) {
             log::warning(&format!("Sentinel ID is {}", rt.machine.myid()));
         }
         // The +monitor events queued at construction.
