@@ -76,9 +76,13 @@ pub fn now(st: &mut State, db: usize, argv: Vec<Bytes>, targets: u8) {
 /// `lazyfree-lazy-*` option is on.
 pub fn deletion(st: &mut State, db: usize, key: &[u8], lazy: bool) {
     if wanted(st) {
-        let cmd: &'static [u8] = if lazy { b"UNLINK" } else { b"DEL" };
-        now(st, db, vec![Bytes::from_static(cmd), Bytes::copy_from_slice(key)], ALL);
+        now(st, db, vec![deletion_cmd(lazy), Bytes::copy_from_slice(key)], ALL);
     }
+}
+
+/// `DEL`, or `UNLINK` when the deletion is lazy (Redis's shared.del / shared.unlink).
+pub fn deletion_cmd(lazy: bool) -> Bytes {
+    Bytes::from_static(if lazy { b"UNLINK" } else { b"DEL" })
 }
 
 /// Sends the pending operations of a finished command: more than one go out as MULTI ... EXEC.

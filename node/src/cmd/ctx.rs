@@ -30,6 +30,12 @@ impl<'a> Ctx<'a> {
         Ctx { st, me, out, now, prop: Default::default() }
     }
 
+    /// Redis's `checkAlreadyExpired`: a deadline already past deletes the key at once, except on a
+    /// replica, which keeps it until the deletion comes from its master.
+    pub fn already_expired(&self, when: i64) -> bool {
+        when <= self.now && !self.st.repl.is_replica()
+    }
+
     pub fn db_index(&self) -> usize {
         self.me.db
     }

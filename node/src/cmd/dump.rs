@@ -87,7 +87,7 @@ fn restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     };
     let deleted = replace && ctx.delete(key);
     let expire_at = if ttl != 0 && !absttl { ttl.saturating_add(ctx.now) } else { ttl };
-    if expire_at != 0 && super::keys::already_expired(ctx, expire_at) {
+    if expire_at != 0 && ctx.already_expired(expire_at) {
         // Already expired: the key is not created (an old one replaced is deleted).
         if deleted {
             ctx.modified(key);

@@ -122,14 +122,14 @@ fn expire(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     let wanted = ctx.propagation_wanted();
-    if already_expired(ctx, when) {
+    if ctx.already_expired(when) {
         ctx.delete(key);
         ctx.modified(key);
         ctx.notify(notify::GENERIC, "del", key);
         // The key is gone: propagate its deletion (UNLINK when expiry is lazy).
         if wanted {
             let lazy = ctx.st.config.get_bool("lazyfree-lazy-expire").unwrap_or(false);
-            ctx.propagate_as(vec![super::strings::deletion_cmd(lazy), key.clone()]);
+            ctx.propagate_as(vec![crate::propagate::deletion_cmd(lazy), key.clone()]);
         }
     } else {
         let db = ctx.me.db;
@@ -148,12 +148,6 @@ fn expire(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.dirty(1);
     ctx.out.int(1);
     Ok(())
-}
-
-/// Redis's `checkAlreadyExpired`: a deadline already past deletes the key at once, except on a
-/// replica, which keeps it until the deletion comes from its master.
-pub fn already_expired(ctx: &Ctx, when: i64) -> bool {
-    when <= ctx.now && !ctx.st.repl.is_replica()
 }
 
 fn ttl(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {

@@ -300,7 +300,7 @@ fn getdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             // Propagated as the deletion it is: UNLINK when user deletions are lazy.
             if ctx.propagation_wanted() {
                 let lazy = ctx.st.config.get_bool("lazyfree-lazy-user-del").unwrap_or(false);
-                ctx.propagate_as(vec![deletion_cmd(lazy), argv[1].clone()]);
+                ctx.propagate_as(vec![crate::propagate::deletion_cmd(lazy), argv[1].clone()]);
             }
         }
         None => ctx.out.null(),
@@ -326,14 +326,14 @@ fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     // of a key whose deadline has passed (UNLINK when expiry is lazy).
     let wanted = ctx.propagation_wanted();
     match at {
-        Some((at, true)) if super::keys::already_expired(ctx, at) => {
+        Some((at, true)) if ctx.already_expired(at) => {
             ctx.delete(key);
             ctx.modified(key);
             ctx.notify(notify::GENERIC, "del", key);
             ctx.dirty(1);
             if wanted {
                 let lazy = ctx.st.config.get_bool("lazyfree-lazy-expire").unwrap_or(false);
-                ctx.propagate_as(vec![deletion_cmd(lazy), key.clone()]);
+                ctx.propagate_as(vec![crate::propagate::deletion_cmd(lazy), key.clone()]);
             }
         }
         Some((at, _)) => {
@@ -360,11 +360,6 @@ fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         None => {}
     }
     Ok(())
-}
-
-/// `DEL`, or `UNLINK` when the deletion is lazy (Redis's shared.del / shared.unlink).
-pub(crate) fn deletion_cmd(lazy: bool) -> Bytes {
-    Bytes::from_static(if lazy { b"UNLINK" } else { b"DEL" })
 }
 
 const TOO_BIG: &str = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
