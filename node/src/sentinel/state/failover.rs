@@ -221,7 +221,7 @@ impl Sentinel {
             return false;
         }
         let (host, port) = match to {
-            Some(a) => (self.announced(&a).to_string(), a.port.to_string()),
+            Some(a) => (self.announced(a).to_string(), a.port.to_string()),
             None => ("NO".to_string(), "ONE".to_string()),
         };
         self.send(loc, Expect::Discard, &["MULTI"]);

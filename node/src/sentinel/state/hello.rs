@@ -69,7 +69,7 @@ impl Sentinel {
                 runid: self.myid.clone(),
                 current_epoch: self.current_epoch,
                 master_name: master.inst.name.clone(),
-                master_ip: self.announced(&addr).to_string(),
+                master_ip: self.announced(addr).to_string(),
                 master_port: i64::from(addr.port),
                 master_config_epoch: master.config_epoch,
             }
@@ -104,9 +104,9 @@ impl Sentinel {
             master.inst.name.clone(),
             role.to_string(),
             "start".to_string(),
-            self.announced(&from).to_string(),
+            self.announced(from).to_string(),
             from.port.to_string(),
-            self.announced(&to).to_string(),
+            self.announced(to).to_string(),
             to.port.to_string(),
         ];
         self.out.push(Action::RunScript { path, args });

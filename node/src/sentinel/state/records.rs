@@ -131,7 +131,7 @@ impl Sentinel {
     pub fn master_addr(&self, name: &str) -> Option<(String, u16)> {
         let m = &self.masters[self.master_by_name(name)?];
         let a = m.current_addr();
-        Some((self.announced(&a).to_string(), a.port))
+        Some((self.announced(a).to_string(), a.port))
     }
 
     /// ROLE's list of monitored master names.
