@@ -1,22 +1,29 @@
-//! redis-ha-node: a Redis 7.0-compatible data server (and, in later stages, replica and sentinel)
-//! in one binary, a drop-in for `redis-server` and `redis-sentinel`.
+//! redis-ha-node: a Redis 7.0-compatible data server, PSYNC2 replica and sentinel in one binary, a
+//! drop-in for `redis-server` and `redis-sentinel`.
 //!
-//! Layout:
-//! - `main.rs`: argv → config → daemonize → runtime → server.
-//! - `config/`: redis.conf parsing, CONFIG GET/SET/REWRITE.
-//! - `resp/`: request parsing (`request.rs`), reply encoding (`reply.rs`), reply frames (`frame.rs`).
-//! - `server.rs`: listeners, accept, cron; `connection.rs`: one client's I/O loop.
-//! - `state.rs`: the shared state behind one lock; `client.rs`: per-client registry entry.
-//! - `cmd/`: dispatcher and commands by family; `db/`: keyspace and value types.
-//! - `persistence/`: RDB codec (CRC64, LZF, listpack, intset), DUMP payloads.
-//! - `alloc.rs`: the counting global allocator (used_memory); `evict.rs`: maxmemory, eviction, LRU/LFU.
-//! - `metrics.rs`: Prometheus metrics over HTTP (`ha-metrics-port`), from INFO with redis_exporter's names.
-//! - `group.rs`: `--group`, a local HA group (data nodes and sentinels as child processes).
-//! - `bootguard.rs`: a data node asks its sentinels which role to start in (never an empty master).
-//! - `sentinel/`: the sentinel role (sentinel.conf, the decision logic).
-//! - `fdlimit.rs`: the open-file limit raised to what `maxclients` needs.
-//! - `outbox.rs`: the way to a client's connection from elsewhere, counting its pending output.
-//! - `pubsub.rs`, `notify.rs`, `stats.rs`, `log.rs`, `util/` (numbers, globs, long double), `sys.rs` (the only unsafe code).
+//! Layout, top layer first; a module imports only those in its own layer or below (the layers and
+//! the path of a command are drawn in ARCHITECTURE.md at the repository root):
+//! - process: `main.rs` (argv → config → daemonize → runtime → server), `server/` (listeners,
+//!   one session per connection, serverCron, shutdown), `metrics.rs` (Prometheus over HTTP),
+//!   `group.rs` (`--group`: a local HA group of child processes), `bootguard.rs` (a data node asks
+//!   its sentinels which role to start in), `fdlimit.rs` (the open-file limit `maxclients` needs).
+//! - `sentinel/`: the sentinel role, beside the data server (its runtime sits in `State::sentinel`).
+//! - `cmd/`: the dispatcher, the command table and the commands by family.
+//! - subsystems: `repl/` (replication, both sides), `persistence/` (RDB, AOF, snapshots, start-up
+//!   load), `evict.rs` (maxmemory).
+//! - side effects of keyspace changes: `keyspace.rs` (WATCH, notifications, expired events,
+//!   latency samples), `propagate.rs` (the write stream to AOF and replicas), `pubsub.rs` (delivery).
+//! - state: `state.rs` (the shared state behind one lock, and the dispatcher's installed entry
+//!   point), `client.rs` (a client's registry entry and id), `outbox.rs` (a client's output queue and
+//!   its accounting), `stats.rs` (INFO counters).
+//! - data: `db/` (keyspace, value types and encodings, the LRU/LFU access clock).
+//! - ground: `config/` (redis.conf, CONFIG GET/SET/REWRITE), `resp/` (requests, replies, frames),
+//!   `util/` (Redis's number formats, globs, `sdscatrepr`, clocks, PRNG), `sys.rs` (the only unsafe
+//!   code), `alloc.rs` (the counting allocator behind used_memory), `log.rs`, `notify.rs`.
+//!
+//! Unit tests live in a `tests` module at the end of the file they test; tests that drive whole
+//! commands live under `cmd/` (`cmd::testing::Session`, `cmd/propagation_tests.rs`); tests against
+//! real processes live in `node/tests/`.
 
 pub mod alloc;
 pub mod bootguard;

@@ -286,7 +286,7 @@ API_RESOURCES = {
     "Secret": ("", "secrets"),
     "Lease": ("coordination.k8s.io", "leases"),
 }
-# The verbs, read off the calls (controller.rs, updater.rs, master.rs, leader.rs, kube's Recorder).
+# The verbs, read off the calls (controller/, rollout/apply.rs, master/mover.rs, leader.rs, kube's Recorder).
 # A change in the operator's calls must change this table and the chart's rbac.yaml together.
 CLUSTER_RULES = {
     ("redisha.io", "redishas"): {"list", "watch"},

@@ -1,13 +1,18 @@
-//! Commands: the dispatcher (Redis's `processCommand` checks and `call`), the per-command context,
-//! and one module per command family.
+//! Commands: the dispatcher (Redis's `processCommand` checks and `call`) and one module per
+//! command family. Owns command semantics and replies; may call everything below it (subsystems,
+//! side effects, state, data). Nothing below calls in here: the command table gets its handlers and
+//! the state its entry point for replayed commands from [`install`].
 //!
 //! Layout:
-//! - `command_table.rs`: command metadata (arity, flags, keys, COMMAND INFO/DOCS) joined with handlers.
-//! - `ctx.rs`: `Ctx`, what a handler sees: the state, its client, its output, and the side effects
-//!   every write has (WATCH, keyspace events, blocked clients, dirty counter).
-//! - `args.rs`: argument parsing helpers with Redis's error messages.
-//! - family modules: `keys`, `strings`, `lists`, `hashes`, `sets`, `zsets`, `pubsub`, `tx`,
-//!   `connection`, `clients`, `server`, `config_cmd`, `introspect`.
+//! - `mod.rs` (this file): [`install`], [`execute`] → `dispatch` → [`call`], the OOM refusal rule.
+//! - `command_table.rs`: Redis 7.0's command metadata (arity, flags, keys, COMMAND INFO/DOCS) joined
+//!   with the installed handlers; [`lookup`].
+//! - `ctx.rs`: `Ctx`, what a handler sees (the state, its client, its output) and the side effects
+//!   every write has; `handler.rs`: what a handler may answer and Redis's shared error strings;
+//!   `args.rs`: argument parsing with Redis's error messages.
+//! - `blocking.rs`: blocked clients, served again when their keys get data; `wait.rs`: WAIT.
+//! - families: `keys`, `strings`, `lists`, `hashes`, `sets`, `zsets`, `dump`, `pubsub`, `tx`,
+//!   `connection`, `clients`, `info`, `persist`, `replication`, `config_cmd`, `introspect/`.
 
 pub mod args;
 pub mod blocking;

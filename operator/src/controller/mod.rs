@@ -7,8 +7,6 @@
 //! What only the operator can check (a missing Secret, risky but valid settings, a spec that slipped past
 //! a CRD without its CEL rules) becomes a Warning Event and a condition; an invalid spec renders nothing.
 
-#[cfg(test)]
-mod rollout_tests;
 pub mod status;
 
 use std::sync::Arc;
@@ -334,6 +332,9 @@ pub async fn run(ctx: Context, scope: WatchScope, shutdown: impl std::future::Fu
     janitor.abort();
     watchers.stop_all();
 }
+
+#[cfg(test)]
+mod rollout_tests;
 
 #[cfg(test)]
 mod tests {
