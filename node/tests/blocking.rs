@@ -18,7 +18,19 @@ struct Server {
 }
 
 impl Server {
+    /// Starts a server on a free port. Tests run in parallel: a port found free can be taken by
+    /// another test's server before ours binds it, and then ours exits while the client would talk
+    /// to the other one (reset when that test ends). Such a start is retried on a new port.
     fn start() -> Server {
+        for _ in 0..10 {
+            if let Some(server) = Server::try_start() {
+                return server;
+            }
+        }
+        panic!("no server started after 10 attempts");
+    }
+
+    fn try_start() -> Option<Server> {
         let bin = std::env::var("BLOCKING_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_redis-ha-node").to_string());
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port");
         let dir = std::env::temp_dir().join(format!("blocking-test-{}-{port}", std::process::id()));
@@ -30,13 +42,20 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("start server");
-        let server = Server { child, port, dir };
+        let mut server = Server { child, port, dir };
         let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        loop {
+            if server.child.try_wait().ok().flatten().is_some() {
+                return None;
+            }
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                // Ours answered, or another one holds the port and ours is about to exit.
+                std::thread::sleep(Duration::from_millis(50));
+                return server.child.try_wait().ok().flatten().is_none().then_some(server);
+            }
             assert!(Instant::now() < deadline, "server did not start on port {port}");
             std::thread::sleep(Duration::from_millis(20));
         }
-        server
     }
 
     fn client(&self) -> Client {
