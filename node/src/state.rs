@@ -204,8 +204,9 @@ pub fn encoding_limits(c: &Config) -> EncodingLimits {
 
 /// Runs one command through the dispatcher (`crate::cmd`, which sets it at start-up with
 /// `cmd::install`), for the parts below the commands that replay commands: the AOF loader and a
-/// replica applying its master's stream. False when the command asked to close the connection.
-pub type Executor = fn(&mut State, &mut ClientState, &mut crate::resp::reply::Out, Vec<Bytes>) -> bool;
+/// replica applying its master's stream. What it replies goes to `out`; nobody closes a replayed
+/// client, so the dispatcher's outcome is not handed back.
+pub type Executor = fn(&mut State, &mut ClientState, &mut crate::resp::reply::Out, Vec<Bytes>);
 
 static EXECUTOR: std::sync::OnceLock<Executor> = std::sync::OnceLock::new();
 
@@ -215,7 +216,7 @@ pub fn set_executor(f: Executor) {
 }
 
 /// Runs `argv` for `me` through the dispatcher installed by `cmd::install`.
-pub fn execute(st: &mut State, me: &mut ClientState, out: &mut crate::resp::reply::Out, argv: Vec<Bytes>) -> bool {
+pub fn execute(st: &mut State, me: &mut ClientState, out: &mut crate::resp::reply::Out, argv: Vec<Bytes>) {
     let f = EXECUTOR.get().expect("crate::cmd::install() runs before any command is replayed");
     f(st, me, out, argv)
 }

@@ -54,7 +54,9 @@ pub use handler::{lower, CmdError, CmdResult, NOT_FLOAT, NOT_INT, NO_SUCH_KEY, O
 /// any command, in every process and test that executes commands; later calls do nothing.
 pub fn install() {
     command_table::install(all_handlers());
-    crate::state::set_executor(|st, me, out, argv| execute(st, me, out, argv) != Outcome::Close);
+    crate::state::set_executor(|st, me, out, argv| {
+        execute(st, me, out, argv);
+    });
     command_table::table();
 }
 
