@@ -163,7 +163,15 @@ fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_
     };
     let moved = rt.block_on(request_failover(request(0)));
     assert_eq!(moved, FailoverOutcome::Moved(Addr::new(c.data_hosts[1].clone(), c.port)), "pod 0 was already switched away from");
-    // ...and from the current master it moves mastership to a replica.
+    // ...and from the current master it moves mastership to a replica, once the sentinels have a candidate:
+    // pod 0 (just demoted) and pod 2 (just started) count only after a sentinel has read their INFO and seen
+    // the link up, else SENTINEL FAILOVER answers NOGOODSLAVE (the operator then asks again on its next pass).
+    c.wait(Duration::from_secs(30), "the sentinels know a connected, linked replica of pod 1", || {
+        (0..3).all(|i| {
+            let r = c.sentinel_cli(i, &["SENTINEL", "REPLICAS", "cache"]);
+            r.contains("\nflags\nslave\n") && r.contains("\nmaster-link-status\nok\n")
+        })
+    });
     let asked = rt.block_on(request_failover(request(1)));
     assert_eq!(asked, FailoverOutcome::Requested(Addr::new(c.sentinel_hosts[0].clone(), c.sentinel_port)));
     c.wait(UP, "the sentinels moved the master off pod 1", || !c.sentinel_master(0).is_empty() && c.sentinel_master(0) != c.data_hosts[1]);
