@@ -124,12 +124,12 @@ async fn ask(config: &Config, sentinel: &str, name: &str) -> Option<Answer> {
         let auth = config.get("masterauth").filter(|p| !p.is_empty());
         if let Some(pass) = &auth {
             match config.get("masteruser").filter(|u| !u.is_empty()) {
-                Some(user) => encode(&mut req, &["AUTH", &user, pass]),
-                None => encode(&mut req, &["AUTH", pass]),
+                Some(user) => crate::resp::request::encode_command(&mut req, &["AUTH", &user, pass]),
+                None => crate::resp::request::encode_command(&mut req, &["AUTH", pass]),
             }
         }
-        encode(&mut req, &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", name]);
-        encode(&mut req, &["SENTINEL", "REPLICAS", name]);
+        crate::resp::request::encode_command(&mut req, &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", name]);
+        crate::resp::request::encode_command(&mut req, &["SENTINEL", "REPLICAS", name]);
         sock.write_all(&req).await.ok()?;
         let mut frames = read_frames(&mut sock, if auth.is_some() { 3 } else { 2 }).await?;
         let replicas = frames.pop()?;
@@ -149,13 +149,6 @@ fn replica_healthy(record: &Frame) -> bool {
     let Some(items) = record.items() else { return false };
     let flags = items.chunks(2).find(|kv| kv.first().and_then(Frame::as_str) == Some("flags")).and_then(|kv| kv.get(1)?.as_str());
     flags.is_some_and(|f| !f.split(',').any(|x| matches!(x, "s_down" | "o_down")))
-}
-
-fn encode(out: &mut Vec<u8>, args: &[&str]) {
-    out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n{a}\r\n", a.len()).as_bytes());
-    }
 }
 
 async fn read_frames(sock: &mut TcpStream, n: usize) -> Option<Vec<Frame>> {

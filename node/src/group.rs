@@ -238,7 +238,7 @@ fn wait_replicas(port: u16, n: u16) -> Result<(), String> {
 fn info(port: u16, section: &str) -> Option<String> {
     let mut sock = TcpStream::connect(("127.0.0.1", port)).ok()?;
     sock.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    sock.write_all(format!("*2\r\n$4\r\nINFO\r\n${}\r\n{section}\r\n", section.len()).as_bytes()).ok()?;
+    sock.write_all(&crate::resp::request::command_bytes(&["INFO", section])).ok()?;
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {

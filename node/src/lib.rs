@@ -26,6 +26,7 @@
 //! real processes live in `node/tests/`.
 
 pub mod alloc;
+pub mod blocked;
 pub mod bootguard;
 pub mod client;
 pub mod cmd;

@@ -92,19 +92,19 @@ pub struct State {
     pub peak_memory: u64,
     pub startup_memory: u64,
     /// Write operations on their way to the AOF and replicas.
-    pub prop: crate::propagate::Propagation,
-    pub aof: crate::persistence::aof::Aof,
+    pub prop: crate::propagate::ops::Propagation,
+    pub aof: crate::persistence::aof_writer::Aof,
     /// SAVE / BGSAVE bookkeeping and the background child.
-    pub snapshots: crate::persistence::snapshot::Snapshots,
+    pub snapshots: crate::persistence::save_status::SaveStatus,
     /// Replication: our replicas, our master link, the stream's IDs, offsets and backlog.
-    pub repl: crate::repl::Replication,
+    pub repl: crate::repl::replication::Replication,
     /// Set while the dataset loads at start-up (commands get -LOADING).
-    pub loading: Option<crate::persistence::startup::Loading>,
+    pub loading: Option<crate::persistence::loading::Loading>,
     /// Set while a replica parses its master's RDB with `repl-diskless-load swapdb`, the old dataset
     /// still serving (INFO `async_loading`).
     pub async_loading: bool,
     /// maxmemory: eviction settings and state (see `evict`).
-    pub evict: crate::evict::Evictor,
+    pub evict: crate::evict::evictor::Evictor,
     /// Sentinel mode: the running sentinel (state machine and its driver); `None` for a data server.
     /// The type stays the sentinel's own (it sits beside the data server, above this state).
     pub sentinel: Option<Box<dyn std::any::Any + Send>>,
@@ -122,12 +122,12 @@ impl State {
     pub fn new(config: Config) -> State {
         let mut rng = Rng::seeded();
         let run_id = rng.hex(40);
-        let repl = crate::repl::Replication::new(&mut rng);
+        let repl = crate::repl::replication::Replication::new(&mut rng, &config);
         let dbs = (0..config.databases.max(1)).map(|_| Db::new()).collect();
         let enc = encoding_limits(&config);
         let obuf_limits = obuf_limits(&config);
-        let evict = crate::evict::Evictor::new(&config);
-        let mut st = State {
+        let evict = crate::evict::evictor::Evictor::new(&config);
+        State {
             config,
             dbs,
             clients: HashMap::new(),
@@ -167,9 +167,7 @@ impl State {
             startup_memory: crate::alloc::used_memory(),
             evict,
             sentinel: None,
-        };
-        crate::repl::master::refresh(&mut st);
-        st
+        }
     }
 
     /// Re-reads the values cached from the config after CONFIG SET.
@@ -177,8 +175,8 @@ impl State {
         self.enc = encoding_limits(&self.config);
         self.obuf_limits = obuf_limits(&self.config);
         self.evict.refresh(&self.config);
-        crate::persistence::aof::refresh(self);
-        crate::repl::master::refresh(self);
+        self.aof.refresh(&self.config);
+        self.repl.refresh(&self.config);
     }
 
     pub fn total_keys(&self) -> usize {
@@ -202,23 +200,37 @@ pub fn encoding_limits(c: &Config) -> EncodingLimits {
     }
 }
 
-/// Runs one command through the dispatcher (`crate::cmd`, which sets it at start-up with
-/// `cmd::install`), for the parts below the commands that replay commands: the AOF loader and a
-/// replica applying its master's stream. What it replies goes to `out`; nobody closes a replayed
-/// client, so the dispatcher's outcome is not handed back.
-pub type Executor = fn(&mut State, &mut ClientState, &mut crate::resp::reply::Out, Vec<Bytes>);
-
-static EXECUTOR: std::sync::OnceLock<Executor> = std::sync::OnceLock::new();
-
-/// Installs the dispatcher's entry point (once; later calls do nothing).
-pub fn set_executor(f: Executor) {
-    let _ = EXECUTOR.set(f);
+/// The dispatcher's entry points for the parts below the commands that replay commands: the AOF
+/// loader and a replica applying its master's stream. The dispatcher installs them at start-up
+/// (`cmd::install`); the state only holds them, so nothing down here imports the commands.
+#[derive(Clone, Copy)]
+pub struct Dispatcher {
+    /// Runs one command; what it replies goes to `out`. Nobody closes a replayed client, so the
+    /// dispatcher's outcome is not handed back.
+    pub execute: fn(&mut State, &mut ClientState, &mut crate::resp::reply::Out, Vec<Bytes>),
+    /// Whether the command table knows `argv`'s command (and subcommand).
+    pub knows: fn(&[Bytes]) -> bool,
 }
 
-/// Runs `argv` for `me` through the dispatcher installed by `cmd::install`.
+static DISPATCHER: std::sync::OnceLock<Dispatcher> = std::sync::OnceLock::new();
+
+/// Installs the dispatcher's entry points (once; later calls do nothing).
+pub fn set_dispatcher(d: Dispatcher) {
+    let _ = DISPATCHER.set(d);
+}
+
+fn dispatcher() -> &'static Dispatcher {
+    DISPATCHER.get().expect("the dispatcher is installed (cmd::install) before any command is replayed")
+}
+
+/// Runs `argv` for `me` through the installed dispatcher.
 pub fn execute(st: &mut State, me: &mut ClientState, out: &mut crate::resp::reply::Out, argv: Vec<Bytes>) {
-    let f = EXECUTOR.get().expect("crate::cmd::install() runs before any command is replayed");
-    f(st, me, out, argv)
+    (dispatcher().execute)(st, me, out, argv)
+}
+
+/// Whether the installed dispatcher knows `argv`'s command.
+pub fn knows_command(argv: &[Bytes]) -> bool {
+    (dispatcher().knows)(argv)
 }
 
 /// What every connection task holds.

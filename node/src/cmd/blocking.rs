@@ -7,36 +7,11 @@
 use bytes::Bytes;
 
 use super::{call, lookup, Lookup, Outcome};
-use crate::client::{Blocked, ClientState};
+pub use crate::blocked::{block_client, unregister};
+use crate::client::ClientState;
 use crate::resp::reply::Out;
 use crate::state::State;
 use crate::util::now_ms;
-
-/// Registers `me` as waiting on its keys.
-pub fn block_client(st: &mut State, me: &mut ClientState, b: Blocked) {
-    for k in &b.keys {
-        let q = st.blocking_keys.entry((b.db, k.clone())).or_default();
-        if !q.contains(&me.id) {
-            q.push_back(me.id);
-        }
-    }
-    me.blocked = Some(b);
-}
-
-/// Forgets that a client waits (served, timed out, disconnected or unblocked).
-pub fn unregister(st: &mut State, me: &mut ClientState) -> Option<Blocked> {
-    let b = me.blocked.take()?;
-    for k in &b.keys {
-        let key = (b.db, k.clone());
-        if let Some(q) = st.blocking_keys.get_mut(&key) {
-            q.retain(|id| *id != me.id);
-            if q.is_empty() {
-                st.blocking_keys.remove(&key);
-            }
-        }
-    }
-    Some(b)
-}
 
 /// The reply a blocking command gives when it times out: a null array for every blocked type in
 /// Redis 7.0 (`replyToBlockedClientTimedOut`), BLMOVE/BRPOPLPUSH included (`*-1` in RESP2).
@@ -50,8 +25,7 @@ pub fn timeout_reply(_argv0: &[u8], resp: u8) -> Vec<u8> {
 pub fn expire_block(st: &mut State, me: &mut ClientState) -> Option<Vec<u8>> {
     let b = unregister(st, me)?;
     if b.argv[0].eq_ignore_ascii_case(b"wait") {
-        st.repl.wait_clients.retain(|id| *id != me.id);
-        return Some(super::wait::timeout_reply(st, me.woff, me.resp));
+        return Some(crate::blocked::wait_timed_out(st, me));
     }
     Some(timeout_reply(&b.argv[0], me.resp))
 }

@@ -30,13 +30,7 @@ impl From<String> for CmdError {
     }
 }
 
-pub const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
-pub const SYNTAX: &str = "ERR syntax error";
-pub const NOT_INT: &str = "ERR value is not an integer or out of range";
-pub const NOT_FLOAT: &str = "ERR value is not a valid float";
-pub const NO_SUCH_KEY: &str = "ERR no such key";
-pub const OUT_OF_RANGE: &str = "ERR index out of range";
-pub const OVERFLOW: &str = "ERR increment or decrement would overflow";
+pub use crate::resp::errors::{NOT_FLOAT, NOT_INT, NO_SUCH_KEY, OUT_OF_RANGE, OVERFLOW, SYNTAX, WRONGTYPE};
 
 /// Calls `f` with the ASCII-lowercased name, without allocating for names that fit on the stack
 /// (this runs for every command).

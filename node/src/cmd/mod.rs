@@ -54,8 +54,11 @@ pub use handler::{lower, CmdError, CmdResult, NOT_FLOAT, NOT_INT, NO_SUCH_KEY, O
 /// any command, in every process and test that executes commands; later calls do nothing.
 pub fn install() {
     command_table::install(all_handlers());
-    crate::state::set_executor(|st, me, out, argv| {
-        execute(st, me, out, argv);
+    crate::state::set_dispatcher(crate::state::Dispatcher {
+        execute: |st, me, out, argv| {
+            execute(st, me, out, argv);
+        },
+        knows: |argv| matches!(lookup(argv), Lookup::Found(_)),
     });
     command_table::table();
 }
@@ -237,7 +240,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         return Outcome::Done;
     }
     // A replica whose link is down serves stale data only if allowed (replica-serve-stale-data).
-    if st.repl.master.as_ref().is_some_and(|m| m.state != crate::repl::replica::LinkState::Connected)
+    if st.repl.master.as_ref().is_some_and(|m| m.state != crate::repl::replication::LinkState::Connected)
         && !def.has(flags::STALE)
         && !st.config.get_bool("replica-serve-stale-data").unwrap_or(true)
     {

@@ -16,127 +16,14 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-
-use bytes::Bytes;
 
 use super::aof_manifest::{AofFile, FileKind, Manifest};
+pub use super::aof_writer::{Aof, AofState, Fsync};
 use super::snapshot::{self, Child, ChildKind};
 use crate::log;
 use crate::state::State;
 use crate::sys;
 use crate::util::now_ms;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Fsync {
-    Always,
-    #[default]
-    EverySec,
-    No,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AofState {
-    #[default]
-    Off,
-    On,
-    /// Turned on at runtime: writes are collected while the first base is written.
-    WaitRewrite,
-}
-
-/// The AOF writer's state.
-#[derive(Debug, Default)]
-pub struct Aof {
-    pub state: AofState,
-    /// Commands not yet written to the incremental file.
-    pub buf: Vec<u8>,
-    /// The database the incremental file's last SELECT chose (None: none yet in this file).
-    selected_db: Option<usize>,
-    pub manifest: Manifest,
-    /// The incremental file being appended to.
-    incr: Option<File>,
-    /// While waiting for the first rewrite: the incremental file not yet in the manifest.
-    pending_incr: Option<PathBuf>,
-    pub fsync: Fsync,
-    /// Size of the base and incremental files (aof_current_size).
-    pub current_size: u64,
-    /// Size after the last rewrite or load (aof_base_size, the auto-rewrite baseline).
-    pub base_size: u64,
-    last_fsync_ms: i64,
-    fsync_in_flight: Arc<AtomicBool>,
-    fsync_tx: Option<std::sync::mpsc::Sender<File>>,
-    /// Set while writes to the AOF fail (MISCONF for writes until it clears).
-    pub last_write_error: Option<String>,
-    pub rewrite_scheduled: bool,
-    pub rewrites: u64,
-    pub last_rewrite_ok: bool,
-    pub last_rewrite_time_sec: i64,
-    pub rewrite_failures: u64,
-    pub delayed_fsync: u64,
-}
-
-impl Aof {
-    pub fn is_on(&self) -> bool {
-        self.state != AofState::Off
-    }
-
-    /// Appends a propagated command, preceded by a SELECT when it runs in another database than
-    /// the previous one.
-    pub fn feed(&mut self, db: Option<usize>, argv: &[Bytes]) {
-        if let Some(db) = db {
-            if self.selected_db != Some(db) {
-                let n = db.to_string();
-                crate::propagate::encode_command(&mut self.buf, &[Bytes::from_static(b"SELECT"), Bytes::from(n)]);
-                self.selected_db = Some(db);
-            }
-        }
-        crate::propagate::encode_command(&mut self.buf, argv);
-    }
-
-    pub fn pending_fsync(&self) -> bool {
-        self.fsync_in_flight.load(Ordering::Relaxed)
-    }
-
-    /// Switches appends to a new file; the next command starts with a SELECT.
-    fn switch_incr(&mut self, file: File) {
-        self.incr = Some(file);
-        self.selected_db = None;
-    }
-
-    /// Hands an fsync of the incremental file to the background thread (Redis's bio fsync).
-    fn background_fsync(&mut self) {
-        let Some(f) = self.incr.as_ref().and_then(|f| f.try_clone().ok()) else { return };
-        if self.fsync_in_flight.load(Ordering::Relaxed) {
-            // Redis postpones the write up to 2 s while an fsync is in flight; we only count it.
-            self.delayed_fsync += 1;
-            return;
-        }
-        if self.fsync_tx.is_none() {
-            let (tx, rx) = std::sync::mpsc::channel::<File>();
-            let flag = self.fsync_in_flight.clone();
-            let spawned = std::thread::Builder::new().name("aof-fsync".into()).spawn(move || {
-                for f in rx {
-                    if let Err(e) = f.sync_data() {
-                        log::warning(&format!("Error in the AOF fsync: {e}"));
-                    }
-                    flag.store(false, Ordering::Relaxed);
-                }
-            });
-            if spawned.is_err() {
-                let _ = f.sync_data();
-                return;
-            }
-            self.fsync_tx = Some(tx);
-        }
-        self.fsync_in_flight.store(true, Ordering::Relaxed);
-        if let Some(tx) = &self.fsync_tx {
-            if tx.send(f).is_err() {
-                self.fsync_in_flight.store(false, Ordering::Relaxed);
-            }
-        }
-    }
-}
 
 /// The AOF directory: `appenddirname` in `dir`.
 pub fn aof_dir(st: &State) -> PathBuf {
@@ -149,15 +36,6 @@ pub fn basename(st: &State) -> String {
 
 pub fn manifest_path(dir: &Path, basename: &str) -> PathBuf {
     dir.join(format!("{basename}.manifest"))
-}
-
-/// Reads `appendfsync` after the config changed.
-pub fn refresh(st: &mut State) {
-    st.aof.fsync = match st.config.get("appendfsync").as_deref() {
-        Some("always") => Fsync::Always,
-        Some("no") => Fsync::No,
-        _ => Fsync::EverySec,
-    };
 }
 
 /// Writes the buffered commands (Redis's `flushAppendOnlyFile` in `beforeSleep`), then fsyncs per
@@ -267,7 +145,7 @@ fn use_preamble(st: &State) -> bool {
 /// `aofOpenIfNeededOnServerStart`): a fresh AOF gets a base of the loaded data and a first
 /// incremental file; an existing one continues in its last incremental file.
 pub fn open_on_start(st: &mut State, manifest: Manifest) -> Result<(), String> {
-    refresh(st);
+    st.aof.refresh(&st.config);
     let dir = aof_dir(st);
     let base = basename(st);
     std::fs::create_dir_all(&dir).map_err(|e| format!("Can't open or create append-only dir {}: {e}", dir.display()))?;
@@ -509,7 +387,7 @@ pub fn flush_at_shutdown(st: &mut State) {
 
 /// CONFIG SET appendonly yes|no (Redis's `startAppendOnly` / `stopAppendOnly`).
 pub fn set_enabled(st: &mut State, on: bool) -> Result<(), String> {
-    refresh(st);
+    st.aof.refresh(&st.config);
     if on {
         if st.aof.state != AofState::Off {
             return Ok(());

@@ -137,7 +137,7 @@ pub fn replay(st: &mut State, me: &mut ClientState, buf: &[u8], start: usize) ->
             }
             Next::Bad(why) => return Err(Refused::Format { offset: pos, why }),
             Next::Command(argv, next) => {
-                if !matches!(crate::cmd::command_table::lookup(&argv), crate::cmd::command_table::Lookup::Found(_)) {
+                if !crate::state::knows_command(&argv) {
                     return Err(Refused::UnknownCommand(String::from_utf8_lossy(&argv[0]).into_owned()));
                 }
                 // The transaction is what the client's state says, not what the command's name

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use bytes::Bytes;
 
 use crate::db::{Db, Entry, Value};
-use crate::propagate::encode_command;
+use crate::resp::request::encode_command;
 
 const ITEMS_PER_CMD: usize = 64;
 

@@ -1,26 +1,36 @@
 //! Durability, compatible with Redis 7.0: the RDB file (version 10) and DUMP payloads, the
 //! multi-part AOF, SAVE/BGSAVE from a forked child, and loading at start-up. Owns the files and the
-//! formats; may call the state, propagation's encoder and the data below it, and replays AOF
-//! commands through the dispatcher's installed entry point (`state::execute`), never `cmd` itself.
+//! formats; may call the state, the replication state's notifications (`Replication::rdb_done`)
+//! and the data below it, and replays AOF commands through the dispatcher's installed entry point
+//! (`state::execute`), never `cmd` itself.
 //!
 //! Layout:
 //! - formats: `crc64.rs` (the RDB / DUMP checksum), `lzf.rs` (liblzf-compatible compression),
 //!   `listpack.rs`, `intset.rs` (the blobs 7.0 writes for small collections), `ziplist.rs` (older
 //!   files, decode only), `rdb/` (writer, loader, DUMP / RESTORE payloads).
-//! - AOF: `aof.rs` (the buffer, fsync policy, rewrite scheduling), `aof_manifest.rs` (the manifest
-//!   file), `aof_rewrite.rs` (a dataset as commands), `aof_load.rs` (replaying an AOF).
-//! - `snapshot.rs`: SAVE / BGSAVE / save points / shutdown saves; `startup.rs`: loading the dataset
-//!   at start-up (RDB or AOF) while clients get -LOADING.
+//! - AOF: `aof_writer.rs` (its part of `State`: buffer, incremental file, fsync thread), `aof.rs`
+//!   (flushing, fsync policy, rewrite scheduling, turning it on and off), `aof_manifest.rs` (the
+//!   manifest file), `aof_rewrite.rs` (a dataset as commands), `aof_load.rs` (replaying an AOF).
+//! - saving: `save_status.rs` (its part of `State`: the forked child, rdb_* statistics),
+//!   `snapshot.rs` (SAVE / BGSAVE / save points / shutdown saves).
+//! - loading: `loading.rs` (its part of `State`: progress of a load), `startup.rs` (loading the
+//!   dataset at start-up, RDB or AOF, while clients get -LOADING).
+//!
+//! The three parts of `State` sit in files that import nothing above the data, so the state can
+//! hold them without importing the code that works on them.
 
 pub mod aof;
 pub mod aof_load;
 pub mod aof_manifest;
 pub mod aof_rewrite;
+pub mod aof_writer;
 pub mod crc64;
 pub mod intset;
 pub mod listpack;
+pub mod loading;
 pub mod lzf;
 pub mod rdb;
+pub mod save_status;
 pub mod snapshot;
 pub mod startup;
 pub mod ziplist;

@@ -10,6 +10,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+pub use super::save_status::{Child, ChildKind, SaveStatus};
 use crate::db::Db;
 use crate::log;
 use crate::persistence::rdb::encode::{self, KeyHints, SaveOptions, ValueOptions};
@@ -21,71 +22,9 @@ use crate::util::{now_ms, now_us};
 /// (CONFIG_BGSAVE_RETRY_DELAY).
 const BGSAVE_RETRY_DELAY_S: i64 = 5;
 
-/// What a forked child is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChildKind {
-    Rdb,
-    AofRewrite,
-    /// A diskless full sync: the child streams the RDB to replicas through a pipe.
-    Sync,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct Child {
-    pub pid: i32,
-    pub kind: ChildKind,
-    pub start_ms: i64,
-}
-
 /// A save that failed (the reason was logged, as Redis logs it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SaveFailed;
-
-/// Snapshot bookkeeping (the `rdb_*` fields of INFO persistence).
-#[derive(Debug)]
-pub struct Snapshots {
-    /// The background child, if one runs (only one at a time, as in Redis).
-    pub child: Option<Child>,
-    pub last_bgsave_ok: bool,
-    /// Unix seconds of the last BGSAVE attempt.
-    pub last_bgsave_try: i64,
-    pub last_bgsave_time_sec: i64,
-    /// Saves performed (rdb_saves).
-    pub saves: u64,
-    /// `dirty` when the running BGSAVE forked: what its success makes saved.
-    pub dirty_at_fork: u64,
-    /// BGSAVE SCHEDULE (or one asked for inside MULTI): start when no child runs.
-    pub bgsave_scheduled: bool,
-    pub last_load_keys_loaded: u64,
-    pub last_load_keys_expired: u64,
-    /// Microseconds the last fork took (latest_fork_usec).
-    pub latest_fork_usec: u64,
-    pub total_forks: u64,
-}
-
-impl Default for Snapshots {
-    fn default() -> Self {
-        Snapshots {
-            child: None,
-            last_bgsave_ok: true,
-            last_bgsave_try: 0,
-            last_bgsave_time_sec: -1,
-            saves: 0,
-            dirty_at_fork: 0,
-            bgsave_scheduled: false,
-            last_load_keys_loaded: 0,
-            last_load_keys_expired: 0,
-            latest_fork_usec: 0,
-            total_forks: 0,
-        }
-    }
-}
-
-impl Snapshots {
-    pub fn rdb_child(&self) -> Option<Child> {
-        self.child.filter(|c| c.kind == ChildKind::Rdb)
-    }
-}
 
 /// How this server writes RDB files (rdbcompression, rdbchecksum, maxmemory-policy hints...).
 pub fn save_options(st: &State) -> SaveOptions {
@@ -215,19 +154,19 @@ fn bgsave_done(st: &mut State, child: Child, exit: sys::ChildExit) {
     st.snapshots.last_bgsave_time_sec = (now - child.start_ms) / 1000;
     match exit {
         sys::ChildExit::Code(0) => {
-            crate::repl::master::rdb_done(st, true);
+            st.repl.rdb_done(true);
             log::notice("Background saving terminated with success");
             st.dirty = st.dirty.saturating_sub(st.snapshots.dirty_at_fork);
             st.lastsave = now / 1000;
             st.snapshots.last_bgsave_ok = true;
         }
         sys::ChildExit::Code(_) => {
-            crate::repl::master::rdb_done(st, false);
+            st.repl.rdb_done(false);
             log::warning("Background saving error");
             st.snapshots.last_bgsave_ok = false;
         }
         sys::ChildExit::Signal(sig) => {
-            crate::repl::master::rdb_done(st, false);
+            st.repl.rdb_done(false);
             log::warning(&format!("Background saving terminated by signal {sig}"));
             let _ = std::fs::remove_file(temp_path(&rdb_path(st), child.pid));
             // SIGUSR1 is how the server itself stops a save it no longer wants: not an error.
@@ -249,7 +188,7 @@ pub fn kill_child(st: &mut State) -> Option<ChildKind> {
             let _ = std::fs::remove_file(temp_path(&rdb_path(st), child.pid));
         }
         ChildKind::AofRewrite => crate::persistence::aof::rewrite_aborted(st, child.pid),
-        ChildKind::Sync => crate::repl::master::sync_child_done(st, sys::ChildExit::Signal(sys::SIGUSR1)),
+        ChildKind::Sync => st.repl.sync_child_done(sys::ChildExit::Signal(sys::SIGUSR1)),
     }
     Some(child.kind)
 }
@@ -265,7 +204,7 @@ pub fn cron(st: &mut State) {
                 match child.kind {
                     ChildKind::Rdb => bgsave_done(st, child, exit),
                     ChildKind::AofRewrite => crate::persistence::aof::rewrite_done(st, child, exit),
-                    ChildKind::Sync => crate::repl::master::sync_child_done(st, exit),
+                    ChildKind::Sync => st.repl.sync_child_done(exit),
                 }
             }
         }

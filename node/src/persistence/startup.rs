@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use super::aof_load::{self, Replayed};
 use super::aof_manifest::{AofFile, FileKind, Manifest};
+pub use super::loading::Loading;
 use super::{aof, snapshot};
 use crate::config::Config;
 use crate::db::Db;
@@ -20,14 +21,6 @@ use crate::log;
 use crate::persistence::rdb::decode::{self, LoadOptions};
 use crate::state::{Shared, State};
 use crate::util::now_ms;
-
-/// Loading in progress (INFO persistence `loading_*` fields).
-#[derive(Debug, Clone)]
-pub struct Loading {
-    pub start_s: i64,
-    pub total_bytes: u64,
-    pub loaded: Arc<AtomicU64>,
-}
 
 /// What a load produced.
 struct Loaded {

@@ -3,27 +3,10 @@
 //! FAILOVER`, which makes the replica promote itself first — so no acknowledged write is lost and
 //! the old master continues with a partial resync.
 
-use super::ReplicaState;
+use super::replication::{Failover, ReplicaState, Stage};
 use crate::log;
 use crate::state::{Pause, State};
 use crate::util::now_ms;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Writes paused; waiting for the target to acknowledge our offset.
-    WaitForSync,
-    /// We asked the target to take over and are connecting to it.
-    InProgress,
-}
-
-#[derive(Debug, Clone)]
-pub struct Failover {
-    pub target: Option<(String, u16)>,
-    pub force: bool,
-    /// Unix ms; 0 = no timeout.
-    pub deadline_ms: i64,
-    pub stage: Stage,
-}
 
 /// INFO's master_failover_state.
 pub fn state_name(st: &State) -> &'static str {
@@ -63,12 +46,12 @@ pub fn command(st: &mut State, argv: &[bytes::Bytes]) -> Result<(), String> {
                 timeout = Some(t);
                 i += 2;
             }
-            _ => return Err(crate::cmd::handler::SYNTAX.into()),
+            _ => return Err(crate::resp::errors::SYNTAX.into()),
         }
     }
     if abort {
         if target.is_some() || force || timeout.is_some() {
-            return Err(crate::cmd::handler::SYNTAX.into());
+            return Err(crate::resp::errors::SYNTAX.into());
         }
         if st.repl.failover.is_none() {
             return Err("ERR No failover in progress.".into());
@@ -168,7 +151,7 @@ pub fn cron(st: &mut State) {
             }
         }
         Stage::InProgress => {
-            let connected = st.repl.master.as_ref().is_some_and(|m| m.state == super::replica::LinkState::Connected);
+            let connected = st.repl.master.as_ref().is_some_and(|m| m.state == super::replication::LinkState::Connected);
             if connected {
                 log::notice("Failover target has accepted the PSYNC request, failover successful.");
                 st.repl.failover = None;

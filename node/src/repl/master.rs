@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::{ReplicaInfo, ReplicaState};
+use super::replication::{ReplicaInfo, ReplicaState, SyncJob};
 use crate::client::ClientState;
 use crate::log;
 use crate::outbox::Outbox;
@@ -19,27 +19,11 @@ use crate::state::{Shared, State};
 use crate::sys;
 use crate::util::now_ms;
 
-/// A full sync in progress.
-#[derive(Debug, Clone)]
-pub struct SyncJob {
-    pub diskless: bool,
-    pub targets: Vec<u64>,
-}
-
 /// Stop queuing RDB chunks for a replica while this much is unsent.
 const TRANSFER_HIGH_WATER: usize = 8 << 20;
 
 pub fn min_replicas_settings(st: &State) -> (i64, i64) {
     st.repl.min_replicas
-}
-
-/// Re-reads the cached settings after the config changed.
-pub fn refresh(st: &mut State) {
-    st.repl.min_replicas = (st.config.get_int("min-replicas-to-write").unwrap_or(0), st.config.get_int("min-replicas-max-lag").unwrap_or(10));
-    st.repl.obuf_limit = st.config.client_output_buffer_limit(crate::config::ClientClass::Replica);
-    if let Some(b) = st.repl.backlog.as_mut() {
-        b.resize(st.config.get_int("repl-backlog-size").unwrap_or(1 << 20).max(16 * 1024) as usize);
-    }
 }
 
 /// Replicas online whose last ACK is at most `min-replicas-max-lag` seconds old.
@@ -57,7 +41,7 @@ pub fn not_enough_replicas(st: &State) -> bool {
 /// REPLCONF (both sides: options a replica sends us, ACK from our replicas, GETACK from our master).
 pub fn replconf(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut crate::resp::reply::Out) -> Result<(), String> {
     if (argv.len() - 1) % 2 != 0 {
-        return Err(crate::cmd::handler::SYNTAX.into());
+        return Err(crate::resp::errors::SYNTAX.into());
     }
     let conf = me.repl_conf.get_or_insert_with(Default::default);
     for pair in argv[1..].chunks(2) {
@@ -125,14 +109,14 @@ fn ack(st: &mut State, id: u64, offset: i64) {
         woke = true;
     }
     if woke {
-        crate::cmd::wait::replicas_acked(st);
+        crate::blocked::replicas_acked(st);
     }
 }
 
 /// Why PSYNC/SYNC is refused before anything else, if it is.
 fn refuse_sync(st: &State) -> Option<&'static str> {
     match &st.repl.master {
-        Some(m) if m.state != super::replica::LinkState::Connected => Some("NOMASTERLINK Can't SYNC while not connected with my master"),
+        Some(m) if m.state != super::replication::LinkState::Connected => Some("NOMASTERLINK Can't SYNC while not connected with my master"),
         _ => None,
     }
 }
@@ -148,7 +132,7 @@ pub fn psync(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut cra
         if argv.len() == 4 && argv[3].eq_ignore_ascii_case(b"failover") {
             super::failover::accept_takeover(st, &argv[1])?;
         } else {
-            return Err(crate::cmd::handler::SYNTAX.into());
+            return Err(crate::resp::errors::SYNTAX.into());
         }
     }
     if let Some(e) = refuse_sync(st) {
@@ -251,7 +235,7 @@ pub fn forget_replica(st: &mut State, id: u64) {
         if st.repl.replicas.is_empty() {
             st.repl.no_replicas_since_ms = now_ms();
         }
-        crate::cmd::wait::replicas_acked(st);
+        crate::blocked::replicas_acked(st);
     }
 }
 
@@ -433,39 +417,6 @@ fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: Re
 /// A std File over a raw descriptor this process owns.
 fn unsafe_file(fd: i32) -> std::fs::File {
     sys::file_from_fd(fd)
-}
-
-/// The end of a diskless sync's child.
-pub fn sync_child_done(st: &mut State, exit: sys::ChildExit) {
-    let job = st.repl.sync_in_progress.take();
-    if exit != sys::ChildExit::Code(0) {
-        log::warning("Diskless rdb transfer, child exited with an error");
-        if let Some(job) = job {
-            for r in st.repl.replicas.iter().filter(|r| job.targets.contains(&r.client_id) && r.state != ReplicaState::Online) {
-                r.outbox.kill();
-            }
-        }
-    } else {
-        log::notice("Diskless rdb transfer, done reading from pipe, replicas notified.");
-    }
-}
-
-/// The end of a BGSAVE: replicas waiting for a disk snapshot get the file (or are dropped if it
-/// failed).
-pub fn rdb_done(st: &mut State, ok: bool) {
-    if st.repl.sync_in_progress.as_ref().is_some_and(|j| j.diskless) {
-        return;
-    }
-    let job = st.repl.sync_in_progress.take();
-    let Some(job) = job else { return };
-    for r in st.repl.replicas.iter_mut().filter(|r| job.targets.contains(&r.client_id) && r.state == ReplicaState::WaitBgsaveEnd) {
-        if ok {
-            r.state = ReplicaState::SendBulk;
-        } else {
-            log::warning("SYNC failed. BGSAVE child returned an error");
-            r.outbox.kill();
-        }
-    }
 }
 
 /// Starts sending the RDB file to replicas whose snapshot is ready.

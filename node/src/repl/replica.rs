@@ -14,6 +14,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use super::replication::{LinkState, MasterLink};
 use crate::client::ClientState;
 use crate::log;
 use crate::persistence::rdb::decode;
@@ -27,61 +28,6 @@ use crate::util::now_ms;
 /// larger reads mean fewer wake-ups when the stream is busy).
 const STREAM_READ_LEN: usize = 64 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkState {
-    /// Must (re)connect: the cron starts a link task.
-    Connect,
-    /// A link task is connecting or handshaking.
-    Connecting,
-    Handshake,
-    /// Receiving the RDB.
-    Transfer,
-    Connected,
-}
-
-impl LinkState {
-    /// The state as ROLE names it.
-    pub fn role_name(self) -> &'static str {
-        match self {
-            LinkState::Connect => "connect",
-            LinkState::Connecting => "connecting",
-            LinkState::Handshake => "handshake",
-            LinkState::Transfer => "sync",
-            LinkState::Connected => "connected",
-        }
-    }
-}
-
-/// Our master and the link to it.
-#[derive(Debug)]
-pub struct MasterLink {
-    pub host: String,
-    pub port: u16,
-    pub state: LinkState,
-    /// Identifies the current link task; a stale task stops when it sees another value.
-    pub generation: u64,
-    pub last_io_ms: i64,
-    pub down_since_ms: Option<i64>,
-    pub transfer_size: i64,
-    pub transfer_read: u64,
-    /// The master's client entry while connected.
-    pub master_client: Option<u64>,
-    /// Offset applied from the master (equals our master_repl_offset while connected).
-    pub reploff: i64,
-    /// When the last connection attempt started (retries once a second).
-    pub last_attempt_ms: i64,
-}
-
-impl MasterLink {
-    pub fn read_offset(&self) -> i64 {
-        self.reploff
-    }
-
-    pub fn applied_offset(&self) -> i64 {
-        self.reploff
-    }
-}
-
 /// Answers REPLCONF GETACK from our master: `REPLCONF ACK <offset>` (the offset before the GETACK,
 /// which is accounted after it runs, as in Redis).
 pub fn answer_getack(st: &State, out: &mut Out) {
@@ -91,7 +37,7 @@ pub fn answer_getack(st: &State, out: &mut Out) {
 
 fn encode_ack(out: &mut Out, offset: i64) {
     let mut buf = Vec::new();
-    crate::propagate::encode_command(&mut buf, &[Bytes::from_static(b"REPLCONF"), Bytes::from_static(b"ACK"), Bytes::from(offset.to_string())]);
+    crate::resp::request::encode_command(&mut buf, &[Bytes::from_static(b"REPLCONF"), Bytes::from_static(b"ACK"), Bytes::from(offset.to_string())]);
     out.raw(&buf);
 }
 
@@ -302,11 +248,9 @@ fn link_config(st: &State) -> LinkConfig {
     }
 }
 
+/// One handshake command (the parts are byte strings of mixed lengths).
 fn command(parts: &[&[u8]]) -> Vec<u8> {
-    let argv: Vec<Bytes> = parts.iter().map(|p| Bytes::copy_from_slice(p)).collect();
-    let mut out = Vec::new();
-    crate::propagate::encode_command(&mut out, &argv);
-    out
+    crate::resp::request::command_bytes(parts)
 }
 
 async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) -> Result<(), String> {
@@ -755,7 +699,7 @@ fn apply_commands(
             account(st, &std::mem::take(&mut applied));
         }
         let start = applied.len();
-        crate::propagate::encode_command(&mut applied, &argv);
+        crate::resp::request::encode_command(&mut applied, &argv);
         // An inline command's bytes differ from its re-encoding: count what the wire carried.
         applied.resize(start + consumed, b'\n');
         st.prop.from_master = true;

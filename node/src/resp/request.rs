@@ -3,6 +3,9 @@
 //! The parser keeps its progress between calls (like networking.c's `multibulklen`/`bulklen`), so a
 //! large request that arrives in many reads is scanned once, and a complete argument is split off the
 //! buffer without copying.
+//!
+//! [`encode_command`] is the other direction: the one encoder of a command as a client sends it
+//! (the AOF, the replication stream, and every connection this process opens to a peer use it).
 
 use bytes::{Buf, Bytes, BytesMut};
 
@@ -305,8 +308,41 @@ fn hex_val(c: u8) -> u8 {
     }
 }
 
+/// Appends `argv` as a RESP array of bulk strings: a command as a client sends it, and the form
+/// the AOF and replicas receive.
+pub fn encode_command<A: AsRef<[u8]>>(out: &mut Vec<u8>, argv: &[A]) {
+    encode_len(out, b'*', argv.len());
+    for a in argv {
+        let a = a.as_ref();
+        encode_len(out, b'$', a.len());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// [`encode_command`] into a new buffer.
+pub fn command_bytes<A: AsRef<[u8]>>(argv: &[A]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 + argv.iter().map(|a| a.as_ref().len() + 16).sum::<usize>());
+    encode_command(&mut out, argv);
+    out
+}
+
+fn encode_len(out: &mut Vec<u8>, mark: u8, n: usize) {
+    out.push(mark);
+    out.extend_from_slice(n.to_string().as_bytes());
+    out.extend_from_slice(b"\r\n");
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn encodes_commands_as_arrays_of_bulk_strings() {
+        let mut out = Vec::new();
+        encode_command(&mut out, &[bytes::Bytes::from_static(b"SET"), bytes::Bytes::from_static(b"k"), bytes::Bytes::from_static(b"")]);
+        assert_eq!(out, b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n");
+        assert_eq!(command_bytes(&["INFO", "replication"]), b"*2\r\n$4\r\nINFO\r\n$11\r\nreplication\r\n");
+    }
     use super::*;
 
     const OPEN: Limits = Limits { max_bulk_len: 512 * 1024 * 1024, authenticated: true, from_master: false };

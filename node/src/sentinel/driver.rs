@@ -73,7 +73,7 @@ impl Runtime {
             }
             Action::Send { conn, argv, .. } => {
                 if let Some(tx) = self.links.get(&conn) {
-                    let _ = tx.send(encode(&argv));
+                    let _ = tx.send(crate::resp::request::command_bytes(&argv));
                 }
             }
             Action::Close { conn } => {
@@ -84,17 +84,6 @@ impl Runtime {
             Action::Event(_) | Action::Crash => {}
         }
     }
-}
-
-/// `argv` as a RESP2 array of bulk strings.
-fn encode(argv: &[String]) -> Vec<u8> {
-    let mut out = format!("*{}\r\n", argv.len()).into_bytes();
-    for a in argv {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a.as_bytes());
-        out.extend_from_slice(b"\r\n");
-    }
-    out
 }
 
 /// The client running a command, so events it triggers reach it too when it is subscribed

@@ -12,46 +12,11 @@
 
 use bytes::Bytes;
 
+pub mod ops;
+
+pub use ops::{CommandProp, Op, Propagation, ALL, AOF, REPL};
+
 use crate::state::State;
-
-/// Where an operation goes.
-pub const AOF: u8 = 1;
-pub const REPL: u8 = 2;
-pub const ALL: u8 = AOF | REPL;
-
-/// One propagated command. `db` is the database it ran in; `None` for MULTI/EXEC, which belong to
-/// no database (no SELECT is emitted for them).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Op {
-    pub db: Option<usize>,
-    pub argv: Vec<Bytes>,
-    pub targets: u8,
-}
-
-/// What a command asked for about its own propagation (set through `Ctx`).
-#[derive(Debug, Default)]
-pub struct CommandProp {
-    /// Propagate this instead of the command's argv (Redis's `rewriteClientCommandVector`).
-    pub rewrite: Option<Vec<Bytes>>,
-    /// Do not propagate the command's own argv (Redis's `preventCommandPropagation`), typically
-    /// because it propagated other operations instead.
-    pub prevent: bool,
-    /// Propagate to replicas even without a change to the dataset (PUBLISH).
-    pub force_repl: bool,
-}
-
-#[derive(Debug, Default)]
-pub struct Propagation {
-    /// Operations of the command being run, sent when the outermost command ends.
-    pub pending: Vec<Op>,
-    /// Nesting of `cmd::call` (EXEC runs its queue as nested calls).
-    pub depth: u32,
-    /// Everything propagated, for tests.
-    pub capture: Option<Vec<Op>>,
-    /// Set while a replica applies its master's stream: that stream reaches our own replicas
-    /// verbatim (proxied), so commands it runs do not feed the replication stream again.
-    pub from_master: bool,
-}
 
 /// Whether anything listens: when nothing does, commands skip building operations.
 pub fn wanted(st: &State) -> bool {
@@ -113,35 +78,5 @@ fn feed(st: &mut State, op: Op) {
     }
     if let Some(c) = st.prop.capture.as_mut() {
         c.push(op);
-    }
-}
-
-/// Appends `argv` as a RESP array of bulk strings (the form the AOF and replicas receive).
-pub fn encode_command(out: &mut Vec<u8>, argv: &[Bytes]) {
-    out.push(b'*');
-    out.extend_from_slice(itoa_buf(argv.len() as u64).as_bytes());
-    out.extend_from_slice(b"\r\n");
-    for a in argv {
-        out.push(b'$');
-        out.extend_from_slice(itoa_buf(a.len() as u64).as_bytes());
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-}
-
-fn itoa_buf(n: u64) -> String {
-    n.to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn encodes_resp_arrays() {
-        let mut out = Vec::new();
-        encode_command(&mut out, &[Bytes::from_static(b"SET"), Bytes::from_static(b"k"), Bytes::from_static(b"")]);
-        assert_eq!(out, b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n");
     }
 }

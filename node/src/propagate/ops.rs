@@ -1,0 +1,43 @@
+//! Propagation's part of `State`: the operations a running command collected, the nesting of
+//! calls that decides when they go out, and the capture tests read.
+
+use bytes::Bytes;
+
+/// Where an operation goes.
+pub const AOF: u8 = 1;
+pub const REPL: u8 = 2;
+pub const ALL: u8 = AOF | REPL;
+
+/// One propagated command. `db` is the database it ran in; `None` for MULTI/EXEC, which belong to
+/// no database (no SELECT is emitted for them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Op {
+    pub db: Option<usize>,
+    pub argv: Vec<Bytes>,
+    pub targets: u8,
+}
+
+/// What a command asked for about its own propagation (set through `Ctx`).
+#[derive(Debug, Default)]
+pub struct CommandProp {
+    /// Propagate this instead of the command's argv (Redis's `rewriteClientCommandVector`).
+    pub rewrite: Option<Vec<Bytes>>,
+    /// Do not propagate the command's own argv (Redis's `preventCommandPropagation`), typically
+    /// because it propagated other operations instead.
+    pub prevent: bool,
+    /// Propagate to replicas even without a change to the dataset (PUBLISH).
+    pub force_repl: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Propagation {
+    /// Operations of the command being run, sent when the outermost command ends.
+    pub pending: Vec<Op>,
+    /// Nesting of `cmd::call` (EXEC runs its queue as nested calls).
+    pub depth: u32,
+    /// Everything propagated, for tests.
+    pub capture: Option<Vec<Op>>,
+    /// Set while a replica applies its master's stream: that stream reaches our own replicas
+    /// verbatim (proxied), so commands it runs do not feed the replication stream again.
+    pub from_master: bool,
+}
