@@ -192,6 +192,32 @@ impl Outbox {
 
 #[cfg(test)]
 mod tests {
+    use crate::config::ObufLimit;
+
+    #[test]
+    fn output_buffer_limits_follow_redis_rules() {
+        let limit = ObufLimit { hard: 1000, soft: 500, soft_seconds: 2 };
+        let mut since = 0;
+        // Under both limits: fine, and the soft clock stays stopped.
+        assert!(!obuf_over_limit(limit, 499, &mut since, 10_000));
+        assert_eq!(since, 0);
+        // Over soft: the clock starts, not yet a disconnection...
+        assert!(!obuf_over_limit(limit, 500, &mut since, 10_000));
+        assert_eq!(since, 10_000);
+        // ...still within soft_seconds...
+        assert!(!obuf_over_limit(limit, 600, &mut since, 12_000));
+        // ...and past them it is.
+        assert!(obuf_over_limit(limit, 600, &mut since, 12_001));
+        // Dropping under soft resets the clock.
+        assert!(!obuf_over_limit(limit, 10, &mut since, 12_002));
+        assert_eq!(since, 0);
+        // The hard limit applies at once (at exactly the limit, as Redis's >=).
+        assert!(obuf_over_limit(limit, 1000, &mut since, 12_003));
+        // Zero disables a limit.
+        let off = ObufLimit { hard: 0, soft: 0, soft_seconds: 0 };
+        assert!(!obuf_over_limit(off, usize::MAX, &mut since, 0));
+    }
+
     use super::*;
 
     #[test]

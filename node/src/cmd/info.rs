@@ -317,7 +317,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
         }
         "replication" => {
             o.push_str("# Replication\r\n");
-            crate::repl::info_section(st, o);
+            crate::repl::info::info_section(st, o);
         }
         "cpu" => {
             o.push_str("# CPU\r\n");

@@ -37,7 +37,7 @@ fn replconf(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn role(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    crate::repl::role_reply(ctx.st, ctx.out);
+    crate::repl::info::role_reply(ctx.st, ctx.out);
     Ok(())
 }
 

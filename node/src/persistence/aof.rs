@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 
 use super::aof_manifest::{AofFile, FileKind, Manifest};
 pub use super::aof_writer::{Aof, AofState, Fsync};
-use super::snapshot::{self, Child, ChildKind};
+use super::rdb_file;
+use super::save_status::{Child, ChildKind};
 use crate::log;
 use crate::state::State;
 use crate::sys;
@@ -119,9 +120,9 @@ fn write_base_now(st: &State, path: &Path) -> std::io::Result<()> {
 /// Writes the dataset as an AOF base: an RDB (`aof-use-rdb-preamble yes`) or commands.
 fn write_base(st: &State, path: &Path, temp: &Path) -> std::io::Result<()> {
     if use_preamble(st) {
-        let mut opts = snapshot::save_options(st);
+        let mut opts = rdb_file::save_options(st);
         opts.aof_base = true;
-        snapshot::write_rdb_file(&st.dbs, &opts, path, temp)
+        rdb_file::write_rdb_file(&st.dbs, &opts, path, temp)
     } else {
         let result = (|| {
             let mut w = std::io::BufWriter::with_capacity(1 << 16, File::create(temp)?);
@@ -325,6 +326,13 @@ fn rewrite_failed(st: &mut State, pid: i32) {
     }
 }
 
+/// Stops a running rewrite child and removes what it left.
+fn stop_rewrite(st: &mut State) {
+    if let Some(child) = st.snapshots.stop_child() {
+        rewrite_aborted(st, child.pid);
+    }
+}
+
 /// The rewrite child was stopped on purpose (shutdown, AOF turned off): clean up its files.
 pub fn rewrite_aborted(st: &mut State, pid: i32) {
     remove_child_temp(st, pid);
@@ -396,7 +404,7 @@ pub fn set_enabled(st: &mut State, on: bool) -> Result<(), String> {
         st.aof.buf.clear();
         if st.snapshots.child.is_some() {
             if st.snapshots.child.is_some_and(|c| c.kind == ChildKind::AofRewrite) {
-                snapshot::kill_child(st);
+                stop_rewrite(st);
             } else {
                 st.aof.rewrite_scheduled = true;
                 log::warning(
@@ -421,7 +429,7 @@ pub fn set_enabled(st: &mut State, on: bool) -> Result<(), String> {
         }
         if st.snapshots.child.is_some_and(|c| c.kind == ChildKind::AofRewrite) {
             log::notice("Killing running AOF rewrite child");
-            snapshot::kill_child(st);
+            stop_rewrite(st);
         }
         if let Some(temp) = st.aof.pending_incr.take() {
             let _ = std::fs::remove_file(temp);

@@ -12,7 +12,8 @@
 //!   (flushing, fsync policy, rewrite scheduling, turning it on and off), `aof_manifest.rs` (the
 //!   manifest file), `aof_rewrite.rs` (a dataset as commands), `aof_load.rs` (replaying an AOF).
 //! - saving: `save_status.rs` (its part of `State`: the forked child, rdb_* statistics),
-//!   `snapshot.rs` (SAVE / BGSAVE / save points / shutdown saves).
+//!   `rdb_file.rs` (writing dump.rdb safely), `snapshot.rs` (SAVE / BGSAVE / save points /
+//!   shutdown saves, and reaping the child of either kind: it sits above the AOF).
 //! - loading: `loading.rs` (its part of `State`: progress of a load), `startup.rs` (loading the
 //!   dataset at start-up, RDB or AOF, while clients get -LOADING).
 //!
@@ -30,6 +31,7 @@ pub mod listpack;
 pub mod loading;
 pub mod lzf;
 pub mod rdb;
+pub mod rdb_file;
 pub mod save_status;
 pub mod snapshot;
 pub mod startup;

@@ -58,6 +58,15 @@ impl Default for SaveStatus {
 }
 
 impl SaveStatus {
+    /// Stops the running child, if any (SIGUSR1, which the child's exit reports as no error, as in
+    /// Redis), waits for it, and hands it back for its owner to clean up after.
+    pub fn stop_child(&mut self) -> Option<Child> {
+        let child = self.child.take()?;
+        crate::sys::kill(child.pid, crate::sys::SIGUSR1);
+        crate::sys::wait_child(child.pid);
+        Some(child)
+    }
+
     pub fn rdb_child(&self) -> Option<Child> {
         self.child.filter(|c| c.kind == ChildKind::Rdb)
     }

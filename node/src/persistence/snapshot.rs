@@ -7,13 +7,9 @@
 //! replaced only by an atomic rename of a complete, synced file, so a crash at any moment leaves
 //! the previous RDB intact.
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
-
+pub use super::rdb_file::{rdb_path, save_options, temp_path, write_rdb_file};
 pub use super::save_status::{Child, ChildKind, SaveStatus};
-use crate::db::Db;
 use crate::log;
-use crate::persistence::rdb::encode::{self, KeyHints, SaveOptions, ValueOptions};
 use crate::state::State;
 use crate::sys;
 use crate::util::{now_ms, now_us};
@@ -25,67 +21,6 @@ const BGSAVE_RETRY_DELAY_S: i64 = 5;
 /// A save that failed (the reason was logged, as Redis logs it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SaveFailed;
-
-/// How this server writes RDB files (rdbcompression, rdbchecksum, maxmemory-policy hints...).
-pub fn save_options(st: &State) -> SaveOptions {
-    let c = &st.config;
-    let policy = c.maxmemory_policy.as_str();
-    let key_hints = if policy.ends_with("-lru") {
-        KeyHints::Idle
-    } else if policy.ends_with("-lfu") {
-        KeyHints::Freq
-    } else {
-        KeyHints::None
-    };
-    SaveOptions {
-        values: ValueOptions { compression: c.get_bool("rdbcompression").unwrap_or(true), list_max_listpack_size: c.list_max_listpack_size },
-        checksum: c.get_bool("rdbchecksum").unwrap_or(true),
-        used_mem: crate::alloc::used_memory(),
-        key_hints,
-        key_delay_us: c.get_int("rdb-key-save-delay").unwrap_or(0).max(0) as u64,
-        // Redis's rdbPopulateSaveInfo: a replica (or a master with a backlog) records where in the
-        // replication history this data is, so after a restart it can continue with PSYNC.
-        repl: (st.repl.is_replica() || st.repl.backlog.is_some()).then(|| crate::persistence::rdb::encode::ReplInfo {
-            stream_db: st.repl.seldb.unwrap_or(0) as i64,
-            id: st.repl.replid.clone(),
-            offset: st.repl.offset,
-        }),
-        ..SaveOptions::default()
-    }
-}
-
-/// The RDB file: `dbfilename` in `dir`.
-pub fn rdb_path(st: &State) -> PathBuf {
-    st.config.resolve_path(&st.config.get("dbfilename").unwrap_or_else(|| "dump.rdb".into()))
-}
-
-/// The temporary file a save by process `pid` writes before renaming it.
-pub fn temp_path(target: &Path, pid: i32) -> PathBuf {
-    target.with_file_name(format!("temp-{pid}.rdb"))
-}
-
-/// Writes the databases to `path` by way of `temp`: encode, flush, fsync, rename. On failure the
-/// temporary file is removed and `path` is untouched.
-pub fn write_rdb_file(dbs: &[Db], opts: &SaveOptions, path: &Path, temp: &Path) -> std::io::Result<()> {
-    let result = (|| {
-        // `save` buffers in chunks itself.
-        let mut file = File::create(temp)?;
-        encode::save(&mut file, dbs, opts, now_ms())?;
-        file.sync_all()?;
-        std::fs::rename(temp, path)?;
-        // Make the rename itself durable.
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(temp);
-    }
-    result
-}
 
 /// SAVE (Redis's `rdbSave`): a foreground save. Errors are logged as Redis logs them.
 pub fn save(st: &mut State) -> Result<(), SaveFailed> {
@@ -180,9 +115,7 @@ fn bgsave_done(st: &mut State, child: Child, exit: sys::ChildExit) {
 /// Stops a running background child and removes its temporary file (FLUSHALL, SHUTDOWN, a
 /// replaced dataset). Returns the kind of child that was stopped.
 pub fn kill_child(st: &mut State) -> Option<ChildKind> {
-    let child = st.snapshots.child.take()?;
-    sys::kill(child.pid, sys::SIGUSR1);
-    sys::wait_child(child.pid);
+    let child = st.snapshots.stop_child()?;
     match child.kind {
         ChildKind::Rdb => {
             let _ = std::fs::remove_file(temp_path(&rdb_path(st), child.pid));

@@ -74,7 +74,7 @@ fn feed(st: &mut State, op: Op) {
         st.aof.feed(op.db, &op.argv);
     }
     if op.targets & REPL != 0 && !st.prop.from_master && !st.repl.is_replica() {
-        crate::repl::feed(st, op.db, &op.argv);
+        st.stats.client_output_buffer_limit_disconnections += st.repl.feed(op.db, &op.argv);
     }
     if let Some(c) = st.prop.capture.as_mut() {
         c.push(op);

@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::links::{self, LinkEvent};
 use super::scripts::ScriptQueue;
 use super::state::{Action, ConnId, Event, Level, Sentinel};
 use crate::client::ClientState;
@@ -69,7 +70,7 @@ impl Runtime {
                 self.links.insert(conn, tx);
                 let (Some(shared), Ok(handle)) = (self.shared.upgrade(), tokio::runtime::Handle::try_current()) else { return };
                 log::debug(&format!("Sentinel link {conn} ({kind:?}) connecting to {host}:{port}"));
-                handle.spawn(super::links::run(shared, conn, host, port, rx));
+                handle.spawn(links::run(conn, host, port, rx, move |ev| on_link_event(&shared, conn, ev)));
             }
             Action::Send { conn, argv, .. } => {
                 if let Some(tx) = self.links.get(&conn) {
@@ -150,9 +151,23 @@ pub fn emit(st: &mut State, e: &Event, caller: Caller) {
     }
 }
 
+/// Feeds what a link task reports to the machine.
+fn on_link_event(shared: &Shared, conn: ConnId, ev: LinkEvent) {
+    match ev {
+        LinkEvent::ConnectFailed(reason) => link_ended(shared, conn, |m, now| m.on_connect_failed(conn, &reason, now)),
+        LinkEvent::Connected { local_ip, peer_ip } => with_machine(shared, |m, now| m.on_connected(conn, local_ip, peer_ip, now)),
+        LinkEvent::Replies(frames) => with_machine(shared, |m, now| {
+            for f in frames {
+                m.on_reply(conn, f, now);
+            }
+        }),
+        LinkEvent::Lost => link_ended(shared, conn, |m, now| m.on_disconnected(conn, now)),
+    }
+}
+
 /// Runs `f` on the machine under the lock (with the monotonic time) and executes what it asked for.
-/// Used by the link tasks; does nothing once the sentinel is gone (shutdown).
-pub fn with_machine(shared: &Shared, f: impl FnOnce(&mut Sentinel, u64)) {
+/// Does nothing once the sentinel is gone (shutdown).
+fn with_machine(shared: &Shared, f: impl FnOnce(&mut Sentinel, u64)) {
     let mut st = shared.lock();
     let Some(rt) = runtime(&mut st.sentinel) else { return };
     f(&mut rt.machine, mono_ms());
@@ -161,7 +176,7 @@ pub fn with_machine(shared: &Shared, f: impl FnOnce(&mut Sentinel, u64)) {
 
 /// [`with_machine`] for a link task reporting that its connection is over (failed to connect,
 /// or lost): its channel is forgotten too.
-pub fn link_ended(shared: &Shared, conn: ConnId, f: impl FnOnce(&mut Sentinel, u64)) {
+fn link_ended(shared: &Shared, conn: ConnId, f: impl FnOnce(&mut Sentinel, u64)) {
     let mut st = shared.lock();
     let Some(rt) = runtime(&mut st.sentinel) else { return };
     rt.links.remove(&conn);

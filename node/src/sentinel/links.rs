@@ -7,9 +7,11 @@
 //! Nothing here blocks another link: name resolution and connecting run inside this task under a
 //! timeout, reads and writes are interleaved (a peer that stops reading cannot stall our reads),
 //! and the state lock is taken only to report.
+//!
+//! The task knows neither the machine nor the state: it reports what happens as [`LinkEvent`]s to
+//! the callback the driver gave it, which feeds them to the machine under the lock.
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
@@ -17,10 +19,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
-use super::driver::{link_ended, with_machine};
 use super::state::ConnId;
 use crate::resp::frame::{Frame, FrameError};
-use crate::state::Shared;
 
 /// How long resolving the name and connecting may take together. hiredis has no such limit (the
 /// kernel's SYN retries end a connect to a dead host after minutes); a failed attempt is simply
@@ -31,28 +31,36 @@ const READ_CHUNK: usize = 16 * 1024;
 /// A reply larger than this (INFO is a few KiB) means the peer is not speaking RESP to us.
 const MAX_REPLY: usize = 64 * 1024 * 1024;
 
-/// Runs one connection until it fails or the machine closes it.
-pub async fn run(shared: Arc<Shared>, conn: ConnId, host: String, port: u16, mut rx: mpsc::UnboundedReceiver<Vec<u8>>) {
+/// What a link reports, in order.
+#[derive(Debug)]
+pub enum LinkEvent {
+    /// Resolving or connecting failed (the reason); the link is over.
+    ConnectFailed(String),
+    /// Connected; our address and the peer's as this connection sees them.
+    Connected { local_ip: Option<String>, peer_ip: Option<String> },
+    /// Reply frames, in the order they arrived.
+    Replies(Vec<Frame>),
+    /// The peer closed the connection or it failed; the link is over.
+    Lost,
+}
+
+/// Runs one connection until it fails or the machine closes it (drops `rx`'s sender), reporting
+/// through `report`.
+pub async fn run(conn: ConnId, host: String, port: u16, mut rx: mpsc::UnboundedReceiver<Vec<u8>>, report: impl Fn(LinkEvent)) {
     let stream = match tokio::time::timeout(CONNECT_TIMEOUT, connect(&host, port)).await {
         Ok(Ok(s)) => s,
-        Ok(Err(reason)) => {
-            link_ended(&shared, conn, |m, now| m.on_connect_failed(conn, &reason, now));
-            return;
-        }
-        Err(_) => {
-            link_ended(&shared, conn, |m, now| m.on_connect_failed(conn, "Connection timed out", now));
-            return;
-        }
+        Ok(Err(reason)) => return report(LinkEvent::ConnectFailed(reason)),
+        Err(_) => return report(LinkEvent::ConnectFailed("Connection timed out".into())),
     };
     let _ = stream.set_nodelay(true);
     let local_ip = stream.local_addr().ok().map(|a| canonical(a.ip()).to_string());
     let peer_ip = stream.peer_addr().ok().map(|a| canonical(a.ip()).to_string());
-    with_machine(&shared, |m, now| m.on_connected(conn, local_ip, peer_ip, now));
-    match serve(&shared, conn, stream, &mut rx).await {
+    report(LinkEvent::Connected { local_ip, peer_ip });
+    match serve(stream, &mut rx, &report).await {
         End::Closed => {}
         End::Failed(reason) => {
             crate::log::debug(&format!("Sentinel link {conn} to {host}:{port} lost: {reason}"));
-            link_ended(&shared, conn, |m, now| m.on_disconnected(conn, now));
+            report(LinkEvent::Lost);
         }
     }
 }
@@ -89,7 +97,7 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
-async fn serve(shared: &Shared, conn: ConnId, stream: TcpStream, rx: &mut mpsc::UnboundedReceiver<Vec<u8>>) -> End {
+async fn serve(stream: TcpStream, rx: &mut mpsc::UnboundedReceiver<Vec<u8>>, report: &impl Fn(LinkEvent)) -> End {
     let (mut rd, mut wr) = stream.into_split();
     let mut inbuf = BytesMut::with_capacity(READ_CHUNK);
     let mut outbuf: Vec<u8> = Vec::new();
@@ -121,11 +129,7 @@ async fn serve(shared: &Shared, conn: ConnId, stream: TcpStream, rx: &mut mpsc::
                         Err(e) => return End::Failed(e),
                     };
                     if !frames.is_empty() {
-                        with_machine(shared, |m, now| {
-                            for f in frames {
-                                m.on_reply(conn, f, now);
-                            }
-                        });
+                        report(LinkEvent::Replies(frames));
                     }
                 }
                 Err(e) => return End::Failed(e.to_string()),
