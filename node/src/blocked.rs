@@ -36,14 +36,13 @@ pub fn unregister(st: &mut State, me: &mut ClientState) -> Option<Blocked> {
 
 /// Parks `me` in WAIT: replicas are asked for their offsets before the next sleep.
 pub fn wait_for_acks(st: &mut State, me: &ClientState) {
-    st.repl.get_ack_pending = true;
-    st.repl.wait_clients.push(me.id);
+    st.repl.add_waiter(me.id);
 }
 
 /// The reply of a WAIT that timed out (the client left the registry already): how many replicas
 /// acknowledged so far.
 pub fn wait_timed_out(st: &mut State, me: &ClientState) -> Vec<u8> {
-    st.repl.wait_clients.retain(|id| *id != me.id);
+    st.repl.remove_waiter(me.id);
     let mut o = Out::with_resp(me.resp);
     o.int(st.repl.acked(me.woff) as i64);
     o.buf
@@ -51,11 +50,7 @@ pub fn wait_timed_out(st: &mut State, me: &ClientState) -> Vec<u8> {
 
 /// After replicas acknowledged (or left): wakes WAITers whose count is reached.
 pub fn replicas_acked(st: &mut State) {
-    if st.repl.wait_clients.is_empty() {
-        return;
-    }
-    let ids = std::mem::take(&mut st.repl.wait_clients);
-    for id in ids {
+    for id in st.repl.take_waiters() {
         let Some(c) = st.clients.get(&id) else { continue };
         let Some(b) = c.blocked.as_ref() else { continue };
         let want = crate::util::parse_i64(&b.argv[1]).unwrap_or(0);
@@ -70,7 +65,7 @@ pub fn replicas_acked(st: &mut State) {
                 st.clients.insert(id, c);
             }
         } else {
-            st.repl.wait_clients.push(id);
+            st.repl.keep_waiter(id);
         }
     }
 }

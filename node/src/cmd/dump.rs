@@ -103,7 +103,7 @@ fn restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let mut entry = loaded.into_entry(key);
     entry.expire_at = expire_at;
-    let lfu = ctx.st.evict.access.lfu;
+    let lfu = ctx.st.evict.access().lfu;
     crate::db::access::restore(&mut entry, lfu, freq, idle, ctx.now);
     let wakes = matches!(entry.value, Value::List(_) | Value::ZSet(_));
     ctx.db().insert(entry);

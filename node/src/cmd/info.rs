@@ -275,9 +275,10 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("instantaneous_input_repl_kbps", &"0.00");
             f("instantaneous_output_repl_kbps", &"0.00");
             f("rejected_connections", &s.rejected_connections);
-            f("sync_full", &st.repl.stat_sync_full);
-            f("sync_partial_ok", &st.repl.stat_sync_partial_ok);
-            f("sync_partial_err", &st.repl.stat_sync_partial_err);
+            let (full, partial_ok, partial_err) = st.repl.sync_stats();
+            f("sync_full", &full);
+            f("sync_partial_ok", &partial_ok);
+            f("sync_partial_err", &partial_err);
             f("expired_keys", &s.expired_keys);
             f("expired_stale_perc", &format!("{:.2}", s.expired_stale_perc * 100.0));
             f("expired_time_cap_reached_count", &s.expired_time_cap_reached_count);

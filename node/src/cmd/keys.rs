@@ -516,7 +516,7 @@ const SHARED_INTEGERS: i64 = 10000;
 
 fn object(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let sub = super::handler::lower(&argv[1]);
-    let lfu = ctx.st.evict.access.lfu;
+    let lfu = ctx.st.evict.access().lfu;
     // OBJECT does not count as an access (LOOKUP_NOTOUCH).
     let now = ctx.now;
     let db = ctx.me.db;
@@ -548,7 +548,7 @@ fn object(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 return Err("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.".into());
             }
             // Decayed to now: the stored counter only changes on access.
-            ctx.out.int(crate::db::access::frequency(&ctx.st.evict.access, e, now) as i64);
+            ctx.out.int(crate::db::access::frequency(ctx.st.evict.access(), e, now) as i64);
         }
     }
     Ok(())

@@ -240,10 +240,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         return Outcome::Done;
     }
     // A replica whose link is down serves stale data only if allowed (replica-serve-stale-data).
-    if st.repl.master.as_ref().is_some_and(|m| m.state != crate::repl::replication::LinkState::Connected)
-        && !def.has(flags::STALE)
-        && !st.config.get_bool("replica-serve-stale-data").unwrap_or(true)
-    {
+    if st.repl.master_link_down() && !def.has(flags::STALE) && !st.config.get_bool("replica-serve-stale-data").unwrap_or(true) {
         reject(st, me, out, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", Some(def));
         return Outcome::Done;
     }
@@ -393,14 +390,14 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     };
     let target = out;
     let dirty_before = st.dirty;
-    st.prop.depth += 1;
+    st.prop.enter();
     let (result, prop) = {
         let mut ctx = Ctx::new(st, me, target, now);
         let r = handler(&mut ctx, argv);
         ctx.finish();
         (r, ctx.prop)
     };
-    st.prop.depth -= 1;
+    st.prop.leave();
     propagate_command(st, me.db, def, argv, prop, st.dirty != dirty_before);
     let end_us = now_us();
     st.last_call_end_us = end_us;
@@ -439,11 +436,11 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     }
     // The outermost command's operations go out as one unit, before any blocked client it
     // served runs its own command.
-    if st.prop.depth == 0 {
-        let offset_before = st.repl.offset;
+    if st.prop.outermost() {
+        let offset_before = st.repl.offset();
         crate::propagate::flush(st);
-        if st.repl.offset != offset_before {
-            me.woff = st.repl.offset;
+        if st.repl.offset() != offset_before {
+            me.woff = st.repl.offset();
         }
     }
     // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in
@@ -489,12 +486,12 @@ pub mod testing {
 
         /// Records every propagated operation from now on.
         pub fn capture(&mut self) {
-            self.st.prop.capture = Some(Vec::new());
+            self.st.prop.start_capture();
         }
 
         /// The operations propagated since the last call, as readable strings ("SELECT 0", "SET k v").
         pub fn propagated(&mut self) -> Vec<String> {
-            let ops = self.st.prop.capture.as_mut().map(std::mem::take).unwrap_or_default();
+            let ops = self.st.prop.take_captured();
             ops.iter().map(|op| op.argv.iter().map(|a| String::from_utf8_lossy(a).into_owned()).collect::<Vec<_>>().join(" ")).collect()
         }
 

@@ -502,13 +502,13 @@ fn publish_goes_to_replicas_only() {
     let mut s = session();
     let dirty = s.st.dirty;
     s.run("publish ch hi");
-    let ops = s.st.prop.capture.as_mut().map(std::mem::take).unwrap_or_default();
+    let ops = s.st.prop.take_captured();
     assert_eq!(ops.len(), 1);
     assert_eq!(ops[0].argv, vec![Bytes::from_static(b"publish"), Bytes::from_static(b"ch"), Bytes::from_static(b"hi")]);
     assert_eq!(ops[0].targets, REPL);
     assert_eq!(s.st.dirty, dirty);
     s.run("set k v");
-    let ops = s.st.prop.capture.as_mut().map(std::mem::take).unwrap_or_default();
+    let ops = s.st.prop.take_captured();
     assert_eq!(ops[0].targets, ALL);
 }
 

@@ -158,15 +158,15 @@ pub enum Evict {
 /// The eviction state kept in `State`.
 #[derive(Debug)]
 pub struct Evictor {
-    pub settings: Settings,
+    pub(super) settings: Settings,
     /// How key accesses are recorded under the policy, read on every key access.
-    pub access: AccessPolicy,
+    pub(super) access: AccessPolicy,
     pub(super) pool: Pool,
     /// The database the random policies try first next time.
     pub(super) next_db: usize,
     /// The time-limited run stopped while memory was still over the limit; `background` continues
     /// (Redis's `isEvictionProcRunning`).
-    pub running: bool,
+    pub(super) running: bool,
     /// Since when (µs) memory has been over the limit without eviction bringing it back.
     pub(super) exceeded_since_us: Option<i64>,
     /// Total µs spent over the limit (INFO total_eviction_exceeded_time).
@@ -194,6 +194,12 @@ impl Evictor {
         let s = &self.settings;
         self.access = AccessPolicy { lfu: s.policy.is_lfu(), log_factor: s.lfu_log_factor, decay_time: s.lfu_decay_time };
         crate::db::access::set_lfu_mode(self.access.lfu);
+    }
+
+    /// How key accesses are recorded under the policy (read on every key access).
+    #[inline]
+    pub fn access(&self) -> &AccessPolicy {
+        &self.access
     }
 
     /// INFO's (total_eviction_exceeded_time, current_eviction_exceeded_time) in milliseconds.

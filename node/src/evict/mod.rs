@@ -30,7 +30,7 @@ pub const OOM_ERROR: &str = "OOM command not allowed when used memory > 'maxmemo
 /// into them; counting them would feed back into more eviction). The backlog, capped in size, is
 /// counted.
 pub fn not_counted(st: &State) -> u64 {
-    let replicas: u64 = st.repl.replicas.iter().map(|r| (r.outbox.pending() + r.buffered.capacity()) as u64).sum();
+    let replicas = st.repl.replica_output_bytes();
     let aof = if st.aof.is_on() { st.aof.buf.capacity() as u64 } else { 0 };
     replicas + aof
 }

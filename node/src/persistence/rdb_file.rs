@@ -29,11 +29,7 @@ pub fn save_options(st: &State) -> SaveOptions {
         key_delay_us: c.get_int("rdb-key-save-delay").unwrap_or(0).max(0) as u64,
         // Redis's rdbPopulateSaveInfo: a replica (or a master with a backlog) records where in the
         // replication history this data is, so after a restart it can continue with PSYNC.
-        repl: (st.repl.is_replica() || st.repl.backlog.is_some()).then(|| crate::persistence::rdb::encode::ReplInfo {
-            stream_db: st.repl.seldb.unwrap_or(0) as i64,
-            id: st.repl.replid.clone(),
-            offset: st.repl.offset,
-        }),
+        repl: st.repl.save_info().map(|(db, id, offset)| crate::persistence::rdb::encode::ReplInfo { stream_db: db as i64, id, offset }),
         ..SaveOptions::default()
     }
 }

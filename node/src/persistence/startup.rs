@@ -113,8 +113,7 @@ fn finish(shared: &Shared, result: Result<Loaded, String>, started: i64, from_ao
     st.loading = None;
     // A replica restarted from its own RDB offers that history to its master (PSYNC).
     if let (Some((id, offset)), true) = (loaded.repl, st.repl.is_replica()) {
-        st.repl.replid = id;
-        st.repl.offset = offset;
+        st.repl.resume_history(id, offset);
     }
     let secs = (now_ms() - started) as f64 / 1000.0;
     if from_aof {

@@ -14,6 +14,8 @@ use bytes::Bytes;
 
 pub mod ops;
 
+/// How the stream encodes each operation (the one command encoder, in `resp`).
+pub use crate::resp::request::encode_command;
 pub use ops::{CommandProp, Op, Propagation, ALL, AOF, REPL};
 
 use crate::state::State;

@@ -32,12 +32,45 @@ pub struct CommandProp {
 #[derive(Debug, Default)]
 pub struct Propagation {
     /// Operations of the command being run, sent when the outermost command ends.
-    pub pending: Vec<Op>,
+    pub(super) pending: Vec<Op>,
     /// Nesting of `cmd::call` (EXEC runs its queue as nested calls).
-    pub depth: u32,
+    pub(super) depth: u32,
     /// Everything propagated, for tests.
-    pub capture: Option<Vec<Op>>,
+    pub(super) capture: Option<Vec<Op>>,
     /// Set while a replica applies its master's stream: that stream reaches our own replicas
     /// verbatim (proxied), so commands it runs do not feed the replication stream again.
-    pub from_master: bool,
+    pub(super) from_master: bool,
+}
+
+impl Propagation {
+    /// A command starts (EXEC's queued commands nest inside it).
+    pub fn enter(&mut self) {
+        self.depth += 1;
+    }
+
+    /// A command ends.
+    pub fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// No command is running: the collected operations are due.
+    pub fn outermost(&self) -> bool {
+        self.depth == 0
+    }
+
+    /// While set, commands run are a replica applying its master's stream (proxied verbatim to our
+    /// own replicas, so not fed to the stream again).
+    pub fn set_from_master(&mut self, on: bool) {
+        self.from_master = on;
+    }
+
+    /// Records every propagated operation from now on (tests).
+    pub fn start_capture(&mut self) {
+        self.capture = Some(Vec::new());
+    }
+
+    /// The operations captured since the last call.
+    pub fn take_captured(&mut self) -> Vec<Op> {
+        self.capture.as_mut().map(std::mem::take).unwrap_or_default()
+    }
 }

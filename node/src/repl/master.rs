@@ -153,7 +153,6 @@ pub fn psync(st: &mut State, me: &mut ClientState, argv: &[Bytes], out: &mut cra
         announced_ip: conf.ip.clone(),
         peer_ip,
         capa_eof: conf.capa_eof,
-        capa_psync2: conf.capa_psync2,
         ack_offset: 0,
         ack_time_ms: now_ms(),
         buffered: Vec::new(),

@@ -702,9 +702,9 @@ fn apply_commands(
         crate::resp::request::encode_command(&mut applied, &argv);
         // An inline command's bytes differ from its re-encoding: count what the wire carried.
         applied.resize(start + consumed, b'\n');
-        st.prop.from_master = true;
+        st.prop.set_from_master(true);
         crate::state::execute(st, me, &mut out, argv);
-        st.prop.from_master = false;
+        st.prop.set_from_master(false);
         // Only REPLCONF GETACK answers the master.
         if getack {
             reply.extend_from_slice(&out.buf);

@@ -45,28 +45,27 @@ impl ReplicaState {
 /// One replica connected to us.
 #[derive(Debug)]
 pub struct ReplicaInfo {
-    pub client_id: u64,
+    pub(in crate::repl) client_id: u64,
     /// The replica's connection (its client's outbox).
-    pub outbox: crate::outbox::Outbox,
-    pub state: ReplicaState,
+    pub(in crate::repl) outbox: crate::outbox::Outbox,
+    pub(in crate::repl) state: ReplicaState,
     /// `REPLCONF listening-port` / `ip-address`; the socket's peer address otherwise.
-    pub listening_port: u16,
-    pub announced_ip: Option<String>,
-    pub peer_ip: String,
-    pub capa_eof: bool,
-    pub capa_psync2: bool,
-    pub ack_offset: i64,
-    pub ack_time_ms: i64,
+    pub(in crate::repl) listening_port: u16,
+    pub(in crate::repl) announced_ip: Option<String>,
+    pub(in crate::repl) peer_ip: String,
+    pub(in crate::repl) capa_eof: bool,
+    pub(in crate::repl) ack_offset: i64,
+    pub(in crate::repl) ack_time_ms: i64,
     /// Stream bytes held back until the RDB has been sent (and, diskless, the first ACK arrived).
-    pub buffered: Vec<u8>,
-    pub hold_until_ack: bool,
+    pub(in crate::repl) buffered: Vec<u8>,
+    pub(in crate::repl) hold_until_ack: bool,
     /// SYNC (not PSYNC): an old tool that never ACKs.
-    pub old_sync: bool,
+    pub(in crate::repl) old_sync: bool,
     /// Since when the stream held back during a full sync has been over the soft limit (0 = it is
     /// not); once online the outbox's meter keeps this.
-    pub obuf_soft_since_ms: i64,
+    pub(in crate::repl) obuf_soft_since_ms: i64,
     /// Dropped for its output buffer; gone from the registry once its connection closes.
-    pub dropped: bool,
+    pub(in crate::repl) dropped: bool,
 }
 
 impl ReplicaInfo {
@@ -92,43 +91,43 @@ impl ReplicaInfo {
 /// Replication state of this server (`server.repl_*`, `server.master*` in Redis).
 #[derive(Debug)]
 pub struct Replication {
-    pub replid: String,
-    pub replid2: String,
+    pub(in crate::repl) replid: String,
+    pub(in crate::repl) replid2: String,
     /// Offset up to which replid2 is valid (second_repl_offset), -1 when none.
-    pub second_offset: i64,
+    pub(in crate::repl) second_offset: i64,
     /// master_repl_offset: bytes of stream produced (or, on a replica, received and applied).
-    pub offset: i64,
-    pub backlog: Option<Backlog>,
+    pub(in crate::repl) offset: i64,
+    pub(in crate::repl) backlog: Option<Backlog>,
     /// When the last replica left (for repl-backlog-ttl), 0 while some are connected.
-    pub no_replicas_since_ms: i64,
-    pub replicas: Vec<ReplicaInfo>,
+    pub(in crate::repl) no_replicas_since_ms: i64,
+    pub(in crate::repl) replicas: Vec<ReplicaInfo>,
     /// The database the stream's last SELECT chose.
-    pub seldb: Option<usize>,
+    pub(in crate::repl) seldb: Option<usize>,
     /// Our master, when we are a replica.
-    pub master: Option<MasterLink>,
+    pub(in crate::repl) master: Option<MasterLink>,
     /// Full syncs waiting to start (diskless: since when).
-    pub sync_waiting_since_ms: i64,
+    pub(in crate::repl) sync_waiting_since_ms: i64,
     /// A full sync's snapshot is being produced for replicas (disk file or diskless pipe).
-    pub sync_in_progress: Option<SyncJob>,
-    pub last_ping_ms: i64,
+    pub(in crate::repl) sync_in_progress: Option<SyncJob>,
+    pub(in crate::repl) last_ping_ms: i64,
     /// Clients are waiting in WAIT: ask replicas for their offsets before the next sleep.
-    pub get_ack_pending: bool,
+    pub(in crate::repl) get_ack_pending: bool,
     /// Clients blocked in WAIT.
-    pub wait_clients: Vec<u64>,
-    pub stat_sync_full: u64,
-    pub stat_sync_partial_ok: u64,
-    pub stat_sync_partial_err: u64,
-    pub net_output_bytes: u64,
-    pub net_input_bytes: u64,
+    pub(in crate::repl) wait_clients: Vec<u64>,
+    pub(in crate::repl) stat_sync_full: u64,
+    pub(in crate::repl) stat_sync_partial_ok: u64,
+    pub(in crate::repl) stat_sync_partial_err: u64,
+    pub(in crate::repl) net_output_bytes: u64,
+    pub(in crate::repl) net_input_bytes: u64,
     /// A FAILOVER in progress.
-    pub failover: Option<Failover>,
+    pub(in crate::repl) failover: Option<Failover>,
     /// min-replicas-to-write / min-replicas-max-lag, cached (checked on every write).
-    pub min_replicas: (i64, i64),
+    pub(in crate::repl) min_replicas: (i64, i64),
     /// `client-output-buffer-limit replica ...`, cached (checked on every feed).
-    pub obuf_limit: crate::config::ObufLimit,
+    pub(in crate::repl) obuf_limit: crate::config::ObufLimit,
     /// Stream bytes for the online replicas not yet handed to their connections: gathered over a
     /// batch of commands and sent once ([`Replication::flush_stream`]), as Redis's shared replication buffer.
-    pub unsent: Vec<u8>,
+    pub(in crate::repl) unsent: Vec<u8>,
 }
 
 impl Replication {
@@ -287,6 +286,61 @@ impl Replication {
         }
     }
 
+    /// master_repl_offset: the stream's offset (produced, or on a replica received and applied).
+    pub fn offset(&self) -> i64 {
+        self.offset
+    }
+
+    /// A replica whose link to its master is not up (connecting, syncing or lost).
+    pub fn master_link_down(&self) -> bool {
+        self.master.as_ref().is_some_and(|m| m.state != LinkState::Connected)
+    }
+
+    /// Where in the replication history a save is (Redis's `rdbPopulateSaveInfo`): the stream's
+    /// selected database, ID and offset, on a replica or a master with a backlog; None otherwise.
+    pub fn save_info(&self) -> Option<(usize, String, i64)> {
+        (self.is_replica() || self.backlog.is_some()).then(|| (self.seldb.unwrap_or(0), self.replid.clone(), self.offset))
+    }
+
+    /// A replica restarted from its own RDB continues the history it records (offered in PSYNC).
+    pub fn resume_history(&mut self, replid: String, offset: i64) {
+        self.replid = replid;
+        self.offset = offset;
+    }
+
+    /// Bytes waiting for our replicas (their outboxes and what a full sync holds back): memory
+    /// eviction does not count.
+    pub fn replica_output_bytes(&self) -> u64 {
+        self.replicas.iter().map(|r| (r.outbox.pending() + r.buffered.capacity()) as u64).sum()
+    }
+
+    /// INFO stats' (sync_full, sync_partial_ok, sync_partial_err).
+    pub fn sync_stats(&self) -> (u64, u64, u64) {
+        (self.stat_sync_full, self.stat_sync_partial_ok, self.stat_sync_partial_err)
+    }
+
+    /// Parks a client in WAIT: replicas are asked for their offsets before the next sleep.
+    pub fn add_waiter(&mut self, client_id: u64) {
+        self.get_ack_pending = true;
+        self.wait_clients.push(client_id);
+    }
+
+    /// Forgets a client in WAIT (timed out, unblocked or gone).
+    pub fn remove_waiter(&mut self, client_id: u64) {
+        self.wait_clients.retain(|id| *id != client_id);
+    }
+
+    /// Takes the clients in WAIT, for the caller to wake those served and hand back the rest
+    /// ([`Replication::keep_waiter`]).
+    pub fn take_waiters(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.wait_clients)
+    }
+
+    /// Puts back a client in WAIT whose count is not reached yet.
+    pub fn keep_waiter(&mut self, client_id: u64) {
+        self.wait_clients.push(client_id);
+    }
+
     /// Online replicas whose acknowledged offset reached `offset` (WAIT's count).
     pub fn acked(&self, offset: i64) -> usize {
         self.replicas.iter().filter(|r| r.state == ReplicaState::Online && r.ack_offset >= offset).count()
@@ -353,21 +407,21 @@ impl LinkState {
 /// Our master and the link to it.
 #[derive(Debug)]
 pub struct MasterLink {
-    pub host: String,
-    pub port: u16,
-    pub state: LinkState,
+    pub(in crate::repl) host: String,
+    pub(in crate::repl) port: u16,
+    pub(in crate::repl) state: LinkState,
     /// Identifies the current link task; a stale task stops when it sees another value.
-    pub generation: u64,
-    pub last_io_ms: i64,
-    pub down_since_ms: Option<i64>,
-    pub transfer_size: i64,
-    pub transfer_read: u64,
+    pub(in crate::repl) generation: u64,
+    pub(in crate::repl) last_io_ms: i64,
+    pub(in crate::repl) down_since_ms: Option<i64>,
+    pub(in crate::repl) transfer_size: i64,
+    pub(in crate::repl) transfer_read: u64,
     /// The master's client entry while connected.
-    pub master_client: Option<u64>,
+    pub(in crate::repl) master_client: Option<u64>,
     /// Offset applied from the master (equals our master_repl_offset while connected).
-    pub reploff: i64,
+    pub(in crate::repl) reploff: i64,
     /// When the last connection attempt started (retries once a second).
-    pub last_attempt_ms: i64,
+    pub(in crate::repl) last_attempt_ms: i64,
 }
 
 impl MasterLink {
@@ -383,8 +437,8 @@ impl MasterLink {
 /// A full sync in progress.
 #[derive(Debug, Clone)]
 pub struct SyncJob {
-    pub diskless: bool,
-    pub targets: Vec<u64>,
+    pub(in crate::repl) diskless: bool,
+    pub(in crate::repl) targets: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -397,9 +451,9 @@ pub enum Stage {
 
 #[derive(Debug, Clone)]
 pub struct Failover {
-    pub target: Option<(String, u16)>,
-    pub force: bool,
+    pub(in crate::repl) target: Option<(String, u16)>,
+    pub(in crate::repl) force: bool,
     /// Unix ms; 0 = no timeout.
-    pub deadline_ms: i64,
-    pub stage: Stage,
+    pub(in crate::repl) deadline_ms: i64,
+    pub(in crate::repl) stage: Stage,
 }

@@ -146,7 +146,7 @@ pub fn forget_client(st: &mut State, me: &mut ClientState) {
         crate::repl::master::forget_replica(st, me.id);
     }
     if me.blocked.is_none() {
-        st.repl.wait_clients.retain(|id| *id != me.id);
+        st.repl.remove_waiter(me.id);
     }
 }
 
