@@ -10,12 +10,16 @@
 //! - `sentinel/`: the sentinel role, beside the data server (its runtime sits in `State::sentinel`).
 //! - `cmd/`: the dispatcher, the command table and the commands by family.
 //! - subsystems: `repl/` (replication, both sides), `persistence/` (RDB, AOF, snapshots, start-up
-//!   load), `evict.rs` (maxmemory).
+//!   load), `evict/` (maxmemory).
 //! - side effects of keyspace changes: `keyspace.rs` (WATCH, notifications, expired events,
-//!   latency samples), `propagate.rs` (the write stream to AOF and replicas), `pubsub.rs` (delivery).
+//!   latency samples), `propagate/` (the write stream to AOF and replicas), `pubsub.rs` (delivery),
+//!   `blocked.rs` (clients waiting on keys or in WAIT, and WAIT's wake-ups).
 //! - state: `state.rs` (the shared state behind one lock, and the dispatcher's installed entry
-//!   point), `client.rs` (a client's registry entry and id), `outbox.rs` (a client's output queue and
-//!   its accounting), `stats.rs` (INFO counters).
+//!   points); each subsystem's part of it sits in a file of that subsystem that imports nothing
+//!   above the state (`repl/replication.rs`, `persistence/aof_writer.rs`, `save_status.rs`,
+//!   `loading.rs`, `propagate/ops.rs`, `evict/evictor.rs`), its fields private to the subsystem
+//!   where the rest of the server reads it through methods; `client.rs` (a client's registry entry
+//!   and id), `outbox.rs` (a client's output queue and its accounting), `stats.rs` (INFO counters).
 //! - data: `db/` (keyspace, value types and encodings, the LRU/LFU access clock).
 //! - ground: `config/` (redis.conf, CONFIG GET/SET/REWRITE), `resp/` (requests, replies, frames),
 //!   `util/` (Redis's number formats, globs, `sdscatrepr`, clocks, PRNG), `sys.rs` (the only unsafe

@@ -10,6 +10,10 @@
 //!
 //! The per-key access data the policies rank keys by (LRU clock or LFU counter) is kept and
 //! updated by `crate::db::access`; this module only reads it.
+//!
+//! Layout: `evictor.rs` holds eviction's part of `State` (settings, the pool, time over the limit),
+//! below the state; this file evicts, working on the whole state from above. It may call the
+//! keyspace side effects (`keyspace`, `propagate`) for each evicted key, never the commands.
 
 pub mod evictor;
 

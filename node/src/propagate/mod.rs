@@ -7,8 +7,10 @@
 //! operations go out as one unit: wrapped in MULTI/EXEC when there is more than one, as Redis 7.0
 //! does. Deletions of expired or evicted keys go out at once, on their own.
 //!
-//! The sinks: the AOF (`persistence::aof`), the replication stream (when it lands), and a capture
-//! list that tests read.
+//! The sinks: the AOF buffer (`Aof::feed`), the replication stream (`Replication::feed`), and a
+//! capture list that tests read. `ops.rs` holds propagation's part of `State` (the operations
+//! collected, the call depth), below the state; this file may call only the state and the sinks'
+//! data types, so everything that changes the keyspace can propagate.
 
 use bytes::Bytes;
 
