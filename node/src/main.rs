@@ -215,10 +215,7 @@ fn run(mut config: Config) -> ExitCode {
             }
         };
         {
-            let mut st = shared.lock();
-            st.bound_port = port;
-            st.executable = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
-            st.config_file_abs = st.config.file_abs().map(|p| p.display().to_string()).unwrap_or_default();
+            shared.lock().set_process_info(port);
         }
         log::notice(&format!("Running mode=standalone, port={port}."));
         log::warning("Server initialized");
@@ -229,7 +226,7 @@ fn run(mut config: Config) -> ExitCode {
             let master = match boot {
                 Decision::ReplicaOf(host, port) => Some((host, port)),
                 Decision::Master => None,
-                Decision::Configured | Decision::Wait => st.config.replicaof.clone(),
+                Decision::Configured | Decision::Wait => st.config().replicaof.clone(),
             };
             if let Some((host, port)) = master {
                 redis_ha_node::repl::replica::set_master(&mut st, host, port);

@@ -43,71 +43,72 @@ pub enum ShutdownRequest {
 }
 
 pub struct State {
-    pub config: Config,
+    pub(crate) config: Config,
+    /// The keyspace (the one field outside the crate reaches: the loaders' tests swap datasets in).
     pub dbs: Vec<Db>,
-    pub clients: HashMap<u64, Box<ClientState>>,
+    pub(crate) clients: HashMap<u64, Box<ClientState>>,
     /// channel → subscribers in subscription order.
-    pub channels: HashMap<Bytes, Vec<u64>>,
+    pub(crate) channels: HashMap<Bytes, Vec<u64>>,
     /// (pattern, subscriber) in subscription order.
-    pub patterns: Vec<(Bytes, u64)>,
+    pub(crate) patterns: Vec<(Bytes, u64)>,
     /// (db, key) → clients blocked on it, first come first served.
-    pub blocking_keys: HashMap<(usize, Bytes), VecDeque<u64>>,
+    pub(crate) blocking_keys: HashMap<(usize, Bytes), VecDeque<u64>>,
     /// Keys that received data while someone was blocked on them; served after the current command.
-    pub ready_keys: Vec<(usize, Bytes)>,
+    pub(crate) ready_keys: Vec<(usize, Bytes)>,
     /// Set while blocked clients are being served, so serving does not recurse.
-    pub serving_blocked: bool,
+    pub(crate) serving_blocked: bool,
     /// The key whose data a blocked client is being served from while its command re-runs (Redis
     /// serves a client blocked on several keys from the key that became ready).
-    pub serving_key: Option<(usize, Bytes)>,
+    pub(crate) serving_key: Option<(usize, Bytes)>,
     /// (db, key) → clients watching it, in WATCH order, each with whether the key was already
     /// expired when watched (such a key's lazy deletion is not a change; see `cmd::tx`).
-    pub watched_keys: HashMap<(usize, Bytes), Vec<(u64, bool)>>,
-    pub monitors: Vec<u64>,
-    pub stats: Stats,
-    pub rng: Rng,
+    pub(crate) watched_keys: HashMap<(usize, Bytes), Vec<(u64, bool)>>,
+    pub(crate) monitors: Vec<u64>,
+    pub(crate) stats: Stats,
+    pub(crate) rng: Rng,
     /// Changes since the last save (rdb_changes_since_last_save).
-    pub dirty: u64,
+    pub(crate) dirty: u64,
     /// The clock reading that ended the latest command's duration (µs), 0 until one runs. The next
     /// command of the same pipelined batch starts from it instead of reading the clock again.
-    pub last_call_end_us: i64,
-    pub start_ms: i64,
-    pub run_id: String,
-    pub slowlog: VecDeque<SlowEntry>,
-    pub slowlog_next_id: u64,
-    pub pause: Option<Pause>,
-    pub shutdown: Option<ShutdownRequest>,
-    pub enc: EncodingLimits,
+    pub(crate) last_call_end_us: i64,
+    pub(crate) start_ms: i64,
+    pub(crate) run_id: String,
+    pub(crate) slowlog: VecDeque<SlowEntry>,
+    pub(crate) slowlog_next_id: u64,
+    pub(crate) pause: Option<Pause>,
+    pub(crate) shutdown: Option<ShutdownRequest>,
+    pub(crate) enc: EncodingLimits,
     /// `client-output-buffer-limit` of each class (indexed by `ClientClass`), cached.
-    pub obuf_limits: [crate::config::ObufLimit; 3],
+    pub(crate) obuf_limits: [crate::config::ObufLimit; 3],
     /// Unix seconds of the last successful save.
-    pub lastsave: i64,
+    pub(crate) lastsave: i64,
     /// Latency events: name → (latest time s, latest ms, max ms, history).
-    pub latency: HashMap<String, LatencyEvent>,
+    pub(crate) latency: HashMap<String, LatencyEvent>,
     /// Listening port actually bound (port 0 in config picks one).
-    pub bound_port: u16,
-    pub executable: String,
-    pub config_file_abs: String,
+    pub(crate) bound_port: u16,
+    pub(crate) executable: String,
+    pub(crate) config_file_abs: String,
     /// DEBUG SET-ACTIVE-EXPIRE.
-    pub active_expire_enabled: bool,
-    pub peak_memory: u64,
-    pub startup_memory: u64,
+    pub(crate) active_expire_enabled: bool,
+    pub(crate) peak_memory: u64,
+    pub(crate) startup_memory: u64,
     /// Write operations on their way to the AOF and replicas.
-    pub prop: crate::propagate::ops::Propagation,
-    pub aof: crate::persistence::aof_writer::Aof,
+    pub(crate) prop: crate::propagate::ops::Propagation,
+    pub(crate) aof: crate::persistence::aof_writer::Aof,
     /// SAVE / BGSAVE bookkeeping and the background child.
-    pub snapshots: crate::persistence::save_status::SaveStatus,
+    pub(crate) snapshots: crate::persistence::save_status::SaveStatus,
     /// Replication: our replicas, our master link, the stream's IDs, offsets and backlog.
-    pub repl: crate::repl::replication::Replication,
+    pub(crate) repl: crate::repl::replication::Replication,
     /// Set while the dataset loads at start-up (commands get -LOADING).
-    pub loading: Option<crate::persistence::loading::Loading>,
+    pub(crate) loading: Option<crate::persistence::loading::Loading>,
     /// Set while a replica parses its master's RDB with `repl-diskless-load swapdb`, the old dataset
     /// still serving (INFO `async_loading`).
-    pub async_loading: bool,
+    pub(crate) async_loading: bool,
     /// maxmemory: eviction settings and state (see `evict`).
-    pub evict: crate::evict::evictor::Evictor,
+    pub(crate) evict: crate::evict::evictor::Evictor,
     /// Sentinel mode: the running sentinel (state machine and its driver); `None` for a data server.
     /// The type stays the sentinel's own (it sits beside the data server, above this state).
-    pub sentinel: Option<Box<dyn std::any::Any + Send>>,
+    pub(crate) sentinel: Option<Box<dyn std::any::Any + Send>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -177,6 +178,19 @@ impl State {
         self.evict.refresh(&self.config);
         self.aof.refresh(&self.config);
         self.repl.refresh(&self.config);
+    }
+
+    /// Records what INFO server shows of the process once it listens: the port bound (port 0 picks
+    /// one), the executable and the config file's absolute path.
+    pub fn set_process_info(&mut self, bound_port: u16) {
+        self.bound_port = bound_port;
+        self.executable = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
+        self.config_file_abs = self.config.file_abs().map(|p| p.display().to_string()).unwrap_or_default();
+    }
+
+    /// The running configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     pub fn total_keys(&self) -> usize {

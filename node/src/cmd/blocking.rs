@@ -103,7 +103,7 @@ fn serve_key(st: &mut State, db: usize, key: &Bytes) {
         };
         st.serving_key = None;
         if outcome != Outcome::Blocked {
-            if !st.aof.buf.is_empty() {
+            if st.aof.has_unwritten() {
                 crate::persistence::aof::flush(st);
             }
             crate::repl::flush_stream(st);

@@ -73,7 +73,7 @@ impl<'a> Ctx<'a> {
         let e = st.dbs[i].lookup(key, now)?;
         // Like Redis, no access clock updates while a forked child holds a snapshot: each would
         // copy a page of memory for nothing.
-        if touch && st.snapshots.child.is_none() {
+        if touch && st.snapshots.child().is_none() {
             crate::db::access::touch(st.evict.access(), &mut st.rng, e, now);
         }
         Some(e)
@@ -109,7 +109,7 @@ impl<'a> Ctx<'a> {
         let e = st.dbs[i].lookup(key, now)?;
         // Like Redis, no access clock updates while a forked child holds a snapshot: each would
         // copy a page of memory for nothing.
-        if st.snapshots.child.is_none() {
+        if st.snapshots.child().is_none() {
             crate::db::access::touch(st.evict.access(), &mut st.rng, e, now);
         }
         Some(e)
@@ -148,7 +148,7 @@ impl<'a> Ctx<'a> {
         match db.lookup(key, now) {
             Some(e) if e.value.type_name() != want => return Err(WRONGTYPE.into()),
             // An access, like Redis's lookupKeyWrite.
-            Some(e) if st.snapshots.child.is_none() => crate::db::access::touch(st.evict.access(), &mut st.rng, e, now),
+            Some(e) if st.snapshots.child().is_none() => crate::db::access::touch(st.evict.access(), &mut st.rng, e, now),
             Some(_) => {}
             None => {
                 db.insert(Entry::with_value(key, make()));

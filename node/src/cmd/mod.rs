@@ -211,7 +211,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         }
     }
     // A failed background save or AOF write stops writes (and PING) until persistence works again.
-    if (!st.snapshots.last_bgsave_ok || st.aof.last_write_error.is_some()) && !me.is_master && (is_write(def, me) || def.name == "ping") {
+    if (!st.snapshots.last_bgsave_ok() || st.aof.write_failing()) && !me.is_master && (is_write(def, me) || def.name == "ping") {
         if let Some(msg) = crate::persistence::snapshot::disk_error(st) {
             reject(st, me, out, &msg, Some(def));
             return Outcome::Done;

@@ -32,9 +32,9 @@ fn bgsave(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if ctx.st.snapshots.rdb_child().is_some() {
         return Err("ERR Background save already in progress".into());
     }
-    if ctx.st.snapshots.child.is_some() || ctx.me.in_exec {
+    if ctx.st.snapshots.child().is_some() || ctx.me.in_exec {
         if schedule || ctx.me.in_exec {
-            ctx.st.snapshots.bgsave_scheduled = true;
+            ctx.st.snapshots.schedule_bgsave();
             ctx.out.simple("Background saving scheduled");
             return Ok(());
         }
@@ -46,12 +46,11 @@ fn bgsave(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn bgrewriteaof(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    if ctx.st.snapshots.child.is_some_and(|c| c.kind == snapshot::ChildKind::AofRewrite) {
+    if ctx.st.snapshots.running(snapshot::ChildKind::AofRewrite) {
         return Err("ERR Background append only file rewriting already in progress".into());
     }
-    if ctx.st.snapshots.child.is_some() || ctx.me.in_exec {
-        ctx.st.aof.rewrite_scheduled = true;
-        ctx.st.aof.rewrite_failures = 0;
+    if ctx.st.snapshots.child().is_some() || ctx.me.in_exec {
+        ctx.st.aof.schedule_rewrite();
         ctx.out.simple("Background append only file rewriting scheduled");
         return Ok(());
     }

@@ -35,7 +35,7 @@ pub const OOM_ERROR: &str = "OOM command not allowed when used memory > 'maxmemo
 /// counted.
 pub fn not_counted(st: &State) -> u64 {
     let replicas = st.repl.replica_output_bytes();
-    let aof = if st.aof.is_on() { st.aof.buf.capacity() as u64 } else { 0 };
+    let aof = if st.aof.is_on() { st.aof.buffer_capacity() as u64 } else { 0 };
     replicas + aof
 }
 
@@ -55,7 +55,7 @@ fn over_limit(st: &State) -> Option<u64> {
 pub fn overhead(st: &State) -> u64 {
     let clients: u64 = st.clients.values().map(|c| (c.qbuf + c.outbox.pending()) as u64).sum();
     let dbs: u64 = st.dbs.iter().map(|d| d.mem_usage_estimate() as u64).sum();
-    st.startup_memory + clients + st.aof.buf.capacity() as u64 + dbs
+    st.startup_memory + clients + st.aof.buffer_capacity() as u64 + dbs
 }
 
 // --- Eviction ----------------------------------------------------------------------------------

@@ -34,32 +34,32 @@ pub enum AofState {
 /// The AOF writer's state.
 #[derive(Debug, Default)]
 pub struct Aof {
-    pub state: AofState,
+    pub(in crate::persistence) state: AofState,
     /// Commands not yet written to the incremental file.
-    pub buf: Vec<u8>,
+    pub(in crate::persistence) buf: Vec<u8>,
     /// The database the incremental file's last SELECT chose (None: none yet in this file).
-    pub(super) selected_db: Option<usize>,
-    pub manifest: Manifest,
+    pub(in crate::persistence) selected_db: Option<usize>,
+    pub(in crate::persistence) manifest: Manifest,
     /// The incremental file being appended to.
-    pub(super) incr: Option<File>,
+    pub(in crate::persistence) incr: Option<File>,
     /// While waiting for the first rewrite: the incremental file not yet in the manifest.
-    pub(super) pending_incr: Option<PathBuf>,
-    pub fsync: Fsync,
+    pub(in crate::persistence) pending_incr: Option<PathBuf>,
+    pub(in crate::persistence) fsync: Fsync,
     /// Size of the base and incremental files (aof_current_size).
-    pub current_size: u64,
+    pub(in crate::persistence) current_size: u64,
     /// Size after the last rewrite or load (aof_base_size, the auto-rewrite baseline).
-    pub base_size: u64,
-    pub(super) last_fsync_ms: i64,
-    pub(super) fsync_in_flight: Arc<AtomicBool>,
-    pub(super) fsync_tx: Option<std::sync::mpsc::Sender<File>>,
+    pub(in crate::persistence) base_size: u64,
+    pub(in crate::persistence) last_fsync_ms: i64,
+    pub(in crate::persistence) fsync_in_flight: Arc<AtomicBool>,
+    pub(in crate::persistence) fsync_tx: Option<std::sync::mpsc::Sender<File>>,
     /// Set while writes to the AOF fail (MISCONF for writes until it clears).
-    pub last_write_error: Option<String>,
-    pub rewrite_scheduled: bool,
-    pub rewrites: u64,
-    pub last_rewrite_ok: bool,
-    pub last_rewrite_time_sec: i64,
-    pub rewrite_failures: u64,
-    pub delayed_fsync: u64,
+    pub(in crate::persistence) last_write_error: Option<String>,
+    pub(in crate::persistence) rewrite_scheduled: bool,
+    pub(in crate::persistence) rewrites: u64,
+    pub(in crate::persistence) last_rewrite_ok: bool,
+    pub(in crate::persistence) last_rewrite_time_sec: i64,
+    pub(in crate::persistence) rewrite_failures: u64,
+    pub(in crate::persistence) delayed_fsync: u64,
 }
 
 impl Aof {
@@ -70,6 +70,27 @@ impl Aof {
             Some("no") => Fsync::No,
             _ => Fsync::EverySec,
         };
+    }
+
+    /// Commands buffered, not yet written (a batch's end flushes them).
+    pub fn has_unwritten(&self) -> bool {
+        !self.buf.is_empty()
+    }
+
+    /// Memory the buffer holds (INFO's mem_aof_buffer; not counted for eviction).
+    pub fn buffer_capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    /// Writes to the AOF are failing (MISCONF for writes until they work again).
+    pub fn write_failing(&self) -> bool {
+        self.last_write_error.is_some()
+    }
+
+    /// BGREWRITEAOF while another child runs: start a rewrite once none does.
+    pub fn schedule_rewrite(&mut self) {
+        self.rewrite_scheduled = true;
+        self.rewrite_failures = 0;
     }
 
     pub fn is_on(&self) -> bool {

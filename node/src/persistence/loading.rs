@@ -7,7 +7,15 @@ use std::sync::Arc;
 /// Loading in progress (INFO persistence `loading_*` fields).
 #[derive(Debug, Clone)]
 pub struct Loading {
-    pub start_s: i64,
-    pub total_bytes: u64,
-    pub loaded: Arc<AtomicU64>,
+    pub(in crate::persistence) start_s: i64,
+    pub(in crate::persistence) total_bytes: u64,
+    /// Bytes read so far, counted by the loader as it reads (it may run without the lock).
+    pub(in crate::persistence) loaded: Arc<AtomicU64>,
+}
+
+impl Loading {
+    /// A load of `total_bytes` starting now (unix seconds `start_s`), with its progress counter.
+    pub fn new(start_s: i64, total_bytes: u64) -> Loading {
+        Loading { start_s, total_bytes, loaded: Arc::new(AtomicU64::new(0)) }
+    }
 }

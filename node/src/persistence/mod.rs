@@ -14,6 +14,7 @@
 //! - saving: `save_status.rs` (its part of `State`: the forked child, rdb_* statistics),
 //!   `rdb_file.rs` (writing dump.rdb safely), `snapshot.rs` (SAVE / BGSAVE / save points /
 //!   shutdown saves, and reaping the child of either kind: it sits above the AOF).
+//! - `info.rs`: the INFO persistence section.
 //! - loading: `loading.rs` (its part of `State`: progress of a load), `startup.rs` (loading the
 //!   dataset at start-up, RDB or AOF, while clients get -LOADING).
 //!
@@ -26,6 +27,7 @@ pub mod aof_manifest;
 pub mod aof_rewrite;
 pub mod aof_writer;
 pub mod crc64;
+pub mod info;
 pub mod intset;
 pub mod listpack;
 pub mod loading;

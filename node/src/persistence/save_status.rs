@@ -21,22 +21,22 @@ pub struct Child {
 #[derive(Debug)]
 pub struct SaveStatus {
     /// The background child, if one runs (only one at a time, as in Redis).
-    pub child: Option<Child>,
-    pub last_bgsave_ok: bool,
+    pub(in crate::persistence) child: Option<Child>,
+    pub(in crate::persistence) last_bgsave_ok: bool,
     /// Unix seconds of the last BGSAVE attempt.
-    pub last_bgsave_try: i64,
-    pub last_bgsave_time_sec: i64,
+    pub(in crate::persistence) last_bgsave_try: i64,
+    pub(in crate::persistence) last_bgsave_time_sec: i64,
     /// Saves performed (rdb_saves).
-    pub saves: u64,
+    pub(in crate::persistence) saves: u64,
     /// `dirty` when the running BGSAVE forked: what its success makes saved.
-    pub dirty_at_fork: u64,
+    pub(in crate::persistence) dirty_at_fork: u64,
     /// BGSAVE SCHEDULE (or one asked for inside MULTI): start when no child runs.
-    pub bgsave_scheduled: bool,
-    pub last_load_keys_loaded: u64,
-    pub last_load_keys_expired: u64,
+    pub(in crate::persistence) bgsave_scheduled: bool,
+    pub(in crate::persistence) last_load_keys_loaded: u64,
+    pub(in crate::persistence) last_load_keys_expired: u64,
     /// Microseconds the last fork took (latest_fork_usec).
-    pub latest_fork_usec: u64,
-    pub total_forks: u64,
+    pub(in crate::persistence) latest_fork_usec: u64,
+    pub(in crate::persistence) total_forks: u64,
 }
 
 impl Default for SaveStatus {
@@ -58,6 +58,37 @@ impl Default for SaveStatus {
 }
 
 impl SaveStatus {
+    /// The forked child running, if any (only one at a time).
+    pub fn child(&self) -> Option<Child> {
+        self.child
+    }
+
+    /// A forked child starts (a diskless sync's; saves and rewrites start theirs in persistence).
+    pub fn child_started(&mut self, child: Child) {
+        self.child = Some(child);
+        self.total_forks += 1;
+    }
+
+    /// A child of this kind is running.
+    pub fn running(&self, kind: ChildKind) -> bool {
+        self.child.is_some_and(|c| c.kind == kind)
+    }
+
+    /// BGSAVE SCHEDULE (or inside MULTI): start a save once no child runs.
+    pub fn schedule_bgsave(&mut self) {
+        self.bgsave_scheduled = true;
+    }
+
+    /// The last background save worked (else writes get MISCONF).
+    pub fn last_bgsave_ok(&self) -> bool {
+        self.last_bgsave_ok
+    }
+
+    /// INFO stats' (latest_fork_usec, total_forks).
+    pub fn fork_stats(&self) -> (u64, u64) {
+        (self.latest_fork_usec, self.total_forks)
+    }
+
     /// Stops the running child, if any (SIGUSR1, which the child's exit reports as no error, as in
     /// Redis), waits for it, and hands it back for its owner to clean up after.
     pub fn stop_child(&mut self) -> Option<Child> {

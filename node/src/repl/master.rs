@@ -289,7 +289,7 @@ pub fn cron(shared: &Arc<Shared>, st: &mut State, second_tick: bool) {
 
 fn start_pending_sync(shared: &Arc<Shared>, st: &mut State, now: i64) {
     let waiting: Vec<u64> = st.repl.replicas.iter().filter(|r| r.state == ReplicaState::WaitBgsaveStart).map(|r| r.client_id).collect();
-    if waiting.is_empty() || st.snapshots.child.is_some() || st.repl.sync_in_progress.is_some() {
+    if waiting.is_empty() || st.snapshots.child().is_some() || st.repl.sync_in_progress.is_some() {
         return;
     }
     let all_eof = st.repl.replicas.iter().filter(|r| waiting.contains(&r.client_id)).all(|r| r.capa_eof);
@@ -356,8 +356,7 @@ fn fork_diskless(shared: &Arc<Shared>, st: &mut State, targets: &[u64], info: Re
             return Err(e.to_string());
         }
     };
-    st.snapshots.child = Some(Child { pid, kind: ChildKind::Sync, start_ms: now_ms() });
-    st.snapshots.total_forks += 1;
+    st.snapshots.child_started(Child { pid, kind: ChildKind::Sync, start_ms: now_ms() });
     let mark = st.rng.hex(40);
     let sinks: Vec<(u64, Outbox)> =
         st.repl.replicas.iter().filter(|r| targets.contains(&r.client_id)).map(|r| (r.client_id, r.outbox.clone())).collect();

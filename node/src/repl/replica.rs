@@ -490,7 +490,7 @@ fn begin_loading(shared: &Shared, generation: u64, total_bytes: u64, master_repl
     }
     if !swapdb {
         log::notice("MASTER <-> REPLICA sync: Flushing old data");
-        if st.snapshots.child.is_some() {
+        if st.snapshots.child().is_some() {
             crate::persistence::snapshot::kill_child(&mut st);
         }
         crate::keyspace::touch_all_watched(&mut st, None, None);
@@ -499,7 +499,7 @@ fn begin_loading(shared: &Shared, generation: u64, total_bytes: u64, master_repl
         }
     }
     let start_s = now_ms() / 1000;
-    st.loading = Some(crate::persistence::startup::Loading { start_s, total_bytes, loaded: Default::default() });
+    st.loading = Some(crate::persistence::loading::Loading::new(start_s, total_bytes));
     Ok(st.config.clone())
 }
 
@@ -516,7 +516,7 @@ fn install(shared: &Shared, generation: u64, loaded: decode::LoadedRdb, resync: 
     if !is_current(&st, generation) {
         return Err("link replaced".into());
     }
-    if st.snapshots.child.is_some() {
+    if st.snapshots.child().is_some() {
         crate::persistence::snapshot::kill_child(&mut st);
     }
     crate::keyspace::touch_all_watched(&mut st, None, None);
@@ -611,7 +611,7 @@ async fn stream(
             let applied = apply_commands(&mut st, &mut me, &mut parser, buf, &mut partial, &mut reply);
             st.clients.insert(master_id, me);
             applied?;
-            if !st.aof.buf.is_empty() {
+            if st.aof.has_unwritten() {
                 crate::persistence::aof::flush(&mut st);
             }
             crate::repl::flush_stream(&mut st);

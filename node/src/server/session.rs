@@ -483,7 +483,7 @@ impl Conn {
         }
         st.clients.insert(self.id, me);
         // The batch's writes reach the AOF before its replies reach the client.
-        if !st.aof.buf.is_empty() {
+        if st.aof.has_unwritten() {
             crate::persistence::aof::flush(&mut st);
         }
         crate::repl::flush_stream(&mut st);

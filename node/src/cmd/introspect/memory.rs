@@ -123,7 +123,7 @@ pub(super) fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
         .filter(|(_, d)| !d.is_empty())
         .map(|(i, d)| (i, d.mem_usage_estimate() as i64, d.expires_count() as i64 * 8))
         .collect();
-    let aof = ctx.st.aof.buf.capacity() as i64;
+    let aof = ctx.st.aof.buffer_capacity() as i64;
     let overhead: i64 = startup + clients + aof + dbs.iter().map(|d| d.1 + d.2).sum::<i64>();
     let dataset = (used - overhead).max(0);
     let out = &mut *ctx.out;
