@@ -18,12 +18,10 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-
 use crate::config::Config;
 use crate::log;
 use crate::resp::frame::Frame;
+use crate::resp::peer::Peer;
 
 /// How long one sentinel may take to connect and answer.
 const SENTINEL_TIMEOUT: Duration = Duration::from_millis(1500);
@@ -119,7 +117,7 @@ pub async fn run(config: &Config) -> Decision {
 /// Asks one sentinel about the group; None when it cannot be reached or answers nonsense.
 async fn ask(config: &Config, sentinel: &str, name: &str) -> Option<Answer> {
     let work = async {
-        let mut sock = TcpStream::connect(sentinel).await.ok()?;
+        let mut peer = Peer::connect_addr(sentinel).await.ok()?;
         let mut req = Vec::new();
         let auth = config.get("masterauth").filter(|p| !p.is_empty());
         if let Some(pass) = &auth {
@@ -130,8 +128,11 @@ async fn ask(config: &Config, sentinel: &str, name: &str) -> Option<Answer> {
         }
         crate::resp::request::encode_command(&mut req, &["SENTINEL", "GET-MASTER-ADDR-BY-NAME", name]);
         crate::resp::request::encode_command(&mut req, &["SENTINEL", "REPLICAS", name]);
-        sock.write_all(&req).await.ok()?;
-        let mut frames = read_frames(&mut sock, if auth.is_some() { 3 } else { 2 }).await?;
+        peer.send_raw(&req).await.ok()?;
+        let mut frames = Vec::new();
+        for _ in 0..if auth.is_some() { 3 } else { 2 } {
+            frames.push(peer.read_frame().await.ok()?);
+        }
         let replicas = frames.pop()?;
         let addr = frames.pop()?;
         let master = match addr.items() {
@@ -149,29 +150,6 @@ fn replica_healthy(record: &Frame) -> bool {
     let Some(items) = record.items() else { return false };
     let flags = items.chunks(2).find(|kv| kv.first().and_then(Frame::as_str) == Some("flags")).and_then(|kv| kv.get(1)?.as_str());
     flags.is_some_and(|f| !f.split(',').any(|x| matches!(x, "s_down" | "o_down")))
-}
-
-async fn read_frames(sock: &mut TcpStream, n: usize) -> Option<Vec<Frame>> {
-    let mut buf = Vec::new();
-    let mut frames = Vec::new();
-    let mut chunk = [0u8; 16 * 1024];
-    while frames.len() < n {
-        match Frame::parse(&buf) {
-            Ok((frame, used)) => {
-                buf.drain(..used);
-                frames.push(frame);
-                continue;
-            }
-            Err(crate::resp::frame::FrameError::Incomplete) => {}
-            Err(_) => return None,
-        }
-        let got = sock.read(&mut chunk).await.ok()?;
-        if got == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..got]);
-    }
-    Some(frames)
 }
 
 /// Whether `host:port` is this node: our port, and the announced address or an address of this

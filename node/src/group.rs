@@ -9,13 +9,14 @@
 //! The data nodes carry the boot guard (`ha-boot-*`), so a node restarted by hand asks the
 //! sentinels who the master is before it serves.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::resp::frame::Frame;
+use crate::resp::peer::Peer;
 
 const MASTER_NAME: &str = "mymaster";
 const USAGE: &str = "Usage: redis-ha-node --group [--data-nodes N] [--sentinels M] [--port P] [--sentinel-port S]\n\
@@ -236,21 +237,16 @@ fn wait_replicas(port: u16, n: u16) -> Result<(), String> {
 
 /// One INFO section of a local server, or None.
 fn info(port: u16, section: &str) -> Option<String> {
-    let mut sock = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    sock.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    sock.write_all(&crate::resp::request::command_bytes(&["INFO", section])).ok()?;
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        if let Ok((frame, _)) = Frame::parse(&buf) {
-            return frame.as_str().map(str::to_string);
-        }
-        let n = std::io::Read::read(&mut sock, &mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
+    block_on(async {
+        let mut peer = Peer::connect("127.0.0.1", port).await.ok()?.with_read_timeout(Duration::from_secs(2));
+        peer.send(&["INFO", section]).await.ok()?;
+        peer.read_frame().await.ok()?.as_str().map(str::to_string)
+    })?
+}
+
+/// Runs `f` on a runtime of its own: the group's supervisor is plain threads.
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> Option<T> {
+    Some(tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?.block_on(f))
 }
 
 fn print_addresses(o: &GroupOptions, root: &Path) {
@@ -278,38 +274,20 @@ fn print_addresses(o: &GroupOptions, root: &Path) {
 /// Subscribes to every event of one sentinel and prints them, reconnecting while the group runs.
 fn stream_events(port: u16) {
     loop {
-        if let Ok(sock) = TcpStream::connect(("127.0.0.1", port)) {
-            let _ = subscribe_and_print(sock, port);
-        }
+        let _ = block_on(subscribe_and_print(port));
         std::thread::sleep(Duration::from_millis(500));
     }
 }
 
-fn subscribe_and_print(mut sock: TcpStream, port: u16) -> std::io::Result<()> {
-    sock.write_all(b"*2\r\n$10\r\nPSUBSCRIBE\r\n$1\r\n*\r\n")?;
-    let mut reader = BufReader::new(sock);
-    let mut buf: Vec<u8> = Vec::new();
+/// Prints the sentinel's events until the connection ends.
+async fn subscribe_and_print(port: u16) -> Result<(), String> {
+    let mut peer = Peer::connect("127.0.0.1", port).await?;
+    peer.send(&["PSUBSCRIBE", "*"]).await?;
     loop {
-        let chunk = reader.fill_buf()?;
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        buf.extend_from_slice(chunk);
-        let n = chunk.len();
-        reader.consume(n);
-        loop {
-            match Frame::parse(&buf) {
-                Ok((frame, used)) => {
-                    buf.drain(..used);
-                    if let Some(line) = event_line(&frame, port) {
-                        let mut out = std::io::stdout().lock();
-                        let _ = writeln!(out, "{line}");
-                        let _ = out.flush();
-                    }
-                }
-                Err(crate::resp::frame::FrameError::Incomplete) => break,
-                Err(_) => return Ok(()),
-            }
+        if let Some(line) = event_line(&peer.read_frame().await?, port) {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+            let _ = out.flush();
         }
     }
 }

@@ -10,8 +10,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::{Buf, Bytes, BytesMut};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use bytes::{Bytes, BytesMut};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use super::replication::{LinkState, MasterLink};
@@ -19,6 +19,7 @@ use crate::client::ClientState;
 use crate::log;
 use crate::persistence::rdb::decode;
 use crate::persistence::snapshot;
+use crate::resp::peer::{self, Peer};
 use crate::resp::reply::Out;
 use crate::resp::request::{Limits, Request, RequestParser};
 use crate::state::{Shared, State};
@@ -194,30 +195,6 @@ fn set_state(shared: &Shared, generation: u64, state: LinkState) -> Result<(), S
     Ok(())
 }
 
-/// Reads one `\r\n`-terminated line, skipping the bare `\n` keepalives a master sends.
-async fn read_line(sock: &mut TcpStream, buf: &mut BytesMut, timeout: Duration) -> Result<String, String> {
-    loop {
-        while buf.first() == Some(&b'\n') {
-            buf.advance(1);
-        }
-        if let Some(pos) = buf.iter().position(|&c| c == b'\n') {
-            let line = buf.split_to(pos + 1);
-            let text = String::from_utf8_lossy(&line[..pos]).trim_end_matches('\r').to_string();
-            return Ok(text);
-        }
-        if buf.len() > 64 * 1024 {
-            return Err("protocol error: line too long".into());
-        }
-        let n = tokio::time::timeout(timeout, sock.read_buf(buf))
-            .await
-            .map_err(|_| "timeout reading from master".to_string())?
-            .map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Err("connection closed by master".into());
-        }
-    }
-}
-
 struct LinkConfig {
     timeout: Duration,
     masterauth: Option<Vec<u8>>,
@@ -255,17 +232,15 @@ fn command(parts: &[&[u8]]) -> Vec<u8> {
 
 async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) -> Result<(), String> {
     let cfg = link_config(&shared.lock());
-    let addr = format!("{host}:{port}");
-    let mut sock = tokio::time::timeout(cfg.timeout, TcpStream::connect(&addr))
+    let mut peer = tokio::time::timeout(cfg.timeout, Peer::connect(host, port))
         .await
         .map_err(|_| "Timeout connecting to the MASTER...".to_string())?
-        .map_err(|e| format!("Error condition on socket for SYNC: {e}"))?;
-    let _ = sock.set_nodelay(true);
+        .map_err(|e| format!("Error condition on socket for SYNC: {e}"))?
+        .with_read_timeout(cfg.timeout);
     log::notice("MASTER <-> REPLICA sync started");
     set_state(shared, generation, LinkState::Handshake)?;
-    let mut buf = BytesMut::with_capacity(64 * 1024);
-    sock.write_all(&command(&[b"PING"])).await.map_err(|e| e.to_string())?;
-    let pong = read_line(&mut sock, &mut buf, cfg.timeout).await?;
+    peer.send(&["PING"]).await?;
+    let pong = peer.read_line().await?;
     if !(pong.starts_with('+') || pong.starts_with("-NOAUTH") || pong.starts_with("-NOPERM") || pong.starts_with("-ERR operation not permitted")) {
         return Err(format!("Error reply to PING from master: '{pong}'"));
     }
@@ -287,9 +262,9 @@ async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) 
     }
     batch.extend(command(&[b"REPLCONF", b"capa", b"eof", b"capa", b"psync2"]));
     expected.push("capa");
-    sock.write_all(&batch).await.map_err(|e| e.to_string())?;
+    peer.send_raw(&batch).await?;
     for what in expected {
-        let reply = read_line(&mut sock, &mut buf, cfg.timeout).await?;
+        let reply = peer.read_line().await?;
         if reply.starts_with('-') {
             if what == "auth" {
                 return Err(format!("Unable to AUTH to MASTER: {reply}"));
@@ -303,8 +278,10 @@ async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) 
     if cfg.failover {
         psync.push(b"FAILOVER");
     }
-    sock.write_all(&command(&psync)).await.map_err(|e| e.to_string())?;
-    let reply = read_line(&mut sock, &mut buf, cfg.timeout).await?;
+    peer.send_raw(&command(&psync)).await?;
+    let reply = peer.read_line().await?;
+    // The RDB transfer and the stream read and write by themselves from here.
+    let (mut sock, mut buf) = peer.into_parts();
     let mut acks = true;
     let inbox;
     if let Some(rest) = reply.strip_prefix("+FULLRESYNC ") {
@@ -354,7 +331,7 @@ async fn full_sync(
     cfg: &LinkConfig,
     resync: Option<(String, i64)>,
 ) -> Result<MasterInbox, String> {
-    let header = read_line(sock, buf, cfg.timeout).await?;
+    let header = peer::read_line(sock, buf, Some(cfg.timeout)).await?;
     if header.starts_with('-') {
         return Err(format!("MASTER aborted replication with an error: {header}"));
     }
@@ -406,7 +383,7 @@ async fn full_sync(
             }
         }
         if buf.is_empty() {
-            let n = tokio::time::timeout(cfg.timeout, sock.read_buf(buf)).await.map_err(|_| "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.".to_string())?.map_err(|e| e.to_string())?;
+            let n = tokio::time::timeout(cfg.timeout, peer::read_more(sock, buf, STREAM_READ_LEN)).await.map_err(|_| "Timeout receiving bulk data from MASTER... If the problem persists try to set the 'repl-timeout' parameter in redis.conf to a larger value.".to_string())?.map_err(|e| e.to_string())?;
             if n == 0 {
                 return Err("I/O error trying to sync with MASTER: connection lost".into());
             }
@@ -629,7 +606,7 @@ async fn stream(
                     return Err("master client killed".into());
                 }
             }
-            r = read_more(sock, buf) => {
+            r = peer::read_more(sock, buf, STREAM_READ_LEN) => {
                 let n = r.map_err(|e| e.to_string())?;
                 if n == 0 {
                     return Err("connection closed by master".into());
@@ -713,16 +690,6 @@ fn apply_commands(
     }
     account(st, &applied);
     result
-}
-
-/// Reads what the socket has into `buf`, with room for a large read: `read_buf` alone would only
-/// offer the buffer's spare capacity, which shrinks to a few bytes as parsed commands are split
-/// off, and a replica reading its master's stream 64 bytes at a time falls behind for good.
-async fn read_more(sock: &mut TcpStream, buf: &mut BytesMut) -> std::io::Result<usize> {
-    if buf.capacity() - buf.len() < STREAM_READ_LEN / 2 {
-        buf.reserve(STREAM_READ_LEN);
-    }
-    sock.read_buf(buf).await
 }
 
 /// Advances our offset by what was applied and forwards the same bytes to our backlog and replicas.
