@@ -11,7 +11,7 @@
 //!   every write has; `handler.rs`: what a handler may answer and Redis's shared error strings;
 //!   `args.rs`: argument parsing with Redis's error messages.
 //! - `blocking.rs`: blocked clients, served again when their keys get data; `wait.rs`: WAIT.
-//! - families: `keys`, `strings`, `lists`, `hashes`, `sets`, `zsets`, `dump`, `pubsub`, `tx`,
+//! - families: `keys`, `strings`, `lists`, `hashes`, `sets`, `zsets/`, `dump`, `pubsub`, `tx`,
 //!   `connection`, `clients`, `info`, `persist`, `replication`, `config_cmd`, `introspect/`.
 
 pub mod args;

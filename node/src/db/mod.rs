@@ -3,7 +3,7 @@
 //! Layout:
 //! - `slot_table.rs`: the slot-stable hash table every keyspace and big collection is built on.
 //! - `access.rs`: each key's access clock (LRU seconds or LFU counter), as OBJECT and eviction read it.
-//! - `types.rs` (encoding limits), `hash.rs`, `set.rs`, `zset.rs`: collection values with Redis's
+//! - `types.rs` (encoding limits), `hash.rs`, `set.rs`, `zset/`: collection values with Redis's
 //!   small/large encodings.
 //!
 //! Expiry is lazy here (a lookup of an expired key removes it and records the key in `expired_log`)

@@ -1,4 +1,4 @@
-//! What the collection types share: encoding thresholds. The types live in `hash.rs`, `set.rs`, `zset.rs`.
+//! What the collection types share: encoding thresholds. The types live in `hash.rs`, `set.rs`, `zset/`.
 //!
 //! Hash, set and sorted-set values have Redis 7.0's two encodings each.
 //!
