@@ -21,9 +21,10 @@
 //!   where the rest of the server reads it through methods; `client.rs` (a client's registry entry
 //!   and id), `outbox.rs` (a client's output queue and its accounting), `stats.rs` (INFO counters).
 //! - data: `db/` (keyspace, value types and encodings, the LRU/LFU access clock).
-//! - ground: `config/` (redis.conf, CONFIG GET/SET/REWRITE), `resp/` (requests, replies, frames),
-//!   `util/` (Redis's number formats, globs, `sdscatrepr`, clocks, PRNG), `sys.rs` (the only unsafe
-//!   code), `alloc.rs` (the counting allocator behind used_memory), `log.rs`, `notify.rs`.
+//! - ground: `config/` (redis.conf, CONFIG GET/SET/REWRITE), `resp/` (requests and the one command
+//!   encoder, replies, frames, the peer client), `util/` (Redis's number formats, globs,
+//!   `sdscatrepr`, clocks, PRNG), `sys.rs` (the only unsafe code), `alloc.rs` (the counting
+//!   allocator behind used_memory), `log.rs`, `notify.rs`.
 //!
 //! Unit tests live in a `tests` module at the end of the file they test; tests that drive whole
 //! commands live under `cmd/` (`cmd::testing::Session`, `cmd/propagation_tests.rs`); tests against

@@ -1,5 +1,12 @@
 //! The sentinel role (`redis-ha-node --sentinel`): a drop-in for redis-sentinel 7.0.
 //!
+//! Owns monitoring, failure detection, the votes and the failover. Like redis-sentinel, which is
+//! redis-server in sentinel mode, it is hosted by the server: clients reach it through the same
+//! listeners, sessions and dispatcher (`server`, `cmd`: its commands are one more family the
+//! dispatcher is handed, and INFO/HELP reuse the server's formatting), and its runtime lives in
+//! `State::sentinel`. Its decisions (`state/`) import nothing of the server; its I/O uses only
+//! `resp` (the peer client), `config` and `util`. Nothing of the data server imports it.
+//!
 //! Layout:
 //! - `settings.rs`: what sentinel.conf holds (and what a rewrite writes back): shared by the config
 //!   parser and the state machine.
