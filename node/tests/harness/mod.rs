@@ -154,16 +154,23 @@ impl Server {
     }
 
     /// Waits until the port accepts connections; false if the process died or the wait timed out.
+    /// A connection can also reach another test's server that took the port first (ours then exits
+    /// on the bind error), so ours must still be running a moment after the port answered.
     fn wait_ready(&mut self) -> bool {
         let port = self.port;
         let child = &mut self.child;
-        wait_for(WAIT, || {
+        let answered = wait_for(WAIT, || {
             if let Ok(Some(_)) = child.try_wait() {
                 return Some(false);
             }
             TcpStream::connect(("127.0.0.1", port)).ok().map(|_| true)
         })
-        .unwrap_or(false)
+        .unwrap_or(false);
+        if !answered {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     pub fn conn(&self) -> Conn {
