@@ -7,10 +7,11 @@
 //! operations go out as one unit: wrapped in MULTI/EXEC when there is more than one, as Redis 7.0
 //! does. Deletions of expired or evicted keys go out at once, on their own.
 //!
-//! The sinks: the AOF buffer (`Aof::feed`), the replication stream (`Replication::feed`), and a
-//! capture list that tests read. `ops.rs` holds propagation's part of `State` (the operations
-//! collected, the call depth), below the state; this file may call only the state and the sinks'
-//! data types, so everything that changes the keyspace can propagate.
+//! The sinks: the AOF buffer (`Aof::feed`), the replication stream (`repl::feed`, which counts
+//! replicas dropped for their output limit), and a capture list that tests read. `ops.rs` holds
+//! propagation's part of `State` (the operations collected, the call depth), below the state; this
+//! file may call only the state and the sinks' entry points, which import nothing above it, so
+//! everything that changes the keyspace can propagate.
 
 use bytes::Bytes;
 
@@ -78,7 +79,7 @@ fn feed(st: &mut State, op: Op) {
         st.aof.feed(op.db, &op.argv);
     }
     if op.targets & REPL != 0 && !st.prop.from_master && !st.repl.is_replica() {
-        st.stats.client_output_buffer_limit_disconnections += st.repl.feed(op.db, &op.argv);
+        crate::repl::feed(st, op.db, &op.argv);
     }
     if let Some(c) = st.prop.capture.as_mut() {
         c.push(op);

@@ -1,8 +1,8 @@
 //! The one client this process uses to talk to another Redis-speaking process: a replica to its
 //! master (the handshake), the sentinel to the masters, replicas and sentinels it monitors, the
 //! boot guard to the sentinels, and `--group` to its children. It connects (resolving the name on
-//! every attempt: addresses move), sends commands with the one encoder
-//! ([`super::request::encode_command`]), and reads whole reply frames or the single-line replies of
+//! every attempt: addresses move), sends commands (AUTH included, pipelined with the rest) with
+//! the one encoder ([`super::request::encode_command`]), and reads whole reply frames or the single-line replies of
 //! the replication handshake, each read bounded by an optional timeout.
 //!
 //! Readers that interleave reading and writing (a sentinel link, a replica's stream) take the socket
@@ -80,18 +80,6 @@ impl Peer {
     /// Sends bytes already encoded (a pipeline of commands).
     pub async fn send_raw(&mut self, bytes: &[u8]) -> Result<(), String> {
         self.sock.write_all(bytes).await.map_err(|e| e.to_string())
-    }
-
-    /// AUTH with a password, or a user and password; an error reply is the error.
-    pub async fn auth(&mut self, user: Option<&str>, pass: &str) -> Result<(), String> {
-        match user {
-            Some(user) => self.send(&["AUTH", user, pass]).await?,
-            None => self.send(&["AUTH", pass]).await?,
-        }
-        match self.read_frame().await? {
-            Frame::Error(e) => Err(e),
-            _ => Ok(()),
-        }
     }
 
     /// Reads one whole reply.
