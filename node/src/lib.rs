@@ -49,6 +49,7 @@ pub mod persistence;
 pub mod propagate;
 pub mod pubsub;
 pub mod repl;
+pub mod script;
 pub mod resp;
 pub mod sentinel;
 pub mod server;

@@ -109,6 +109,8 @@ pub struct State {
     /// Sentinel mode: the running sentinel (state machine and its driver); `None` for a data server.
     /// The type stays the sentinel's own (it sits beside the data server, above this state).
     pub(crate) sentinel: Option<Box<dyn std::any::Any + Send>>,
+    /// Scripting: the Lua interpreters, the EVAL cache, the FUNCTION libraries, the running script.
+    pub(crate) scripts: crate::script::Scripts,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -168,6 +170,7 @@ impl State {
             startup_memory: crate::alloc::used_memory(),
             evict,
             sentinel: None,
+            scripts: Default::default(),
         }
     }
 

@@ -33,6 +33,7 @@ pub mod persist;
 mod propagation_tests;
 pub mod pubsub;
 pub mod replication;
+pub mod scripting;
 pub mod sets;
 pub mod strings;
 pub mod tx;
@@ -83,6 +84,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(persist::COMMANDS);
     v.extend_from_slice(config_cmd::COMMANDS);
     v.extend_from_slice(introspect::COMMANDS);
+    v.extend(scripting::commands());
     v
 }
 

@@ -30,7 +30,11 @@ pub fn wanted(st: &State) -> bool {
 
 /// Queues an operation of the running command.
 pub fn push(st: &mut State, db: usize, argv: Vec<Bytes>, targets: u8) {
-    if wanted(st) {
+    let targets = match st.prop.script_targets {
+        Some(allowed) => targets & allowed,
+        None => targets,
+    };
+    if targets != 0 && wanted(st) {
         st.prop.pending.push(Op { db: Some(db), argv, targets });
     }
 }

@@ -40,6 +40,9 @@ pub struct Propagation {
     /// Set while a replica applies its master's stream: that stream reaches our own replicas
     /// verbatim (proxied), so commands it runs do not feed the replication stream again.
     pub(super) from_master: bool,
+    /// Set while a script runs after `redis.set_repl`: where its writes may go (`AOF`/`REPL`
+    /// bits); `None` is everywhere.
+    pub(super) script_targets: Option<u8>,
 }
 
 impl Propagation {
@@ -62,6 +65,12 @@ impl Propagation {
     /// own replicas, so not fed to the stream again).
     pub fn set_from_master(&mut self, on: bool) {
         self.from_master = on;
+    }
+
+    /// `redis.set_repl`: limits where the running script's next writes propagate (`None` when
+    /// the script ends).
+    pub fn set_script_targets(&mut self, targets: Option<u8>) {
+        self.script_targets = targets;
     }
 
     /// Records every propagated operation from now on (tests).

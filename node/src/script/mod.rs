@@ -1,0 +1,131 @@
+//! Scripting's part of the server: the Lua engine, the EVAL script cache, the FUNCTION libraries
+//! and what a running script shares with the rest of the server (SCRIPT KILL, -BUSY).
+//!
+//! This sits below the state, like the other subsystems' parts: it runs Lua and converts values,
+//! and reaches commands only through the [`engine::Host`] the command layer hands to each run
+//! (`cmd/scripting/`). Layout:
+//! - `engine.rs`: the interpreter Redis gives scripts (libraries, `redis` API, global
+//!   protection, error shapes) and running a script with a host;
+//! - `convert.rs`: replies ↔ Lua values, by Redis's conversion tables;
+//! - `shebang.rs`: `#!lua flags=...` and the script flags;
+//! - `functions.rs`: FUNCTION libraries (registry, `redis.register_function`, DUMP payloads);
+//! - `libs/`: cjson, cmsgpack, struct and bit as Redis builds them in;
+//! - `rand48.rs`: `math.random`'s generator.
+
+pub mod convert;
+pub mod engine;
+pub mod functions;
+pub mod libs;
+pub mod rand48;
+pub mod shebang;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use crate::client::ClientState;
+pub use engine::Engine;
+
+/// An EVAL script in the cache (SCRIPT LOAD, EVAL).
+#[derive(Debug)]
+pub struct Script {
+    pub body: Bytes,
+    pub func: mlua::Function,
+    /// `shebang::flags` bits, or [`shebang::EVAL_COMPAT`] for a script without a shebang.
+    pub flags: u32,
+}
+
+/// The script that is running now (SCRIPT KILL / FUNCTION KILL, -BUSY for other clients).
+#[derive(Debug, Clone)]
+pub struct Running {
+    /// EVAL (true) or FCALL (false): which KILL applies and which -BUSY text others get.
+    pub is_eval: bool,
+    /// The sha or the function name, for logs.
+    pub name: String,
+    /// Unix ms when it started.
+    pub start_ms: i64,
+    /// It has written: it can no longer be killed (-UNKILLABLE).
+    pub wrote: bool,
+    /// Run for its master: never killable.
+    pub from_master: bool,
+    /// The command that started it (FUNCTION STATS).
+    pub argv: Vec<Bytes>,
+}
+
+/// What other clients may do while a script runs past `busy-reply-threshold`, shared without
+/// the state lock.
+#[derive(Debug, Default)]
+pub struct KillSwitch {
+    /// SCRIPT KILL / FUNCTION KILL asked to stop the running script.
+    pub kill: AtomicBool,
+}
+
+#[derive(Default)]
+pub struct Scripts {
+    engine: Option<Engine>,
+    /// EVAL scripts by lowercase sha1.
+    pub cache: HashMap<String, Script>,
+    /// Bytes of the cached scripts' bodies (INFO `used_memory_scripts_eval`).
+    pub cache_bytes: usize,
+    /// The client scripts run their commands as (Redis's `lua_client`), kept between runs.
+    pub client: Option<Box<ClientState>>,
+    pub running: Option<Running>,
+    pub kill: Arc<KillSwitch>,
+    pub functions: functions::Functions,
+}
+
+impl std::fmt::Debug for Scripts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scripts").field("cached", &self.cache.len()).field("running", &self.running).finish()
+    }
+}
+
+impl Scripts {
+    /// The interpreter, started on first use (a sentinel never needs one).
+    pub fn engine(&mut self) -> Result<&Engine, String> {
+        if self.engine.is_none() {
+            self.engine = Some(Engine::new().map_err(|e| format!("ERR Failed to start the Lua engine: {e}"))?);
+        }
+        Ok(self.engine.as_ref().expect("just set"))
+    }
+
+    /// Takes the interpreter out for a run (the run needs the rest of the state mutably); give
+    /// it back with [`Self::put_engine`].
+    pub fn take_engine(&mut self) -> Result<Engine, String> {
+        self.engine()?;
+        Ok(self.engine.take().expect("just made"))
+    }
+
+    pub fn put_engine(&mut self, engine: Engine) {
+        // A SCRIPT FLUSH cannot run inside a script, so nothing replaced it meanwhile.
+        self.engine = Some(engine);
+    }
+
+    /// SCRIPT FLUSH: forgets every EVAL script and starts a new interpreter (Redis resets its Lua
+    /// state, freeing everything scripts left behind). Functions live in their own interpreter.
+    pub fn flush_eval(&mut self) {
+        self.cache.clear();
+        self.cache_bytes = 0;
+        self.engine = None;
+    }
+
+    /// Asks the running script to stop at its next check.
+    pub fn request_kill(&self) {
+        self.kill.kill.store(true, Ordering::SeqCst);
+    }
+
+    pub fn kill_requested(&self) -> bool {
+        self.kill.kill.load(Ordering::SeqCst)
+    }
+
+    pub fn clear_kill(&self) {
+        self.kill.kill.store(false, Ordering::SeqCst);
+    }
+}
+
+/// The sha1 of `data` in lowercase hex (script ids, `redis.sha1hex`).
+pub fn sha1_hex(data: &[u8]) -> String {
+    sha1_smol::Sha1::from(data).digest().to_string()
+}
