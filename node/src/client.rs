@@ -105,6 +105,9 @@ pub struct ClientState {
     pub woff: i64,
     /// What the client sent with REPLCONF (a replica about to PSYNC).
     pub repl_conf: Option<ReplConf>,
+    /// Input read by the busy loop (while a script ran) that is not yet a whole command; its
+    /// connection task parses it before anything it reads next.
+    pub busy_input: Vec<u8>,
 }
 
 impl ClientState {
@@ -140,6 +143,7 @@ impl ClientState {
             outbox: Outbox::new(tx),
             woff: 0,
             repl_conf: None,
+            busy_input: Vec::new(),
         }
     }
 

@@ -205,3 +205,36 @@ pub fn access(path: &std::path::Path, mode: i32) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// `recv(2)` without waiting: the bytes read (0 at the end of the stream), or `WouldBlock`.
+/// For serving clients outside their connection tasks while a script keeps the server busy.
+pub fn recv_now(fd: i32, buf: &mut [u8]) -> std::io::Result<usize> {
+    // SAFETY: `buf` is valid for `buf.len()` bytes; the descriptor is a client socket.
+    let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) };
+    if n < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(n as usize)
+}
+
+/// `send(2)` without waiting and without SIGPIPE: the bytes written, or `WouldBlock`.
+pub fn send_now(fd: i32, buf: &[u8]) -> std::io::Result<usize> {
+    // SAFETY: `buf` is valid for `buf.len()` bytes; the descriptor is a client socket.
+    let n = unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), libc::MSG_DONTWAIT | libc::MSG_NOSIGNAL) };
+    if n < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(n as usize)
+}
+
+/// `accept4(2)` without waiting: a new non-blocking, close-on-exec socket, or `WouldBlock`.
+pub fn accept_now(fd: i32) -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain syscall on a listening socket; no peer address is asked for.
+    let c = unsafe { libc::accept4(fd, std::ptr::null_mut(), std::ptr::null_mut(), libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC) };
+    if c < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `c` is a descriptor accept4 just created and nothing else owns.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(c) })
+}

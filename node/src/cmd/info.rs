@@ -358,6 +358,13 @@ fn shutdown(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if (abort && (nosave || save || now || force)) || (nosave && save) {
         return Err(SYNTAX.into());
     }
+    // While a script is busy, only SHUTDOWN NOSAVE may stop the server (it cannot save a dataset
+    // a script is changing).
+    if !nosave {
+        if let Some(busy) = crate::cmd::scripting::busy_error(ctx.st) {
+            return Err(busy.into());
+        }
+    }
     if abort {
         // A shutdown here is immediate, so there is never one to abort.
         return Err("ERR No shutdown in progress.".into());

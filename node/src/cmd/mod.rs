@@ -250,6 +250,14 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         reject(st, me, out, "LOADING Redis is loading the dataset in memory", Some(def));
         return Outcome::Done;
     }
+    // A script running past busy-reply-threshold: only the commands that may stop it (and a few
+    // harmless ones) run.
+    if !def.has(flags::ALLOW_BUSY) {
+        if let Some(busy) = scripting::busy_error(st) {
+            reject(st, me, out, busy, Some(def));
+            return Outcome::Done;
+        }
+    }
     // CLIENT PAUSE holds the command (even one that would only be queued in a MULTI).
     if let Some(p) = st.pause {
         if p.until_ms > now && is_paused_for(def, p.write_only, me) {
@@ -446,8 +454,9 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
         }
     }
     // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in
-    // Redis (a MULTI that pushes then pops leaves nothing for them).
-    if !st.ready_keys.is_empty() && !me.in_exec {
+    // Redis (a MULTI that pushes then pops leaves nothing for them); likewise after a script, not
+    // while the busy loop serves other clients in the middle of one.
+    if !st.ready_keys.is_empty() && !me.in_exec && st.scripts.running.is_none() {
         blocking::serve_ready_keys(st, Some(me));
     }
     if me.killed {

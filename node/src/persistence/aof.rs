@@ -126,7 +126,7 @@ fn write_base(st: &State, path: &Path, temp: &Path) -> std::io::Result<()> {
     } else {
         let result = (|| {
             let mut w = std::io::BufWriter::with_capacity(1 << 16, File::create(temp)?);
-            super::aof_rewrite::write_commands(&mut w, &st.dbs, now_ms())?;
+            super::aof_rewrite::write_commands(&mut w, &st.dbs, &st.scripts.functions.sources(), now_ms())?;
             let f = w.into_inner().map_err(|e| e.into_error())?;
             f.sync_all()?;
             std::fs::rename(temp, path)

@@ -11,9 +11,13 @@ use crate::resp::request::encode_command;
 
 const ITEMS_PER_CMD: usize = 64;
 
-/// Writes every database as commands. Keys already past their expiry are skipped.
-pub fn write_commands<W: Write>(w: &mut W, dbs: &[Db], now_ms: i64) -> io::Result<()> {
+/// Writes the FUNCTION libraries (as FUNCTION LOAD, first, as Redis's `rewriteFunctions`) and
+/// every database as commands. Keys already past their expiry are skipped.
+pub fn write_commands<W: Write>(w: &mut W, dbs: &[Db], functions: &[Vec<u8>], now_ms: i64) -> io::Result<()> {
     let mut buf = Vec::with_capacity(1 << 16);
+    for code in functions {
+        encode_command(&mut buf, &[b("FUNCTION"), b("LOAD"), Bytes::copy_from_slice(code)]);
+    }
     for (i, db) in dbs.iter().enumerate() {
         if db.is_empty() {
             continue;

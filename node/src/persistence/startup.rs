@@ -30,6 +30,8 @@ struct Loaded {
     keys_loaded: u64,
     keys_expired: u64,
     manifest: Option<Manifest>,
+    /// FUNCTION libraries' code (RDB records, or what the AOF's FUNCTION commands left).
+    functions: Vec<Vec<u8>>,
 }
 
 /// Counts bytes read, for the loading progress.
@@ -83,12 +85,13 @@ pub fn start(shared: &Arc<Shared>) {
         drop(st);
         let shared = shared.clone();
         std::thread::spawn(move || {
-            let result = load_rdb(&config, &path, &loading.loaded).map(|(dbs, l, e, repl)| Loaded {
+            let result = load_rdb(&config, &path, &loading.loaded).map(|(dbs, l, e, repl, functions)| Loaded {
                 dbs,
                 keys_loaded: l,
                 keys_expired: e,
                 manifest: None,
                 repl,
+                functions,
             });
             finish(&shared, result, started, false);
         });
@@ -108,6 +111,9 @@ fn finish(shared: &Shared, result: Result<Loaded, String>, started: i64, from_ao
     };
     let mut st = shared.lock();
     st.dbs = loaded.dbs;
+    if let Err(e) = st.scripts.functions.restore(&loaded.functions, crate::script::functions::RestorePolicy::Flush) {
+        fatal(&format!("Failed loading the functions library: {e}"));
+    }
     st.snapshots.last_load_keys_loaded = loaded.keys_loaded;
     st.snapshots.last_load_keys_expired = loaded.keys_expired;
     st.loading = None;
@@ -145,14 +151,14 @@ pub fn load_options(config: &Config) -> LoadOptions {
 }
 
 /// Loads an RDB file: (databases, keys loaded, keys expired).
-pub fn load_rdb(config: &Config, path: &Path, progress: &Arc<AtomicU64>) -> Result<(Vec<Db>, u64, u64, Option<(String, i64)>), String> {
+pub fn load_rdb(config: &Config, path: &Path, progress: &Arc<AtomicU64>) -> Result<(Vec<Db>, u64, u64, Option<(String, i64)>, Vec<Vec<u8>>), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("Fatal error loading the DB: {e}. Exiting."))?;
     let reader = BufReader::with_capacity(1 << 16, Counting { inner: file, count: progress.clone() });
     let loaded =
         decode::load_from(reader, &load_options(config)).map_err(|e| format!("Fatal error loading the DB ({}): {e}. Exiting.", path.display()))?;
     log_rdb_loaded(&loaded);
     let repl = loaded.repl_id.clone().zip(loaded.repl_offset);
-    Ok((loaded.dbs, loaded.keys_loaded, loaded.keys_expired, repl))
+    Ok((loaded.dbs, loaded.keys_loaded, loaded.keys_expired, repl, loaded.functions))
 }
 
 fn log_rdb_loaded(loaded: &decode::LoadedRdb) {
@@ -213,6 +219,11 @@ fn load_aof(config: &Config, dir: &Path, manifest: Manifest, progress: &Arc<Atom
             keys_loaded += loaded.keys_loaded;
             keys_expired += loaded.keys_expired;
             st.dbs = loaded.dbs;
+            // Later FUNCTION commands in the AOF apply on top of the base's libraries.
+            st.scripts
+                .functions
+                .restore(&loaded.functions, crate::script::functions::RestorePolicy::Flush)
+                .map_err(|e| format!("Fatal error loading the AOF base file {}: {e}. Exiting.", f.name))?;
             start = loaded.bytes_read as usize;
         }
         match aof_load::replay(&mut st, &mut me, &buf, start) {
@@ -249,5 +260,6 @@ fn load_aof(config: &Config, dir: &Path, manifest: Manifest, progress: &Arc<Atom
         let kind = if f.kind == FileKind::Base { "base" } else { "incr" };
         log::notice(&format!("DB loaded from {kind} file {}: {:.3} seconds", f.name, (now_ms() - started) as f64 / 1000.0));
     }
-    Ok(Loaded { dbs: std::mem::take(&mut st.dbs), keys_loaded, keys_expired, manifest: Some(manifest), repl: None })
+    let functions = st.scripts.functions.sources();
+    Ok(Loaded { dbs: std::mem::take(&mut st.dbs), keys_loaded, keys_expired, manifest: Some(manifest), repl: None, functions })
 }

@@ -498,6 +498,10 @@ fn install(shared: &Shared, generation: u64, loaded: decode::LoadedRdb, resync: 
     }
     crate::keyspace::touch_all_watched(&mut st, None, None);
     st.dbs = loaded.dbs;
+    // The master's libraries replace ours, as its data does.
+    if let Err(e) = st.scripts.functions.restore(&loaded.functions, crate::script::functions::RestorePolicy::Flush) {
+        crate::log::warning(&format!("Failed loading the master's functions: {e}"));
+    }
     let (id, off) = match resync {
         Some((id, off)) => (id, off),
         // SYNC: no ID; take the file's.

@@ -52,6 +52,8 @@ pub struct Running {
     pub from_master: bool,
     /// The command that started it (FUNCTION STATS).
     pub argv: Vec<Bytes>,
+    /// It has run past `busy-reply-threshold`: other clients get -BUSY.
+    pub timed_out: bool,
 }
 
 /// What other clients may do while a script runs past `busy-reply-threshold`, shared without

@@ -5,13 +5,13 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream, UnixListener};
+use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tokio::sync::mpsc;
 
 use super::session::{self, Stream};
 use crate::client::ClientState;
 use crate::log;
-use crate::state::Shared;
+use crate::state::{Shared, State};
 use crate::util::now_ms;
 
 pub const DENIED_MSG: &str = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
@@ -142,22 +142,44 @@ pub fn protected_mode_denies(protected_mode: bool, has_password: bool, local: bo
 }
 
 fn register(shared: &Arc<Shared>, stream: Stream, addr: String, local: String, fd: i32, is_local: bool) {
+    let mut st = shared.lock();
+    register_locked(shared, &mut st, stream, addr, local, fd, is_local);
+}
+
+/// A connection accepted by the busy loop (`busy.rs`) while a script runs: registered now, its
+/// task spawned to run when the script ends.
+pub(super) fn adopt(shared: &Arc<Shared>, st: &mut State, fd: std::os::fd::OwnedFd, unix: bool) {
+    use std::os::fd::AsRawFd;
+    let raw = fd.as_raw_fd();
+    if unix {
+        let std_stream = std::os::unix::net::UnixStream::from(fd);
+        let Ok(stream) = UnixStream::from_std(std_stream) else { return };
+        let path = st.config.unixsocket.clone();
+        register_locked(shared, st, Stream::Unix(stream), format!("{path}:0"), format!("{path}:0"), raw, true);
+    } else {
+        let std_stream = std::net::TcpStream::from(fd);
+        let Ok(stream) = TcpStream::from_std(std_stream) else { return };
+        let (Ok(peer), local) = (stream.peer_addr(), stream.local_addr().map(|a| a.to_string()).unwrap_or_default()) else { return };
+        let ip = peer.ip();
+        let loopback = ip.is_loopback() || matches!(ip, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()));
+        register_locked(shared, st, Stream::Tcp(stream), peer.to_string(), local, raw, loopback);
+    }
+}
+
+fn register_locked(shared: &Arc<Shared>, st: &mut State, stream: Stream, addr: String, local: String, fd: i32, is_local: bool) {
     let try_write = |s: &Stream, b: &[u8]| {
         let _ = match s {
             Stream::Tcp(t) => t.try_write(b),
             Stream::Unix(u) => u.try_write(b),
         };
     };
-    let mut st = shared.lock();
     if st.clients.len() >= st.config.maxclients {
         st.stats.rejected_connections += 1;
-        drop(st);
         try_write(&stream, b"-ERR max number of clients reached\r\n");
         return;
     }
     if protected_mode_denies(st.config.protected_mode, st.config.requirepass.is_some(), is_local) {
         st.stats.rejected_connections += 1;
-        drop(st);
         try_write(&stream, DENIED_MSG.as_bytes());
         return;
     }
@@ -172,7 +194,6 @@ fn register(shared: &Arc<Shared>, stream: Stream, addr: String, local: String, f
     client.authenticated = st.config.requirepass.is_none();
     st.clients.insert(id, Box::new(client));
     st.stats.total_connections_received += 1;
-    drop(st);
     shared.connected.fetch_add(1, Ordering::Relaxed);
     tokio::spawn(session::run(shared.clone(), stream, id, rx));
 }

@@ -10,6 +10,7 @@
 //! - [`session`]: one client connection's I/O loop: read, run under the lock, write.
 //! - [`cron`]: Redis's serverCron — active expiry, rates, idle clients, pauses.
 
+pub mod busy;
 pub mod cron;
 pub mod listen;
 pub mod session;
@@ -57,6 +58,12 @@ pub fn close(shared: &Shared, pidfile: &str) {
 
 /// Serves until `shutdown` resolves or a SHUTDOWN command arrives. Returns what was requested.
 pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<UnixListener>) -> ShutdownRequest {
+    {
+        use std::os::fd::AsRawFd;
+        let tcp: Vec<i32> = listeners.iter().map(|l| l.as_raw_fd()).collect();
+        let pidfile = shared.lock().config.pidfile.clone();
+        busy::install(&shared, &tcp, unix.as_ref().map(|u| u.as_raw_fd()), &pidfile);
+    }
     for l in listeners {
         tokio::spawn(accept_loop(shared.clone(), l));
     }

@@ -398,6 +398,12 @@ impl Conn {
         st.stats.total_net_input_bytes += std::mem::take(&mut self.net_in);
         st.stats.total_net_output_bytes += std::mem::take(&mut self.net_out);
         let out_before = self.out.buf.len();
+        // What the busy loop read for this client while a script ran comes before the rest.
+        if !me.busy_input.is_empty() {
+            let mut input = BytesMut::from(&std::mem::take(&mut me.busy_input)[..]);
+            input.extend_from_slice(&self.inbuf);
+            self.inbuf = input;
+        }
         // As Redis's querybuf, which is trimmed only after the whole batch: CLIENT LIST run in it
         // shows the bytes of the batch, its own command included.
         me.qbuf = self.inbuf.len();

@@ -155,6 +155,10 @@ fn function_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn function_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    // An EVAL script is running: FUNCTION STATS has nothing to say of it but that.
+    if ctx.st.scripts.running.as_ref().is_some_and(|r| r.is_eval) {
+        return Err(super::BUSY_EVAL.into());
+    }
     let running = ctx.st.scripts.running.clone().filter(|r| !r.is_eval);
     let (libs, funcs) = (ctx.st.scripts.functions.libraries().len(), ctx.st.scripts.functions.function_count());
     let now = ctx.now;

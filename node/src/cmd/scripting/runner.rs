@@ -101,7 +101,7 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
     client.is_master = ctx.me.is_master;
     let read_only = job.read_only || (job.flags & shebang::EVAL_COMPAT == 0 && job.flags & shebang::NO_WRITES != 0);
     ctx.st.scripts.clear_kill();
-    ctx.st.scripts.running = Some(Running { is_eval: job.is_eval, name: job.name.clone(), start_ms: ctx.now, wrote: false, from_master: ctx.me.is_master, argv: job.argv.to_vec() });
+    ctx.st.scripts.running = Some(Running { is_eval: job.is_eval, name: job.name.clone(), start_ms: ctx.now, wrote: false, from_master: ctx.me.is_master, argv: job.argv.to_vec(), timed_out: false });
     let mut runner = Runner {
         st: ctx.st,
         client: &mut client,
@@ -230,9 +230,27 @@ impl Host for Runner<'_> {
         self.st.prop.set_script_targets(Some(targets));
     }
 
+    /// Redis's `scriptInterrupt`: past `busy-reply-threshold` the script is timed out — logged
+    /// once, other clients served (with -BUSY for most) on every tick — and SCRIPT KILL /
+    /// FUNCTION KILL stops it here.
     fn tick(&mut self) -> Result<(), String> {
-        let _ = self.started;
+        let threshold = self.st.config.get_int("busy-reply-threshold").unwrap_or(5000);
+        let elapsed = self.started.elapsed().as_millis() as i64;
+        if threshold <= 0 || elapsed < threshold {
+            return Ok(());
+        }
+        let Some(running) = self.st.scripts.running.as_mut() else { return Ok(()) };
+        if !running.timed_out {
+            running.timed_out = true;
+            let kill = if running.is_eval { "SCRIPT KILL" } else { "FUNCTION KILL" };
+            let name = if running.is_eval { "" } else { running.name.as_str() };
+            crate::log::warning(&format!(
+                "Slow script detected: still in execution after {elapsed} milliseconds. You can try killing the script using the {kill} command. Script name is: {name}."
+            ));
+        }
+        super::serve_while_busy(self.st);
         if self.st.scripts.kill_requested() {
+            crate::log::warning("Lua script killed by user with SCRIPT KILL.");
             return Err("Script killed by user with SCRIPT KILL...".into());
         }
         Ok(())

@@ -97,27 +97,46 @@ mod tests {
     #[test]
     fn tobit_normalisation() {
         check(&[
-            (r#"bit.tobit(2^32+5), bit.tobit(1.5), bit.tobit(2.5), bit.tobit(-1.5), bit.tobit(-2.5), bit.tobit(0/0), bit.tobit(1/0), bit.tobit(-1/0)"#, r#"n:5 | n:2 | n:2 | n:-2 | n:-2 | n:0 | n:0 | n:0"#),
-            (r#"bit.tobit(2^53), bit.tobit(2^52), bit.tobit(2^51), bit.tobit(2^51+0.5), bit.tobit(2^60+3), bit.tobit(-2^63), bit.tobit(1e300), bit.tobit(-1e300), bit.tobit(1e15+0.3)"#, r#"n:0 | n:0 | n:0 | n:0 | n:0 | n:0 | n:-2013235812 | n:-2013235812 | n:-1530494976"#),
-            (r#"bit.tobit(0xffffffff), bit.tobit('0x10'), bit.tobit(' 12 '), bit.tobit('0'), bit.tobit('1e3'), bit.tobit('inf'), bit.tobit('nan'), bit.tobit('12\0ab')"#, r#"n:-1 | n:16 | n:12 | n:0 | n:1000 | n:0 | n:0 | n:12"#),
+            (
+                r#"bit.tobit(2^32+5), bit.tobit(1.5), bit.tobit(2.5), bit.tobit(-1.5), bit.tobit(-2.5), bit.tobit(0/0), bit.tobit(1/0), bit.tobit(-1/0)"#,
+                r#"n:5 | n:2 | n:2 | n:-2 | n:-2 | n:0 | n:0 | n:0"#,
+            ),
+            (
+                r#"bit.tobit(2^53), bit.tobit(2^52), bit.tobit(2^51), bit.tobit(2^51+0.5), bit.tobit(2^60+3), bit.tobit(-2^63), bit.tobit(1e300), bit.tobit(-1e300), bit.tobit(1e15+0.3)"#,
+                r#"n:0 | n:0 | n:0 | n:0 | n:0 | n:0 | n:-2013235812 | n:-2013235812 | n:-1530494976"#,
+            ),
+            (
+                r#"bit.tobit(0xffffffff), bit.tobit('0x10'), bit.tobit(' 12 '), bit.tobit('0'), bit.tobit('1e3'), bit.tobit('inf'), bit.tobit('nan'), bit.tobit('12\0ab')"#,
+                r#"n:-1 | n:16 | n:12 | n:0 | n:1000 | n:0 | n:0 | n:12"#,
+            ),
         ]);
     }
 
     #[test]
     fn operations() {
         check(&[
-            (r#"bit.bor(1), bit.band(0xff, 0x0f, 0x3), bit.bxor(5, 3), bit.bnot(0), bit.bnot(-1), bit.bnot(0x7fffffff)"#, r#"n:1 | n:3 | n:6 | n:-1 | n:0 | n:-2147483648"#),
-            (r#"bit.lshift(1,33), bit.lshift(1,31), bit.rshift(-1, 28), bit.arshift(-256, 4), bit.arshift(0x80000000, 31), bit.rshift(1, -1), bit.lshift(1, -1)"#, r#"n:2 | n:-2147483648 | n:15 | n:-16 | n:-1 | n:0 | n:-2147483648"#),
-            (r#"bit.rol(0x12345678, 4), bit.ror(0x12345678, 4), bit.rol(7, 0), bit.ror(7, 32), bit.rol(1, 31.6), bit.bswap(0x12345678), bit.bswap(-1), bit.bswap(0x80)"#, r#"n:591751041 | n:-2128394905 | n:7 | n:7 | n:1 | n:2018915346 | n:-1 | n:-2147483648"#),
+            (
+                r#"bit.bor(1), bit.band(0xff, 0x0f, 0x3), bit.bxor(5, 3), bit.bnot(0), bit.bnot(-1), bit.bnot(0x7fffffff)"#,
+                r#"n:1 | n:3 | n:6 | n:-1 | n:0 | n:-2147483648"#,
+            ),
+            (
+                r#"bit.lshift(1,33), bit.lshift(1,31), bit.rshift(-1, 28), bit.arshift(-256, 4), bit.arshift(0x80000000, 31), bit.rshift(1, -1), bit.lshift(1, -1)"#,
+                r#"n:2 | n:-2147483648 | n:15 | n:-16 | n:-1 | n:0 | n:-2147483648"#,
+            ),
+            (
+                r#"bit.rol(0x12345678, 4), bit.ror(0x12345678, 4), bit.rol(7, 0), bit.ror(7, 32), bit.rol(1, 31.6), bit.bswap(0x12345678), bit.bswap(-1), bit.bswap(0x80)"#,
+                r#"n:591751041 | n:-2128394905 | n:7 | n:7 | n:1 | n:2018915346 | n:-1 | n:-2147483648"#,
+            ),
             (r#"bit.band(1, 3, 7, 15, 31, 63), bit.bor(1, 2, 4, 8, 16, 2^31), bit.bxor(-1, 1, 2, 4)"#, r#"n:1 | n:-2147483617 | n:-8"#),
         ]);
     }
 
     #[test]
     fn tohex() {
-        check(&[
-            (r#"bit.tohex(255), bit.tohex(255, -4), bit.tohex(0x12345678, 3), bit.tohex(1, 0), bit.tohex(-1, -2147483648), bit.tohex(65535, -2147483648), bit.tohex(-1, 100), bit.tohex(-1, -100), bit.tohex(1.5, 2.5)"#, r#"s:"000000ff" | s:"00FF" | s:"678" | s:"" | s:"FFFFFFFF" | s:"0000FFFF" | s:"ffffffff" | s:"FFFFFFFF" | s:"02""#),
-        ]);
+        check(&[(
+            r#"bit.tohex(255), bit.tohex(255, -4), bit.tohex(0x12345678, 3), bit.tohex(1, 0), bit.tohex(-1, -2147483648), bit.tohex(65535, -2147483648), bit.tohex(-1, 100), bit.tohex(-1, -100), bit.tohex(1.5, 2.5)"#,
+            r#"s:"000000ff" | s:"00FF" | s:"678" | s:"" | s:"FFFFFFFF" | s:"0000FFFF" | s:"ffffffff" | s:"FFFFFFFF" | s:"02""#,
+        )]);
     }
 
     #[test]

@@ -789,12 +789,30 @@ mod tests {
     #[test]
     fn encode_values_and_tables() {
         check(&[
-            (r#"cjson.encode({}), cjson.encode({1,2,3}), cjson.encode({[1]=1,[2]=2,[4]=4}), cjson.encode({[10]='x'}), cjson.encode({a={b={c=1}}})"#, r#"s:"{}" | s:"[1,2,3]" | s:"[1,2,null,4]" | s:"[null,null,null,null,null,null,null,null,null,"x"]" | s:"{"a":{"b":{"c":1}}}""#),
-            (r#"cjson.encode({1,'a',true,false,cjson.null}), cjson.encode({[1.5]=1}), cjson.encode({[-1]=1}), cjson.encode({[0]=1}), cjson.encode({[1e300]=1}), cjson.encode({[2^31]=1})"#, r#"s:"[1,"a",true,false,null]" | s:"{"1.5":1}" | s:"{"-1":1}" | s:"{"0":1}" | s:"{"1e+300":1}" | s:"{"2147483648":1}""#),
-            (r#"cjson.encode('\0\1\31\127\128\255"\\/\b\f\n\r\t'), cjson.encode(''), cjson.encode('héllo')"#, r#"s:""\u0000\u0001\u001f\u007f\x80\xff\"\\\/\b\f\n\r\t"" | s:"""" | s:""h\xc3\xa9llo"""#),
-            (r#"cjson.encode(nil), cjson.encode(true), cjson.encode(false), cjson.encode(cjson.null)"#, r#"s:"null" | s:"true" | s:"false" | s:"null""#),
-            (r#"cjson.encode(123456789012345678), cjson.encode(0.1+0.2), cjson.encode(1e-5), cjson.encode(1e-4), cjson.encode(123456.789e3), cjson.encode(-0.0), cjson.encode(2^53), cjson.encode(1/3), cjson.encode(-1e-300), cjson.encode(5e-324), cjson.encode(1e21), cjson.encode(1e14), cjson.encode(1e15), cjson.encode(123456789012345)"#, r#"s:"1.2345678901235e+17" | s:"0.3" | s:"1e-05" | s:"0.0001" | s:"123456789" | s:"-0" | s:"9.007199254741e+15" | s:"0.33333333333333" | s:"-1e-300" | s:"4.9406564584125e-324" | s:"1e+21" | s:"1e+14" | s:"1e+15" | s:"1.2345678901234e+14""#),
-            (r#"cjson.encode({a=1,b=2,c=3,d=4,e=5,foo='x',bar='y'}), cjson.encode({1,2,{3,{4,{5}}}, x={}})"#, r#"s:"{"a":1,"c":3,"b":2,"e":5,"d":4,"bar":"y","foo":"x"}" | s:"{"1":1,"2":2,"3":[3,[4,[5]]],"x":{}}""#),
+            (
+                r#"cjson.encode({}), cjson.encode({1,2,3}), cjson.encode({[1]=1,[2]=2,[4]=4}), cjson.encode({[10]='x'}), cjson.encode({a={b={c=1}}})"#,
+                r#"s:"{}" | s:"[1,2,3]" | s:"[1,2,null,4]" | s:"[null,null,null,null,null,null,null,null,null,"x"]" | s:"{"a":{"b":{"c":1}}}""#,
+            ),
+            (
+                r#"cjson.encode({1,'a',true,false,cjson.null}), cjson.encode({[1.5]=1}), cjson.encode({[-1]=1}), cjson.encode({[0]=1}), cjson.encode({[1e300]=1}), cjson.encode({[2^31]=1})"#,
+                r#"s:"[1,"a",true,false,null]" | s:"{"1.5":1}" | s:"{"-1":1}" | s:"{"0":1}" | s:"{"1e+300":1}" | s:"{"2147483648":1}""#,
+            ),
+            (
+                r#"cjson.encode('\0\1\31\127\128\255"\\/\b\f\n\r\t'), cjson.encode(''), cjson.encode('héllo')"#,
+                r#"s:""\u0000\u0001\u001f\u007f\x80\xff\"\\\/\b\f\n\r\t"" | s:"""" | s:""h\xc3\xa9llo"""#,
+            ),
+            (
+                r#"cjson.encode(nil), cjson.encode(true), cjson.encode(false), cjson.encode(cjson.null)"#,
+                r#"s:"null" | s:"true" | s:"false" | s:"null""#,
+            ),
+            (
+                r#"cjson.encode(123456789012345678), cjson.encode(0.1+0.2), cjson.encode(1e-5), cjson.encode(1e-4), cjson.encode(123456.789e3), cjson.encode(-0.0), cjson.encode(2^53), cjson.encode(1/3), cjson.encode(-1e-300), cjson.encode(5e-324), cjson.encode(1e21), cjson.encode(1e14), cjson.encode(1e15), cjson.encode(123456789012345)"#,
+                r#"s:"1.2345678901235e+17" | s:"0.3" | s:"1e-05" | s:"0.0001" | s:"123456789" | s:"-0" | s:"9.007199254741e+15" | s:"0.33333333333333" | s:"-1e-300" | s:"4.9406564584125e-324" | s:"1e+21" | s:"1e+14" | s:"1e+15" | s:"1.2345678901234e+14""#,
+            ),
+            (
+                r#"cjson.encode({a=1,b=2,c=3,d=4,e=5,foo='x',bar='y'}), cjson.encode({1,2,{3,{4,{5}}}, x={}})"#,
+                r#"s:"{"a":1,"c":3,"b":2,"e":5,"d":4,"bar":"y","foo":"x"}" | s:"{"1":1,"2":2,"3":[3,[4,[5]]],"x":{}}""#,
+            ),
             (r#"cjson.encode({[1]='a', x='b'}), cjson.encode({one='one', [1]='one'})"#, r#"s:"{"1":"a","x":"b"}" | s:"{"one":"one","1":"one"}""#),
         ]);
     }
@@ -820,10 +838,22 @@ mod tests {
     #[test]
     fn encode_nesting_limits() {
         check(&[
-            (r#"(function() cjson.encode_max_depth(100000) local t={} t[1]=t local ok, e = pcall(cjson.encode, t) cjson.encode_max_depth(1000) return ok, e end)()"#, r#"false | s:"Cannot serialise, excessive nesting (7998)""#),
-            (r#"(function() cjson.encode_max_depth(100000) local t={} t.a=t local ok, e = pcall(cjson.encode, t) cjson.encode_max_depth(1000) return ok, e end)()"#, r#"false | s:"Cannot serialise, excessive nesting (4000)""#),
-            (r#"(function() cjson.encode_max_depth(100000) local t={} local u = {t} t.a = u local ok, e = pcall(cjson.encode, t) cjson.encode_max_depth(1000) return ok, e end)()"#, r#"false | s:"Cannot serialise, excessive nesting (5332)""#),
-            (r#"(function() cjson.encode_max_depth(2) local ok, e = pcall(cjson.encode, {{{1}}}) local ok2, e2 = pcall(cjson.encode, {{1}}) cjson.encode_max_depth(1000) return ok, e, ok2, e2 end)()"#, r#"false | s:"Cannot serialise, excessive nesting (3)" | true | s:"[[1]]""#),
+            (
+                r#"(function() cjson.encode_max_depth(100000) local t={} t[1]=t local ok, e = pcall(cjson.encode, t) cjson.encode_max_depth(1000) return ok, e end)()"#,
+                r#"false | s:"Cannot serialise, excessive nesting (7998)""#,
+            ),
+            (
+                r#"(function() cjson.encode_max_depth(100000) local t={} t.a=t local ok, e = pcall(cjson.encode, t) cjson.encode_max_depth(1000) return ok, e end)()"#,
+                r#"false | s:"Cannot serialise, excessive nesting (4000)""#,
+            ),
+            (
+                r#"(function() cjson.encode_max_depth(100000) local t={} local u = {t} t.a = u local ok, e = pcall(cjson.encode, t) cjson.encode_max_depth(1000) return ok, e end)()"#,
+                r#"false | s:"Cannot serialise, excessive nesting (5332)""#,
+            ),
+            (
+                r#"(function() cjson.encode_max_depth(2) local ok, e = pcall(cjson.encode, {{{1}}}) local ok2, e2 = pcall(cjson.encode, {{1}}) cjson.encode_max_depth(1000) return ok, e, ok2, e2 end)()"#,
+                r#"false | s:"Cannot serialise, excessive nesting (3)" | true | s:"[[1]]""#,
+            ),
         ]);
     }
 
@@ -831,16 +861,40 @@ mod tests {
     fn sparse_array_config() {
         check(&[
             (r#"cjson.encode_sparse_array()"#, r#"false | n:2 | n:10"#),
-            (r#"(function() local r = {cjson.encode_sparse_array(true, 3, 2)} cjson.encode_sparse_array(false, 2, 10) return unpack(r) end)()"#, r#"true | n:3 | n:2"#),
-            (r#"(function() cjson.encode_sparse_array(true) local ok, r = pcall(cjson.encode, {[1]=1,[50]=1}) cjson.encode_sparse_array(false) return ok, r end)()"#, r#"true | s:"{"1":1,"50":1}""#),
-            (r#"(function() local a = {cjson.encode_sparse_array('on')} cjson.encode_sparse_array(false) return unpack(a) end)()"#, r#"true | n:2 | n:10"#),
-            (r#"(function() cjson.encode_sparse_array(false, 0) local ok, r = pcall(cjson.encode, {[1]=1,[5000]=1}) cjson.encode_sparse_array(false, 2) return ok and #r, r:sub(1,20) end)()"#, r#"n:24995 | s:"[1,null,null,null,nu""#),
-            (r#"(function() cjson.encode_sparse_array(false, 1, 0) local ok, r = pcall(cjson.encode, {[1]=1,[3]=1}) cjson.encode_sparse_array(false, 2, 10) return ok, r end)()"#, r#"false | s:"Cannot serialise table: excessively sparse array""#),
+            (
+                r#"(function() local r = {cjson.encode_sparse_array(true, 3, 2)} cjson.encode_sparse_array(false, 2, 10) return unpack(r) end)()"#,
+                r#"true | n:3 | n:2"#,
+            ),
+            (
+                r#"(function() cjson.encode_sparse_array(true) local ok, r = pcall(cjson.encode, {[1]=1,[50]=1}) cjson.encode_sparse_array(false) return ok, r end)()"#,
+                r#"true | s:"{"1":1,"50":1}""#,
+            ),
+            (
+                r#"(function() local a = {cjson.encode_sparse_array('on')} cjson.encode_sparse_array(false) return unpack(a) end)()"#,
+                r#"true | n:2 | n:10"#,
+            ),
+            (
+                r#"(function() cjson.encode_sparse_array(false, 0) local ok, r = pcall(cjson.encode, {[1]=1,[5000]=1}) cjson.encode_sparse_array(false, 2) return ok and #r, r:sub(1,20) end)()"#,
+                r#"n:24995 | s:"[1,null,null,null,nu""#,
+            ),
+            (
+                r#"(function() cjson.encode_sparse_array(false, 1, 0) local ok, r = pcall(cjson.encode, {[1]=1,[3]=1}) cjson.encode_sparse_array(false, 2, 10) return ok, r end)()"#,
+                r#"false | s:"Cannot serialise table: excessively sparse array""#,
+            ),
             (r#"cjson.encode_sparse_array(1)"#, r#"ERR:user_script:1: bad argument #1 to 'encode_sparse_array' (invalid option '1')"#),
-            (r#"(function() local ok, e = pcall(cjson.encode_sparse_array, true, -1) local s = {cjson.encode_sparse_array()} cjson.encode_sparse_array(false, 2, 10) return e, unpack(s) end)()"#, r#"s:"bad argument #1 to '?' (expected integer between 0 and 2147483647)" | true | n:2 | n:10"#),
-            (r#"cjson.encode_sparse_array(false, 'x')"#, r#"ERR:user_script:1: bad argument #2 to 'encode_sparse_array' (number expected, got string)"#),
+            (
+                r#"(function() local ok, e = pcall(cjson.encode_sparse_array, true, -1) local s = {cjson.encode_sparse_array()} cjson.encode_sparse_array(false, 2, 10) return e, unpack(s) end)()"#,
+                r#"s:"bad argument #1 to '?' (expected integer between 0 and 2147483647)" | true | n:2 | n:10"#,
+            ),
+            (
+                r#"cjson.encode_sparse_array(false, 'x')"#,
+                r#"ERR:user_script:1: bad argument #2 to 'encode_sparse_array' (number expected, got string)"#,
+            ),
             (r#"(function() local r = {cjson.encode_sparse_array(false, 2.9)} return unpack(r) end)()"#, r#"false | n:2 | n:10"#),
-            (r#"cjson.encode_sparse_array(false, 2, 10, 4)"#, r#"ERR:user_script:1: bad argument #4 to 'encode_sparse_array' (found too many arguments)"#),
+            (
+                r#"cjson.encode_sparse_array(false, 2, 10, 4)"#,
+                r#"ERR:user_script:1: bad argument #4 to 'encode_sparse_array' (found too many arguments)"#,
+            ),
             (r#"cjson.encode_sparse_array(nil, nil, nil)"#, r#"false | n:2 | n:10"#),
             (r#"cjson.encode_sparse_array({})"#, r#"ERR:user_script:1: bad argument #1 to 'encode_sparse_array' (string expected, got table)"#),
         ]);
@@ -849,15 +903,39 @@ mod tests {
     #[test]
     fn number_precision_and_invalid_numbers() {
         check(&[
-            (r#"cjson.encode_number_precision(15)"#, r#"ERR:user_script:1: bad argument #1 to 'encode_number_precision' (expected integer between 1 and 14)"#),
-            (r#"cjson.encode_number_precision(0)"#, r#"ERR:user_script:1: bad argument #1 to 'encode_number_precision' (expected integer between 1 and 14)"#),
-            (r#"(function() local a = cjson.encode_number_precision(3) local r = cjson.encode({math.pi, 1234567, 0.000123456, 100, 2.5, 1e100}) cjson.encode_number_precision(14) return a, r end)()"#, r#"n:3 | s:"[3.14,1.23e+06,0.000123,100,2.5,1e+100]""#),
-            (r#"(function() cjson.encode_number_precision(1) local r = cjson.encode({2.5, 3.5, 0.15, 95, 0.05}) cjson.encode_number_precision(14) return r end)()"#, r#"s:"[2,4,0.1,1e+02,0.05]""#),
-            (r#"(function() local a = cjson.encode_invalid_numbers('null') local r = cjson.encode({0/0, 1/0, -1/0}) cjson.encode_invalid_numbers(false) return a, r end)()"#, r#"s:"null" | s:"[null,null,null]""#),
-            (r#"(function() local a = cjson.encode_invalid_numbers(true) local r = cjson.encode({0/0, 1/0, -1/0, -(0/0), [1/0]=1}) cjson.encode_invalid_numbers(false) return a, r end)()"#, r#"true | s:"{"1":nan,"2":inf,"3":-inf,"4":nan,"inf":1}""#),
-            (r#"(function() local a = cjson.encode_invalid_numbers(true) local r = cjson.encode({x=0/0, y=1/0}) cjson.encode_invalid_numbers(false) return a, r end)()"#, r#"true | s:"{"y":inf,"x":nan}""#),
+            (
+                r#"cjson.encode_number_precision(15)"#,
+                r#"ERR:user_script:1: bad argument #1 to 'encode_number_precision' (expected integer between 1 and 14)"#,
+            ),
+            (
+                r#"cjson.encode_number_precision(0)"#,
+                r#"ERR:user_script:1: bad argument #1 to 'encode_number_precision' (expected integer between 1 and 14)"#,
+            ),
+            (
+                r#"(function() local a = cjson.encode_number_precision(3) local r = cjson.encode({math.pi, 1234567, 0.000123456, 100, 2.5, 1e100}) cjson.encode_number_precision(14) return a, r end)()"#,
+                r#"n:3 | s:"[3.14,1.23e+06,0.000123,100,2.5,1e+100]""#,
+            ),
+            (
+                r#"(function() cjson.encode_number_precision(1) local r = cjson.encode({2.5, 3.5, 0.15, 95, 0.05}) cjson.encode_number_precision(14) return r end)()"#,
+                r#"s:"[2,4,0.1,1e+02,0.05]""#,
+            ),
+            (
+                r#"(function() local a = cjson.encode_invalid_numbers('null') local r = cjson.encode({0/0, 1/0, -1/0}) cjson.encode_invalid_numbers(false) return a, r end)()"#,
+                r#"s:"null" | s:"[null,null,null]""#,
+            ),
+            (
+                r#"(function() local a = cjson.encode_invalid_numbers(true) local r = cjson.encode({0/0, 1/0, -1/0, -(0/0), [1/0]=1}) cjson.encode_invalid_numbers(false) return a, r end)()"#,
+                r#"true | s:"{"1":nan,"2":inf,"3":-inf,"4":nan,"inf":1}""#,
+            ),
+            (
+                r#"(function() local a = cjson.encode_invalid_numbers(true) local r = cjson.encode({x=0/0, y=1/0}) cjson.encode_invalid_numbers(false) return a, r end)()"#,
+                r#"true | s:"{"y":inf,"x":nan}""#,
+            ),
             (r#"(function() local a = cjson.encode_invalid_numbers('on') cjson.encode_invalid_numbers('off') return a end)()"#, r#"true"#),
-            (r#"cjson.encode_invalid_numbers('bogus')"#, r#"ERR:user_script:1: bad argument #1 to 'encode_invalid_numbers' (invalid option 'bogus')"#),
+            (
+                r#"cjson.encode_invalid_numbers('bogus')"#,
+                r#"ERR:user_script:1: bad argument #1 to 'encode_invalid_numbers' (invalid option 'bogus')"#,
+            ),
             (r#"cjson.encode_invalid_numbers(1)"#, r#"ERR:user_script:1: bad argument #1 to 'encode_invalid_numbers' (invalid option '1')"#),
             (r#"cjson.encode_invalid_numbers()"#, r#"false"#),
         ]);
@@ -866,30 +944,66 @@ mod tests {
     #[test]
     fn other_config() {
         check(&[
-            (r#"(function() local a = cjson.encode_keep_buffer('off') local b = cjson.encode_keep_buffer() local c = cjson.encode_keep_buffer(true) return a, b, c, cjson.encode({1}) end)()"#, r#"false | false | true | s:"[1]""#),
+            (
+                r#"(function() local a = cjson.encode_keep_buffer('off') local b = cjson.encode_keep_buffer() local c = cjson.encode_keep_buffer(true) return a, b, c, cjson.encode({1}) end)()"#,
+                r#"false | false | true | s:"[1]""#,
+            ),
             (r#"cjson.encode_keep_buffer(1)"#, r#"ERR:user_script:1: bad argument #1 to 'encode_keep_buffer' (invalid option '1')"#),
-            (r#"cjson.encode_max_depth(0)"#, r#"ERR:user_script:1: bad argument #1 to 'encode_max_depth' (expected integer between 1 and 2147483647)"#),
-            (r#"(function() local a = cjson.encode_max_depth('5') local b = cjson.encode_max_depth(5.7) local c = cjson.encode_max_depth(2^32+7) cjson.encode_max_depth(1000) return a, b, c end)()"#, r#"n:5 | n:5 | n:7"#),
-            (r#"cjson.decode_max_depth(2^31)"#, r#"ERR:user_script:1: bad argument #1 to 'decode_max_depth' (expected integer between 1 and 2147483647)"#),
+            (
+                r#"cjson.encode_max_depth(0)"#,
+                r#"ERR:user_script:1: bad argument #1 to 'encode_max_depth' (expected integer between 1 and 2147483647)"#,
+            ),
+            (
+                r#"(function() local a = cjson.encode_max_depth('5') local b = cjson.encode_max_depth(5.7) local c = cjson.encode_max_depth(2^32+7) cjson.encode_max_depth(1000) return a, b, c end)()"#,
+                r#"n:5 | n:5 | n:7"#,
+            ),
+            (
+                r#"cjson.decode_max_depth(2^31)"#,
+                r#"ERR:user_script:1: bad argument #1 to 'decode_max_depth' (expected integer between 1 and 2147483647)"#,
+            ),
             (r#"cjson.encode_max_depth({})"#, r#"ERR:user_script:1: bad argument #1 to 'encode_max_depth' (number expected, got table)"#),
             (r#"cjson.encode_max_depth(1, 2)"#, r#"ERR:user_script:1: bad argument #2 to 'encode_max_depth' (found too many arguments)"#),
-            (r#"(function() local a = cjson.decode_invalid_numbers('off') local r = {} for _, s in ipairs({'0x10', '+1', '01', 'nan', '-inf', '-0x1', '0', '-0.5e1', 'Infinity', '-', '1.5'}) do local ok, v = pcall(cjson.decode, s) r[#r+1] = tostring(v) end cjson.decode_invalid_numbers(true) return a, table.concat(r, ' ; ') end)()"#, r#"false | s:"Expected value but found invalid number at character 1 ; Expected value but found invalid token at character 1 ; Expected value but found invalid number at character 1 ; Expected value but found invalid token at character 1 ; Expected value but found invalid number at character 1 ; Expected value but found invalid number at character 1 ; 0 ; -5 ; Expected value but found invalid token at character 1 ; Expected value but found invalid number at character 1 ; 1.5""#),
+            (
+                r#"(function() local a = cjson.decode_invalid_numbers('off') local r = {} for _, s in ipairs({'0x10', '+1', '01', 'nan', '-inf', '-0x1', '0', '-0.5e1', 'Infinity', '-', '1.5'}) do local ok, v = pcall(cjson.decode, s) r[#r+1] = tostring(v) end cjson.decode_invalid_numbers(true) return a, table.concat(r, ' ; ') end)()"#,
+                r#"false | s:"Expected value but found invalid number at character 1 ; Expected value but found invalid token at character 1 ; Expected value but found invalid number at character 1 ; Expected value but found invalid token at character 1 ; Expected value but found invalid number at character 1 ; Expected value but found invalid number at character 1 ; 0 ; -5 ; Expected value but found invalid token at character 1 ; Expected value but found invalid number at character 1 ; 1.5""#,
+            ),
             (r#"cjson.decode_invalid_numbers()"#, r#"true"#),
-            (r#"cjson.new().encode({1}), cjson.new().encode_max_depth(), cjson.null == cjson.new().null, cjson._NAME, cjson._VERSION"#, r#"s:"[1]" | n:1000 | true | s:"cjson" | s:"2.1.0""#),
+            (
+                r#"cjson.new().encode({1}), cjson.new().encode_max_depth(), cjson.null == cjson.new().null, cjson._NAME, cjson._VERSION"#,
+                r#"s:"[1]" | n:1000 | true | s:"cjson" | s:"2.1.0""#,
+            ),
         ]);
     }
 
     #[test]
     fn decode_values() {
         check(&[
-            (r#"cjson.decode('[1,2,3]'), cjson.decode('{"a":1,"b":[true,false,null]}'), cjson.decode('  "abc"  ')"#, r#"{n:1=n:1,n:2=n:2,n:3=n:3} | {s:"a"=n:1,s:"b"={n:1=true,n:2=false,n:3=u:userdata: (nil)}} | s:"abc""#),
-            (r#"cjson.decode('"\\u00e9\\ud83d\\ude00\\/\\b\\f\\n\\r\\t\\"\\\\"'), cjson.decode('"\\u0000x"'), cjson.decode('"\\u007f\\u0080\\u07ff\\u0800\\uffff"'), cjson.decode('"\\uD83D\\uDE00"')"#, r#"s:"\xc3\xa9\xf0\x9f\x98\x80/\x08\x0c\x0a\x0d\x09"\" | s:"\x00x" | s:"\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf" | s:"\xf0\x9f\x98\x80""#),
-            (r#"cjson.decode('12.5e3'), cjson.decode('-0'), cjson.decode('0x10'), cjson.decode('+1'), cjson.decode('01'), cjson.decode('NaN'), cjson.decode('nan'), cjson.decode('-inf'), cjson.decode('Infinity'), cjson.decode('inf'), cjson.decode('-Infinity'), cjson.decode('nan(123)'), cjson.decode('0x1p4'), cjson.decode('0x1.8'), cjson.decode('0X1F'), cjson.decode('-0x10'), cjson.decode('1E2'), cjson.decode('1.'), cjson.decode('1e400'), cjson.decode('-1e400'), cjson.decode('1e-400'), cjson.decode('123456789012345678901234567890'), cjson.decode('0.1'), cjson.decode('  7 ')"#, r#"n:12500 | n:-0 | n:16 | n:1 | n:1 | n:nan | n:nan | n:-inf | n:inf | n:inf | n:-inf | n:nan | n:16 | n:1.5 | n:31 | n:-16 | n:100 | n:1 | n:inf | n:-inf | n:0 | n:1.2345678901234568e+29 | n:0.10000000000000001 | n:7"#),
-            (r#"cjson.decode('"tab	in"'), cjson.decode('true'), cjson.decode('false'), cjson.decode('null'), cjson.decode('[]'), cjson.decode('{}'), cjson.decode('[[],{}]'), cjson.decode('{"a":{"b":{"c":[1,{"d":null}]}}}')"#, r#"s:"tab\x09in" | true | false | u:userdata: (nil) | {} | {} | {n:1={},n:2={}} | {s:"a"={s:"b"={s:"c"={n:1=n:1,n:2={s:"d"=u:userdata: (nil)}}}}}"#),
-            (r#"cjson.decode('{"a":1,"a":2}'), cjson.decode('{"":""}'), cjson.decode('[null,null,3]'), cjson.decode(' \t\n\r[ 1 , 2 ] \n')"#, r#"{s:"a"=n:2} | {s:""=s:""} | {n:1=u:userdata: (nil),n:2=u:userdata: (nil),n:3=n:3} | {n:1=n:1,n:2=n:2}"#),
+            (
+                r#"cjson.decode('[1,2,3]'), cjson.decode('{"a":1,"b":[true,false,null]}'), cjson.decode('  "abc"  ')"#,
+                r#"{n:1=n:1,n:2=n:2,n:3=n:3} | {s:"a"=n:1,s:"b"={n:1=true,n:2=false,n:3=u:userdata: (nil)}} | s:"abc""#,
+            ),
+            (
+                r#"cjson.decode('"\\u00e9\\ud83d\\ude00\\/\\b\\f\\n\\r\\t\\"\\\\"'), cjson.decode('"\\u0000x"'), cjson.decode('"\\u007f\\u0080\\u07ff\\u0800\\uffff"'), cjson.decode('"\\uD83D\\uDE00"')"#,
+                r#"s:"\xc3\xa9\xf0\x9f\x98\x80/\x08\x0c\x0a\x0d\x09"\" | s:"\x00x" | s:"\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf" | s:"\xf0\x9f\x98\x80""#,
+            ),
+            (
+                r#"cjson.decode('12.5e3'), cjson.decode('-0'), cjson.decode('0x10'), cjson.decode('+1'), cjson.decode('01'), cjson.decode('NaN'), cjson.decode('nan'), cjson.decode('-inf'), cjson.decode('Infinity'), cjson.decode('inf'), cjson.decode('-Infinity'), cjson.decode('nan(123)'), cjson.decode('0x1p4'), cjson.decode('0x1.8'), cjson.decode('0X1F'), cjson.decode('-0x10'), cjson.decode('1E2'), cjson.decode('1.'), cjson.decode('1e400'), cjson.decode('-1e400'), cjson.decode('1e-400'), cjson.decode('123456789012345678901234567890'), cjson.decode('0.1'), cjson.decode('  7 ')"#,
+                r#"n:12500 | n:-0 | n:16 | n:1 | n:1 | n:nan | n:nan | n:-inf | n:inf | n:inf | n:-inf | n:nan | n:16 | n:1.5 | n:31 | n:-16 | n:100 | n:1 | n:inf | n:-inf | n:0 | n:1.2345678901234568e+29 | n:0.10000000000000001 | n:7"#,
+            ),
+            (
+                r#"cjson.decode('"tab	in"'), cjson.decode('true'), cjson.decode('false'), cjson.decode('null'), cjson.decode('[]'), cjson.decode('{}'), cjson.decode('[[],{}]'), cjson.decode('{"a":{"b":{"c":[1,{"d":null}]}}}')"#,
+                r#"s:"tab\x09in" | true | false | u:userdata: (nil) | {} | {} | {n:1={},n:2={}} | {s:"a"={s:"b"={s:"c"={n:1=n:1,n:2={s:"d"=u:userdata: (nil)}}}}}"#,
+            ),
+            (
+                r#"cjson.decode('{"a":1,"a":2}'), cjson.decode('{"":""}'), cjson.decode('[null,null,3]'), cjson.decode(' \t\n\r[ 1 , 2 ] \n')"#,
+                r#"{s:"a"=n:2} | {s:""=s:""} | {n:1=u:userdata: (nil),n:2=u:userdata: (nil),n:3=n:3} | {n:1=n:1,n:2=n:2}"#,
+            ),
             (r#"cjson.decode('1 \0garbage'), cjson.decode('[1] \0 x')"#, r#"n:1 | {n:1=n:1}"#),
             (r#"cjson.decode(1), cjson.decode(123), cjson.decode(1.5), cjson.decode(-0.0)"#, r#"n:1 | n:123 | n:1.5 | n:-0"#),
-            (r#"(function() local s = cjson.encode({a={1,2,{b='c'}}, d='e/f', g=1.5}) local t = cjson.decode(s) return s, t end)()"#, r#"s:"{"a":[1,2,{"b":"c"}],"d":"e\/f","g":1.5}" | {s:"a"={n:1=n:1,n:2=n:2,n:3={s:"b"=s:"c"}},s:"d"=s:"e/f",s:"g"=n:1.5}"#),
+            (
+                r#"(function() local s = cjson.encode({a={1,2,{b='c'}}, d='e/f', g=1.5}) local t = cjson.decode(s) return s, t end)()"#,
+                r#"s:"{"a":[1,2,{"b":"c"}],"d":"e\/f","g":1.5}" | {s:"a"={n:1=n:1,n:2=n:2,n:3={s:"b"=s:"c"}},s:"d"=s:"e/f",s:"g"=n:1.5}"#,
+            ),
             (r#"(function() local t = cjson.decode('{"x":null}') return t.x == cjson.null, cjson.encode(t) end)()"#, r#"true | s:"{"x":null}""#),
         ]);
     }
@@ -961,11 +1075,26 @@ mod tests {
             (r#"cjson.decode(string.rep('[', 1000))"#, r#"ERR:user_script:1: Expected value but found T_END at character 1001"#),
             (r#"cjson.decode(string.rep('{"a":', 1001))"#, r#"ERR:user_script:1: Found too many nested data structures (1001) at character 5001"#),
             (r#"cjson.decode(' '..string.rep('[', 1001))"#, r#"ERR:user_script:1: Found too many nested data structures (1001) at character 1002"#),
-            (r#"(function() cjson.decode_max_depth(100000) local ok, r = pcall(cjson.decode, string.rep('[', 10000)) cjson.decode_max_depth(1000) return r end)()"#, r#"s:"Found too many nested data structures (7999) at character 7999""#),
-            (r#"(function() cjson.decode_max_depth(100000) local ok, r = pcall(cjson.decode, string.rep('{"a":', 10000)) cjson.decode_max_depth(1000) return r end)()"#, r#"s:"Found too many nested data structures (4000) at character 19996""#),
-            (r#"(function() cjson.decode_max_depth(100000) local ok, r = pcall(cjson.decode, string.rep('[{"a":', 3000)) cjson.decode_max_depth(1000) return r end)()"#, r#"s:"Found too many nested data structures (5333) at character 15997""#),
-            (r#"(function() cjson.decode_max_depth(100000) local ok, r = pcall(cjson.decode, string.rep('[', 7998)..string.rep(']', 7998)) cjson.decode_max_depth(1000) return ok, type(r) end)()"#, r#"true | s:"table""#),
-            (r#"(function() cjson.decode_max_depth(2) local ok, r = pcall(cjson.decode, '[[1]]') local ok2, r2 = pcall(cjson.decode, '[[[1]]]') cjson.decode_max_depth(1000) return ok, ok2, r2 end)()"#, r#"true | false | s:"Found too many nested data structures (3) at character 3""#),
+            (
+                r#"(function() cjson.decode_max_depth(100000) local ok, r = pcall(cjson.decode, string.rep('[', 10000)) cjson.decode_max_depth(1000) return r end)()"#,
+                r#"s:"Found too many nested data structures (7999) at character 7999""#,
+            ),
+            (
+                r#"(function() cjson.decode_max_depth(100000) local ok, r = pcall(cjson.decode, string.rep('{"a":', 10000)) cjson.decode_max_depth(1000) return r end)()"#,
+                r#"s:"Found too many nested data structures (4000) at character 19996""#,
+            ),
+            (
+                r#"(function() cjson.decode_max_depth(100000) local ok, r = pcall(cjson.decode, string.rep('[{"a":', 3000)) cjson.decode_max_depth(1000) return r end)()"#,
+                r#"s:"Found too many nested data structures (5333) at character 15997""#,
+            ),
+            (
+                r#"(function() cjson.decode_max_depth(100000) local ok, r = pcall(cjson.decode, string.rep('[', 7998)..string.rep(']', 7998)) cjson.decode_max_depth(1000) return ok, type(r) end)()"#,
+                r#"true | s:"table""#,
+            ),
+            (
+                r#"(function() cjson.decode_max_depth(2) local ok, r = pcall(cjson.decode, '[[1]]') local ok2, r2 = pcall(cjson.decode, '[[[1]]]') cjson.decode_max_depth(1000) return ok, ok2, r2 end)()"#,
+                r#"true | false | s:"Found too many nested data structures (3) at character 3""#,
+            ),
         ]);
     }
 
@@ -978,7 +1107,10 @@ mod tests {
     fn tail_call_errors_lack_position() {
         check(&[
             ("(function() local t={} t[1]=t return cjson.encode(t) end)()", "ERR:Cannot serialise, excessive nesting (1001)"),
-            ("(function() local t={} t[1]=t local r = cjson.encode(t) return r end)()", "ERR:user_script:1: Cannot serialise, excessive nesting (1001)"),
+            (
+                "(function() local t={} t[1]=t local r = cjson.encode(t) return r end)()",
+                "ERR:user_script:1: Cannot serialise, excessive nesting (1001)",
+            ),
         ]);
     }
 }

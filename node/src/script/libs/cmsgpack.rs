@@ -449,49 +449,89 @@ mod tests {
     #[test]
     fn pack_integers() {
         check(&[
-            (r#"cmsgpack.pack(0), cmsgpack.pack(127), cmsgpack.pack(128), cmsgpack.pack(255), cmsgpack.pack(256), cmsgpack.pack(65535), cmsgpack.pack(65536), cmsgpack.pack(4294967295), cmsgpack.pack(4294967296), cmsgpack.pack(2^53), cmsgpack.pack(2^63), cmsgpack.pack(2^64), cmsgpack.pack(-2^63), cmsgpack.pack(-2^64)"#, r#"s:"\x00" | s:"\x7f" | s:"\xcc\x80" | s:"\xcc\xff" | s:"\xcd\x01\x00" | s:"\xcd\xff\xff" | s:"\xce\x00\x01\x00\x00" | s:"\xce\xff\xff\xff\xff" | s:"\xcf\x00\x00\x00\x01\x00\x00\x00\x00" | s:"\xcf\x00 \x00\x00\x00\x00\x00\x00" | s:"\xca_\x00\x00\x00" | s:"\xca_\x80\x00\x00" | s:"\xd3\x80\x00\x00\x00\x00\x00\x00\x00" | s:"\xca\xdf\x80\x00\x00""#),
-            (r#"cmsgpack.pack(-1), cmsgpack.pack(-32), cmsgpack.pack(-33), cmsgpack.pack(-128), cmsgpack.pack(-129), cmsgpack.pack(-32768), cmsgpack.pack(-32769), cmsgpack.pack(-2147483648), cmsgpack.pack(-2147483649), cmsgpack.pack(2^31), cmsgpack.pack(2^32-1)"#, r#"s:"\xff" | s:"\xe0" | s:"\xd0\xdf" | s:"\xd0\x80" | s:"\xd1\xff\x7f" | s:"\xd1\x80\x00" | s:"\xd2\xff\xff\x7f\xff" | s:"\xd2\x80\x00\x00\x00" | s:"\xd3\xff\xff\xff\xff\x7f\xff\xff\xff" | s:"\xce\x80\x00\x00\x00" | s:"\xce\xff\xff\xff\xff""#),
+            (
+                r#"cmsgpack.pack(0), cmsgpack.pack(127), cmsgpack.pack(128), cmsgpack.pack(255), cmsgpack.pack(256), cmsgpack.pack(65535), cmsgpack.pack(65536), cmsgpack.pack(4294967295), cmsgpack.pack(4294967296), cmsgpack.pack(2^53), cmsgpack.pack(2^63), cmsgpack.pack(2^64), cmsgpack.pack(-2^63), cmsgpack.pack(-2^64)"#,
+                r#"s:"\x00" | s:"\x7f" | s:"\xcc\x80" | s:"\xcc\xff" | s:"\xcd\x01\x00" | s:"\xcd\xff\xff" | s:"\xce\x00\x01\x00\x00" | s:"\xce\xff\xff\xff\xff" | s:"\xcf\x00\x00\x00\x01\x00\x00\x00\x00" | s:"\xcf\x00 \x00\x00\x00\x00\x00\x00" | s:"\xca_\x00\x00\x00" | s:"\xca_\x80\x00\x00" | s:"\xd3\x80\x00\x00\x00\x00\x00\x00\x00" | s:"\xca\xdf\x80\x00\x00""#,
+            ),
+            (
+                r#"cmsgpack.pack(-1), cmsgpack.pack(-32), cmsgpack.pack(-33), cmsgpack.pack(-128), cmsgpack.pack(-129), cmsgpack.pack(-32768), cmsgpack.pack(-32769), cmsgpack.pack(-2147483648), cmsgpack.pack(-2147483649), cmsgpack.pack(2^31), cmsgpack.pack(2^32-1)"#,
+                r#"s:"\xff" | s:"\xe0" | s:"\xd0\xdf" | s:"\xd0\x80" | s:"\xd1\xff\x7f" | s:"\xd1\x80\x00" | s:"\xd2\xff\xff\x7f\xff" | s:"\xd2\x80\x00\x00\x00" | s:"\xd3\xff\xff\xff\xff\x7f\xff\xff\xff" | s:"\xce\x80\x00\x00\x00" | s:"\xce\xff\xff\xff\xff""#,
+            ),
         ]);
     }
 
     #[test]
     fn pack_floats_strings_scalars() {
         check(&[
-            (r#"cmsgpack.pack(1.5), cmsgpack.pack(0.1), cmsgpack.pack(-0.0), cmsgpack.pack(1/0), cmsgpack.pack(-1/0), cmsgpack.pack(0/0), cmsgpack.pack(1e300), cmsgpack.pack(3.4e38), cmsgpack.pack(1e-45), cmsgpack.pack(-2.5)"#, r#"s:"\xca?\xc0\x00\x00" | s:"\xcb?\xb9\x99\x99\x99\x99\x99\x9a" | s:"\x00" | s:"\xca\xff\x80\x00\x00" | s:"\xca\x7f\x80\x00\x00" | s:"\xcb\xff\xf8\x00\x00\x00\x00\x00\x00" | s:"\xcb~7\xe4<\x88\x00u\x9c" | s:"\xcbG\xef\xf93\xc7\x8c\xdf\xad" | s:"\xcb6\x96\xd6\x01\xad7j\xb9" | s:"\xca\xc0 \x00\x00""#),
-            (r#"cmsgpack.pack(''), cmsgpack.pack(string.rep('a',31)), cmsgpack.pack(string.rep('a',32)), #cmsgpack.pack(string.rep('a',255)), cmsgpack.pack(string.rep('a',256)):sub(1,4), cmsgpack.pack(string.rep('a',65535)):sub(1,4), cmsgpack.pack(string.rep('a',65536)):sub(1,6)"#, r#"s:"\xa0" | s:"\xbfaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" | s:"\xd9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" | n:257 | s:"\xda\x01\x00a" | s:"\xda\xff\xffa" | s:"\xdb\x00\x01\x00\x00a""#),
-            (r#"cmsgpack.pack(true), cmsgpack.pack(false), cmsgpack.pack(nil), cmsgpack.pack(cjson.null), cmsgpack.pack(function() end), cmsgpack.pack(coroutine.create(function() end))"#, r#"s:"\xc3" | s:"\xc2" | s:"\xc0" | s:"\xc0" | s:"\xc0" | s:"\xc0""#),
+            (
+                r#"cmsgpack.pack(1.5), cmsgpack.pack(0.1), cmsgpack.pack(-0.0), cmsgpack.pack(1/0), cmsgpack.pack(-1/0), cmsgpack.pack(0/0), cmsgpack.pack(1e300), cmsgpack.pack(3.4e38), cmsgpack.pack(1e-45), cmsgpack.pack(-2.5)"#,
+                r#"s:"\xca?\xc0\x00\x00" | s:"\xcb?\xb9\x99\x99\x99\x99\x99\x9a" | s:"\x00" | s:"\xca\xff\x80\x00\x00" | s:"\xca\x7f\x80\x00\x00" | s:"\xcb\xff\xf8\x00\x00\x00\x00\x00\x00" | s:"\xcb~7\xe4<\x88\x00u\x9c" | s:"\xcbG\xef\xf93\xc7\x8c\xdf\xad" | s:"\xcb6\x96\xd6\x01\xad7j\xb9" | s:"\xca\xc0 \x00\x00""#,
+            ),
+            (
+                r#"cmsgpack.pack(''), cmsgpack.pack(string.rep('a',31)), cmsgpack.pack(string.rep('a',32)), #cmsgpack.pack(string.rep('a',255)), cmsgpack.pack(string.rep('a',256)):sub(1,4), cmsgpack.pack(string.rep('a',65535)):sub(1,4), cmsgpack.pack(string.rep('a',65536)):sub(1,6)"#,
+                r#"s:"\xa0" | s:"\xbfaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" | s:"\xd9 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" | n:257 | s:"\xda\x01\x00a" | s:"\xda\xff\xffa" | s:"\xdb\x00\x01\x00\x00a""#,
+            ),
+            (
+                r#"cmsgpack.pack(true), cmsgpack.pack(false), cmsgpack.pack(nil), cmsgpack.pack(cjson.null), cmsgpack.pack(function() end), cmsgpack.pack(coroutine.create(function() end))"#,
+                r#"s:"\xc3" | s:"\xc2" | s:"\xc0" | s:"\xc0" | s:"\xc0" | s:"\xc0""#,
+            ),
         ]);
     }
 
     #[test]
     fn pack_tables() {
         check(&[
-            (r#"cmsgpack.pack({}), cmsgpack.pack({1,2,3}), cmsgpack.pack({a=1}), cmsgpack.pack({[1]=1,[3]=3}), cmsgpack.pack({[0]=1}), cmsgpack.pack({[1.5]=1}), cmsgpack.pack({1,2,nil,4}), cmsgpack.pack({[2^31]=1}), cmsgpack.pack({[1]=1, [2^31+1]=2}), cmsgpack.pack({[-1]=1})"#, r#"s:"\x90" | s:"\x93\x01\x02\x03" | s:"\x81\xa1a\x01" | s:"\x82\x01\x01\x03\x03" | s:"\x81\x00\x01" | s:"\x81\xca?\xc0\x00\x00\x01" | s:"\x83\x01\x01\x02\x02\x04\x04" | s:"\x81\xce\x80\x00\x00\x00\x01" | s:"\x82\x01\x01\xce\x80\x00\x00\x01\x02" | s:"\x81\xff\x01""#),
-            (r#"cmsgpack.pack(1,2,'x'), cmsgpack.pack({1,{2,{3,{4}}}}), cmsgpack.pack({x={y={z='w'}}})"#, r#"s:"\x01\x02\xa1x" | s:"\x92\x01\x92\x02\x92\x03\x91\x04" | s:"\x81\xa1x\x81\xa1y\x81\xa1z\xa1w""#),
-            (r#"(function() local t = {} for i=1,16 do t[i]=i end local m = {} for i=1,16 do m['k'..i]=i end return cmsgpack.pack(t):sub(1,3), #cmsgpack.pack(m), cmsgpack.pack(m):sub(1,3) end)()"#, r#"s:"\xdc\x00\x10" | n:74 | s:"\xde\x00\x10""#),
+            (
+                r#"cmsgpack.pack({}), cmsgpack.pack({1,2,3}), cmsgpack.pack({a=1}), cmsgpack.pack({[1]=1,[3]=3}), cmsgpack.pack({[0]=1}), cmsgpack.pack({[1.5]=1}), cmsgpack.pack({1,2,nil,4}), cmsgpack.pack({[2^31]=1}), cmsgpack.pack({[1]=1, [2^31+1]=2}), cmsgpack.pack({[-1]=1})"#,
+                r#"s:"\x90" | s:"\x93\x01\x02\x03" | s:"\x81\xa1a\x01" | s:"\x82\x01\x01\x03\x03" | s:"\x81\x00\x01" | s:"\x81\xca?\xc0\x00\x00\x01" | s:"\x83\x01\x01\x02\x02\x04\x04" | s:"\x81\xce\x80\x00\x00\x00\x01" | s:"\x82\x01\x01\xce\x80\x00\x00\x01\x02" | s:"\x81\xff\x01""#,
+            ),
+            (
+                r#"cmsgpack.pack(1,2,'x'), cmsgpack.pack({1,{2,{3,{4}}}}), cmsgpack.pack({x={y={z='w'}}})"#,
+                r#"s:"\x01\x02\xa1x" | s:"\x92\x01\x92\x02\x92\x03\x91\x04" | s:"\x81\xa1x\x81\xa1y\x81\xa1z\xa1w""#,
+            ),
+            (
+                r#"(function() local t = {} for i=1,16 do t[i]=i end local m = {} for i=1,16 do m['k'..i]=i end return cmsgpack.pack(t):sub(1,3), #cmsgpack.pack(m), cmsgpack.pack(m):sub(1,3) end)()"#,
+                r#"s:"\xdc\x00\x10" | n:74 | s:"\xde\x00\x10""#,
+            ),
             (r#"(function() local t = {} for i=1,70000 do t[i]=1 end return cmsgpack.pack(t):sub(1,5) end)()"#, r#"s:"\xdd\x00\x01\x11p""#),
-            (r#"(function() local t = {} t[1] = t return cmsgpack.pack(t) end)()"#, r#"s:"\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\xc0""#),
-            (r#"(function() local t = {} t.a = t return cmsgpack.pack(t) end)()"#, r#"s:"\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\xc0""#),
-            (r#"(function() local t = {} for i = 1, 20000 do t['key' .. i] = 'v' .. i end local p = cmsgpack.pack(t) local u = cmsgpack.unpack(p) local n = 0 for k, v in pairs(u) do n = n + 1 end return #p, n, u.key777 end)()"#, r#"n:297791 | n:20000 | s:"v777""#),
+            (
+                r#"(function() local t = {} t[1] = t return cmsgpack.pack(t) end)()"#,
+                r#"s:"\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\x91\xc0""#,
+            ),
+            (
+                r#"(function() local t = {} t.a = t return cmsgpack.pack(t) end)()"#,
+                r#"s:"\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\x81\xa1a\xc0""#,
+            ),
+            (
+                r#"(function() local t = {} for i = 1, 20000 do t['key' .. i] = 'v' .. i end local p = cmsgpack.pack(t) local u = cmsgpack.unpack(p) local n = 0 for k, v in pairs(u) do n = n + 1 end return #p, n, u.key777 end)()"#,
+                r#"n:297791 | n:20000 | s:"v777""#,
+            ),
         ]);
     }
 
     #[test]
     fn pack_errors() {
-        check(&[
-            (r#"cmsgpack.pack()"#, r#"ERR:user_script:1: bad argument #0 to 'pack' (MessagePack pack needs input.)"#),
-        ]);
+        check(&[(r#"cmsgpack.pack()"#, r#"ERR:user_script:1: bad argument #0 to 'pack' (MessagePack pack needs input.)"#)]);
     }
 
     #[test]
     fn unpack_values() {
         check(&[
-            (r#"cmsgpack.unpack(cmsgpack.pack(0,1,-1,127,128,-32,-33,255,256,65535,65536,-129,-32769,2^32,-2^31-1,2^53,1.5,0.1,-0.0,1/0,-1/0,'', 'abc', true, false))"#, r#"n:0 | n:1 | n:-1 | n:127 | n:128 | n:-32 | n:-33 | n:255 | n:256 | n:65535 | n:65536 | n:-129 | n:-32769 | n:4294967296 | n:-2147483649 | n:9007199254740992 | n:1.5 | n:0.10000000000000001 | n:0 | n:inf | n:-inf | s:"" | s:"abc" | true | false"#),
+            (
+                r#"cmsgpack.unpack(cmsgpack.pack(0,1,-1,127,128,-32,-33,255,256,65535,65536,-129,-32769,2^32,-2^31-1,2^53,1.5,0.1,-0.0,1/0,-1/0,'', 'abc', true, false))"#,
+                r#"n:0 | n:1 | n:-1 | n:127 | n:128 | n:-32 | n:-33 | n:255 | n:256 | n:65535 | n:65536 | n:-129 | n:-32769 | n:4294967296 | n:-2147483649 | n:9007199254740992 | n:1.5 | n:0.10000000000000001 | n:0 | n:inf | n:-inf | s:"" | s:"abc" | true | false"#,
+            ),
             (r#"cmsgpack.unpack(cmsgpack.pack({1,2,{a='b'},{}}))"#, r#"{n:1=n:1,n:2=n:2,n:3={s:"a"=s:"b"},n:4={}}"#),
-            (r#"cmsgpack.unpack('\207\0\32\0\0\0\0\0\1'), cmsgpack.unpack('\207\255\255\255\255\255\255\255\255'), cmsgpack.unpack('\211\255\255\255\255\255\255\255\255'), cmsgpack.unpack('\211\128\0\0\0\0\0\0\0'), cmsgpack.unpack('\206\255\255\255\255'), cmsgpack.unpack('\210\255\255\255\255'), cmsgpack.unpack('\209\255\127'), cmsgpack.unpack('\208\128'), cmsgpack.unpack('\202\63\192\0\0'), cmsgpack.unpack('\203\63\185\153\153\153\153\153\154')"#, r#"n:9007199254740992 | n:-1 | n:-1 | n:-9.2233720368547758e+18 | n:4294967295 | n:-1 | n:-129 | n:-128 | n:1.5 | n:0.10000000000000001"#),
+            (
+                r#"cmsgpack.unpack('\207\0\32\0\0\0\0\0\1'), cmsgpack.unpack('\207\255\255\255\255\255\255\255\255'), cmsgpack.unpack('\211\255\255\255\255\255\255\255\255'), cmsgpack.unpack('\211\128\0\0\0\0\0\0\0'), cmsgpack.unpack('\206\255\255\255\255'), cmsgpack.unpack('\210\255\255\255\255'), cmsgpack.unpack('\209\255\127'), cmsgpack.unpack('\208\128'), cmsgpack.unpack('\202\63\192\0\0'), cmsgpack.unpack('\203\63\185\153\153\153\153\153\154')"#,
+                r#"n:9007199254740992 | n:-1 | n:-1 | n:-9.2233720368547758e+18 | n:4294967295 | n:-1 | n:-129 | n:-128 | n:1.5 | n:0.10000000000000001"#,
+            ),
             (r#"cmsgpack.unpack('\1\2\3\4')"#, r#"n:1 | n:2 | n:3 | n:4"#),
             (r#"cmsgpack.unpack('\146\192\192'), cmsgpack.unpack('\146\192\1'), cmsgpack.unpack('\129\1\192')"#, r#"{} | {n:2=n:1} | {}"#),
-            (r#"cmsgpack.unpack('\220\0\2\195\194'), cmsgpack.unpack('\222\0\1\161x\161y'), cmsgpack.unpack('\217\1a'), cmsgpack.unpack('\221\0\0\0\2\195\194'), cmsgpack.unpack('\223\0\0\0\1\161x\161y'), cmsgpack.unpack('\218\0\1a'), cmsgpack.unpack('\219\0\0\0\1a')"#, r#"{n:1=true,n:2=false} | {s:"x"=s:"y"} | s:"a" | {n:1=true,n:2=false} | {s:"x"=s:"y"} | s:"a" | s:"a""#),
+            (
+                r#"cmsgpack.unpack('\220\0\2\195\194'), cmsgpack.unpack('\222\0\1\161x\161y'), cmsgpack.unpack('\217\1a'), cmsgpack.unpack('\221\0\0\0\2\195\194'), cmsgpack.unpack('\223\0\0\0\1\161x\161y'), cmsgpack.unpack('\218\0\1a'), cmsgpack.unpack('\219\0\0\0\1a')"#,
+                r#"{n:1=true,n:2=false} | {s:"x"=s:"y"} | s:"a" | {n:1=true,n:2=false} | {s:"x"=s:"y"} | s:"a" | s:"a""#,
+            ),
         ]);
     }
 
@@ -541,21 +581,34 @@ mod tests {
     #[test]
     fn stack_limits() {
         check(&[
-            (r#"(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\1', 8000)) return ok, r end)()"#, r#"false | s:"stack overflow (too many return values at once; use unpack_one or unpack_limit instead.)""#),
+            (
+                r#"(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\1', 8000)) return ok, r end)()"#,
+                r#"false | s:"stack overflow (too many return values at once; use unpack_one or unpack_limit instead.)""#,
+            ),
             (r#"select('#', cmsgpack.unpack(string.rep('\1', 7997)))"#, r#"n:7997"#),
             (r#"select('#', cmsgpack.unpack(string.rep('\161a', 5000)))"#, r#"n:5000"#),
-            (r#"(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\145', 4000)..'\1') return ok, r end)()"#, r#"false | s:"stack overflow (in function mp_decode_to_lua_array)""#),
+            (
+                r#"(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\145', 4000)..'\1') return ok, r end)()"#,
+                r#"false | s:"stack overflow (in function mp_decode_to_lua_array)""#,
+            ),
             (r#"(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\145', 3999)..'\1') return ok, type(r) end)()"#, r#"true | s:"table""#),
-            (r#"(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\129\1', 4000)..'\1') return ok, r end)()"#, r#"false | s:"stack overflow (too many return values at once; use unpack_one or unpack_limit instead.)""#),
-            (r#"(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\129\1', 3999)..'\1') return ok, type(r) end)()"#, r#"true | s:"table""#),
+            (
+                r#"(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\129\1', 4000)..'\1') return ok, r end)()"#,
+                r#"false | s:"stack overflow (too many return values at once; use unpack_one or unpack_limit instead.)""#,
+            ),
+            (
+                r#"(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\129\1', 3999)..'\1') return ok, type(r) end)()"#,
+                r#"true | s:"table""#,
+            ),
         ]);
     }
 
     #[test]
     fn metadata() {
-        check(&[
-            (r#"cmsgpack._NAME, cmsgpack._VERSION, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION"#, r#"s:"cmsgpack" | s:"lua-cmsgpack 0.4.0" | s:"Copyright (C) 2012, Salvatore Sanfilippo" | s:"MessagePack C implementation for Lua""#),
-        ]);
+        check(&[(
+            r#"cmsgpack._NAME, cmsgpack._VERSION, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION"#,
+            r#"s:"cmsgpack" | s:"lua-cmsgpack 0.4.0" | s:"Copyright (C) 2012, Salvatore Sanfilippo" | s:"MessagePack C implementation for Lua""#,
+        )]);
     }
 
     /// A known difference: results are unpacked on the Lua side (see `support::Ret`), and Lua
@@ -564,7 +617,10 @@ mod tests {
     fn result_count_ceiling() {
         check(&[
             ("select('#', cmsgpack.unpack(string.rep('\\1', 7997)))", "n:7997"),
-            ("(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\\1', 7998)) return ok, r end)()", r#"false | s:"[C]:6: too many results to unpack""#),
+            (
+                "(function() local ok, r = pcall(cmsgpack.unpack, string.rep('\\1', 7998)) return ok, r end)()",
+                r#"false | s:"[C]:6: too many results to unpack""#,
+            ),
         ]);
     }
 }

@@ -337,24 +337,39 @@ mod tests {
     #[test]
     fn pack_integers() {
         check(&[
-            (r#"struct.pack('>I4', 1), struct.pack('<I4', 1), struct.pack('I4', 1), struct.pack('<i8', -2), struct.pack('>h', -2), struct.pack('>H', 65535), struct.pack('>H', 65536), struct.pack('>b', 200), struct.pack('B', -1), struct.pack('>l', 1)"#, r#"s:"\x00\x00\x00\x01" | s:"\x01\x00\x00\x00" | s:"\x01\x00\x00\x00" | s:"\xfe\xff\xff\xff\xff\xff\xff\xff" | s:"\xff\xfe" | s:"\xff\xff" | s:"\x00\x00" | s:"\xc8" | s:"\xff" | s:"\x00\x00\x00\x00\x00\x00\x00\x01""#),
-            (r#"struct.pack('>L', 2^63), struct.pack('>L', 2^64), struct.pack('>l', -2^63), struct.pack('>L', 1e20), struct.pack('>i', 1.9), struct.pack('>i', -1.9), struct.pack('>i', 0/0), struct.pack('>l', -1e30), struct.pack('>i', 1/0), struct.pack('>i', -1/0), struct.pack('T', 5)"#, r#"s:"\x80\x00\x00\x00\x00\x00\x00\x00" | s:"\x00\x00\x00\x00\x00\x00\x00\x00" | s:"\x80\x00\x00\x00\x00\x00\x00\x00" | s:"\x00\x00\x00\x00\x00\x00\x00\x00" | s:"\x00\x00\x00\x01" | s:"\xff\xff\xff\xff" | s:"\x00\x00\x00\x00" | s:"\x80\x00\x00\x00\x00\x00\x00\x00" | s:"\x00\x00\x00\x00" | s:"\x00\x00\x00\x00" | s:"\x05\x00\x00\x00\x00\x00\x00\x00""#),
+            (
+                r#"struct.pack('>I4', 1), struct.pack('<I4', 1), struct.pack('I4', 1), struct.pack('<i8', -2), struct.pack('>h', -2), struct.pack('>H', 65535), struct.pack('>H', 65536), struct.pack('>b', 200), struct.pack('B', -1), struct.pack('>l', 1)"#,
+                r#"s:"\x00\x00\x00\x01" | s:"\x01\x00\x00\x00" | s:"\x01\x00\x00\x00" | s:"\xfe\xff\xff\xff\xff\xff\xff\xff" | s:"\xff\xfe" | s:"\xff\xff" | s:"\x00\x00" | s:"\xc8" | s:"\xff" | s:"\x00\x00\x00\x00\x00\x00\x00\x01""#,
+            ),
+            (
+                r#"struct.pack('>L', 2^63), struct.pack('>L', 2^64), struct.pack('>l', -2^63), struct.pack('>L', 1e20), struct.pack('>i', 1.9), struct.pack('>i', -1.9), struct.pack('>i', 0/0), struct.pack('>l', -1e30), struct.pack('>i', 1/0), struct.pack('>i', -1/0), struct.pack('T', 5)"#,
+                r#"s:"\x80\x00\x00\x00\x00\x00\x00\x00" | s:"\x00\x00\x00\x00\x00\x00\x00\x00" | s:"\x80\x00\x00\x00\x00\x00\x00\x00" | s:"\x00\x00\x00\x00\x00\x00\x00\x00" | s:"\x00\x00\x00\x01" | s:"\xff\xff\xff\xff" | s:"\x00\x00\x00\x00" | s:"\x80\x00\x00\x00\x00\x00\x00\x00" | s:"\x00\x00\x00\x00" | s:"\x00\x00\x00\x00" | s:"\x05\x00\x00\x00\x00\x00\x00\x00""#,
+            ),
         ]);
     }
 
     #[test]
     fn pack_floats_and_strings() {
         check(&[
-            (r#"struct.pack('>f', 1.5), struct.pack('<d', 0.1), struct.pack('>d', -0.0), struct.pack('<f', 1e40), struct.pack('>f', 0/0), struct.pack('s', 'abc'), struct.pack('c0', 'abc'), struct.pack('c2', 'abc'), struct.pack('s', ''), struct.pack('c0', '')"#, r#"s:"?\xc0\x00\x00" | s:"\x9a\x99\x99\x99\x99\x99\xb9?" | s:"\x80\x00\x00\x00\x00\x00\x00\x00" | s:"\x00\x00\x80\x7f" | s:"\xff\xc0\x00\x00" | s:"abc\x00" | s:"abc" | s:"ab" | s:"\x00" | s:"""#),
+            (
+                r#"struct.pack('>f', 1.5), struct.pack('<d', 0.1), struct.pack('>d', -0.0), struct.pack('<f', 1e40), struct.pack('>f', 0/0), struct.pack('s', 'abc'), struct.pack('c0', 'abc'), struct.pack('c2', 'abc'), struct.pack('s', ''), struct.pack('c0', '')"#,
+                r#"s:"?\xc0\x00\x00" | s:"\x9a\x99\x99\x99\x99\x99\xb9?" | s:"\x80\x00\x00\x00\x00\x00\x00\x00" | s:"\x00\x00\x80\x7f" | s:"\xff\xc0\x00\x00" | s:"abc\x00" | s:"abc" | s:"ab" | s:"\x00" | s:"""#,
+            ),
             (r#"struct.pack('c5', 'abc')"#, r#"ERR:user_script:1: bad argument #3 to 'pack' (string too short)"#),
-            (r#"struct.pack('b', '12'), struct.pack('c', 'ab'), struct.pack('!', 1), struct.pack('i0', 5), struct.pack('>I5', 2^40-1), struct.pack('>i9', -1), struct.pack('s', 12), struct.pack('c0c0', 'ab', 'c'), struct.pack('>i4 <i4', 1, 1), struct.pack(''), struct.pack('   ')"#, r#"s:"\x0c" | s:"a" | s:"" | s:"" | s:"\xff\xff\xff\xff\xff" | s:"\x00\xff\xff\xff\xff\xff\xff\xff\xff" | s:"12\x00" | s:"abc" | s:"\x00\x00\x00\x01\x01\x00\x00\x00" | s:"" | s:"""#),
+            (
+                r#"struct.pack('b', '12'), struct.pack('c', 'ab'), struct.pack('!', 1), struct.pack('i0', 5), struct.pack('>I5', 2^40-1), struct.pack('>i9', -1), struct.pack('s', 12), struct.pack('c0c0', 'ab', 'c'), struct.pack('>i4 <i4', 1, 1), struct.pack(''), struct.pack('   ')"#,
+                r#"s:"\x0c" | s:"a" | s:"" | s:"" | s:"\xff\xff\xff\xff\xff" | s:"\x00\xff\xff\xff\xff\xff\xff\xff\xff" | s:"12\x00" | s:"abc" | s:"\x00\x00\x00\x01\x01\x00\x00\x00" | s:"" | s:"""#,
+            ),
         ]);
     }
 
     #[test]
     fn alignment() {
         check(&[
-            (r#"struct.pack('!4 b i', 1, 2), struct.pack('! b d', 1, 2), struct.pack('!2 b i4', 1, 2), struct.pack('b x x b', 1, 2), struct.pack('>i16', -1), struct.pack('>i3', 1), struct.pack('<i3', -2), struct.pack('!4 b i3', 1, 2), struct.pack('!4 b h b i', 1, 2, 3, 4), struct.pack('!8 b c3 h', 1, 'abc', 5), struct.pack('!8 b d', 1, 2), struct.pack('!16 b d', 1, 2), struct.pack('!1 b i', 1, 2), struct.pack('! b f', 1, 2)"#, r#"s:"\x01\x00\x00\x00\x02\x00\x00\x00" | s:"\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00@" | s:"\x01\x00\x02\x00\x00\x00" | s:"\x01\x00\x00\x02" | s:"\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff" | s:"\x00\x00\x01" | s:"\xfe\xff\xff" | s:"\x01\x00\x00\x02\x00\x00" | s:"\x01\x00\x02\x00\x03\x00\x00\x00\x04\x00\x00\x00" | s:"\x01abc\x05\x00" | s:"\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00@" | s:"\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00@" | s:"\x01\x02\x00\x00\x00" | s:"\x01\x00\x00\x00\x00\x00\x00@""#),
+            (
+                r#"struct.pack('!4 b i', 1, 2), struct.pack('! b d', 1, 2), struct.pack('!2 b i4', 1, 2), struct.pack('b x x b', 1, 2), struct.pack('>i16', -1), struct.pack('>i3', 1), struct.pack('<i3', -2), struct.pack('!4 b i3', 1, 2), struct.pack('!4 b h b i', 1, 2, 3, 4), struct.pack('!8 b c3 h', 1, 'abc', 5), struct.pack('!8 b d', 1, 2), struct.pack('!16 b d', 1, 2), struct.pack('!1 b i', 1, 2), struct.pack('! b f', 1, 2)"#,
+                r#"s:"\x01\x00\x00\x00\x02\x00\x00\x00" | s:"\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00@" | s:"\x01\x00\x02\x00\x00\x00" | s:"\x01\x00\x00\x02" | s:"\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff" | s:"\x00\x00\x01" | s:"\xfe\xff\xff" | s:"\x01\x00\x00\x02\x00\x00" | s:"\x01\x00\x02\x00\x03\x00\x00\x00\x04\x00\x00\x00" | s:"\x01abc\x05\x00" | s:"\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00@" | s:"\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00@" | s:"\x01\x02\x00\x00\x00" | s:"\x01\x00\x00\x00\x00\x00\x00@""#,
+            ),
             (r#"struct.pack('!3 b', 1)"#, r#"ERR:user_script:1: alignment 3 is not a power of 2"#),
             (r#"struct.pack('!0 b', 1)"#, r#"ERR:user_script:1: alignment 0 is not a power of 2"#),
         ]);
@@ -382,10 +397,22 @@ mod tests {
     #[test]
     fn unpack_values() {
         check(&[
-            (r#"struct.unpack('>I4', '\0\0\0\1'), struct.unpack('<i4', '\254\255\255\255'), struct.unpack('>i2 B', '\255\254\128'), struct.unpack('>l', '\128\0\0\0\0\0\0\0'), struct.unpack('>L', '\255\255\255\255\255\255\255\255')"#, r#"n:1 | n:-2 | n:-2 | n:-9.2233720368547758e+18 | n:1.8446744073709552e+19 | n:9"#),
-            (r#"struct.unpack('>i16', string.rep('\255', 16)), struct.unpack('>I16', string.rep('\0', 15)..'\1'), struct.unpack('<I16', '\1'..string.rep('\0', 15)), struct.unpack('>i9', '\1'..string.rep('\255', 8)), struct.unpack('>i3', '\255\255\255'), struct.unpack('<i3', '\0\0\128'), struct.unpack('>I3', '\255\255\255'), struct.unpack('>i10', '\0\0\128\0\0\0\0\0\0\0')"#, r#"n:-1 | n:1 | n:1 | n:-1 | n:-1 | n:-8388608 | n:16777215 | n:-32768 | n:11"#),
-            (r#"struct.unpack('>f', '\63\192\0\0'), struct.unpack('<d', '\154\153\153\153\153\153\185\63'), struct.unpack('s', 'abc\0def'), struct.unpack('b c0', '\3abcdef'), struct.unpack('c2', 'abc'), struct.unpack('b', 'abc', 2), struct.unpack('!4 b i', '\1\0\0\0\2\0\0\0'), struct.unpack('x b', 'ab'), struct.unpack('', 'ab'), struct.unpack('i0', 'ab')"#, r#"n:1.5 | n:0.10000000000000001 | s:"abc" | s:"abc" | s:"ab" | n:98 | n:1 | n:98 | n:1 | n:0 | n:1"#),
-            (r#"struct.unpack('c1 c0', '3abc'), struct.unpack('b', 'a', 1.9), struct.unpack('i', 1234), struct.unpack('b s', '\5xy\0'), struct.unpack('bbbb', 'abcd'), struct.unpack('>i', '\255\255\255\255', 1), struct.unpack('  >  h', '\1\2'), struct.unpack('b', 'abc', 3), struct.unpack('b', 'abc', 2.5)"#, r#"s:"abc" | n:97 | n:875770417 | n:5 | n:97 | n:-1 | n:258 | n:99 | n:98 | n:3"#),
+            (
+                r#"struct.unpack('>I4', '\0\0\0\1'), struct.unpack('<i4', '\254\255\255\255'), struct.unpack('>i2 B', '\255\254\128'), struct.unpack('>l', '\128\0\0\0\0\0\0\0'), struct.unpack('>L', '\255\255\255\255\255\255\255\255')"#,
+                r#"n:1 | n:-2 | n:-2 | n:-9.2233720368547758e+18 | n:1.8446744073709552e+19 | n:9"#,
+            ),
+            (
+                r#"struct.unpack('>i16', string.rep('\255', 16)), struct.unpack('>I16', string.rep('\0', 15)..'\1'), struct.unpack('<I16', '\1'..string.rep('\0', 15)), struct.unpack('>i9', '\1'..string.rep('\255', 8)), struct.unpack('>i3', '\255\255\255'), struct.unpack('<i3', '\0\0\128'), struct.unpack('>I3', '\255\255\255'), struct.unpack('>i10', '\0\0\128\0\0\0\0\0\0\0')"#,
+                r#"n:-1 | n:1 | n:1 | n:-1 | n:-1 | n:-8388608 | n:16777215 | n:-32768 | n:11"#,
+            ),
+            (
+                r#"struct.unpack('>f', '\63\192\0\0'), struct.unpack('<d', '\154\153\153\153\153\153\185\63'), struct.unpack('s', 'abc\0def'), struct.unpack('b c0', '\3abcdef'), struct.unpack('c2', 'abc'), struct.unpack('b', 'abc', 2), struct.unpack('!4 b i', '\1\0\0\0\2\0\0\0'), struct.unpack('x b', 'ab'), struct.unpack('', 'ab'), struct.unpack('i0', 'ab')"#,
+                r#"n:1.5 | n:0.10000000000000001 | s:"abc" | s:"abc" | s:"ab" | n:98 | n:1 | n:98 | n:1 | n:0 | n:1"#,
+            ),
+            (
+                r#"struct.unpack('c1 c0', '3abc'), struct.unpack('b', 'a', 1.9), struct.unpack('i', 1234), struct.unpack('b s', '\5xy\0'), struct.unpack('bbbb', 'abcd'), struct.unpack('>i', '\255\255\255\255', 1), struct.unpack('  >  h', '\1\2'), struct.unpack('b', 'abc', 3), struct.unpack('b', 'abc', 2.5)"#,
+                r#"s:"abc" | n:97 | n:875770417 | n:5 | n:97 | n:-1 | n:258 | n:99 | n:98 | n:3"#,
+            ),
         ]);
     }
 
@@ -412,7 +439,10 @@ mod tests {
     #[test]
     fn size() {
         check(&[
-            (r#"struct.size('>i4 b'), struct.size('!4 b i'), struct.size('c3 d'), struct.size('z'), struct.size('!'), struct.size(' '), struct.size('!8 b d c3 h'), struct.size('x'), struct.size('!4 b T')"#, r#"n:5 | n:8 | n:11 | n:0 | n:0 | n:0 | n:22 | n:1 | n:12"#),
+            (
+                r#"struct.size('>i4 b'), struct.size('!4 b i'), struct.size('c3 d'), struct.size('z'), struct.size('!'), struct.size(' '), struct.size('!8 b d c3 h'), struct.size('x'), struct.size('!4 b T')"#,
+                r#"n:5 | n:8 | n:11 | n:0 | n:0 | n:0 | n:22 | n:1 | n:12"#,
+            ),
             (r#"struct.size('s')"#, r#"ERR:user_script:1: bad argument #1 to 'size' (option 's' has no fixed size)"#),
             (r#"struct.size('c0')"#, r#"ERR:user_script:1: bad argument #1 to 'size' (option 'c0' has no fixed size)"#),
             (r#"struct.size('!3')"#, r#"ERR:user_script:1: alignment 3 is not a power of 2"#),
@@ -425,8 +455,14 @@ mod tests {
     #[test]
     fn result_limits() {
         check(&[
-            (r#"(function() local ok, r = pcall(struct.unpack, string.rep('b', 7998), string.rep('a', 7998)) return ok, r end)()"#, r#"false | s:"stack overflow (too many results)""#),
-            (r#"(function() local ok, r = pcall(struct.unpack, string.rep('b', 7997), string.rep('a', 7997), 1) return ok, r end)()"#, r#"false | s:"stack overflow (too many results)""#),
+            (
+                r#"(function() local ok, r = pcall(struct.unpack, string.rep('b', 7998), string.rep('a', 7998)) return ok, r end)()"#,
+                r#"false | s:"stack overflow (too many results)""#,
+            ),
+            (
+                r#"(function() local ok, r = pcall(struct.unpack, string.rep('b', 7997), string.rep('a', 7997), 1) return ok, r end)()"#,
+                r#"false | s:"stack overflow (too many results)""#,
+            ),
             (r#"select('#', struct.unpack(string.rep('b', 7996), string.rep('a', 7996)))"#, r#"n:7997"#),
             (r#"select('#', struct.unpack(string.rep('c1', 5000), string.rep('a', 5000)))"#, r#"n:5001"#),
         ]);

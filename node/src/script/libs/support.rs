@@ -458,7 +458,7 @@ fn trim_fraction(s: &str) -> &str {
 /// x86-64 `cvttsd2si` with a 64-bit destination: C's `(long)d`, where out-of-range values and
 /// NaN become the "integer indefinite" `i64::MIN` (Rust's `as` would saturate instead).
 pub(crate) fn c_double_to_i64(x: f64) -> i64 {
-    if x.is_nan() || x >= 9_223_372_036_854_775_808.0 || x < -9_223_372_036_854_775_808.0 {
+    if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) {
         i64::MIN
     } else {
         x as i64
