@@ -35,6 +35,9 @@ pub trait Host {
     fn may_run(&mut self, argv: &[Bytes]) -> Result<bool, String>;
 }
 
+/// What one interpreter may allocate: more fails the script with "not enough memory".
+pub const MEMORY_LIMIT: usize = 1 << 30;
+
 /// How often the instruction hook runs (Redis's `LUA_MASKCOUNT` of 100000).
 pub const HOOK_INSTRUCTIONS: u32 = 100_000;
 
@@ -94,11 +97,12 @@ const PRELUDE_NAME: &str = "=redis";
 /// proxies for the globals and the library tables (Redis 7.0 patches Lua for read-only tables;
 /// stock Lua 5.1 gets there with proxies), `next`/`pairs` that see through them, `rawset` and
 /// `setmetatable` that refuse them, and `pcall`/`xpcall` that hand a script the error values
-/// Redis gives (tables for the `redis` API's errors, strings for the libraries').
+/// Redis gives (`pcall`: the text of an error table; `xpcall`'s handler: the table itself;
+/// the libraries' errors: their message).
 const PRELUDE: &str = r#"
 local conv, ro_error = ...
 local G = _G
-local opcall, oxpcall, onext, orawset, osetmetatable, error = pcall, xpcall, next, rawset, setmetatable, error
+local opcall, oxpcall, onext, orawset, osetmetatable, error, type, rawget = pcall, xpcall, next, rawset, setmetatable, error, type, rawget
 local real = osetmetatable({}, {__mode = 'k'})
 local function protect(t)
   local p, meta = {}, {__index = t, __newindex = ro_error}
@@ -109,9 +113,12 @@ end
 for _, name in ipairs({'string', 'math', 'table', 'coroutine', 'bit', 'cjson', 'cmsgpack', 'struct', 'redis'}) do
   if G[name] then orawset(G, name, (protect(G[name]))) end
 end
+-- Redis's pcall gives a script the text of an error table, not the table.
 local function fix(ok, ...)
   if ok then return ok, ... end
-  return false, conv((...))
+  local e = conv((...))
+  if type(e) == 'table' and type(rawget(e, 'err')) == 'string' then e = rawget(e, 'err') end
+  return false, e
 end
 orawset(G, 'pcall', function(f, ...) return fix(opcall(f, ...)) end)
 orawset(G, 'xpcall', function(f, h) return oxpcall(f, function(e) return h(conv(e)) end) end)
@@ -137,6 +144,8 @@ thread_local! {
     static HOST: Cell<Option<NonNull<dyn Host + 'static>>> = const { Cell::new(None) };
     /// The protocol `redis.call` replies in (`redis.setresp`), reset to 2 for every script.
     static RESP: Cell<u8> = const { Cell::new(2) };
+    /// When a FUNCTION library's code, running at load time, is stopped.
+    static LOAD_DEADLINE: Cell<Option<std::time::Instant>> = const { Cell::new(None) };
     /// `math.random`'s generator: one sequence for the interpreter's life, as in Redis 7.0
     /// (`math.randomseed` resets it).
     static RAND: RefCell<Rand48> = RefCell::new(Rand48::default());
@@ -197,6 +206,9 @@ impl Engine {
         // struct, cmsgpack and bit; not io, os or package (so no require). Its globals lack the
         // base functions below.
         let lua = Lua::new_with(StdLib::TABLE | StdLib::STRING | StdLib::MATH, LuaOptions::default())?;
+        // Redis's Lua has no limit and a script can take the server down with one
+        // `string.rep`; here an allocation past the limit is a script error instead.
+        lua.set_memory_limit(MEMORY_LIMIT)?;
         let globals = lua.globals();
         super::libs::load_all(&lua)?;
         for name in ["loadfile", "dofile", "print", "setfenv", "getfenv", "newproxy"] {
@@ -210,7 +222,8 @@ impl Engine {
         globals.raw_set("__redis__err__handler", handler.clone())?;
         let conv = lua.create_function(|lua, v: Value| script_error_value(lua, v))?;
         let ro_error = lua.create_function(|lua, _: MultiValue| -> mlua::Result<()> { Err(lua_error(lua, "Attempt to modify a readonly table")) })?;
-        let (env, env_meta, xpcall, xpcall_args): (Table, Table, Function, Function) = lua.load(PRELUDE).set_name(PRELUDE_NAME).call((conv, ro_error))?;
+        let (env, env_meta, xpcall, xpcall_args): (Table, Table, Function, Function) =
+            lua.load(PRELUDE).set_name(PRELUDE_NAME).call((conv, ro_error))?;
         // Reading a global that does not exist is an error.
         let missing = lua.create_table()?;
         missing.raw_set(
@@ -226,7 +239,13 @@ impl Engine {
         let _ = globals.set_metatable(Some(missing));
         lua.set_hook(HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS), |_lua, _dbg| match with_host(|h| h.tick()) {
             Some(Err(msg)) => Err(table_error(&msg)),
-            _ => Ok(VmState::Continue),
+            Some(Ok(())) => Ok(VmState::Continue),
+            // No script runs: a FUNCTION library's code at load time, which Redis stops after
+            // half a second.
+            None => match LOAD_DEADLINE.with(|d| d.get()) {
+                Some(deadline) if std::time::Instant::now() > deadline => Err(table_error("FUNCTION LOAD timeout")),
+                _ => Ok(VmState::Continue),
+            },
         })?;
         Ok(Engine { lua, globals, env, env_meta, library_api: None, xpcall, xpcall_args, handler })
     }
@@ -243,7 +262,12 @@ impl Engine {
                     match v {
                         Value::Integer(n) => Ok(*n as f64),
                         Value::Number(n) => Ok((*n as i32) as f64),
-                        Value::String(s) => s.to_str().ok().and_then(|s| s.trim().parse::<f64>().ok()).map(|n| (n as i32) as f64).ok_or_else(|| bad_arg(lua, i, "random", &format!("number expected, got {}", v.type_name()))),
+                        Value::String(s) => s
+                            .to_str()
+                            .ok()
+                            .and_then(|s| s.trim().parse::<f64>().ok())
+                            .map(|n| (n as i32) as f64)
+                            .ok_or_else(|| bad_arg(lua, i, "random", &format!("number expected, got {}", v.type_name()))),
                         _ => Err(bad_arg(lua, i, "random", &format!("number expected, got {}", if v.is_nil() { "no value" } else { v.type_name() }))),
                     }
                 };
@@ -274,7 +298,14 @@ impl Engine {
                 let n = match seed {
                     Value::Integer(n) => n as i32,
                     Value::Number(n) => n as i32,
-                    other => return Err(bad_arg(lua, 1, "randomseed", &format!("number expected, got {}", if other.is_nil() { "no value" } else { other.type_name() }))),
+                    other => {
+                        return Err(bad_arg(
+                            lua,
+                            1,
+                            "randomseed",
+                            &format!("number expected, got {}", if other.is_nil() { "no value" } else { other.type_name() }),
+                        ))
+                    }
                 };
                 RAND.with(|g| *g.borrow_mut() = Rand48::new(n));
                 Ok(())
@@ -426,7 +457,9 @@ impl Engine {
     pub fn load_library(&self, f: &Function) -> Result<(), ErrorInfo> {
         let api = self.library_api.clone().map(Value::Table).unwrap_or(Value::Nil);
         let _ = self.env_meta.raw_set("__index", api);
+        LOAD_DEADLINE.with(|d| d.set(Some(std::time::Instant::now() + std::time::Duration::from_millis(500))));
         let result = self.xpcall.call::<MultiValue>((f.clone(), self.handler.clone()));
+        LOAD_DEADLINE.with(|d| d.set(None));
         let _ = self.env_meta.raw_set("__index", self.globals.clone());
         let mut values = result.map_err(|e| ErrorInfo { msg: format!("ERR {e}"), at: None })?.into_iter();
         match values.next() {
@@ -448,8 +481,10 @@ impl Engine {
 
     /// Sets KEYS and ARGV for an EVAL script (Redis keeps them as globals).
     pub fn set_keys_args(&self, keys: &[Bytes], args: &[Bytes]) -> mlua::Result<()> {
-        self.globals.raw_set("KEYS", self.lua.create_sequence_from(keys.iter().map(|k| self.lua.create_string(k)).collect::<mlua::Result<Vec<_>>>()?)?)?;
-        self.globals.raw_set("ARGV", self.lua.create_sequence_from(args.iter().map(|a| self.lua.create_string(a)).collect::<mlua::Result<Vec<_>>>()?)?)?;
+        self.globals
+            .raw_set("KEYS", self.lua.create_sequence_from(keys.iter().map(|k| self.lua.create_string(k)).collect::<mlua::Result<Vec<_>>>()?)?)?;
+        self.globals
+            .raw_set("ARGV", self.lua.create_sequence_from(args.iter().map(|a| self.lua.create_string(a)).collect::<mlua::Result<Vec<_>>>()?)?)?;
         Ok(())
     }
 
@@ -530,7 +565,7 @@ fn command(lua: &Lua, args: MultiValue, raise: bool) -> mlua::Result<Value> {
 
 /// What a script's `pcall` / `xpcall` handler sees of an error raised from Rust: `{err=...}` for
 /// the `redis` API's errors, the message string for the libraries' (as from `luaL_error`).
-fn script_error_value(lua: &Lua, v: Value) -> mlua::Result<Value> {
+pub(crate) fn script_error_value(lua: &Lua, v: Value) -> mlua::Result<Value> {
     let Value::Error(e) = v else { return Ok(v) };
     match root(&e) {
         mlua::Error::ExternalError(x) => match x.downcast_ref::<TableError>() {
@@ -660,7 +695,8 @@ fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
             (s.what.to_string(), s.source.as_deref().map(str::to_string), d.current_line())
         });
         let Some((what, source, line)) = frame else { break };
-        if what == "C" || source.as_deref() == Some(PRELUDE_NAME) {
+        // "=[C]": the wrapper of the libraries' functions that return many values.
+        if what == "C" || source.as_deref() == Some(PRELUDE_NAME) || source.as_deref() == Some("=[C]") {
             continue;
         }
         if let Some(src) = source {

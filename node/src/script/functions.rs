@@ -111,10 +111,11 @@ impl Functions {
         // The metadata line becomes a comment, so line numbers stay those of the code.
         let mut body = code.to_vec();
         body[..2].copy_from_slice(b"--");
-        let func = engine.lua().load(&body[..]).set_name("@user_function").set_environment(engine.env().clone()).into_function().map_err(|e| match e {
-            mlua::Error::SyntaxError { message, .. } => format!("ERR Error compiling function: {message}"),
-            other => format!("ERR Error compiling function: {other}"),
-        })?;
+        let func =
+            engine.lua().load(&body[..]).set_name("@user_function").set_environment(engine.env().clone()).into_function().map_err(|e| match e {
+                mlua::Error::SyntaxError { message, .. } => format!("ERR Error compiling function: {message}"),
+                other => format!("ERR Error compiling function: {other}"),
+            })?;
         REGISTERING.with(|r| *r.borrow_mut() = Some(Vec::new()));
         let result = engine.load_library(&func);
         let registered = REGISTERING.with(|r| r.borrow_mut().take()).unwrap_or_default();
@@ -262,7 +263,9 @@ fn register_function(lua: &Lua, args: MultiValue) -> mlua::Result<()> {
     let def = match args.len() {
         1 => {
             let Value::Table(t) = &args[0] else {
-                return raise("calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).");
+                return raise(
+                    "calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).",
+                );
             };
             let (mut name, mut desc, mut func, mut flags) = (None, None, None, 0);
             for pair in t.pairs::<Value, Value>() {
@@ -361,4 +364,3 @@ pub fn parse_payload(p: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     }
     Ok(sources)
 }
-

@@ -15,8 +15,13 @@ pub const ALLOW_CROSS_SLOT: u32 = 1 << 4;
 pub const EVAL_COMPAT: u32 = 1 << 5;
 
 /// The flag names as scripts and FUNCTION LIST spell them.
-pub const NAMES: [(&str, u32); 5] =
-    [("no-writes", NO_WRITES), ("allow-oom", ALLOW_OOM), ("allow-stale", ALLOW_STALE), ("no-cluster", NO_CLUSTER), ("allow-cross-slot-keys", ALLOW_CROSS_SLOT)];
+pub const NAMES: [(&str, u32); 5] = [
+    ("no-writes", NO_WRITES),
+    ("allow-oom", ALLOW_OOM),
+    ("allow-stale", ALLOW_STALE),
+    ("no-cluster", NO_CLUSTER),
+    ("allow-cross-slot-keys", ALLOW_CROSS_SLOT),
+];
 
 /// A flag by name.
 pub fn flag(name: &[u8]) -> Option<u32> {

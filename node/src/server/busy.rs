@@ -45,7 +45,8 @@ pub fn install(shared: &Arc<Shared>, tcp: &[i32], unix: Option<i32>, pidfile: &s
     }
     let unixsocket = shared.lock().config.unixsocket.clone();
     let reg = Registry { shared: Arc::downgrade(shared), listeners, unixsocket, pidfile: pidfile.to_string() };
-    let cell = REGISTRY.get_or_init(|| Mutex::new(Registry { shared: Weak::new(), listeners: Vec::new(), unixsocket: String::new(), pidfile: String::new() }));
+    let cell = REGISTRY
+        .get_or_init(|| Mutex::new(Registry { shared: Weak::new(), listeners: Vec::new(), unixsocket: String::new(), pidfile: String::new() }));
     if let Ok(mut r) = cell.lock() {
         *r = reg;
     }
@@ -115,7 +116,11 @@ fn read_and_run(st: &mut State, me: &mut ClientState) {
         // Parse from a copy with a fresh parser: a command that is not whole stays in
         // `busy_input` untouched, for the connection task's own parser.
         let mut buf = BytesMut::from(&me.busy_input[..]);
-        let limits = Limits { max_bulk_len: st.config.proto_max_bulk_len, authenticated: me.authenticated || st.config.requirepass.is_none(), from_master: false };
+        let limits = Limits {
+            max_bulk_len: st.config.proto_max_bulk_len,
+            authenticated: me.authenticated || st.config.requirepass.is_none(),
+            from_master: false,
+        };
         let argv = match RequestParser::new().parse(&mut buf, limits) {
             Ok(Some(Request::Command(argv))) => argv,
             Ok(Some(Request::Empty)) => {

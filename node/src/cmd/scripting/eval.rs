@@ -57,7 +57,8 @@ fn cache_script(ctx: &mut Ctx, body: &Bytes) -> Result<String, String> {
     }
     let (flags, code) = shebang::parse(body)?;
     let engine = ctx.st.scripts.engine()?;
-    let func = engine.compile(code.as_deref().unwrap_or(body), "@user_script").map_err(|e| format!("ERR Error compiling script (new function): {e}"))?;
+    let func =
+        engine.compile(code.as_deref().unwrap_or(body), "@user_script").map_err(|e| format!("ERR Error compiling script (new function): {e}"))?;
     ctx.st.scripts.cache_bytes += body.len();
     ctx.st.scripts.cache.insert(sha.clone(), Script { body: body.clone(), func, flags });
     Ok(sha)

@@ -119,7 +119,15 @@ fn function_list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
         i += 1;
     }
-    let libs: Vec<_> = ctx.st.scripts.functions.libraries().iter().filter(|l| pattern.as_ref().is_none_or(|p| glob_match(p, l.name.as_bytes(), false))).cloned().collect();
+    let libs: Vec<_> = ctx
+        .st
+        .scripts
+        .functions
+        .libraries()
+        .iter()
+        .filter(|l| pattern.as_ref().is_none_or(|p| glob_match(p, l.name.as_bytes(), false)))
+        .cloned()
+        .collect();
     let out = &mut *ctx.out;
     out.array(libs.len());
     for lib in &libs {

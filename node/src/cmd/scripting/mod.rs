@@ -47,6 +47,37 @@ pub fn busy_error(st: &crate::state::State) -> Option<&'static str> {
     }
 }
 
+/// The flags `dispatch` checks for a command: for EVAL/EVALSHA(_RO) of a cached script and
+/// FCALL(_RO) of a function that declare flags, the script's (Redis's `scriptFlagsToCmdFlags`):
+/// WRITE unless no-writes, DENYOOM unless allow-oom or no-writes, STALE with allow-stale, and no
+/// MAY_REPLICATE. Anything else keeps the command's own flags.
+pub fn command_flags(st: &crate::state::State, def: &crate::cmd::command_table::CommandDef, argv: &[bytes::Bytes]) -> u32 {
+    use crate::cmd::command_table::flags;
+    use crate::script::shebang;
+    let script_flags = match def.name.as_str() {
+        // A body not cached yet declares its flags in its shebang.
+        "eval" | "eval_ro" if argv.len() > 1 => match st.scripts.cache.get(&crate::script::sha1_hex(&argv[1])) {
+            Some(s) => Some(s.flags),
+            None => shebang::parse(&argv[1]).ok().map(|(f, _)| f),
+        },
+        "evalsha" | "evalsha_ro" if argv.len() > 1 => st.scripts.cache.get(&String::from_utf8_lossy(&argv[1]).to_ascii_lowercase()).map(|s| s.flags),
+        "fcall" | "fcall_ro" if argv.len() > 1 => st.scripts.functions.get(&String::from_utf8_lossy(&argv[1])).map(|f| f.flags),
+        _ => None,
+    };
+    let Some(sf) = script_flags.filter(|f| f & shebang::EVAL_COMPAT == 0) else { return def.flags };
+    let mut f = def.flags & !(flags::STALE | flags::DENYOOM | flags::WRITE | flags::MAY_REPLICATE);
+    if sf & (shebang::ALLOW_OOM | shebang::NO_WRITES) == 0 {
+        f |= flags::DENYOOM;
+    }
+    if sf & shebang::NO_WRITES == 0 {
+        f |= flags::WRITE;
+    }
+    if sf & shebang::ALLOW_STALE != 0 {
+        f |= flags::STALE;
+    }
+    f
+}
+
 /// SCRIPT KILL (`is_eval`) and FUNCTION KILL (Redis's `scriptKill`).
 pub fn kill(ctx: &mut Ctx, is_eval: bool) -> CmdResult {
     let Some(running) = ctx.st.scripts.running.as_ref() else {

@@ -44,11 +44,14 @@ fn prepare(ctx: &mut Ctx, job: &Job, oom: bool) -> Result<(), String> {
         }
         return Ok(());
     }
-    if job.flags & shebang::ALLOW_OOM == 0 && oom {
+    // A script that cannot write cannot grow memory either: no-writes implies allow-oom.
+    if job.flags & (shebang::ALLOW_OOM | shebang::NO_WRITES) == 0 && oom {
         return Err("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'".into());
     }
     if stale && job.flags & shebang::ALLOW_STALE == 0 {
-        return Err("MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.".into());
+        return Err(
+            "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is set to 'no' and 'allow-stale' flag is not set on the script.".into()
+        );
     }
     if job.flags & shebang::NO_WRITES == 0 {
         if st.repl.is_replica() && st.config.get_bool("replica-read-only").unwrap_or(true) && !obey {
@@ -101,7 +104,15 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
     client.is_master = ctx.me.is_master;
     let read_only = job.read_only || (job.flags & shebang::EVAL_COMPAT == 0 && job.flags & shebang::NO_WRITES != 0);
     ctx.st.scripts.clear_kill();
-    ctx.st.scripts.running = Some(Running { is_eval: job.is_eval, name: job.name.clone(), start_ms: ctx.now, wrote: false, from_master: ctx.me.is_master, argv: job.argv.to_vec(), timed_out: false });
+    ctx.st.scripts.running = Some(Running {
+        is_eval: job.is_eval,
+        name: job.name.clone(),
+        start_ms: ctx.now,
+        wrote: false,
+        from_master: ctx.me.is_master,
+        argv: job.argv.to_vec(),
+        timed_out: false,
+    });
     let mut runner = Runner {
         st: ctx.st,
         client: &mut client,

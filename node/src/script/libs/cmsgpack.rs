@@ -14,7 +14,7 @@
 
 use mlua::{Lua, Table, Value};
 
-use super::support::{c_double_to_i32, c_double_to_i64, number_of, register, Call, CallResult, Fail, Ret, Slot, MAX_C_STACK};
+use super::support::{c_double_to_i32, c_double_to_i64, number_of, register, register_packed, Call, CallResult, Fail, Ret, Slot, MAX_C_STACK};
 
 /// Tables at this nesting level are encoded as nil.
 const MAX_NESTING: usize = 16;
@@ -23,15 +23,15 @@ const MAX_NESTING: usize = 16;
 pub fn load(lua: &Lua) -> mlua::Result<()> {
     let t = lua.create_table()?;
     register(lua, &t, "pack", pack)?;
-    register(lua, &t, "unpack", |c| {
+    register_packed(lua, &t, "unpack", |c| {
         // Extra arguments stay on the C stack and count against its limit.
         unpack_full(c, 0, 0, c.nargs().max(1))
     })?;
-    register(lua, &t, "unpack_one", |c| {
+    register_packed(lua, &t, "unpack_one", |c| {
         let offset = c.opt_integer(2, 0)?;
         unpack_full(c, 1, offset, 1)
     })?;
-    register(lua, &t, "unpack_limit", |c| {
+    register_packed(lua, &t, "unpack_limit", |c| {
         let limit = c.check_integer(2)?;
         let offset = c.opt_integer(3, 0)?;
         unpack_full(c, limit, offset, 1)

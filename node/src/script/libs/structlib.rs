@@ -15,7 +15,7 @@
 
 use mlua::{Lua, Value};
 
-use super::support::{c_double_to_i64, c_double_to_u64, register, to_number, Call, CallResult, Fail, Ret, MAX_C_STACK};
+use super::support::{c_double_to_i64, c_double_to_u64, register, register_packed, to_number, Call, CallResult, Fail, Ret, MAX_C_STACK};
 
 const MAX_INT_SIZE: i32 = 32;
 /// `MAXALIGN` on x86-64: the alignment of a double.
@@ -25,7 +25,7 @@ const MAX_ALIGN: i32 = 8;
 pub fn load(lua: &Lua) -> mlua::Result<()> {
     let t = lua.create_table()?;
     register(lua, &t, "pack", pack)?;
-    register(lua, &t, "unpack", unpack)?;
+    register_packed(lua, &t, "unpack", unpack)?;
     register(lua, &t, "size", size)?;
     lua.globals().raw_set("struct", t)
 }

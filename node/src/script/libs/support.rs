@@ -43,6 +43,8 @@ pub(crate) struct Call<'a> {
     /// The name the function is registered under, used when the call site cannot name it.
     name: &'static str,
     pub args: Vec<Value>,
+    /// Called through the Lua wrapper (`register_packed`): the caller is one level further up.
+    wrapped: bool,
 }
 
 impl<'a> Call<'a> {
@@ -58,16 +60,16 @@ impl<'a> Call<'a> {
     /// The same call seen with a different argument list (for C code that pushes onto its own
     /// frame before reading further arguments).
     pub fn with_args(&self, args: Vec<Value>) -> Call<'a> {
-        Call { lua: self.lua, name: self.name, args }
+        Call { lua: self.lua, name: self.name, args, wrapped: self.wrapped }
     }
 
     /// `luaL_where(L, 1)`: "chunk:line: " of the Lua code that called the library function.
-    /// Level 0 is the Rust callback and level 1 its Lua wrapper, so the caller sits at level 2.
-    /// When the wrapper was tail-called the caller's frame is gone and, like a C caller, it
-    /// yields no prefix.
+    /// Level 0 is the Rust callback, so the caller sits at level 1 (level 2 behind the Lua
+    /// wrapper of `register_packed`; when that wrapper was tail-called the caller's frame is
+    /// gone and, like a C caller, it yields no prefix).
     pub fn location(&self) -> String {
         self.lua
-            .inspect_stack(2, |d| match d.current_line() {
+            .inspect_stack(self.level(1), |d| match d.current_line() {
                 Some(line) if line > 0 => {
                     let src = d.source().short_src.map(|s| s.into_owned()).unwrap_or_default();
                     format!("{src}:{line}: ")
@@ -75,6 +77,15 @@ impl<'a> Call<'a> {
                 _ => String::new(),
             })
             .unwrap_or_default()
+    }
+
+    /// A stack level counted from the function as Lua sees it (0: the library function).
+    fn level(&self, n: usize) -> usize {
+        if self.wrapped {
+            n + 1
+        } else {
+            n
+        }
     }
 
     /// `luaL_error`: the message prefixed with the caller's position.
@@ -86,14 +97,14 @@ impl<'a> Call<'a> {
     pub fn arg_error(&self, narg: i64, extra: impl Display) -> Fail {
         let (name, what) = self
             .lua
-            .inspect_stack(1, |d| {
+            .inspect_stack(self.level(0), |d| {
                 let names = d.names();
                 (names.name.map(|s| s.into_owned()), names.name_what)
             })
             .unwrap_or((None, None));
         // A tail-called wrapper loses its name; the C function would have been named from the
         // call site, which is nearly always `lib.func(...)`, so use the registered name.
-        let tail = self.lua.inspect_stack(2, |d| d.source().what == "tail").unwrap_or(false);
+        let tail = self.lua.inspect_stack(self.level(1), |d| d.source().what == "tail").unwrap_or(false);
         let name = name.or_else(|| tail.then(|| self.name.to_string())).unwrap_or_else(|| "?".to_string());
         let mut narg = narg;
         if what == Some("method") {
@@ -177,14 +188,36 @@ end
 return function(...) return finish(impl(...)) end
 "#;
 
-/// Registers `f` as `module[name]`, wrapped so its failures raise plain string errors.
+/// Registers `f` as `module[name]`, a Rust function as the C original is one (so a script's
+/// `return lib.f(...)` keeps its own frame for error positions). Its failures are raised as
+/// runtime errors; the script engine's `pcall` and error handler turn them into the plain
+/// strings the C function raises.
 pub(crate) fn register<F, R>(lua: &Lua, module: &Table, name: &'static str, f: F) -> mlua::Result<()>
 where
     F: Fn(&Call) -> Result<R, Fail> + Send + 'static,
     R: Into<Ret>,
 {
+    let func = lua.create_function(move |lua, args: MultiValue| {
+        let call = Call { lua, name, args: args.into_iter().collect(), wrapped: false };
+        match f(&call).map(Into::into) {
+            Ok(Ret::Values(values)) => Ok(MultiValue::from_vec(values)),
+            Ok(Ret::Packed(table, n)) => Ok(MultiValue::from_vec((1..=n).map(|i| table.raw_get(i)).collect::<mlua::Result<Vec<Value>>>()?)),
+            Err(Fail::Msg(msg)) => Err(mlua::Error::RuntimeError(msg)),
+            Err(Fail::Lua(e)) => Err(e),
+        }
+    })?;
+    module.raw_set(name, func)
+}
+
+/// `register` for functions that may return thousands of values (`Ret::Packed`): a Lua wrapper
+/// unpacks them, since mlua cannot hold that many values on the Rust side at once.
+pub(crate) fn register_packed<F, R>(lua: &Lua, module: &Table, name: &'static str, f: F) -> mlua::Result<()>
+where
+    F: Fn(&Call) -> Result<R, Fail> + Send + 'static,
+    R: Into<Ret>,
+{
     let raw = lua.create_function(move |lua, args: MultiValue| {
-        let call = Call { lua, name, args: args.into_iter().collect() };
+        let call = Call { lua, name, args: args.into_iter().collect(), wrapped: true };
         match f(&call).map(Into::into) {
             Ok(Ret::Values(values)) => {
                 let mut out = Vec::with_capacity(values.len() + 1);
@@ -501,6 +534,16 @@ pub(crate) mod testutil {
         let lua = Lua::new();
         if let Err(e) = super::super::load_all(&lua) {
             return format!("load_all failed: {e}");
+        }
+        // The script engine's `pcall`: a library's error reaches the script as its message.
+        let conv = lua.create_function(|lua, v| crate::script::engine::script_error_value(lua, v));
+        let installed = conv.and_then(|conv| {
+            let opcall: mlua::Function = lua.globals().get("pcall")?;
+            lua.load("local conv, opcall = ...\nlocal function fix(ok, ...) if ok then return ok, ... end return false, conv((...)) end\npcall = function(f, ...) return fix(opcall(f, ...)) end")
+                .call::<()>((conv, opcall))
+        });
+        if let Err(e) = installed {
+            return format!("pcall setup failed: {e}");
         }
         let src = HARNESS.replace("EXPR", expr);
         match lua.load(&src).set_name("@user_script").eval::<String>() {
