@@ -72,7 +72,13 @@ pub struct Stats {
 const ERRORSTATS_LIMIT: usize = 128;
 
 impl Stats {
+    /// Counts an error reply by its code. An empty code marks an error already counted where it
+    /// happened (a command's error that a script passes on as its own reply, as Redis's
+    /// `ignore_err_stats_update`): it fails the command but is not counted again.
     pub fn record_error(&mut self, code: &str) {
+        if code.is_empty() {
+            return;
+        }
         self.total_error_replies += 1;
         if let Some(n) = self.errors.get_mut(code) {
             *n += 1;

@@ -64,7 +64,11 @@ fn parse(lua: &Lua, buf: &[u8], pos: &mut usize) -> mlua::Result<Value> {
             let mut text = b"-".to_vec();
             text.extend_from_slice(head);
             let msg = super::engine::error_text(&String::from_utf8_lossy(&text));
-            return field(lua, "err", Value::String(lua.create_string(msg)?));
+            let t = lua.create_table()?;
+            t.raw_set("err", msg)?;
+            // Counted in the error stats when the command replied it (Redis's flag).
+            t.raw_set("ignore_err_stats_update", true)?;
+            return Ok(Value::Table(t));
         }
         b'*' | b'~' | b'%' | b'>' => {
             let n = int(head);
@@ -164,7 +168,9 @@ fn table_to_reply(t: &Table, out: &mut Out, script_resp: u8, depth: usize) {
         // "-%s" of the message: a message that already starts with '-' keeps both.
         let msg = e.as_bytes();
         let code_end = msg.iter().position(|&c| c == b' ').unwrap_or(msg.len());
-        out.errors.push(String::from_utf8_lossy(&msg[..code_end]).into_owned());
+        // A command's error passed on is already counted (an empty code: failed, not counted).
+        let counted = matches!(t.raw_get::<Value>("ignore_err_stats_update"), Ok(Value::Boolean(true)));
+        out.errors.push(if counted { String::new() } else { String::from_utf8_lossy(&msg[..code_end]).into_owned() });
         out.buf.push(b'-');
         out.buf.extend(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
         out.buf.extend_from_slice(b"\r\n");

@@ -52,6 +52,8 @@ pub struct ErrorInfo {
     pub msg: String,
     /// `@user_script` and the line, when the error was raised from a Lua frame.
     pub at: Option<(String, i64)>,
+    /// A command's error reply passed on: already in the error stats.
+    pub counted: bool,
 }
 
 /// Why a script did not return a value.
@@ -64,9 +66,10 @@ pub enum RunError {
     Other(String),
 }
 
-/// An error the `redis` API raises as a table `{err=msg}` (Redis's `luaPushError` + `luaError`).
+/// An error the `redis` API raises as a table `{err=msg}` (Redis's `luaPushError` + `luaError`);
+/// the flag: it is a command's error reply, already counted in the error stats.
 #[derive(Debug)]
-struct TableError(String);
+struct TableError(String, bool);
 
 impl std::fmt::Display for TableError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -256,7 +259,7 @@ impl Engine {
         math.set(
             "random",
             lua.create_function(|lua, args: MultiValue| {
-                let r = RAND.with(|g| g.borrow_mut().next()) % rand48::MAX;
+                let r = RAND.with(|g| g.borrow_mut().next_value()) % rand48::MAX;
                 let r = r as f64 / rand48::MAX as f64;
                 let int_arg = |i: usize, v: &Value| -> mlua::Result<f64> {
                     match v {
@@ -461,12 +464,14 @@ impl Engine {
         let result = self.xpcall.call::<MultiValue>((f.clone(), self.handler.clone()));
         LOAD_DEADLINE.with(|d| d.set(None));
         let _ = self.env_meta.raw_set("__index", self.globals.clone());
-        let mut values = result.map_err(|e| ErrorInfo { msg: format!("ERR {e}"), at: None })?.into_iter();
+        let mut values = result.map_err(|e| ErrorInfo { msg: format!("ERR {e}"), at: None, counted: false })?.into_iter();
         match values.next() {
             Some(Value::Boolean(true)) => Ok(()),
             _ => match values.next() {
                 Some(Value::Table(t)) => Err(error_info(&t)),
-                other => Err(ErrorInfo { msg: format!("ERR {}", other.and_then(|v| v.to_string().ok()).unwrap_or_default()), at: None }),
+                other => {
+                    Err(ErrorInfo { msg: format!("ERR {}", other.and_then(|v| v.to_string().ok()).unwrap_or_default()), at: None, counted: false })
+                }
             },
         }
     }
@@ -525,12 +530,13 @@ pub fn error_info(t: &Table) -> ErrorInfo {
     };
     let source = t.raw_get::<Option<String>>("source").ok().flatten();
     let line = t.raw_get::<Option<i64>>("line").ok().flatten();
-    ErrorInfo { msg, at: source.zip(line) }
+    let counted = t.raw_get::<Option<bool>>("ignore_err_stats_update").ok().flatten().unwrap_or(false);
+    ErrorInfo { msg, at: source.zip(line), counted }
 }
 
 /// An error to raise as `{err=msg}` (Redis's `luaPushError` + `luaError`).
 pub fn table_error(msg: &str) -> mlua::Error {
-    mlua::Error::external(TableError(error_text(msg)))
+    mlua::Error::external(TableError(error_text(msg), false))
 }
 
 /// `redis.call` (`raise`) and `redis.pcall`: runs the command through the host and converts the
@@ -556,7 +562,7 @@ fn command(lua: &Lua, args: MultiValue, raise: bool) -> mlua::Result<Value> {
         Some(Ok(reply)) => {
             if raise && reply.first() == Some(&b'-') {
                 let end = reply.windows(2).position(|w| w == b"\r\n").unwrap_or(reply.len());
-                return Err(mlua::Error::external(TableError(error_text(&String::from_utf8_lossy(&reply[..end])))));
+                return Err(mlua::Error::external(TableError(error_text(&String::from_utf8_lossy(&reply[..end])), true)));
             }
             convert::reply_to_lua(lua, &reply)
         }
@@ -572,6 +578,9 @@ pub(crate) fn script_error_value(lua: &Lua, v: Value) -> mlua::Result<Value> {
             Some(te) => {
                 let t = lua.create_table()?;
                 t.raw_set("err", te.0.as_str())?;
+                if te.1 {
+                    t.raw_set("ignore_err_stats_update", true)?;
+                }
                 Ok(Value::Table(t))
             }
             None => Ok(Value::String(lua.create_string(x.to_string())?)),
@@ -667,7 +676,12 @@ fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
             let t = lua.create_table()?;
             let msg = match root(&e) {
                 mlua::Error::ExternalError(x) => match x.downcast_ref::<TableError>() {
-                    Some(te) => te.0.clone(),
+                    Some(te) => {
+                        if te.1 {
+                            t.raw_set("ignore_err_stats_update", true)?;
+                        }
+                        te.0.clone()
+                    }
                     None => format!("ERR {x}"),
                 },
                 mlua::Error::RuntimeError(m) => format!("ERR {m}"),

@@ -404,11 +404,18 @@ def test_notifications_and_commandstats_inside_scripts(nodes):
             m = p.get_message(timeout=0.5)
             if m and m["type"] == "pmessage":
                 msgs.append((m["channel"], m["data"]))
+        # A command's error inside a script counts once, where it happened; the script's own
+        # errors count as the script's.
+        c.set("str", "x")
+        for script in ("return redis.call('incr', 'str')", "return redis.pcall('incr', 'str')", "error('mine')",
+                       "return redis.call('nosuch')", "return redis.pcall('nosuch')", "return redis.error_reply('MY own')"):
+            outcome(lambda: c.eval(script, 0))
         stats = c.info("commandstats")
-        seen.append((msgs, {k: v["calls"] for k, v in stats.items()}))
+        errors = c.info("errorstats")
+        seen.append((msgs, {k: (v["calls"], v["failed_calls"]) for k, v in stats.items()}, errors, c.info("stats")["total_error_replies"]))
         p.close()
     assert seen[0] == seen[1]
-    assert seen[0][1]["cmdstat_set"] == 1 and seen[0][1]["cmdstat_eval"] == 1
+    assert seen[0][1]["cmdstat_set"] == (2, 0) and seen[0][1]["cmdstat_eval"] == (7, 6)
 
 
 # --- bad input ----------------------------------------------------------------------------------

@@ -139,7 +139,7 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
             if let Some((source, line)) = &info.at {
                 text = format!("{text} script: {}, on {source}:{line}.", job.name);
             }
-            write_error(ctx.out, &text);
+            write_error(ctx.out, &text, info.counted);
             Ok(())
         }
         Err(RunError::Other(text)) => Err(format!("ERR Error running script (call to {}): {text}", job.name).into()),
@@ -148,9 +148,10 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
 
 /// An error reply with the text as the script left it (a leading '-' stays doubled, as Redis's
 /// `"-%s"` of the message writes it).
-fn write_error(out: &mut Out, text: &str) {
+fn write_error(out: &mut Out, text: &str, counted: bool) {
     let code_end = text.find(' ').unwrap_or(text.len());
-    out.errors.push(text[..code_end].trim_start_matches('-').to_string());
+    // An error a command replied inside the script is in the error stats already.
+    out.errors.push(if counted { String::new() } else { text[..code_end].trim_start_matches('-').to_string() });
     out.buf.push(b'-');
     out.buf.extend(text.bytes().map(|c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
     out.buf.extend_from_slice(b"\r\n");

@@ -536,7 +536,7 @@ pub(crate) mod testutil {
             return format!("load_all failed: {e}");
         }
         // The script engine's `pcall`: a library's error reaches the script as its message.
-        let conv = lua.create_function(|lua, v| crate::script::engine::script_error_value(lua, v));
+        let conv = lua.create_function(crate::script::engine::script_error_value);
         let installed = conv.and_then(|conv| {
             let opcall: mlua::Function = lua.globals().get("pcall")?;
             lua.load("local conv, opcall = ...\nlocal function fix(ok, ...) if ok then return ok, ... end return false, conv((...)) end\npcall = function(f, ...) return fix(opcall(f, ...)) end")
