@@ -15,6 +15,19 @@ use mlua::{Lua, Table, Value};
 
 use crate::resp::reply::Out;
 
+/// Normalises an error text as Redis's `luaPushErrorBuff`: `-CODE msg` keeps its code, a bare
+/// message gets `ERR`; trailing CR/LF is trimmed.
+pub fn error_text(err: &str) -> String {
+    let (code, msg) = match err.strip_prefix('-') {
+        Some(rest) => match rest.split_once(' ') {
+            Some((code, msg)) => (code, msg),
+            None => ("ERR", rest),
+        },
+        None => ("ERR", err),
+    };
+    format!("{code} {}", msg.trim_matches(|c| c == '\r' || c == '\n'))
+}
+
 /// Parses one reply (what a command wrote for the script) into a Lua value.
 pub fn reply_to_lua(lua: &Lua, reply: &[u8]) -> mlua::Result<Value> {
     let mut pos = 0;
@@ -63,7 +76,7 @@ fn parse(lua: &Lua, buf: &[u8], pos: &mut usize) -> mlua::Result<Value> {
         b'-' => {
             let mut text = b"-".to_vec();
             text.extend_from_slice(head);
-            let msg = super::engine::error_text(&String::from_utf8_lossy(&text));
+            let msg = error_text(&String::from_utf8_lossy(&text));
             let t = lua.create_table()?;
             t.raw_set("err", msg)?;
             // Counted in the error stats when the command replied it (Redis's flag).

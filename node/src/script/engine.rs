@@ -16,7 +16,7 @@ use std::ptr::NonNull;
 use bytes::Bytes;
 use mlua::{Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
 
-use super::convert;
+use super::convert::{self, error_text};
 use super::rand48::{self, Rand48};
 
 /// What a running script needs from the server: the command layer implements it.
@@ -78,19 +78,6 @@ impl std::fmt::Display for TableError {
 }
 
 impl std::error::Error for TableError {}
-
-/// Normalises an error text as Redis's `luaPushErrorBuff`: `-CODE msg` keeps its code, a bare
-/// message gets `ERR`; trailing CR/LF is trimmed.
-pub fn error_text(err: &str) -> String {
-    let (code, msg) = match err.strip_prefix('-') {
-        Some(rest) => match rest.split_once(' ') {
-            Some((code, msg)) => (code, msg),
-            None => ("ERR", rest),
-        },
-        None => ("ERR", err),
-    };
-    format!("{code} {}", msg.trim_matches(|c| c == '\r' || c == '\n'))
-}
 
 /// The chunk name of the engine's own Lua code: frames from it are skipped when an error's
 /// location is looked up, so the location is the user's line, as with Redis's C functions.

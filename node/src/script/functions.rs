@@ -204,6 +204,11 @@ impl Functions {
         Ok(())
     }
 
+    /// Bytes the functions' interpreter holds (INFO `used_memory_vm_functions`).
+    pub fn vm_memory(&self) -> usize {
+        self.engine.as_ref().map(|e| e.lua().used_memory()).unwrap_or(super::EMPTY_VM_BYTES)
+    }
+
     /// Bytes of library code (INFO memory's function figures).
     pub fn code_bytes(&self) -> usize {
         self.libraries.iter().map(|l| l.code.len()).sum()

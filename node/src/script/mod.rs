@@ -113,6 +113,12 @@ impl Scripts {
         self.engine = None;
     }
 
+    /// Bytes the EVAL interpreter holds (INFO `used_memory_vm_eval`); an interpreter not started
+    /// yet counts as an empty one.
+    pub fn vm_memory(&self) -> usize {
+        self.engine.as_ref().map(|e| e.lua().used_memory()).unwrap_or(EMPTY_VM_BYTES)
+    }
+
     /// Asks the running script to stop at its next check.
     pub fn request_kill(&self) {
         self.kill.kill.store(true, Ordering::SeqCst);
@@ -126,6 +132,9 @@ impl Scripts {
         self.kill.kill.store(false, Ordering::SeqCst);
     }
 }
+
+/// What an interpreter that has not started yet is reported to hold (Redis's fresh Lua state).
+pub const EMPTY_VM_BYTES: usize = 31744;
 
 /// The sha1 of `data` in lowercase hex (script ids, `redis.sha1hex`).
 pub fn sha1_hex(data: &[u8]) -> String {
