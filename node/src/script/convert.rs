@@ -10,32 +10,64 @@
 //! boolean when the script chose RESP3), `false` and nil are null, and a table is read as an
 //! error, status, double, map, set, big number or verbatim string by its one field, else as an
 //! array up to its first nil.
+//!
+//! Both directions run on every `redis.call` and every script's return, so they work on Lua's
+//! stack directly, inside one protected call each (`Lua::exec_raw`), as Redis's C code does:
+//! going through mlua's safe API costs a protected call per value, several times what the
+//! conversion itself costs.
+#![allow(unsafe_code)]
 
-use mlua::{Lua, Table, Value};
+use std::ffi::{c_char, c_int, CStr};
+
+use mlua::ffi::{self, lua_State};
+use mlua::{Lua, Value};
 
 use crate::resp::reply::Out;
 
 /// Normalises an error text as Redis's `luaPushErrorBuff`: `-CODE msg` keeps its code, a bare
 /// message gets `ERR`; trailing CR/LF is trimmed.
 pub fn error_text(err: &str) -> String {
-    let (code, msg) = match err.strip_prefix('-') {
-        Some(rest) => match rest.split_once(' ') {
-            Some((code, msg)) => (code, msg),
-            None => ("ERR", rest),
-        },
-        None => ("ERR", err),
-    };
-    format!("{code} {}", msg.trim_matches(|c| c == '\r' || c == '\n'))
+    let (code, msg) = split_error(err.as_bytes());
+    format!("{} {}", String::from_utf8_lossy(code), String::from_utf8_lossy(msg))
+}
+
+/// `error_text`'s code and message, as slices of `err`.
+fn split_error(err: &[u8]) -> (&[u8], &[u8]) {
+    match err.strip_prefix(b"-") {
+        Some(rest) => split_code(rest),
+        None => trim_crlf(b"ERR", err),
+    }
+}
+
+/// The code and message of an error line without its '-' (`WRONGTYPE Operation ...`).
+fn split_code(rest: &[u8]) -> (&[u8], &[u8]) {
+    match rest.iter().position(|&c| c == b' ') {
+        Some(i) => trim_crlf(&rest[..i], &rest[i + 1..]),
+        None => trim_crlf(b"ERR", rest),
+    }
+}
+
+fn trim_crlf<'a>(code: &'a [u8], msg: &'a [u8]) -> (&'a [u8], &'a [u8]) {
+    let start = msg.iter().position(|&c| c != b'\r' && c != b'\n').unwrap_or(msg.len());
+    let end = msg.iter().rposition(|&c| c != b'\r' && c != b'\n').map(|i| i + 1).unwrap_or(start);
+    (code, &msg[start..end.max(start)])
 }
 
 /// Parses one reply (what a command wrote for the script) into a Lua value.
 pub fn reply_to_lua(lua: &Lua, reply: &[u8]) -> mlua::Result<Value> {
-    let mut pos = 0;
-    parse(lua, reply, &mut pos)
+    // SAFETY: `exec_raw` runs the closure in protected mode on the interpreter's stack; it pushes
+    // exactly one value (the result), checking the stack's room before each level. The closure
+    // holds nothing that needs dropping, so a memory error unwinding it through Lua is harmless.
+    unsafe {
+        lua.exec_raw::<Value>((), |state| {
+            let mut pos = 0;
+            push_reply(state, reply, &mut pos, 0);
+        })
+    }
 }
 
 fn line<'a>(buf: &'a [u8], pos: &mut usize) -> &'a [u8] {
-    let start = *pos;
+    let start = (*pos).min(buf.len());
     let end = buf[start..].windows(2).position(|w| w == b"\r\n").map(|i| start + i).unwrap_or(buf.len());
     *pos = (end + 2).min(buf.len());
     &buf[start..end]
@@ -45,94 +77,129 @@ fn int(b: &[u8]) -> i64 {
     crate::util::parse_i64(b).unwrap_or(0)
 }
 
-fn parse(lua: &Lua, buf: &[u8], pos: &mut usize) -> mlua::Result<Value> {
-    if *pos >= buf.len() {
-        return Ok(Value::Nil);
+pub(super) unsafe fn push_bytes(l: *mut lua_State, b: &[u8]) {
+    ffi::lua_pushlstring(l, b.as_ptr() as *const c_char, b.len());
+}
+
+/// `t[key] = <top of stack>` for the table just below the value.
+pub(super) unsafe fn set_field(l: *mut lua_State, key: &CStr) {
+    ffi::lua_pushstring(l, key.as_ptr());
+    ffi::lua_insert(l, -2);
+    ffi::lua_rawset(l, -3);
+}
+
+/// A one-field table `{key = <top of stack>}`, replacing the value on the stack.
+unsafe fn wrap(l: *mut lua_State, key: &CStr) {
+    ffi::lua_createtable(l, 0, 1);
+    ffi::lua_insert(l, -2);
+    set_field(l, key);
+}
+
+/// Pushes the reply at `buf[*pos..]` (one value, always). For callers already running inside
+/// Lua (a C function); a memory error unwinds through them.
+pub(super) unsafe fn push_reply(l: *mut lua_State, buf: &[u8], pos: &mut usize, depth: usize) {
+    if *pos >= buf.len() || depth > 1000 || ffi::lua_checkstack(l, 4) == 0 {
+        ffi::lua_pushnil(l);
+        return;
     }
     let kind = buf[*pos];
     *pos += 1;
     let head = line(buf, pos);
-    Ok(match kind {
-        b':' => Value::Number(int(head) as f64),
+    match kind {
+        b':' => ffi::lua_pushnumber(l, int(head) as f64),
         b'$' | b'=' => {
             let n = int(head);
             if n < 0 {
-                return Ok(Value::Boolean(false));
+                ffi::lua_pushboolean(l, 0);
+                return;
             }
-            let n = n as usize;
-            let data = &buf[*pos..(*pos + n).min(buf.len())];
-            *pos = (*pos + n + 2).min(buf.len());
+            let start = (*pos).min(buf.len());
+            let data = &buf[start..(start + n as usize).min(buf.len())];
+            *pos = (start + n as usize + 2).min(buf.len());
             if kind == b'=' {
                 // "txt:..." → {verbatim_string={format="txt", string="..."}}
                 let (format, text) = if data.len() >= 4 { (&data[..3], &data[4..]) } else { (&data[..0], data) };
-                let inner = lua.create_table()?;
-                inner.raw_set("format", lua.create_string(format)?)?;
-                inner.raw_set("string", lua.create_string(text)?)?;
-                return field(lua, "verbatim_string", Value::Table(inner));
+                ffi::lua_createtable(l, 0, 2);
+                push_bytes(l, format);
+                set_field(l, c"format");
+                push_bytes(l, text);
+                set_field(l, c"string");
+                wrap(l, c"verbatim_string");
+            } else {
+                push_bytes(l, data);
             }
-            Value::String(lua.create_string(data)?)
         }
-        b'+' => return field(lua, "ok", Value::String(lua.create_string(head)?)),
+        b'+' => {
+            push_bytes(l, head);
+            wrap(l, c"ok");
+        }
         b'-' => {
-            let mut text = b"-".to_vec();
-            text.extend_from_slice(head);
-            let msg = error_text(&String::from_utf8_lossy(&text));
-            let t = lua.create_table()?;
-            t.raw_set("err", msg)?;
-            // Counted in the error stats when the command replied it (Redis's flag).
-            t.raw_set("ignore_err_stats_update", true)?;
-            return Ok(Value::Table(t));
+            // {err="CODE msg", ignore_err_stats_update=true}: the command counted it already.
+            let (code, msg) = split_code(head);
+            ffi::lua_createtable(l, 0, 2);
+            push_bytes(l, code);
+            push_bytes(l, b" ");
+            push_bytes(l, msg);
+            ffi::lua_concat(l, 3);
+            set_field(l, c"err");
+            ffi::lua_pushboolean(l, 1);
+            set_field(l, c"ignore_err_stats_update");
         }
         b'*' | b'~' | b'%' | b'>' => {
             let n = int(head);
             if n < 0 {
-                return Ok(Value::Boolean(false));
+                ffi::lua_pushboolean(l, 0);
+                return;
             }
-            let t = lua.create_table()?;
+            let n = n.min(i32::MAX as i64) as c_int;
             match kind {
                 b'%' => {
+                    ffi::lua_createtable(l, 0, n);
                     for _ in 0..n {
-                        let k = parse(lua, buf, pos)?;
-                        let v = parse(lua, buf, pos)?;
-                        if !k.is_nil() {
-                            t.raw_set(k, v)?;
+                        push_reply(l, buf, pos, depth + 1);
+                        push_reply(l, buf, pos, depth + 1);
+                        if ffi::lua_type(l, -2) == ffi::LUA_TNIL {
+                            ffi::lua_pop(l, 2);
+                        } else {
+                            ffi::lua_rawset(l, -3);
                         }
                     }
-                    return field(lua, "map", Value::Table(t));
+                    wrap(l, c"map");
                 }
                 b'~' => {
+                    ffi::lua_createtable(l, 0, n);
                     for _ in 0..n {
-                        let k = parse(lua, buf, pos)?;
-                        if !k.is_nil() {
-                            t.raw_set(k, true)?;
+                        push_reply(l, buf, pos, depth + 1);
+                        if ffi::lua_type(l, -1) == ffi::LUA_TNIL {
+                            ffi::lua_pop(l, 1);
+                        } else {
+                            ffi::lua_pushboolean(l, 1);
+                            ffi::lua_rawset(l, -3);
                         }
                     }
-                    return field(lua, "set", Value::Table(t));
+                    wrap(l, c"set");
                 }
                 _ => {
+                    ffi::lua_createtable(l, n, 0);
                     for i in 1..=n {
-                        let v = parse(lua, buf, pos)?;
-                        t.raw_set(i, v)?;
+                        push_reply(l, buf, pos, depth + 1);
+                        ffi::lua_rawseti(l, -2, i as ffi::lua_Integer);
                     }
                 }
             }
-            Value::Table(t)
         }
-        b'_' => Value::Nil,
-        b'#' => Value::Boolean(head == b"t"),
+        b'_' => ffi::lua_pushnil(l),
+        b'#' => ffi::lua_pushboolean(l, (head == b"t") as c_int),
         b',' => {
-            let d = crate::util::parse_f64(head).unwrap_or(0.0);
-            return field(lua, "double", Value::Number(d));
+            ffi::lua_pushnumber(l, crate::util::parse_f64(head).unwrap_or(0.0));
+            wrap(l, c"double");
         }
-        b'(' => return field(lua, "big_number", Value::String(lua.create_string(head)?)),
-        _ => Value::Nil,
-    })
-}
-
-fn field(lua: &Lua, name: &str, v: Value) -> mlua::Result<Value> {
-    let t = lua.create_table()?;
-    t.raw_set(name, v)?;
-    Ok(Value::Table(t))
+        b'(' => {
+            push_bytes(l, head);
+            wrap(l, c"big_number");
+        }
+        _ => ffi::lua_pushnil(l),
+    }
 }
 
 /// C's `(long long)` of a double on x86-64: out of range (and NaN) gives `LLONG_MIN`.
@@ -146,63 +213,122 @@ pub fn c_trunc(d: f64) -> i64 {
 
 /// Writes what a script returned as the reply to its caller. `script_resp` is the protocol the
 /// script chose with `redis.setresp` (it decides how booleans are read).
-pub fn lua_to_reply(v: &Value, out: &mut Out, script_resp: u8) {
-    lua_to_reply_depth(v, out, script_resp, 0)
+pub fn lua_to_reply(lua: &Lua, v: &Value, out: &mut Out, script_resp: u8) {
+    // Plain values need no table walk.
+    match v {
+        Value::Table(_) => {}
+        other => return write_plain(other, out, script_resp),
+    }
+    // SAFETY: `exec_raw` pushes `v` and runs the closure in protected mode; the closure only
+    // reads the value at the top of the stack (pushing and popping what it looks at) and writes
+    // to `out`, which lives outside it.
+    let done = unsafe {
+        lua.exec_raw::<()>(v.clone(), |state| {
+            let top = ffi::lua_gettop(state);
+            write_value(state, top, out, script_resp, 0);
+            ffi::lua_settop(state, top - 1);
+        })
+    };
+    if let Err(e) = done {
+        out.error(&format!("ERR {e}"));
+    }
 }
 
-fn lua_to_reply_depth(v: &Value, out: &mut Out, script_resp: u8, depth: usize) {
-    // Redis refuses to walk deeper than this (a self-referencing table would never end).
-    if depth > 1000 {
-        out.error("ERR reached lua stack limit");
-        return;
-    }
+fn write_plain(v: &Value, out: &mut Out, script_resp: u8) {
     match v {
         Value::String(s) => out.bulk(&s.as_bytes()),
-        Value::Boolean(b) => {
-            if script_resp == 2 {
-                if *b {
-                    out.int(1);
-                } else {
-                    out.null();
-                }
-            } else {
-                out.boolean(*b);
-            }
-        }
+        Value::Boolean(b) => write_bool(*b, out, script_resp),
         Value::Integer(n) => out.int(*n),
         Value::Number(n) => out.int(c_trunc(*n)),
-        Value::Table(t) => table_to_reply(t, out, script_resp, depth),
         _ => out.null(),
     }
 }
 
-fn table_to_reply(t: &Table, out: &mut Out, script_resp: u8, depth: usize) {
-    if let Ok(Value::String(e)) = t.raw_get::<Value>("err") {
+fn write_bool(b: bool, out: &mut Out, script_resp: u8) {
+    if script_resp == 2 {
+        if b {
+            out.int(1);
+        } else {
+            out.null();
+        }
+    } else {
+        out.boolean(b);
+    }
+}
+
+unsafe fn bytes_at<'a>(l: *mut lua_State, idx: c_int) -> &'a [u8] {
+    let mut len = 0usize;
+    let p = ffi::lua_tolstring(l, idx, &mut len);
+    if p.is_null() {
+        return &[];
+    }
+    std::slice::from_raw_parts(p as *const u8, len)
+}
+
+/// Pushes `t[key]` (raw) for the table at absolute index `t`; its type.
+unsafe fn get_field(l: *mut lua_State, t: c_int, key: &CStr) -> c_int {
+    ffi::lua_pushstring(l, key.as_ptr());
+    ffi::lua_rawget(l, t);
+    ffi::lua_type(l, -1)
+}
+
+/// Writes the value at absolute index `idx`.
+unsafe fn write_value(l: *mut lua_State, idx: c_int, out: &mut Out, script_resp: u8, depth: usize) {
+    // Redis refuses to walk deeper than this (a self-referencing table would never end).
+    if depth > 1000 || ffi::lua_checkstack(l, 6) == 0 {
+        out.error("ERR reached lua stack limit");
+        return;
+    }
+    match ffi::lua_type(l, idx) {
+        ffi::LUA_TSTRING => out.bulk(bytes_at(l, idx)),
+        ffi::LUA_TBOOLEAN => write_bool(ffi::lua_toboolean(l, idx) != 0, out, script_resp),
+        ffi::LUA_TNUMBER => out.int(c_trunc(ffi::lua_tonumber(l, idx))),
+        ffi::LUA_TTABLE => write_table(l, idx, out, script_resp, depth),
+        _ => out.null(),
+    }
+}
+
+unsafe fn write_table(l: *mut lua_State, t: c_int, out: &mut Out, script_resp: u8, depth: usize) {
+    let top = ffi::lua_gettop(l);
+    // The usual case, a plain array: no key after its last element, so none of the one-field
+    // forms below (one `next` instead of seven lookups).
+    let len = ffi::lua_objlen(l, t);
+    ffi::lua_pushinteger(l, len as ffi::lua_Integer);
+    let array_only = len > 0 && ffi::lua_next(l, t) == 0;
+    ffi::lua_settop(l, top);
+    if array_only {
+        return write_array(l, t, out, script_resp, depth);
+    }
+    if get_field(l, t, c"err") == ffi::LUA_TSTRING {
         // "-%s" of the message: a message that already starts with '-' keeps both.
-        let msg = e.as_bytes();
+        let msg = bytes_at(l, -1);
         let code_end = msg.iter().position(|&c| c == b' ').unwrap_or(msg.len());
         // A command's error passed on is already counted (an empty code: failed, not counted).
-        let counted = matches!(t.raw_get::<Value>("ignore_err_stats_update"), Ok(Value::Boolean(true)));
+        let counted = get_field(l, t, c"ignore_err_stats_update") == ffi::LUA_TBOOLEAN && ffi::lua_toboolean(l, -1) != 0;
         out.errors.push(if counted { String::new() } else { String::from_utf8_lossy(&msg[..code_end]).into_owned() });
         out.buf.push(b'-');
         out.buf.extend(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
         out.buf.extend_from_slice(b"\r\n");
+        ffi::lua_settop(l, top);
         return;
     }
-    if let Ok(Value::String(s)) = t.raw_get::<Value>("ok") {
+    ffi::lua_settop(l, top);
+    if get_field(l, t, c"ok") == ffi::LUA_TSTRING {
         out.buf.push(b'+');
-        out.buf.extend(s.as_bytes().iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
+        out.buf.extend(bytes_at(l, -1).iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
         out.buf.extend_from_slice(b"\r\n");
+        ffi::lua_settop(l, top);
         return;
     }
-    if let Ok(d) = t.raw_get::<Value>("double") {
-        if let Some(d) = number(&d) {
-            out.double(d);
-            return;
-        }
+    ffi::lua_settop(l, top);
+    if get_field(l, t, c"double") == ffi::LUA_TNUMBER {
+        out.double(ffi::lua_tonumber(l, -1));
+        ffi::lua_settop(l, top);
+        return;
     }
-    if let Ok(Value::String(s)) = t.raw_get::<Value>("big_number") {
-        let digits: Vec<u8> = s.as_bytes().iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }).collect();
+    ffi::lua_settop(l, top);
+    if get_field(l, t, c"big_number") == ffi::LUA_TSTRING {
+        let digits: Vec<u8> = bytes_at(l, -1).iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }).collect();
         if out.is_resp3() {
             out.buf.push(b'(');
             out.buf.extend_from_slice(&digits);
@@ -210,64 +336,81 @@ fn table_to_reply(t: &Table, out: &mut Out, script_resp: u8, depth: usize) {
         } else {
             out.bulk(&digits);
         }
+        ffi::lua_settop(l, top);
         return;
     }
-    if let Ok(Value::Table(vt)) = t.raw_get::<Value>("verbatim_string") {
-        let format = vt.raw_get::<Value>("format");
-        let text = vt.raw_get::<Value>("string");
-        if let (Ok(Value::String(f)), Ok(Value::String(s))) = (format, text) {
-            let f = f.as_bytes();
-            let s = s.as_bytes();
+    ffi::lua_settop(l, top);
+    if get_field(l, t, c"verbatim_string") == ffi::LUA_TTABLE {
+        let vt = ffi::lua_gettop(l);
+        if get_field(l, vt, c"format") == ffi::LUA_TSTRING && get_field(l, vt, c"string") == ffi::LUA_TSTRING {
+            let (format, text) = (bytes_at(l, -2), bytes_at(l, -1));
             if out.is_resp3() {
-                let mut body = f.to_vec();
-                body.push(b':');
-                body.extend_from_slice(&s);
                 out.buf.push(b'=');
-                out.buf.extend_from_slice(body.len().to_string().as_bytes());
+                out.buf.extend_from_slice((format.len() + 1 + text.len()).to_string().as_bytes());
                 out.buf.extend_from_slice(b"\r\n");
-                out.buf.extend_from_slice(&body);
+                out.buf.extend_from_slice(format);
+                out.buf.push(b':');
+                out.buf.extend_from_slice(text);
                 out.buf.extend_from_slice(b"\r\n");
             } else {
-                out.bulk(&s);
+                out.bulk(text);
             }
+            ffi::lua_settop(l, top);
             return;
         }
     }
-    if let Ok(Value::Table(m)) = t.raw_get::<Value>("map") {
-        let pairs: Vec<(Value, Value)> = m.pairs::<Value, Value>().filter_map(Result::ok).collect();
-        out.map(pairs.len());
-        for (k, v) in &pairs {
-            lua_to_reply_depth(k, out, script_resp, depth + 1);
-            lua_to_reply_depth(v, out, script_resp, depth + 1);
+    ffi::lua_settop(l, top);
+    if get_field(l, t, c"map") == ffi::LUA_TTABLE {
+        let m = ffi::lua_gettop(l);
+        out.map(count_pairs(l, m));
+        ffi::lua_pushnil(l);
+        while ffi::lua_next(l, m) != 0 {
+            write_value(l, ffi::lua_gettop(l) - 1, out, script_resp, depth + 1);
+            write_value(l, ffi::lua_gettop(l), out, script_resp, depth + 1);
+            ffi::lua_pop(l, 1);
         }
+        ffi::lua_settop(l, top);
         return;
     }
-    if let Ok(Value::Table(s)) = t.raw_get::<Value>("set") {
-        let keys: Vec<Value> = s.pairs::<Value, Value>().filter_map(Result::ok).map(|(k, _)| k).collect();
-        out.set(keys.len());
-        for k in &keys {
-            lua_to_reply_depth(k, out, script_resp, depth + 1);
+    ffi::lua_settop(l, top);
+    if get_field(l, t, c"set") == ffi::LUA_TTABLE {
+        let s = ffi::lua_gettop(l);
+        out.set(count_pairs(l, s));
+        ffi::lua_pushnil(l);
+        while ffi::lua_next(l, s) != 0 {
+            write_value(l, ffi::lua_gettop(l) - 1, out, script_resp, depth + 1);
+            ffi::lua_pop(l, 1);
         }
+        ffi::lua_settop(l, top);
         return;
     }
-    // An array: elements 1, 2, ... up to the first nil.
-    let mut items = Vec::new();
-    for i in 1.. {
-        match t.raw_get::<Value>(i) {
-            Ok(Value::Nil) | Err(_) => break,
-            Ok(v) => items.push(v),
-        }
+    ffi::lua_settop(l, top);
+    write_array(l, t, out, script_resp, depth);
+}
+
+/// An array: elements 1, 2, ... up to the first nil.
+unsafe fn write_array(l: *mut lua_State, t: c_int, out: &mut Out, script_resp: u8, depth: usize) {
+    let top = ffi::lua_gettop(l);
+    let mut n = 0;
+    while ffi::lua_rawgeti(l, t, n as ffi::lua_Integer + 1) != ffi::LUA_TNIL {
+        ffi::lua_pop(l, 1);
+        n += 1;
     }
-    out.array(items.len());
-    for v in &items {
-        lua_to_reply_depth(v, out, script_resp, depth + 1);
+    ffi::lua_settop(l, top);
+    out.array(n);
+    for i in 1..=n {
+        ffi::lua_rawgeti(l, t, i as ffi::lua_Integer);
+        write_value(l, ffi::lua_gettop(l), out, script_resp, depth + 1);
+        ffi::lua_settop(l, top);
     }
 }
 
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => Some(*n),
-        Value::Integer(n) => Some(*n as f64),
-        _ => None,
+unsafe fn count_pairs(l: *mut lua_State, t: c_int) -> usize {
+    let mut n = 0;
+    ffi::lua_pushnil(l);
+    while ffi::lua_next(l, t) != 0 {
+        ffi::lua_pop(l, 1);
+        n += 1;
     }
+    n
 }

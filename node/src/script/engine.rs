@@ -125,8 +125,7 @@ orawset(G, 'setmetatable', function(t, m)
 end)
 local env, env_meta = protect(G)
 orawset(G, '_G', env)
-local function xpcall_args(f, h, k, a) return oxpcall(function() return f(k, a) end, h) end
-return env, env_meta, oxpcall, xpcall_args
+return env, env_meta, oxpcall
 "#;
 
 thread_local! {
@@ -179,8 +178,6 @@ pub struct Engine {
     /// What a library's code sees at load time (`redis.register_function` and little else).
     library_api: Option<Table>,
     xpcall: Function,
-    /// `xpcall` for a function that takes arguments (Lua 5.1's xpcall passes none).
-    xpcall_args: Function,
     handler: Function,
 }
 
@@ -212,8 +209,7 @@ impl Engine {
         globals.raw_set("__redis__err__handler", handler.clone())?;
         let conv = lua.create_function(|lua, v: Value| script_error_value(lua, v))?;
         let ro_error = lua.create_function(|lua, _: MultiValue| -> mlua::Result<()> { Err(lua_error(lua, "Attempt to modify a readonly table")) })?;
-        let (env, env_meta, xpcall, xpcall_args): (Table, Table, Function, Function) =
-            lua.load(PRELUDE).set_name(PRELUDE_NAME).call((conv, ro_error))?;
+        let (env, env_meta, xpcall): (Table, Table, Function) = lua.load(PRELUDE).set_name(PRELUDE_NAME).call((conv, ro_error))?;
         // Reading a global that does not exist is an error.
         let missing = lua.create_table()?;
         missing.raw_set(
@@ -237,7 +233,7 @@ impl Engine {
                 _ => Ok(VmState::Continue),
             },
         })?;
-        Ok(Engine { lua, globals, env, env_meta, library_api: None, xpcall, xpcall_args, handler })
+        Ok(Engine { lua, globals, env, env_meta, library_api: None, xpcall, handler })
     }
 
     /// `math.random` / `math.randomseed` as Redis replaces them (`redis_math_random`).
@@ -328,9 +324,13 @@ impl Engine {
     }
 
     /// `redis.call` and the other functions that reach the host or raise errors.
+    #[allow(unsafe_code)]
     fn install_host_api(lua: &Lua, redis: &Table) -> mlua::Result<()> {
-        redis.raw_set("call", lua.create_function(|lua, args: MultiValue| command(lua, args, true))?)?;
-        redis.raw_set("pcall", lua.create_function(|lua, args: MultiValue| command(lua, args, false))?)?;
+        // SAFETY: plain Lua C functions (see `lua_redis_call`).
+        unsafe {
+            redis.raw_set("call", lua.create_c_function(lua_redis_call)?)?;
+            redis.raw_set("pcall", lua.create_c_function(lua_redis_pcall)?)?;
+        }
         redis.raw_set(
             "sha1hex",
             lua.create_function(|lua, args: MultiValue| {
@@ -472,39 +472,69 @@ impl Engine {
     }
 
     /// Sets KEYS and ARGV for an EVAL script (Redis keeps them as globals).
+    #[allow(unsafe_code)]
     pub fn set_keys_args(&self, keys: &[Bytes], args: &[Bytes]) -> mlua::Result<()> {
-        self.globals
-            .raw_set("KEYS", self.lua.create_sequence_from(keys.iter().map(|k| self.lua.create_string(k)).collect::<mlua::Result<Vec<_>>>()?)?)?;
-        self.globals
-            .raw_set("ARGV", self.lua.create_sequence_from(args.iter().map(|a| self.lua.create_string(a)).collect::<mlua::Result<Vec<_>>>()?)?)?;
-        Ok(())
+        // SAFETY: one protected call on the interpreter's stack: builds both tables and stores
+        // them in the real globals (the thread's LUA_GLOBALSINDEX), leaving the stack as it was.
+        // Nothing in the closure needs dropping.
+        unsafe {
+            self.lua.exec_raw::<()>((), |l| {
+                for (name, items) in [(c"KEYS", keys), (c"ARGV", args)] {
+                    mlua::ffi::lua_pushstring(l, name.as_ptr());
+                    mlua::ffi::lua_createtable(l, items.len().min(i32::MAX as usize) as i32, 0);
+                    for (i, item) in items.iter().enumerate() {
+                        mlua::ffi::lua_pushlstring(l, item.as_ptr() as *const std::ffi::c_char, item.len());
+                        mlua::ffi::lua_rawseti(l, -2, i as mlua::ffi::lua_Integer + 1);
+                    }
+                    mlua::ffi::lua_rawset(l, mlua::ffi::LUA_GLOBALSINDEX);
+                }
+            })
+        }
     }
 
     /// Runs `f` (with `args`, for a FUNCTION: its keys and args tables) with `host` serving
     /// `redis.call`; the first value it returned, or its error.
     #[allow(unsafe_code)]
-    pub fn run(&self, f: &Function, args: Option<(Table, Table)>, host: &mut dyn Host) -> Result<Value, RunError> {
+    pub fn run(&self, f: &Function, args: Option<(&[Bytes], &[Bytes])>, host: &mut dyn Host) -> Result<Value, RunError> {
         let ptr: NonNull<dyn Host + '_> = NonNull::from(host);
         // SAFETY: only erases the lifetime; the guard below restores HOST before `host`'s borrow
         // ends (see `with_host`).
         let ptr: NonNull<dyn Host + 'static> = unsafe { std::mem::transmute(ptr) };
         let _guard = HostGuard(HOST.with(|h| h.replace(Some(ptr))));
         RESP.with(|r| r.set(2));
-        let result = match args {
-            None => self.xpcall.call::<MultiValue>((f.clone(), self.handler.clone())),
-            Some((keys, argv)) => self.xpcall_args.call::<MultiValue>((f.clone(), self.handler.clone(), keys, argv)),
+        let nargs = if args.is_some() { 2 } else { 0 };
+        // SAFETY: the stack holds handler and f; for a FUNCTION its keys and args tables are
+        // built after them; `lua_pcall` with the handler as its message handler (as Redis calls
+        // scripts) leaves the handler and one result, which become `ok, result`. Nothing in the
+        // closure needs dropping.
+        let result = unsafe {
+            self.lua.exec_raw::<(bool, Value)>((self.handler.clone(), f.clone()), |l| {
+                use mlua::ffi;
+                let handler = ffi::lua_gettop(l) - 1;
+                if let Some((keys, argv)) = args {
+                    for items in [keys, argv] {
+                        ffi::lua_createtable(l, items.len().min(i32::MAX as usize) as i32, 0);
+                        for (i, item) in items.iter().enumerate() {
+                            ffi::lua_pushlstring(l, item.as_ptr() as *const std::ffi::c_char, item.len());
+                            ffi::lua_rawseti(l, -2, i as ffi::lua_Integer + 1);
+                        }
+                    }
+                }
+                let status = ffi::lua_pcall(l, nargs, 1, handler);
+                ffi::lua_pushboolean(l, (status == 0) as std::ffi::c_int);
+                ffi::lua_insert(l, -2);
+                ffi::lua_remove(l, handler);
+            })
         };
-        let mut values = match result {
-            Ok(v) => v.into_iter(),
-            Err(e) => return Err(RunError::Other(e.to_string())),
-        };
-        match values.next() {
-            Some(Value::Boolean(true)) => Ok(values.next().unwrap_or(Value::Nil)),
-            _ => match values.next() {
-                Some(Value::Table(t)) => Err(RunError::Raised(error_info(&t))),
-                Some(other) => Err(RunError::Other(other.to_string().unwrap_or_default())),
-                None => Err(RunError::Other(String::new())),
-            },
+        match result {
+            Ok((true, v)) => Ok(v),
+            Ok((false, Value::Table(t))) => Err(RunError::Raised(error_info(&t))),
+            // A memory error skips the handler: its message comes as it is.
+            Ok((false, other)) => Err(RunError::Other(match other {
+                Value::String(s) => s.to_string_lossy().to_string(),
+                v => v.to_string().unwrap_or_default(),
+            })),
+            Err(e) => Err(RunError::Other(e.to_string())),
         }
     }
 }
@@ -526,34 +556,91 @@ pub fn table_error(msg: &str) -> mlua::Error {
     mlua::Error::external(TableError(error_text(msg), false))
 }
 
-/// `redis.call` (`raise`) and `redis.pcall`: runs the command through the host and converts the
-/// reply; an error reply is raised as `{err=...}` by `redis.call` and returned by `redis.pcall`.
-fn command(lua: &Lua, args: MultiValue, raise: bool) -> mlua::Result<Value> {
-    let failed = |msg: &str| -> mlua::Result<Value> {
-        if raise {
-            Err(table_error(msg))
-        } else {
-            let t = lua.create_table()?;
-            t.raw_set("err", error_text(msg))?;
-            Ok(Value::Table(t))
-        }
-    };
-    let argv = match command_args(args.into_iter()) {
-        Ok(a) => a,
-        Err(msg) => return failed(&msg),
-    };
-    let resp = RESP.with(|r| r.get());
-    match with_host(|h| h.call(argv, resp)) {
-        None => failed("redis.call can only be called inside a script invocation"),
-        Some(Err(msg)) => failed(&msg),
-        Some(Ok(reply)) => {
-            if raise && reply.first() == Some(&b'-') {
-                let end = reply.windows(2).position(|w| w == b"\r\n").unwrap_or(reply.len());
-                return Err(mlua::Error::external(TableError(error_text(&String::from_utf8_lossy(&reply[..end])), true)));
+/// `redis.call`: a C function, as Redis's is, so a script's `return redis.call(...)` keeps its
+/// frame (error positions) and an error is raised as the table `{err=...}` itself.
+#[allow(unsafe_code)]
+unsafe extern "C-unwind" fn lua_redis_call(l: *mut mlua::ffi::lua_State) -> std::ffi::c_int {
+    lua_redis_command(l, true)
+}
+
+/// `redis.pcall`: as `redis.call`, but an error table is returned, not raised.
+#[allow(unsafe_code)]
+unsafe extern "C-unwind" fn lua_redis_pcall(l: *mut mlua::ffi::lua_State) -> std::ffi::c_int {
+    lua_redis_command(l, false)
+}
+
+#[allow(unsafe_code)]
+unsafe fn lua_redis_command(l: *mut mlua::ffi::lua_State, raise: bool) -> std::ffi::c_int {
+    // Everything that owns memory lives in `command_step`, which has returned (and dropped it)
+    // before `lua_error` unwinds this frame. A panic (a bug) becomes a script error rather than
+    // unwinding through Lua's C frames.
+    let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| command_step(l))).unwrap_or_else(|_| {
+        push_error_table(l, b"ERR internal error running the command", false);
+        true
+    });
+    if failed && raise {
+        mlua::ffi::lua_error(l);
+    }
+    1
+}
+
+/// Pushes `{err=msg}` (with Redis's flag for an error already counted in the stats).
+#[allow(unsafe_code)]
+unsafe fn push_error_table(l: *mut mlua::ffi::lua_State, msg: &[u8], counted: bool) {
+    mlua::ffi::lua_createtable(l, 0, 2);
+    convert::push_bytes(l, msg);
+    convert::set_field(l, c"err");
+    if counted {
+        mlua::ffi::lua_pushboolean(l, 1);
+        convert::set_field(l, c"ignore_err_stats_update");
+    }
+}
+
+/// Reads the arguments, runs the command through the host, pushes its reply (or an error
+/// table); true when the result is an error.
+#[allow(unsafe_code)]
+unsafe fn command_step(l: *mut mlua::ffi::lua_State) -> bool {
+    use mlua::ffi;
+    let n = ffi::lua_gettop(l);
+    if n == 0 {
+        push_error_table(l, b"ERR Please specify at least one argument for this redis lib call", false);
+        return true;
+    }
+    let mut argv = Vec::with_capacity(n as usize);
+    for i in 1..=n {
+        match ffi::lua_type(l, i) {
+            ffi::LUA_TSTRING => {
+                let mut len = 0usize;
+                let p = ffi::lua_tolstring(l, i, &mut len);
+                argv.push(Bytes::copy_from_slice(std::slice::from_raw_parts(p as *const u8, len)));
             }
-            convert::reply_to_lua(lua, &reply)
+            ffi::LUA_TNUMBER => argv.push(Bytes::from(crate::util::fmt_double(ffi::lua_tonumber(l, i)))),
+            _ => {
+                drop(argv);
+                push_error_table(l, b"ERR Lua redis lib command arguments must be strings or integers", false);
+                return true;
+            }
         }
     }
+    let resp = RESP.with(|r| r.get());
+    let reply = match with_host(|h| h.call(argv, resp)) {
+        None => {
+            push_error_table(l, b"ERR redis.call can only be called inside a script invocation", false);
+            return true;
+        }
+        Some(Err(msg)) => {
+            let text = error_text(&msg);
+            ffi::lua_createtable(l, 0, 1);
+            convert::push_bytes(l, text.as_bytes());
+            drop(text);
+            convert::set_field(l, c"err");
+            return true;
+        }
+        Some(Ok(reply)) => reply,
+    };
+    let mut pos = 0;
+    convert::push_reply(l, &reply, &mut pos, 0);
+    reply.first() == Some(&b'-')
 }
 
 /// What a script's `pcall` / `xpcall` handler sees of an error raised from Rust: `{err=...}` for

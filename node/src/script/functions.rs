@@ -6,8 +6,8 @@
 //! a library's code runs at load time it sees only `redis.register_function`, `redis.log` and
 //! the version constants (Redis's library API); its functions see the full API when called.
 
+use hashbrown::HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use bytes::Bytes;
 use mlua::{Function, Lua, MultiValue, Table, Value};

@@ -19,7 +19,6 @@ pub mod libs;
 pub mod rand48;
 pub mod shebang;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -68,7 +67,7 @@ pub struct KillSwitch {
 pub struct Scripts {
     engine: Option<Engine>,
     /// EVAL scripts by lowercase sha1.
-    pub cache: HashMap<String, Script>,
+    pub cache: hashbrown::HashMap<String, Script>,
     /// Bytes of the cached scripts' bodies (INFO `used_memory_scripts_eval`).
     pub cache_bytes: usize,
     /// The client scripts run their commands as (Redis's `lua_client`), kept between runs.
@@ -135,6 +134,14 @@ impl Scripts {
 
 /// What an interpreter that has not started yet is reported to hold (Redis's fresh Lua state).
 pub const EMPTY_VM_BYTES: usize = 31744;
+
+/// A sha as given (EVALSHA, SCRIPT EXISTS) in the cache's lowercase form.
+pub fn sha_key(sha: &[u8]) -> String {
+    match std::str::from_utf8(sha) {
+        Ok(s) => s.to_ascii_lowercase(),
+        Err(_) => String::from_utf8_lossy(sha).to_ascii_lowercase(),
+    }
+}
 
 /// The sha1 of `data` in lowercase hex (script ids, `redis.sha1hex`).
 pub fn sha1_hex(data: &[u8]) -> String {

@@ -67,7 +67,7 @@ fn cache_script(ctx: &mut Ctx, body: &Bytes) -> Result<String, String> {
 fn eval_generic(ctx: &mut Ctx, argv: &[Bytes], by_sha: bool, read_only: bool) -> CmdResult {
     let nk = numkeys(argv, crate::cmd::handler::NOT_INT)?;
     let sha = if by_sha {
-        let sha = String::from_utf8_lossy(&argv[1]).to_ascii_lowercase();
+        let sha = crate::script::sha_key(&argv[1]);
         if !ctx.st.scripts.cache.contains_key(&sha) {
             return Err("NOSCRIPT No matching script. Please use EVAL.".into());
         }
@@ -93,7 +93,7 @@ fn script_load(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn script_exists(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     ctx.out.array(argv.len() - 2);
     for sha in &argv[2..] {
-        let known = ctx.st.scripts.cache.contains_key(&String::from_utf8_lossy(sha).to_ascii_lowercase());
+        let known = ctx.st.scripts.cache.contains_key(&crate::script::sha_key(sha));
         ctx.out.int(known as i64);
     }
     Ok(())

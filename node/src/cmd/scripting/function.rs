@@ -33,7 +33,10 @@ fn fcall_ro(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn fcall_generic(ctx: &mut Ctx, argv: &[Bytes], read_only: bool) -> CmdResult {
-    let name = String::from_utf8_lossy(&argv[1]).into_owned();
+    let name = match std::str::from_utf8(&argv[1]) {
+        Ok(s) => s.to_owned(),
+        Err(_) => return Err("ERR Function not found".into()),
+    };
     let Some(f) = ctx.st.scripts.functions.get(&name) else {
         return Err("ERR Function not found".into());
     };

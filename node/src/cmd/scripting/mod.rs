@@ -60,7 +60,7 @@ pub fn command_flags(st: &crate::state::State, def: &crate::cmd::command_table::
             Some(s) => Some(s.flags),
             None => shebang::parse(&argv[1]).ok().map(|(f, _)| f),
         },
-        "evalsha" | "evalsha_ro" if argv.len() > 1 => st.scripts.cache.get(&String::from_utf8_lossy(&argv[1]).to_ascii_lowercase()).map(|s| s.flags),
+        "evalsha" | "evalsha_ro" if argv.len() > 1 => st.scripts.cache.get(&crate::script::sha_key(&argv[1])).map(|s| s.flags),
         "fcall" | "fcall_ro" if argv.len() > 1 => st.scripts.functions.get(&String::from_utf8_lossy(&argv[1])).map(|f| f.flags),
         _ => None,
     };

@@ -91,12 +91,7 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
         }
         None
     } else {
-        let lua = engine.lua();
-        let seq = |items: &[Bytes]| lua.create_sequence_from(items.iter().map(|b| lua.create_string(b)).collect::<mlua::Result<Vec<_>>>()?);
-        match (seq(job.keys), seq(job.args)) {
-            (Ok(k), Ok(a)) => Some((k, a)),
-            (Err(e), _) | (_, Err(e)) => return Err(format!("ERR {e}").into()),
-        }
+        Some((job.keys, job.args))
     };
     let mut client = ctx.st.scripts.client.take().unwrap_or_else(|| Box::new(script_client()));
     client.db = ctx.me.db;
@@ -104,13 +99,15 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
     client.is_master = ctx.me.is_master;
     let read_only = job.read_only || (job.flags & shebang::EVAL_COMPAT == 0 && job.flags & shebang::NO_WRITES != 0);
     ctx.st.scripts.clear_kill();
+    // Its name and command are filled in if it runs long enough for anyone to ask (FUNCTION
+    // STATS, the slow-script log line): nobody else runs before that.
     ctx.st.scripts.running = Some(Running {
         is_eval: job.is_eval,
-        name: job.name.clone(),
+        name: String::new(),
         start_ms: ctx.now,
         wrote: false,
         from_master: ctx.me.is_master,
-        argv: job.argv.to_vec(),
+        argv: Vec::new(),
         timed_out: false,
     });
     let mut runner = Runner {
@@ -123,6 +120,8 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
         obey: ctx.me.is_master,
         write_dirty: false,
         started: Instant::now(),
+        name: &job.name,
+        argv: job.argv,
     };
     let result = engine.run(job.func, args, &mut runner);
     ctx.st.prop.set_script_targets(None);
@@ -131,7 +130,7 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
     ctx.st.scripts.client = Some(client);
     match result {
         Ok(v) => {
-            convert::lua_to_reply(&v, ctx.out, crate::script::engine::script_resp());
+            convert::lua_to_reply(engine.lua(), &v, ctx.out, crate::script::engine::script_resp());
             Ok(())
         }
         Err(RunError::Raised(info)) => {
@@ -180,6 +179,9 @@ struct Runner<'a> {
     /// The script has run a write command (Redis's SCRIPT_WRITE_DIRTY).
     write_dirty: bool,
     started: Instant,
+    /// The script's name and command, for `Running` once it is timed out.
+    name: &'a str,
+    argv: &'a [Bytes],
 }
 
 impl Host for Runner<'_> {
@@ -254,6 +256,8 @@ impl Host for Runner<'_> {
         let Some(running) = self.st.scripts.running.as_mut() else { return Ok(()) };
         if !running.timed_out {
             running.timed_out = true;
+            running.name = self.name.to_string();
+            running.argv = self.argv.to_vec();
             let kill = if running.is_eval { "SCRIPT KILL" } else { "FUNCTION KILL" };
             let name = if running.is_eval { "" } else { running.name.as_str() };
             crate::log::warning(&format!(
