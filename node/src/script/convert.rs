@@ -12,15 +12,14 @@
 //! array up to its first nil.
 //!
 //! Both directions run on every `redis.call` and every script's return, so they work on Lua's
-//! stack directly, inside one protected call each (`Lua::exec_raw`), as Redis's C code does:
-//! going through mlua's safe API costs a protected call per value, several times what the
-//! conversion itself costs.
+//! stack directly, from inside Lua (the C function `redis.call`, the protected call that runs a
+//! script), as Redis's C code does: going through mlua's safe API costs a protected call per
+//! value, several times what the conversion itself costs.
 #![allow(unsafe_code)]
 
 use std::ffi::{c_char, c_int, CStr};
 
 use mlua::ffi::{self, lua_State};
-use mlua::{Lua, Value};
 
 use crate::resp::reply::Out;
 
@@ -51,19 +50,6 @@ fn trim_crlf<'a>(code: &'a [u8], msg: &'a [u8]) -> (&'a [u8], &'a [u8]) {
     let start = msg.iter().position(|&c| c != b'\r' && c != b'\n').unwrap_or(msg.len());
     let end = msg.iter().rposition(|&c| c != b'\r' && c != b'\n').map(|i| i + 1).unwrap_or(start);
     (code, &msg[start..end.max(start)])
-}
-
-/// Parses one reply (what a command wrote for the script) into a Lua value.
-pub fn reply_to_lua(lua: &Lua, reply: &[u8]) -> mlua::Result<Value> {
-    // SAFETY: `exec_raw` runs the closure in protected mode on the interpreter's stack; it pushes
-    // exactly one value (the result), checking the stack's room before each level. The closure
-    // holds nothing that needs dropping, so a memory error unwinding it through Lua is harmless.
-    unsafe {
-        lua.exec_raw::<Value>((), |state| {
-            let mut pos = 0;
-            push_reply(state, reply, &mut pos, 0);
-        })
-    }
 }
 
 fn line<'a>(buf: &'a [u8], pos: &mut usize) -> &'a [u8] {
@@ -211,37 +197,13 @@ pub fn c_trunc(d: f64) -> i64 {
     }
 }
 
-/// Writes what a script returned as the reply to its caller. `script_resp` is the protocol the
-/// script chose with `redis.setresp` (it decides how booleans are read).
-pub fn lua_to_reply(lua: &Lua, v: &Value, out: &mut Out, script_resp: u8) {
-    // Plain values need no table walk.
-    match v {
-        Value::Table(_) => {}
-        other => return write_plain(other, out, script_resp),
-    }
-    // SAFETY: `exec_raw` pushes `v` and runs the closure in protected mode; the closure only
-    // reads the value at the top of the stack (pushing and popping what it looks at) and writes
-    // to `out`, which lives outside it.
-    let done = unsafe {
-        lua.exec_raw::<()>(v.clone(), |state| {
-            let top = ffi::lua_gettop(state);
-            write_value(state, top, out, script_resp, 0);
-            ffi::lua_settop(state, top - 1);
-        })
-    };
-    if let Err(e) = done {
-        out.error(&format!("ERR {e}"));
-    }
-}
-
-fn write_plain(v: &Value, out: &mut Out, script_resp: u8) {
-    match v {
-        Value::String(s) => out.bulk(&s.as_bytes()),
-        Value::Boolean(b) => write_bool(*b, out, script_resp),
-        Value::Integer(n) => out.int(*n),
-        Value::Number(n) => out.int(c_trunc(*n)),
-        _ => out.null(),
-    }
+/// Writes the value at the top of the stack (what a script returned) as the reply to its
+/// caller, for a caller already in protected mode. `script_resp` is the protocol the script
+/// chose with `redis.setresp` (it decides how booleans are read).
+pub(super) unsafe fn write_top(l: *mut lua_State, out: &mut Out, script_resp: u8) {
+    let top = ffi::lua_gettop(l);
+    write_value(l, top, out, script_resp, 0);
+    ffi::lua_settop(l, top);
 }
 
 fn write_bool(b: bool, out: &mut Out, script_resp: u8) {

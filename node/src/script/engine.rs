@@ -140,11 +140,6 @@ thread_local! {
     static RAND: RefCell<Rand48> = RefCell::new(Rand48::default());
 }
 
-/// The protocol the running (or last) script chose with `redis.setresp`.
-pub fn script_resp() -> u8 {
-    RESP.with(|r| r.get())
-}
-
 /// Runs `f` with the host of the running script, if any.
 #[allow(unsafe_code)]
 fn with_host<R>(f: impl FnOnce(&mut dyn Host) -> R) -> Option<R> {
@@ -472,62 +467,64 @@ impl Engine {
     }
 
     /// Sets KEYS and ARGV for an EVAL script (Redis keeps them as globals).
+    /// Runs `f` with `host` serving `redis.call`, and writes the first value it returned to
+    /// `out` as the reply (in the protocol the script chose last); or its error. `args`: the keys
+    /// and args, as the KEYS and ARGV globals for an EVAL script (`as_globals`), else as a
+    /// FUNCTION's two arguments.
     #[allow(unsafe_code)]
-    pub fn set_keys_args(&self, keys: &[Bytes], args: &[Bytes]) -> mlua::Result<()> {
-        // SAFETY: one protected call on the interpreter's stack: builds both tables and stores
-        // them in the real globals (the thread's LUA_GLOBALSINDEX), leaving the stack as it was.
-        // Nothing in the closure needs dropping.
-        unsafe {
-            self.lua.exec_raw::<()>((), |l| {
-                for (name, items) in [(c"KEYS", keys), (c"ARGV", args)] {
-                    mlua::ffi::lua_pushstring(l, name.as_ptr());
-                    mlua::ffi::lua_createtable(l, items.len().min(i32::MAX as usize) as i32, 0);
-                    for (i, item) in items.iter().enumerate() {
-                        mlua::ffi::lua_pushlstring(l, item.as_ptr() as *const std::ffi::c_char, item.len());
-                        mlua::ffi::lua_rawseti(l, -2, i as mlua::ffi::lua_Integer + 1);
-                    }
-                    mlua::ffi::lua_rawset(l, mlua::ffi::LUA_GLOBALSINDEX);
-                }
-            })
-        }
-    }
-
-    /// Runs `f` (with `args`, for a FUNCTION: its keys and args tables) with `host` serving
-    /// `redis.call`; the first value it returned, or its error.
-    #[allow(unsafe_code)]
-    pub fn run(&self, f: &Function, args: Option<(&[Bytes], &[Bytes])>, host: &mut dyn Host) -> Result<Value, RunError> {
+    pub fn run(
+        &self,
+        f: &Function,
+        args: (&[Bytes], &[Bytes]),
+        as_globals: bool,
+        host: &mut dyn Host,
+        out: &mut crate::resp::reply::Out,
+    ) -> Result<(), RunError> {
         let ptr: NonNull<dyn Host + '_> = NonNull::from(host);
         // SAFETY: only erases the lifetime; the guard below restores HOST before `host`'s borrow
         // ends (see `with_host`).
         let ptr: NonNull<dyn Host + 'static> = unsafe { std::mem::transmute(ptr) };
         let _guard = HostGuard(HOST.with(|h| h.replace(Some(ptr))));
         RESP.with(|r| r.set(2));
-        let nargs = if args.is_some() { 2 } else { 0 };
-        // SAFETY: the stack holds handler and f; for a FUNCTION its keys and args tables are
-        // built after them; `lua_pcall` with the handler as its message handler (as Redis calls
-        // scripts) leaves the handler and one result, which become `ok, result`. Nothing in the
-        // closure needs dropping.
+        let nargs = if as_globals { 0 } else { 2 };
+        // SAFETY: one protected call on the interpreter's stack, holding handler and f: the keys
+        // and args tables are built (into the real globals, or after f as its arguments);
+        // `lua_pcall` with the handler as its message handler (as Redis calls scripts) leaves
+        // the handler and one result. A result is written to `out` (which lives outside) and the
+        // closure returns `true`; an error is returned as `false, error`. Nothing in the closure
+        // needs dropping.
         let result = unsafe {
             self.lua.exec_raw::<(bool, Value)>((self.handler.clone(), f.clone()), |l| {
                 use mlua::ffi;
                 let handler = ffi::lua_gettop(l) - 1;
-                if let Some((keys, argv)) = args {
-                    for items in [keys, argv] {
-                        ffi::lua_createtable(l, items.len().min(i32::MAX as usize) as i32, 0);
-                        for (i, item) in items.iter().enumerate() {
-                            ffi::lua_pushlstring(l, item.as_ptr() as *const std::ffi::c_char, item.len());
-                            ffi::lua_rawseti(l, -2, i as ffi::lua_Integer + 1);
-                        }
+                for (name, items) in [(c"KEYS", args.0), (c"ARGV", args.1)] {
+                    if as_globals {
+                        ffi::lua_pushstring(l, name.as_ptr());
+                    }
+                    ffi::lua_createtable(l, items.len().min(i32::MAX as usize) as i32, 0);
+                    for (i, item) in items.iter().enumerate() {
+                        ffi::lua_pushlstring(l, item.as_ptr() as *const std::ffi::c_char, item.len());
+                        ffi::lua_rawseti(l, -2, i as ffi::lua_Integer + 1);
+                    }
+                    if as_globals {
+                        ffi::lua_rawset(l, ffi::LUA_GLOBALSINDEX);
                     }
                 }
                 let status = ffi::lua_pcall(l, nargs, 1, handler);
-                ffi::lua_pushboolean(l, (status == 0) as std::ffi::c_int);
-                ffi::lua_insert(l, -2);
-                ffi::lua_remove(l, handler);
+                if status == 0 {
+                    convert::write_top(l, out, RESP.with(|r| r.get()));
+                    ffi::lua_settop(l, handler - 1);
+                    ffi::lua_pushboolean(l, 1);
+                    ffi::lua_pushnil(l);
+                } else {
+                    ffi::lua_pushboolean(l, 0);
+                    ffi::lua_insert(l, -2);
+                    ffi::lua_remove(l, handler);
+                }
             })
         };
         match result {
-            Ok((true, v)) => Ok(v),
+            Ok((true, _)) => Ok(()),
             Ok((false, Value::Table(t))) => Err(RunError::Raised(error_info(&t))),
             // A memory error skips the handler: its message comes as it is.
             Ok((false, other)) => Err(RunError::Other(match other {

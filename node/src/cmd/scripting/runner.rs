@@ -13,7 +13,7 @@ use crate::cmd::handler::CmdResult;
 use crate::cmd::{call, lookup, Lookup};
 use crate::resp::reply::Out;
 use crate::script::engine::{Engine, Host, RunError};
-use crate::script::{convert, shebang, Running};
+use crate::script::{shebang, Running};
 use crate::state::State;
 
 /// What is about to run.
@@ -85,14 +85,7 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
     }
     // The script's own argv never propagates: its writes do, one by one (effects replication).
     ctx.prop.prevent = true;
-    let args = if job.is_eval {
-        if let Err(e) = engine.set_keys_args(job.keys, job.args) {
-            return Err(format!("ERR {e}").into());
-        }
-        None
-    } else {
-        Some((job.keys, job.args))
-    };
+
     let mut client = ctx.st.scripts.client.take().unwrap_or_else(|| Box::new(script_client()));
     client.db = ctx.me.db;
     client.resp = 2;
@@ -123,16 +116,13 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
         name: &job.name,
         argv: job.argv,
     };
-    let result = engine.run(job.func, args, &mut runner);
+    let result = engine.run(job.func, (job.keys, job.args), job.is_eval, &mut runner, ctx.out);
     ctx.st.prop.set_script_targets(None);
     ctx.st.scripts.running = None;
     ctx.st.scripts.clear_kill();
     ctx.st.scripts.client = Some(client);
     match result {
-        Ok(v) => {
-            convert::lua_to_reply(engine.lua(), &v, ctx.out, crate::script::engine::script_resp());
-            Ok(())
-        }
+        Ok(()) => Ok(()),
         Err(RunError::Raised(info)) => {
             let mut text = info.msg.clone();
             if let Some((source, line)) = &info.at {
