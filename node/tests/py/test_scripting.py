@@ -454,3 +454,23 @@ def test_bad_scripts_and_payloads_do_not_hurt(nodes):
     assert c.get("keep") == "safe"
     assert c.fcall("bump", 2, "fc", "fl", "x") == 1
     assert n.proc.poll() is None
+
+
+def test_monitor_shows_scripts_then_their_commands(nodes):
+    seen = []
+    for c in both(nodes):
+        c.function_load(LIB)
+        with c.monitor() as m:
+            c.eval("return redis.call('set', 'mk', '1')", 0)
+            c.fcall("bump", 2, "fc", "fl", "x")
+            c.ping()
+            lines = []
+            while True:
+                ev = m.next_command()
+                if ev["command"] == "PING":
+                    break
+                if not ev["command"].startswith(("HELLO", "CLIENT")):  # a new connection's handshake
+                    lines.append((ev["db"], ev["client_type"] if ev["client_type"] == "lua" else "client", ev["command"]))
+        seen.append(lines)
+    assert seen[0] == seen[1]
+    assert [cmd for _, _, cmd in seen[0]] == ["eval return redis.call('set', 'mk', '1') 0", "set mk 1", "fcall bump 2 fc fl x", "incr fc", "rpush fl x"]

@@ -65,6 +65,7 @@ fn cache_script(ctx: &mut Ctx, body: &Bytes) -> Result<String, String> {
 }
 
 fn eval_generic(ctx: &mut Ctx, argv: &[Bytes], by_sha: bool, read_only: bool) -> CmdResult {
+    super::feed_monitors(ctx, argv);
     let nk = numkeys(argv, crate::cmd::handler::NOT_INT)?;
     let sha = if by_sha {
         let sha = crate::script::sha_key(&argv[1]);
@@ -78,7 +79,7 @@ fn eval_generic(ctx: &mut Ctx, argv: &[Bytes], by_sha: bool, read_only: bool) ->
     let script = &ctx.st.scripts.cache[&sha];
     let (func, flags) = (script.func.clone(), script.flags);
     let engine = ctx.st.scripts.take_engine()?;
-    let job = Job { func: &func, keys: &argv[3..3 + nk], args: &argv[3 + nk..], flags, read_only, is_eval: true, name: sha, argv };
+    let job = Job { func: &func, keys: &argv[3..3 + nk], args: &argv[3 + nk..], flags, read_only, is_eval: true, name: &sha, argv };
     let result = runner::run(ctx, &engine, job);
     ctx.st.scripts.put_engine(engine);
     result

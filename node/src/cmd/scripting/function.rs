@@ -33,11 +33,11 @@ fn fcall_ro(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn fcall_generic(ctx: &mut Ctx, argv: &[Bytes], read_only: bool) -> CmdResult {
-    let name = match std::str::from_utf8(&argv[1]) {
-        Ok(s) => s.to_owned(),
-        Err(_) => return Err("ERR Function not found".into()),
+    super::feed_monitors(ctx, argv);
+    let Ok(name) = std::str::from_utf8(&argv[1]) else {
+        return Err("ERR Function not found".into());
     };
-    let Some(f) = ctx.st.scripts.functions.get(&name) else {
+    let Some(f) = ctx.st.scripts.functions.get(name) else {
         return Err("ERR Function not found".into());
     };
     let (func, flags) = (f.func.clone(), f.flags);

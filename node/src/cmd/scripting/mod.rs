@@ -39,6 +39,16 @@ pub(crate) fn serve_while_busy(st: &mut crate::state::State) {
 pub const BUSY_EVAL: &str = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 pub const BUSY_FUNCTION: &str = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
+/// EVAL and FCALL skip the monitors in `call` (they are `skip_monitor`) but, as in Redis, show
+/// themselves to them before the commands they run.
+fn feed_monitors(ctx: &mut Ctx, argv: &[bytes::Bytes]) {
+    if !ctx.st.monitors.is_empty() {
+        if let Some(line) = crate::cmd::introspect::feed_monitors(ctx.st, ctx.me, argv, ctx.now) {
+            ctx.out.raw(&line);
+        }
+    }
+}
+
 /// The -BUSY error while a script runs past `busy-reply-threshold`, else None.
 pub fn busy_error(st: &crate::state::State) -> Option<&'static str> {
     match &st.scripts.running {

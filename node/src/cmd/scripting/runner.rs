@@ -28,7 +28,7 @@ pub struct Job<'a> {
     pub read_only: bool,
     pub is_eval: bool,
     /// The sha or the function name (error messages, SCRIPT KILL logs).
-    pub name: String,
+    pub name: &'a str,
     /// The command running it (FUNCTION STATS).
     pub argv: &'a [Bytes],
 }
@@ -113,7 +113,7 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
         obey: ctx.me.is_master,
         write_dirty: false,
         started: Instant::now(),
-        name: &job.name,
+        name: job.name,
         argv: job.argv,
     };
     let result = engine.run(job.func, (job.keys, job.args), job.is_eval, &mut runner, ctx.out);
