@@ -473,4 +473,4 @@ def test_monitor_shows_scripts_then_their_commands(nodes):
                     lines.append((ev["db"], ev["client_type"] if ev["client_type"] == "lua" else "client", ev["command"]))
         seen.append(lines)
     assert seen[0] == seen[1]
-    assert [cmd for _, _, cmd in seen[0]] == ["eval return redis.call('set', 'mk', '1') 0", "set mk 1", "fcall bump 2 fc fl x", "incr fc", "rpush fl x"]
+    assert [cmd for _, _, cmd in seen[0]] == ["EVAL return redis.call('set', 'mk', '1') 0", "set mk 1", "FCALL bump 2 fc fl x", "incr fc", "rpush fl x"]
