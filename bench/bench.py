@@ -117,17 +117,27 @@ def run_benchmark(server, test, pipeline, requests):
     }
 
 
-def instructions_per_request(path, test, pipeline, requests):
+def instructions_per_request(path, test, pipeline, requests, prepare=None, command=None):
     """User-space instructions the server executes per request, counted by callgrind: the counters are
-    zeroed after a warm-up run and dumped after the measured one."""
+    zeroed after a warm-up run and dumped after the measured one. `command(server)`, when given, is the
+    command to send instead of redis-benchmark's test `test`; `prepare(server)` runs first."""
     out_dir = tempfile.mkdtemp(prefix="bench-callgrind-")
     out_file = os.path.join(out_dir, "callgrind.out")
     server = Server("callgrind", path, wrapper=("valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}"))
+
+    def run(n):
+        if command is None:
+            return benchmark_cmd(server.port, test, pipeline, n)
+        return ["redis-benchmark", "-p", str(server.port), "-c", "50", "-n", str(n), "-P", str(pipeline), "--csv", *command(server)]
+
     try:
-        subprocess.run(benchmark_cmd(server.port, test, pipeline, max(requests // 10, 1000)), capture_output=True, check=True)
-        server.cli("FLUSHALL")
+        if prepare is not None:
+            prepare(server)
+        subprocess.run(run(max(requests // 10, 1000)), capture_output=True, check=True)
+        if command is None:
+            server.cli("FLUSHALL")
         subprocess.run(["callgrind_control", "--zero", str(server.proc.pid)], capture_output=True, check=True)
-        subprocess.run(benchmark_cmd(server.port, test, pipeline, requests), capture_output=True, check=True)
+        subprocess.run(run(requests), capture_output=True, check=True)
         subprocess.run(["callgrind_control", "--dump", str(server.proc.pid)], capture_output=True, check=True)
     finally:
         server.stop()

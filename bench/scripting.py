@@ -15,13 +15,11 @@ import csv
 import datetime
 import io
 import os
-import shutil
 import statistics
 import subprocess
-import tempfile
 import time
 
-from bench import ROOT, Server, children_cpu_s
+from bench import ROOT, Server, children_cpu_s, instructions_per_request
 
 SCRIPT = "local v = redis.call('GET', KEYS[1]) return {v, redis.call('INCR', KEYS[1])}"
 LIBRARY = "#!lua name=benchlib\nredis.register_function('getincr', function(keys) local v = redis.call('GET', keys[1]) return {v, redis.call('INCR', keys[1])} end)"
@@ -57,21 +55,9 @@ def run_once(server, kind, pipeline, requests):
 
 
 def instructions(path, kind, pipeline, requests):
-    out_dir = tempfile.mkdtemp(prefix="bench-callgrind-")
-    out_file = os.path.join(out_dir, "callgrind.out")
-    server = Server("callgrind", path, wrapper=("valgrind", "--tool=callgrind", f"--callgrind-out-file={out_file}"))
-    try:
-        sha = prepare(server)
-        subprocess.run(bench_cmd(server.port, pipeline, max(requests // 10, 1000), command(kind, sha)), capture_output=True, check=True)
-        subprocess.run(["callgrind_control", "--zero", str(server.proc.pid)], capture_output=True, check=True)
-        subprocess.run(bench_cmd(server.port, pipeline, requests, command(kind, sha)), capture_output=True, check=True)
-        subprocess.run(["callgrind_control", "--dump", str(server.proc.pid)], capture_output=True, check=True)
-    finally:
-        server.stop()
-    with open(out_file + ".1") as f:
-        total = next(int(line.split()[1]) for line in f if line.startswith(("summary:", "totals:")))
-    shutil.rmtree(out_dir, ignore_errors=True)
-    return total / requests
+    sha = {}
+    return instructions_per_request(path, kind, pipeline, requests, prepare=lambda server: sha.setdefault("v", prepare(server)),
+                                    command=lambda server: command(kind, sha["v"]))
 
 
 def main():

@@ -367,8 +367,7 @@ fn reject_bytes(st: &mut State, me: &mut ClientState, out: &mut Out, msg: &[u8],
 
 /// Writes an error reply whose text may hold any bytes; records its code like `Out::error`.
 fn error_bytes(out: &mut Out, msg: &[u8]) {
-    let code_end = msg.iter().position(|&c| c == b' ').unwrap_or(msg.len());
-    out.errors.push(String::from_utf8_lossy(&msg[..code_end]).into_owned());
+    out.errors.push(crate::resp::reply::error_code(msg));
     out.buf.push(b'-');
     out.buf.extend(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
     out.buf.extend_from_slice(b"\r\n");

@@ -5,6 +5,17 @@
 
 use crate::util::fmt_double;
 
+/// The code an error reply counts under in INFO errorstats (Redis's `afterErrorReply`): the text
+/// before the first space, if that space is among the first 32 bytes of the reply, else `ERR`.
+/// `msg` is the reply's text without its leading '-' (CR and LF count as the spaces they are
+/// written as).
+pub fn error_code(msg: &[u8]) -> String {
+    match msg.iter().take(31).position(|&c| c == b' ' || c == b'\r' || c == b'\n') {
+        Some(i) => String::from_utf8_lossy(&msg[..i]).into_owned(),
+        None => "ERR".to_string(),
+    }
+}
+
 /// The output buffer of one client plus its protocol version.
 #[derive(Debug)]
 pub struct Out {
@@ -52,8 +63,7 @@ impl Out {
     /// by spaces as Redis does, since they would break the protocol.
     pub fn error(&mut self, msg: &str) {
         let msg = msg.strip_prefix('-').unwrap_or(msg);
-        let code = msg.split(' ').next().unwrap_or("ERR");
-        self.errors.push(code.to_string());
+        self.errors.push(error_code(msg.as_bytes()));
         self.buf.push(b'-');
         for b in msg.bytes() {
             self.buf.push(if b == b'\r' || b == b'\n' { b' ' } else { b });

@@ -264,10 +264,9 @@ unsafe fn write_table(l: *mut lua_State, t: c_int, out: &mut Out, script_resp: u
     if get_field(l, t, c"err") == ffi::LUA_TSTRING {
         // "-%s" of the message: a message that already starts with '-' keeps both.
         let msg = bytes_at(l, -1);
-        let code_end = msg.iter().position(|&c| c == b' ').unwrap_or(msg.len());
         // A command's error passed on is already counted (an empty code: failed, not counted).
         let counted = get_field(l, t, c"ignore_err_stats_update") == ffi::LUA_TBOOLEAN && ffi::lua_toboolean(l, -1) != 0;
-        out.errors.push(if counted { String::new() } else { String::from_utf8_lossy(&msg[..code_end]).into_owned() });
+        out.errors.push(if counted { String::new() } else { crate::resp::reply::error_code(msg) });
         out.buf.push(b'-');
         out.buf.extend(msg.iter().map(|&c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
         out.buf.extend_from_slice(b"\r\n");

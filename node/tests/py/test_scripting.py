@@ -15,44 +15,21 @@
   server serving and the data intact.
 """
 import os
-import shutil
-import socket
-import struct
 import subprocess
-import tempfile
 import threading
 import time
-import zlib
 
 import pytest
 import redis
 
-from conftest import OURS, ServerProc
+from conftest import OURS
 from test_persistence import Node, wait_until
+# `cluster`: servers in scratch dirs, stopped after each test (the replication tests' factory).
+from test_replication import caught_up, cluster, link_up  # noqa: F401  (cluster: a fixture)
 
 WAIT = 20.0
 PROGRAMS = [("ours", OURS), ("redis", "redis-server")]
 LOOP = "local i = 0 while true do i = i + 1 end"
-
-
-@pytest.fixture
-def nodes():
-    """Factory: start(program, *args) -> Node in its own scratch dir; all stopped at the end."""
-    made, dirs = [], []
-
-    def start(program, *args):
-        d = tempfile.mkdtemp(prefix="pytest-script-")
-        dirs.append(d)
-        n = Node(program, d, ("--save", "", "--repl-diskless-sync-delay", "0", *args))
-        n.start()
-        made.append(n)
-        return n
-
-    yield start
-    for n in made:
-        n.stop()
-    for d in dirs:
-        shutil.rmtree(d, ignore_errors=True)
 
 
 def run_in_thread(fn):
@@ -88,8 +65,8 @@ def wait_busy(n):
 
 
 @pytest.mark.parametrize("name,program", PROGRAMS)
-def test_script_kill_stops_a_busy_script(nodes, name, program):
-    n = nodes(program, "--busy-reply-threshold", "100")
+def test_script_kill_stops_a_busy_script(cluster, name, program):
+    n = cluster(program, "--busy-reply-threshold", "100")
     c = n.client()
     c.set("k", "before")
     t, box = run_in_thread(lambda: n.client().eval(LOOP, 0))
@@ -110,8 +87,8 @@ def test_script_kill_stops_a_busy_script(nodes, name, program):
 
 
 @pytest.mark.parametrize("name,program", PROGRAMS)
-def test_function_kill_and_unkillable(nodes, name, program):
-    n = nodes(program, "--busy-reply-threshold", "100")
+def test_function_kill_and_unkillable(cluster, name, program):
+    n = cluster(program, "--busy-reply-threshold", "100")
     c = n.client()
     c.function_load("#!lua name=spin\nredis.register_function('spin', function() " + LOOP + " end)\n"
                     "redis.register_function('spinw', function() redis.call('set', 'w', '1') " + LOOP + " end)")
@@ -219,13 +196,13 @@ def lock_workload(c):
 
 
 @pytest.mark.parametrize("workload", [queue_workload, lock_workload])
-def test_client_libraries_run_unchanged(nodes, workload):
-    ours, real = nodes(OURS), nodes("redis-server")
+def test_client_libraries_run_unchanged(cluster, workload):
+    ours, real = cluster(OURS), cluster("redis-server")
     assert workload(ours.client()) == workload(real.client())
 
 
-def test_redis_cli_eval(nodes, tmp_path):
-    ours, real = nodes(OURS), nodes("redis-server")
+def test_redis_cli_eval(cluster, tmp_path):
+    ours, real = cluster(OURS), cluster("redis-server")
     script = tmp_path / "incr.lua"
     script.write_text("redis.call('INCRBY', KEYS[1], ARGV[1])\nreturn {KEYS[1], redis.call('GET', KEYS[1]), ARGV[2]}\n")
     outs = []
@@ -245,17 +222,6 @@ MULTI_WRITE = "redis.call('set', KEYS[1], ARGV[1]); redis.call('incr', KEYS[2]);
 LOCAL_ONLY = "redis.set_repl(redis.REPL_NONE); redis.call('set', 'local-only', '1'); redis.set_repl(redis.REPL_ALL); return redis.call('set', 'replicated', '1')"
 
 
-def link_up(n):
-    info = n.client().info("replication")
-    return info.get("role") == "slave" and info.get("master_link_status") == "up"
-
-
-def caught_up(master, replica):
-    m = master.client().info("replication")["master_repl_offset"]
-    r = replica.client().info("replication")
-    return r.get("master_link_status") == "up" and r["slave_repl_offset"] == m
-
-
 def dataset(c):
     return {k: c.dump(k) for k in sorted(c.keys("*"))}
 
@@ -267,12 +233,12 @@ def libraries(c):
 
 
 @pytest.mark.parametrize("master_prog,replica_prog", [(OURS, "redis-server"), ("redis-server", OURS)])
-def test_scripts_and_functions_replicate(nodes, master_prog, replica_prog):
-    m = nodes(master_prog)
+def test_scripts_and_functions_replicate(cluster, master_prog, replica_prog):
+    m = cluster(master_prog)
     mc = m.client()
     mc.function_load(LIB)  # before the replica attaches: the full sync carries it
     mc.set("pre", "1")
-    r = nodes(replica_prog, "--replicaof", "127.0.0.1", str(m.port))
+    r = cluster(replica_prog, "--replicaof", "127.0.0.1", str(m.port))
     wait_until(lambda: link_up(r), limit=WAIT, what="link up")
     rc = r.client()
     assert libraries(rc) == libraries(mc)
@@ -300,8 +266,8 @@ def test_scripts_and_functions_replicate(nodes, master_prog, replica_prog):
     assert rc.eval("#!lua flags=no-writes\nreturn redis.call('get', 'pre')", 0) == "1"
 
 
-def test_effects_reach_the_aof_in_multi_exec(nodes):
-    n = nodes(OURS, "--appendonly", "yes")
+def test_effects_reach_the_aof_in_multi_exec(cluster):
+    n = cluster(OURS, "--appendonly", "yes")
     c = n.client()
     c.eval(MULTI_WRITE, 3, "a", "b", "c", "v")
     c.eval("return redis.call('set', 'single', '1')", 0)
@@ -316,8 +282,8 @@ def test_effects_reach_the_aof_in_multi_exec(nodes):
 
 @pytest.mark.parametrize("preamble", ["yes", "no"])
 @pytest.mark.parametrize("writer,reader", [(OURS, "redis-server"), ("redis-server", OURS)])
-def test_functions_persist_across_servers(nodes, writer, reader, preamble):
-    w = nodes(writer, "--appendonly", "yes", "--aof-use-rdb-preamble", preamble)
+def test_functions_persist_across_servers(cluster, writer, reader, preamble):
+    w = cluster(writer, "--appendonly", "yes", "--aof-use-rdb-preamble", preamble)
     c = w.client()
     c.function_load(LIB)
     c.fcall("bump", 2, "fc", "fl", "x")
@@ -338,8 +304,8 @@ def test_functions_persist_across_servers(nodes, writer, reader, preamble):
             r.stop()
 
 
-def test_function_dump_restore_both_ways(nodes):
-    ours, real = nodes(OURS), nodes("redis-server")
+def test_function_dump_restore_both_ways(cluster):
+    ours, real = cluster(OURS), cluster("redis-server")
     for src, dst in ((ours, real), (real, ours)):
         sc, dc = src.client(), dst.client()
         sc.function_flush()
@@ -359,8 +325,8 @@ def test_function_dump_restore_both_ways(nodes):
 # --- rules around scripts, compared with redis-server -------------------------------------------
 
 
-def both(nodes, *args):
-    return [nodes(OURS, *args).client(), nodes("redis-server", *args).client()]
+def both(cluster, *args):
+    return [cluster(OURS, *args).client(), cluster("redis-server", *args).client()]
 
 
 def outcome(fn):
@@ -370,9 +336,9 @@ def outcome(fn):
         return ("err", str(e))
 
 
-def test_deny_oom(nodes):
+def test_deny_oom(cluster):
     results = []
-    for c in both(nodes):
+    for c in both(cluster):
         c.set("filler", "x" * 100)
         c.config_set("maxmemory", 1)
         r = [
@@ -389,9 +355,9 @@ def test_deny_oom(nodes):
     assert results[0][3] == ("ok", "OK")
 
 
-def test_notifications_and_commandstats_inside_scripts(nodes):
+def test_notifications_and_commandstats_inside_scripts(cluster):
     seen = []
-    for c in both(nodes):
+    for c in both(cluster):
         c.config_set("notify-keyspace-events", "KEA")
         p = c.pubsub()
         p.psubscribe("__key*__:*")
@@ -421,8 +387,8 @@ def test_notifications_and_commandstats_inside_scripts(nodes):
 # --- bad input ----------------------------------------------------------------------------------
 
 
-def test_bad_scripts_and_payloads_do_not_hurt(nodes):
-    n = nodes(OURS)
+def test_bad_scripts_and_payloads_do_not_hurt(cluster):
+    n = cluster(OURS)
     c = n.client()
     c.set("keep", "safe")
     c.function_load(LIB)
@@ -456,9 +422,9 @@ def test_bad_scripts_and_payloads_do_not_hurt(nodes):
     assert n.proc.poll() is None
 
 
-def test_monitor_shows_scripts_then_their_commands(nodes):
+def test_monitor_shows_scripts_then_their_commands(cluster):
     seen = []
-    for c in both(nodes):
+    for c in both(cluster):
         c.function_load(LIB)
         with c.monitor() as m:
             c.eval("return redis.call('set', 'mk', '1')", 0)

@@ -138,9 +138,8 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
 /// An error reply with the text as the script left it (a leading '-' stays doubled, as Redis's
 /// `"-%s"` of the message writes it).
 fn write_error(out: &mut Out, text: &str, counted: bool) {
-    let code_end = text.find(' ').unwrap_or(text.len());
     // An error a command replied inside the script is in the error stats already.
-    out.errors.push(if counted { String::new() } else { text[..code_end].trim_start_matches('-').to_string() });
+    out.errors.push(if counted { String::new() } else { crate::resp::reply::error_code(text.as_bytes()) });
     out.buf.push(b'-');
     out.buf.extend(text.bytes().map(|c| if c == b'\r' || c == b'\n' { b' ' } else { c }));
     out.buf.extend_from_slice(b"\r\n");
