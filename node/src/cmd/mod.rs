@@ -200,30 +200,38 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         reject(st, me, out, "NOAUTH Authentication required.", Some(def));
         return Outcome::Done;
     }
-    // EVAL and FCALL of a script that declares its flags take them instead of their own
-    // (Redis's `getCommandFlags` → `scriptFlagsToCmdFlags`).
-    // (EVAL and FCALL are among the few commands both noscript and skip_monitor.)
-    let cflags = if def.has(flags::SKIP_MONITOR) && def.has(flags::NOSCRIPT) { scripting::command_flags(st, def, &argv) } else { def.flags };
     if me.multi.active && def.has(flags::NO_MULTI) {
         reject(st, me, out, "ERR Command not allowed inside a transaction", Some(def));
         return Outcome::Done;
     }
+    // EVAL and FCALL of a script that declares its flags are checked by those flags instead of
+    // their own (Redis's `getCommandFlags` → `scriptFlagsToCmdFlags`); EVAL and FCALL are among
+    // the few commands both noscript and skip_monitor.
+    if def.flags & (flags::SKIP_MONITOR | flags::NOSCRIPT) == flags::SKIP_MONITOR | flags::NOSCRIPT {
+        let cflags = scripting::command_flags(st, def, &argv);
+        if cflags != def.flags {
+            if let Some(msg) = script_flag_checks(st, me, out, cflags) {
+                reject(st, me, out, &msg, Some(def));
+                return Outcome::Done;
+            }
+        }
+    }
     // maxmemory: evict before running; when nothing more can go, refuse what would grow memory.
     if st.config.maxmemory != 0 {
         let oom = crate::evict::perform(st, Some(&mut *me), Some(&mut *out)) == crate::evict::Evict::Fail;
-        if oom && refused_when_oom(def, cflags, me) {
+        if oom && refused_when_oom(def, me) {
             reject(st, me, out, crate::evict::OOM_ERROR, Some(def));
             return Outcome::Done;
         }
     }
     // A failed background save or AOF write stops writes (and PING) until persistence works again.
-    if (!st.snapshots.last_bgsave_ok() || st.aof.write_failing()) && !me.is_master && (is_write(def, cflags, me) || def.name == "ping") {
+    if (!st.snapshots.last_bgsave_ok() || st.aof.write_failing()) && !me.is_master && (is_write(def, me) || def.name == "ping") {
         if let Some(msg) = crate::persistence::snapshot::disk_error(st) {
             reject(st, me, out, &msg, Some(def));
             return Outcome::Done;
         }
     }
-    if !me.is_master && is_write(def, cflags, me) {
+    if !me.is_master && is_write(def, me) {
         // min-replicas-to-write: a master without enough good replicas refuses writes.
         if crate::repl::master::not_enough_replicas(st) {
             reject(st, me, out, "NOREPLICAS Not enough good replicas to write.", Some(def));
@@ -246,7 +254,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         return Outcome::Done;
     }
     // A replica whose link is down serves stale data only if allowed (replica-serve-stale-data).
-    if st.repl.master_link_down() && cflags & flags::STALE == 0 && !st.config.get_bool("replica-serve-stale-data").unwrap_or(true) {
+    if st.repl.master_link_down() && !def.has(flags::STALE) && !st.config.get_bool("replica-serve-stale-data").unwrap_or(true) {
         reject(st, me, out, "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.", Some(def));
         return Outcome::Done;
     }
@@ -256,7 +264,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
     }
     // A script running past busy-reply-threshold: only the commands that may stop it (and a few
     // harmless ones) run.
-    if !def.has(flags::ALLOW_BUSY) {
+    if st.scripts.running.is_some() && !def.has(flags::ALLOW_BUSY) {
         if let Some(busy) = scripting::busy_error(st) {
             reject(st, me, out, busy, Some(def));
             return Outcome::Done;
@@ -281,8 +289,8 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
 /// Whether a command is refused when memory is over the limit with nothing left to evict: it may
 /// grow memory (DENYOOM, or an EXEC with such a command queued), or it would be queued in a MULTI
 /// (queuing grows memory too; EXEC, DISCARD, QUIT and RESET are never refused for that).
-fn refused_when_oom(def: &CommandDef, cflags: u32, me: &ClientState) -> bool {
-    if cflags & flags::DENYOOM != 0 {
+fn refused_when_oom(def: &CommandDef, me: &ClientState) -> bool {
+    if def.has(flags::DENYOOM) {
         return true;
     }
     if def.name == "exec" {
@@ -311,13 +319,43 @@ fn touches_keyspace(def: &CommandDef, me: &ClientState) -> bool {
     touches(def)
 }
 
-/// A write command, or an EXEC whose queue holds one (Redis's `is_write_command`). `cflags`: the
-/// command's flags as `dispatch` computed them.
-fn is_write(def: &CommandDef, cflags: u32, me: &ClientState) -> bool {
+/// A write command, or an EXEC whose queue holds one (Redis's `is_write_command`).
+fn is_write(def: &CommandDef, me: &ClientState) -> bool {
     if def.name == "exec" {
         return me.multi.queue.iter().any(|argv| matches!(lookup(argv), Lookup::Found(d) if d.has(flags::WRITE)));
     }
-    cflags & flags::WRITE != 0
+    def.has(flags::WRITE)
+}
+
+/// The checks `dispatch` makes by a command's flags, for a script's flags (`cflags`): OOM (with
+/// DENYOOM), a failing disk, too few replicas and a read-only replica (with WRITE), a stale
+/// replica (without STALE), in `dispatch`'s order. The error to reply, if any.
+#[cold]
+fn script_flag_checks(st: &mut State, me: &mut ClientState, out: &mut Out, cflags: u32) -> Option<String> {
+    if st.config.maxmemory != 0
+        && cflags & flags::DENYOOM != 0
+        && crate::evict::perform(st, Some(&mut *me), Some(&mut *out)) == crate::evict::Evict::Fail
+    {
+        return Some(crate::evict::OOM_ERROR.to_string());
+    }
+    let write = cflags & flags::WRITE != 0;
+    if write && !me.is_master {
+        if !st.snapshots.last_bgsave_ok() || st.aof.write_failing() {
+            if let Some(msg) = crate::persistence::snapshot::disk_error(st) {
+                return Some(msg);
+            }
+        }
+        if crate::repl::master::not_enough_replicas(st) {
+            return Some("NOREPLICAS Not enough good replicas to write.".into());
+        }
+        if st.repl.is_replica() && st.config.get_bool("replica-read-only").unwrap_or(true) {
+            return Some("READONLY You can't write against a read only replica.".into());
+        }
+    }
+    if st.repl.master_link_down() && cflags & flags::STALE == 0 && !st.config.get_bool("replica-serve-stale-data").unwrap_or(true) {
+        return Some("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.".into());
+    }
+    None
 }
 
 /// Replicas and the master link are never paused; an EXEC counts as a write when its queue holds one.

@@ -61,6 +61,7 @@ pub fn busy_error(st: &crate::state::State) -> Option<&'static str> {
 /// FCALL(_RO) of a function that declare flags, the script's (Redis's `scriptFlagsToCmdFlags`):
 /// WRITE unless no-writes, DENYOOM unless allow-oom or no-writes, STALE with allow-stale, and no
 /// MAY_REPLICATE. Anything else keeps the command's own flags.
+#[cold]
 pub fn command_flags(st: &crate::state::State, def: &crate::cmd::command_table::CommandDef, argv: &[bytes::Bytes]) -> u32 {
     use crate::cmd::command_table::flags;
     use crate::script::shebang;
