@@ -262,14 +262,6 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         reject(st, me, out, "LOADING Redis is loading the dataset in memory", Some(def));
         return Outcome::Done;
     }
-    // A script running past busy-reply-threshold: only the commands that may stop it (and a few
-    // harmless ones) run.
-    if st.scripts.running.is_some() && !def.has(flags::ALLOW_BUSY) {
-        if let Some(busy) = scripting::busy_error(st) {
-            reject(st, me, out, busy, Some(def));
-            return Outcome::Done;
-        }
-    }
     // CLIENT PAUSE holds the command (even one that would only be queued in a MULTI).
     if let Some(p) = st.pause {
         if p.until_ms > now && is_paused_for(def, p.write_only, me) {
@@ -282,6 +274,21 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         return Outcome::Done;
     }
     call(st, me, out, def, &argv, now, start_us)
+}
+
+/// Runs a command that arrived while a script runs past `busy-reply-threshold` (the busy loop
+/// in `server/busy.rs` is the only caller then: nothing else runs): only the commands that may
+/// stop the script (and a few harmless ones) run; the others get -BUSY, rejected as `dispatch`
+/// rejects (Redis checks this in `processCommand`, after the command's lookup).
+pub fn execute_while_busy(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>) -> Outcome {
+    if let (Lookup::Found(def), Some(busy)) = (lookup(&argv), scripting::busy_error(st)) {
+        if !def.has(flags::ALLOW_BUSY) && !(argv[0].eq_ignore_ascii_case(b"quit") && !st.config.is_sentinel()) {
+            me.last_cmd = def.name.as_str();
+            reject(st, me, out, busy, Some(def));
+            return Outcome::Done;
+        }
+    }
+    execute(st, me, out, argv)
 }
 
 /// At most `n` bytes of `b` (Redis's `%.128s`).

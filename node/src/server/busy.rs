@@ -139,7 +139,7 @@ fn read_and_run(st: &mut State, me: &mut ClientState) {
         let used = me.busy_input.len() - buf.len();
         me.busy_input.drain(..used);
         out.resp = me.resp;
-        let outcome = crate::cmd::execute(st, me, &mut out, argv);
+        let outcome = crate::cmd::execute_while_busy(st, me, &mut out, argv);
         if outcome == crate::cmd::Outcome::Close {
             me.outbox.kill();
             break;
