@@ -19,9 +19,6 @@ pub mod libs;
 pub mod rand48;
 pub mod shebang;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-
 use bytes::Bytes;
 
 use crate::client::ClientState;
@@ -55,14 +52,6 @@ pub struct Running {
     pub timed_out: bool,
 }
 
-/// What other clients may do while a script runs past `busy-reply-threshold`, shared without
-/// the state lock.
-#[derive(Debug, Default)]
-pub struct KillSwitch {
-    /// SCRIPT KILL / FUNCTION KILL asked to stop the running script.
-    pub kill: AtomicBool,
-}
-
 #[derive(Default)]
 pub struct Scripts {
     engine: Option<Engine>,
@@ -73,7 +62,9 @@ pub struct Scripts {
     /// The client scripts run their commands as (Redis's `lua_client`), kept between runs.
     pub client: Option<Box<ClientState>>,
     pub running: Option<Running>,
-    pub kill: Arc<KillSwitch>,
+    /// SCRIPT KILL / FUNCTION KILL asked the running script to stop (it sees this at its next
+    /// instruction hook; the KILL itself ran in the busy loop, under the same lock).
+    kill: bool,
     pub functions: functions::Functions,
 }
 
@@ -119,16 +110,16 @@ impl Scripts {
     }
 
     /// Asks the running script to stop at its next check.
-    pub fn request_kill(&self) {
-        self.kill.kill.store(true, Ordering::SeqCst);
+    pub fn request_kill(&mut self) {
+        self.kill = true;
     }
 
     pub fn kill_requested(&self) -> bool {
-        self.kill.kill.load(Ordering::SeqCst)
+        self.kill
     }
 
-    pub fn clear_kill(&self) {
-        self.kill.kill.store(false, Ordering::SeqCst);
+    pub fn clear_kill(&mut self) {
+        self.kill = false;
     }
 }
 
