@@ -282,7 +282,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
 /// rejects (Redis checks this in `processCommand`, after the command's lookup).
 pub fn execute_while_busy(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>) -> Outcome {
     if let (Lookup::Found(def), Some(busy)) = (lookup(&argv), scripting::busy_error(st)) {
-        if !def.has(flags::ALLOW_BUSY) && !(argv[0].eq_ignore_ascii_case(b"quit") && !st.config.is_sentinel()) {
+        if !def.has(flags::ALLOW_BUSY) {
             me.last_cmd = def.name.as_str();
             reject(st, me, out, busy, Some(def));
             return Outcome::Done;
