@@ -160,6 +160,47 @@ impl Drop for HostGuard {
     }
 }
 
+/// An interpreter started on first use (a sentinel never needs one) and lent out for each run
+/// (the run needs the rest of the state mutably). `setup` runs once on a new interpreter.
+#[derive(Default)]
+pub struct Slot {
+    engine: Option<Engine>,
+}
+
+impl Slot {
+    pub fn get(&mut self, setup: fn(&mut Engine) -> mlua::Result<()>) -> Result<&Engine, String> {
+        if self.engine.is_none() {
+            let start = |e: mlua::Error| format!("ERR Failed to start the Lua engine: {e}");
+            let mut engine = Engine::new().map_err(start)?;
+            setup(&mut engine).map_err(start)?;
+            self.engine = Some(engine);
+        }
+        Ok(self.engine.as_ref().expect("just set"))
+    }
+
+    /// Takes the interpreter out for a run; give it back with [`Self::put`].
+    pub fn take(&mut self, setup: fn(&mut Engine) -> mlua::Result<()>) -> Result<Engine, String> {
+        self.get(setup)?;
+        Ok(self.engine.take().expect("just made"))
+    }
+
+    /// Gives back what [`Self::take`] lent (nothing can replace it meanwhile: the commands that
+    /// reset an interpreter cannot run inside a script).
+    pub fn put(&mut self, engine: Engine) {
+        self.engine = Some(engine);
+    }
+
+    /// Drops the interpreter; the next use starts a new one.
+    pub fn reset(&mut self) {
+        self.engine = None;
+    }
+
+    /// Bytes the interpreter holds (an interpreter not started yet counts as an empty one).
+    pub fn memory(&self) -> usize {
+        self.engine.as_ref().map(|e| e.lua().used_memory()).unwrap_or(super::EMPTY_VM_BYTES)
+    }
+}
+
 pub struct Engine {
     lua: Lua,
     /// The real globals: the libraries, `redis`, and KEYS/ARGV (set raw before each EVAL).

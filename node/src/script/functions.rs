@@ -35,7 +35,7 @@ pub struct Library {
 
 #[derive(Default)]
 pub struct Functions {
-    engine: Option<Engine>,
+    engine: super::engine::Slot,
     /// Libraries in load order (FUNCTION LIST, DUMP and the RDB keep it).
     libraries: Vec<Library>,
     /// Function name → library index.
@@ -63,22 +63,16 @@ pub enum RestorePolicy {
 
 impl Functions {
     pub fn engine(&mut self) -> Result<&Engine, String> {
-        if self.engine.is_none() {
-            let mut engine = Engine::new().map_err(|e| format!("ERR Failed to start the Lua engine: {e}"))?;
-            install_library_api(&mut engine).map_err(|e| format!("ERR Failed to start the Lua engine: {e}"))?;
-            self.engine = Some(engine);
-        }
-        Ok(self.engine.as_ref().expect("just set"))
+        self.engine.get(install_library_api)
     }
 
     /// Takes the interpreter out for a run; give it back with [`Self::put_engine`].
     pub fn take_engine(&mut self) -> Result<Engine, String> {
-        self.engine()?;
-        Ok(self.engine.take().expect("just made"))
+        self.engine.take(install_library_api)
     }
 
     pub fn put_engine(&mut self, engine: Engine) {
-        self.engine = Some(engine);
+        self.engine.put(engine);
     }
 
     pub fn libraries(&self) -> &[Library] {
@@ -171,7 +165,7 @@ impl Functions {
     pub fn flush(&mut self) {
         self.libraries.clear();
         self.by_name.clear();
-        self.engine = None;
+        self.engine.reset();
     }
 
     /// The library sources, for the RDB, the AOF preamble and FUNCTION DUMP.
@@ -206,7 +200,7 @@ impl Functions {
 
     /// Bytes the functions' interpreter holds (INFO `used_memory_vm_functions`).
     pub fn vm_memory(&self) -> usize {
-        self.engine.as_ref().map(|e| e.lua().used_memory()).unwrap_or(super::EMPTY_VM_BYTES)
+        self.engine.memory()
     }
 
     /// Bytes of library code (INFO memory's function figures).

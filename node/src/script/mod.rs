@@ -54,7 +54,7 @@ pub struct Running {
 
 #[derive(Default)]
 pub struct Scripts {
-    engine: Option<Engine>,
+    engine: engine::Slot,
     /// EVAL scripts by lowercase sha1.
     pub cache: hashbrown::HashMap<String, Script>,
     /// Bytes of the cached scripts' bodies (INFO `used_memory_scripts_eval`).
@@ -75,24 +75,18 @@ impl std::fmt::Debug for Scripts {
 }
 
 impl Scripts {
-    /// The interpreter, started on first use (a sentinel never needs one).
+    /// The interpreter, started on first use.
     pub fn engine(&mut self) -> Result<&Engine, String> {
-        if self.engine.is_none() {
-            self.engine = Some(Engine::new().map_err(|e| format!("ERR Failed to start the Lua engine: {e}"))?);
-        }
-        Ok(self.engine.as_ref().expect("just set"))
+        self.engine.get(no_setup)
     }
 
-    /// Takes the interpreter out for a run (the run needs the rest of the state mutably); give
-    /// it back with [`Self::put_engine`].
+    /// Takes the interpreter out for a run; give it back with [`Self::put_engine`].
     pub fn take_engine(&mut self) -> Result<Engine, String> {
-        self.engine()?;
-        Ok(self.engine.take().expect("just made"))
+        self.engine.take(no_setup)
     }
 
     pub fn put_engine(&mut self, engine: Engine) {
-        // A SCRIPT FLUSH cannot run inside a script, so nothing replaced it meanwhile.
-        self.engine = Some(engine);
+        self.engine.put(engine);
     }
 
     /// SCRIPT FLUSH: forgets every EVAL script and starts a new interpreter (Redis resets its Lua
@@ -100,13 +94,13 @@ impl Scripts {
     pub fn flush_eval(&mut self) {
         self.cache.clear();
         self.cache_bytes = 0;
-        self.engine = None;
+        self.engine.reset();
     }
 
     /// Bytes the EVAL interpreter holds (INFO `used_memory_vm_eval`); an interpreter not started
     /// yet counts as an empty one.
     pub fn vm_memory(&self) -> usize {
-        self.engine.as_ref().map(|e| e.lua().used_memory()).unwrap_or(EMPTY_VM_BYTES)
+        self.engine.memory()
     }
 
     /// Asks the running script to stop at its next check.
@@ -125,6 +119,11 @@ impl Scripts {
 
 /// What an interpreter that has not started yet is reported to hold (Redis's fresh Lua state).
 pub const EMPTY_VM_BYTES: usize = 31744;
+
+/// EVAL's interpreter needs nothing beyond what every interpreter has.
+fn no_setup(_: &mut Engine) -> mlua::Result<()> {
+    Ok(())
+}
 
 /// A sha as given (EVALSHA, SCRIPT EXISTS) in the cache's lowercase form.
 pub fn sha_key(sha: &[u8]) -> String {
