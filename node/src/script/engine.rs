@@ -667,11 +667,7 @@ unsafe fn command_step(l: *mut mlua::ffi::lua_State) -> bool {
             return true;
         }
         Some(Err(msg)) => {
-            let text = error_text(&msg);
-            ffi::lua_createtable(l, 0, 1);
-            convert::push_bytes(l, text.as_bytes());
-            drop(text);
-            convert::set_field(l, c"err");
+            push_error_table(l, error_text(&msg).as_bytes(), false);
             return true;
         }
         Some(Ok(reply)) => reply,
@@ -782,27 +778,9 @@ fn root(e: &mlua::Error) -> &mlua::Error {
 
 /// Redis's `__redis__err__handler`: every error becomes `{err=..., source=..., line=...}`.
 fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Table> {
-    let t = match err {
+    // An error raised from Rust reads as it would from C: a table, or a message.
+    let t = match script_error_value(lua, err)? {
         Value::Table(t) => t,
-        Value::Error(e) => {
-            let t = lua.create_table()?;
-            let msg = match root(&e) {
-                mlua::Error::ExternalError(x) => match x.downcast_ref::<TableError>() {
-                    Some(te) => {
-                        if te.1 {
-                            t.raw_set("ignore_err_stats_update", true)?;
-                        }
-                        te.0.clone()
-                    }
-                    None => format!("ERR {x}"),
-                },
-                mlua::Error::RuntimeError(m) => format!("ERR {m}"),
-                mlua::Error::MemoryError(m) => format!("ERR {m}"),
-                other => format!("ERR {other}"),
-            };
-            t.raw_set("err", msg)?;
-            t
-        }
         other => {
             let t = lua.create_table()?;
             let text = match &other {
