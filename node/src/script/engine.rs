@@ -10,14 +10,13 @@
 //! turned by the message handler into `{err, source, line}`, from which the caller builds
 //! `... script: <name>, on @user_script:<line>.`.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::ptr::NonNull;
 
 use bytes::Bytes;
 use mlua::{Function, HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
 
 use super::convert::{self, error_text};
-use super::rand48::{self, Rand48};
 
 /// What a running script needs from the server: the command layer implements it.
 pub trait Host {
@@ -135,9 +134,6 @@ thread_local! {
     static RESP: Cell<u8> = const { Cell::new(2) };
     /// When a FUNCTION library's code, running at load time, is stopped.
     static LOAD_DEADLINE: Cell<Option<std::time::Instant>> = const { Cell::new(None) };
-    /// `math.random`'s generator: one sequence for the interpreter's life, as in Redis 7.0
-    /// (`math.randomseed` resets it).
-    static RAND: RefCell<Rand48> = RefCell::new(Rand48::default());
 }
 
 /// Runs `f` with the host of the running script, if any.
@@ -237,7 +233,7 @@ impl Engine {
         for name in ["loadfile", "dofile", "print", "setfenv", "getfenv", "newproxy"] {
             globals.raw_set(name, Value::Nil)?;
         }
-        Self::install_math(&lua, &globals)?;
+        super::libs::math::load(&lua)?;
         let redis = lua.create_table()?;
         Self::install_redis(&lua, &redis)?;
         globals.raw_set("redis", redis)?;
@@ -270,70 +266,6 @@ impl Engine {
             },
         })?;
         Ok(Engine { lua, globals, env, env_meta, library_api: None, xpcall, handler })
-    }
-
-    /// `math.random` / `math.randomseed` as Redis replaces them (`redis_math_random`).
-    fn install_math(lua: &Lua, globals: &Table) -> mlua::Result<()> {
-        let math: Table = globals.get("math")?;
-        math.set(
-            "random",
-            lua.create_function(|lua, args: MultiValue| {
-                let r = RAND.with(|g| g.borrow_mut().next_value()) % rand48::MAX;
-                let r = r as f64 / rand48::MAX as f64;
-                let int_arg = |i: usize, v: &Value| -> mlua::Result<f64> {
-                    match v {
-                        Value::Integer(n) => Ok(*n as f64),
-                        Value::Number(n) => Ok((*n as i32) as f64),
-                        Value::String(s) => s
-                            .to_str()
-                            .ok()
-                            .and_then(|s| s.trim().parse::<f64>().ok())
-                            .map(|n| (n as i32) as f64)
-                            .ok_or_else(|| bad_arg(lua, i, "random", &format!("number expected, got {}", v.type_name()))),
-                        _ => Err(bad_arg(lua, i, "random", &format!("number expected, got {}", if v.is_nil() { "no value" } else { v.type_name() }))),
-                    }
-                };
-                match args.len() {
-                    0 => Ok(r),
-                    1 => {
-                        let u = int_arg(1, &args[0])?;
-                        if u < 1.0 {
-                            return Err(bad_arg(lua, 1, "random", "interval is empty"));
-                        }
-                        Ok((r * u).floor() + 1.0)
-                    }
-                    2 => {
-                        let l = int_arg(1, &args[0])?;
-                        let u = int_arg(2, &args[1])?;
-                        if l > u {
-                            return Err(bad_arg(lua, 2, "random", "interval is empty"));
-                        }
-                        Ok((r * (u - l + 1.0)).floor() + l)
-                    }
-                    _ => Err(lua_error(lua, "wrong number of arguments")),
-                }
-            })?,
-        )?;
-        math.set(
-            "randomseed",
-            lua.create_function(|lua, seed: Value| {
-                let n = match seed {
-                    Value::Integer(n) => n as i32,
-                    Value::Number(n) => n as i32,
-                    other => {
-                        return Err(bad_arg(
-                            lua,
-                            1,
-                            "randomseed",
-                            &format!("number expected, got {}", if other.is_nil() { "no value" } else { other.type_name() }),
-                        ))
-                    }
-                };
-                RAND.with(|g| *g.borrow_mut() = Rand48::new(n));
-                Ok(())
-            })?,
-        )?;
-        Ok(())
     }
 
     /// The fields of `redis` that need no host: constants and pure functions.
@@ -761,11 +693,6 @@ pub fn lua_error(lua: &Lua, msg: &str) -> mlua::Error {
         line.map(|l| format!("{}:{}: ", src.short_src.as_deref().unwrap_or("?"), l))
     });
     mlua::Error::RuntimeError(format!("{}{msg}", at.flatten().unwrap_or_default()))
-}
-
-/// `luaL_argerror`'s text.
-fn bad_arg(lua: &Lua, n: usize, fname: &str, msg: &str) -> mlua::Error {
-    lua_error(lua, &format!("bad argument #{n} to '{fname}' ({msg})"))
 }
 
 /// The innermost error of a Rust callback's failure.
