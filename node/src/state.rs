@@ -214,6 +214,7 @@ pub fn encoding_limits(c: &Config) -> EncodingLimits {
         set_max_intset: c.set_max_intset_entries,
         zset_max_entries: c.zset_max_listpack_entries,
         zset_max_value: c.zset_max_listpack_value,
+        stream: crate::db::stream::NodeLimits { max_bytes: c.stream_node_max_bytes, max_entries: c.stream_node_max_entries },
     }
 }
 

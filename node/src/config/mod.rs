@@ -113,6 +113,10 @@ pub struct Config {
     pub zset_max_listpack_entries: usize,
     /// `zset-max-listpack-value` (alias zset-max-ziplist-value).
     pub zset_max_listpack_value: usize,
+    /// `stream-node-max-bytes`.
+    pub stream_node_max_bytes: usize,
+    /// `stream-node-max-entries`.
+    pub stream_node_max_entries: i64,
     /// `list-max-listpack-size` (alias list-max-ziplist-size).
     pub list_max_listpack_size: i64,
     /// `maxmemory` in bytes (0: no limit).
@@ -182,6 +186,8 @@ impl Default for Config {
             set_max_intset_entries: 0,
             zset_max_listpack_entries: 0,
             zset_max_listpack_value: 0,
+            stream_node_max_bytes: 0,
+            stream_node_max_entries: 0,
             list_max_listpack_size: 0,
             maxmemory: 0,
             maxmemory_policy: String::new(),

@@ -12,8 +12,10 @@
 
 pub mod access;
 pub mod hash;
+pub mod listpack;
 pub mod set;
 pub mod slot_table;
+pub mod stream;
 pub mod types;
 pub mod zset;
 
@@ -41,6 +43,7 @@ pub enum Value {
     Hash(Box<HashVal>),
     Set(Box<SetVal>),
     ZSet(Box<ZSet>),
+    Stream(Box<stream::Stream>),
 }
 
 impl Value {
@@ -52,6 +55,7 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -65,6 +69,7 @@ impl Value {
             Value::Hash(h) => Value::Hash(Box::new(h.deep_clone())),
             Value::Set(s) => Value::Set(Box::new(s.deep_clone())),
             Value::ZSet(z) => Value::ZSet(Box::new(z.deep_clone())),
+            Value::Stream(s) => Value::Stream(Box::new(s.deep_clone())),
         }
     }
 
@@ -234,6 +239,7 @@ impl Entry {
             Value::Hash(h) => h.encoding(),
             Value::Set(s) => s.encoding(),
             Value::ZSet(z) => z.encoding(),
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -247,6 +253,7 @@ impl Entry {
             Value::Hash(h) => h.mem_usage(),
             Value::Set(s) => s.mem_usage(),
             Value::ZSet(z) => z.mem_usage(),
+            Value::Stream(s) => s.mem_usage(),
         }
     }
 

@@ -18,10 +18,11 @@ pub struct EncodingLimits {
     pub set_max_intset: usize,
     pub zset_max_entries: usize,
     pub zset_max_value: usize,
+    pub stream: super::stream::NodeLimits,
 }
 
 impl Default for EncodingLimits {
     fn default() -> Self {
-        EncodingLimits { hash_max_entries: 512, hash_max_value: 64, set_max_intset: 512, zset_max_entries: 128, zset_max_value: 64 }
+        EncodingLimits { hash_max_entries: 512, hash_max_value: 64, set_max_intset: 512, zset_max_entries: 128, zset_max_value: 64, stream: Default::default() }
     }
 }

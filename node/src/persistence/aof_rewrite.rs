@@ -55,9 +55,68 @@ fn write_key(buf: &mut Vec<u8>, e: &Entry) {
         Value::ZSet(z) => {
             batches(buf, "ZADD", &key, z.iter().map(|(m, s)| vec![Bytes::from(crate::util::fmt_double(s).into_bytes()), Bytes::copy_from_slice(m)]))
         }
+        Value::Stream(s) => write_stream(buf, &key, s),
     }
     if e.expire_at != 0 {
         encode_command(buf, &[b("PEXPIREAT"), key, Bytes::from(e.expire_at.to_string())]);
+    }
+}
+
+/// A stream as Redis's `rewriteStreamObject` writes it: an XADD per entry (or `XADD MAXLEN 0` for
+/// an empty stream), XSETID with the counters, then each group with XGROUP CREATE ... ENTRIESREAD,
+/// its pending entries as XCLAIM ... JUSTID FORCE per consumer, and empty consumers as
+/// XGROUP CREATECONSUMER.
+fn write_stream(buf: &mut Vec<u8>, key: &Bytes, s: &crate::db::stream::Stream) {
+    let id = |i: crate::db::stream::StreamId| Bytes::from(i.to_text().into_bytes());
+    if s.length > 0 {
+        s.visit(crate::db::stream::StreamId::ZERO, crate::db::stream::StreamId::MAX, false, |node, m, e| {
+            let mut argv = vec![b("XADD"), key.clone(), id(e.id)];
+            e.for_each_pair(node, m, |f, v| {
+                argv.push(Bytes::from(f.to_vec()));
+                argv.push(Bytes::from(v.to_vec()));
+            });
+            encode_command(buf, &argv);
+            true
+        });
+    } else {
+        encode_command(buf, &[b("XADD"), key.clone(), b("MAXLEN"), b("0"), b("0-1"), b("x"), b("y")]);
+    }
+    encode_command(buf, &[
+        b("XSETID"),
+        key.clone(),
+        id(s.last_id),
+        b("ENTRIESADDED"),
+        Bytes::from(s.entries_added.to_string()),
+        b("MAXDELETEDID"),
+        id(s.max_deleted_entry_id),
+    ]);
+    for (name, g) in &s.groups {
+        let gname = Bytes::copy_from_slice(name);
+        encode_command(buf, &[b("XGROUP"), b("CREATE"), key.clone(), gname.clone(), id(g.last_id), b("ENTRIESREAD"), Bytes::from(g.entries_read.to_string())]);
+        for (cname, c) in &g.consumers {
+            let cname = Bytes::copy_from_slice(cname);
+            if c.pel.is_empty() {
+                encode_command(buf, &[b("XGROUP"), b("CREATECONSUMER"), key.clone(), gname.clone(), cname]);
+                continue;
+            }
+            for pid in &c.pel {
+                let Some(n) = g.pel.get(pid) else { continue };
+                encode_command(buf, &[
+                    b("XCLAIM"),
+                    key.clone(),
+                    gname.clone(),
+                    cname.clone(),
+                    b("0"),
+                    id(*pid),
+                    b("TIME"),
+                    Bytes::from(n.delivery_time.to_string()),
+                    b("RETRYCOUNT"),
+                    Bytes::from(n.delivery_count.to_string()),
+                    b("JUSTID"),
+                    b("FORCE"),
+                ]);
+            }
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 //!
 //! Layout:
 //! - formats: `crc64.rs` (the RDB / DUMP checksum), `lzf.rs` (liblzf-compatible compression),
-//!   `listpack.rs`, `intset.rs` (the blobs 7.0 writes for small collections), `ziplist.rs` (older
+//!   `intset.rs` (the blob 7.0 writes for small integer sets; listpacks live in `db::listpack`), `ziplist.rs` (older
 //!   files, decode only), `rdb/` (writer, loader, DUMP / RESTORE payloads).
 //! - AOF: `aof_writer.rs` (its part of `State`: buffer, incremental file, fsync thread), `aof.rs`
 //!   (flushing, fsync policy, rewrite scheduling, turning it on and off), `aof_manifest.rs` (the
@@ -29,7 +29,6 @@ pub mod aof_writer;
 pub mod crc64;
 pub mod info;
 pub mod intset;
-pub mod listpack;
 pub mod loading;
 pub mod lzf;
 pub mod rdb;

@@ -243,7 +243,7 @@ fn quicklist_shape(list: &std::collections::VecDeque<crate::db::Elem>, fill: i64
             cur_bytes = LP_EMPTY;
             cur_count = 0;
         }
-        cur_bytes += crate::persistence::listpack::entry_size(e);
+        cur_bytes += crate::db::listpack::entry_size(e);
         cur_count += 1;
     }
     total += cur_bytes;

@@ -20,7 +20,8 @@ use crate::db::slot_table::Table;
 use crate::db::types::EncodingLimits;
 use crate::db::zset::{zcmp, SkipList, ZSet};
 use crate::db::{Db, Elem, Value};
-use crate::persistence::{crc64, intset, listpack, lzf, ziplist};
+use crate::db::listpack;
+use crate::persistence::{crc64, intset, lzf, ziplist};
 use crate::util::{parse_f64, parse_i64};
 
 /// How to load.
@@ -112,7 +113,7 @@ impl<R: BufRead> Reader<R> {
         self.pos
     }
 
-    fn corrupt(&self, what: impl Into<String>) -> RdbError {
+    pub(super) fn corrupt(&self, what: impl Into<String>) -> RdbError {
         RdbError::Corrupt { what: what.into(), offset: self.pos }
     }
 
@@ -143,7 +144,7 @@ impl<R: BufRead> Reader<R> {
         Ok(b[0])
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], RdbError> {
+    pub(super) fn array<const N: usize>(&mut self) -> Result<[u8; N], RdbError> {
         let mut b = [0u8; N];
         self.fill(&mut b)?;
         Ok(b)
@@ -188,7 +189,7 @@ impl<R: BufRead> Reader<R> {
 
     /// A count of items that follow; a count cannot exceed the bytes left, but we only learn
     /// that while reading, so callers reserve at most a little up front.
-    fn count(&mut self) -> Result<usize, RdbError> {
+    pub(super) fn count(&mut self) -> Result<usize, RdbError> {
         let n = self.length()?;
         usize::try_from(n).map_err(|_| self.corrupt("count does not fit in memory"))
     }
@@ -465,7 +466,7 @@ pub fn read_value<R: BufRead>(rd: &mut Reader<R>, t: u8, key: &[u8], lim: &Encod
             let id = rd.length()?;
             return Err(unsupported(&format!("a value of module type '{}'", module_name(id))));
         }
-        types::STREAM_LISTPACKS | types::STREAM_LISTPACKS_2 | types::STREAM_LISTPACKS_3 => return Err(unsupported("a stream")),
+        types::STREAM_LISTPACKS | types::STREAM_LISTPACKS_2 | types::STREAM_LISTPACKS_3 => Some(super::stream::read(rd, t)?),
         types::SET_LISTPACK => return Err(unsupported("a listpack set (Redis 7.2+ format)")),
         _ => return Err(rd.corrupt(format!("unknown RDB value type {t} for key '{}'", show_key(key)))),
     };

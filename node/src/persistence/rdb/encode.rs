@@ -9,6 +9,7 @@
 //! | set | intset / hashtable | 11 / 2 |
 //! | hash | listpack / hashtable | 16 / 4 |
 //! | zset | listpack / skiplist | 17 / 5 (ZSET_2, highest score first) |
+//! | stream | stream | 19 (STREAM_LISTPACKS_2: the nodes' listpacks as they are, groups, PELs) |
 
 use std::collections::VecDeque;
 use std::io::{self, Write};
@@ -18,7 +19,8 @@ use crate::db::hash::HashVal;
 use crate::db::set::SetVal;
 use crate::db::zset::{listpack_score_text, ZSet};
 use crate::db::{Db, Elem, Entry, StrRef, Value};
-use crate::persistence::{crc64, intset, listpack, lzf};
+use crate::db::listpack;
+use crate::persistence::{crc64, intset, lzf};
 use crate::util::parse_i64;
 
 /// How values are encoded (shared by RDB files and DUMP payloads).
@@ -179,6 +181,7 @@ pub fn value_type(v: &Value) -> u8 {
             ZSet::Small(_) => types::ZSET_LISTPACK,
             ZSet::Big(_) => types::ZSET_2,
         },
+        Value::Stream(_) => types::STREAM_LISTPACKS_2,
     }
 }
 
@@ -237,6 +240,7 @@ pub fn write_value(out: &mut Vec<u8>, entry: &Entry, opts: &ValueOptions) {
                 }
             }
         },
+        Value::Stream(s) => super::stream::write(out, s, c),
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod decode;
 pub mod encode;
+mod stream;
 
 use crate::db::types::EncodingLimits;
 use crate::db::{Entry, Value};

@@ -100,6 +100,53 @@ pub fn entry_size(ele: &[u8]) -> usize {
     l + backlen_size(l)
 }
 
+/// Appends an integer entry (encoding, data, backlen) to `b`.
+fn encode_int(b: &mut Vec<u8>, v: i64) {
+    let start = b.len();
+    match int_size(v) {
+        1 => b.push(v as u8),
+        2 => {
+            let u = (v as u64) & 0x1fff;
+            b.extend_from_slice(&[((u >> 8) as u8) | 0xC0, u as u8]);
+        }
+        3 => {
+            b.push(0xF1);
+            b.extend_from_slice(&(v as i16).to_le_bytes());
+        }
+        4 => {
+            b.push(0xF2);
+            b.extend_from_slice(&(v as i32).to_le_bytes()[..3]);
+        }
+        5 => {
+            b.push(0xF3);
+            b.extend_from_slice(&(v as i32).to_le_bytes());
+        }
+        _ => {
+            b.push(0xF4);
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    let l = b.len() - start;
+    put_backlen(b, l);
+}
+
+/// Appends a string entry (never as an integer) to `b`.
+fn encode_str(b: &mut Vec<u8>, s: &[u8]) {
+    let start = b.len();
+    let n = s.len();
+    if n < 64 {
+        b.push(0x80 | n as u8);
+    } else if n < 4096 {
+        b.extend_from_slice(&[0xE0 | (n >> 8) as u8, n as u8]);
+    } else {
+        b.push(0xF0);
+        b.extend_from_slice(&(n as u32).to_le_bytes());
+    }
+    b.extend_from_slice(s);
+    let l = b.len() - start;
+    put_backlen(b, l);
+}
+
 /// Builds a listpack by appending elements.
 #[derive(Debug, Clone)]
 pub struct Writer {
@@ -130,52 +177,13 @@ impl Writer {
 
     /// Appends an integer (`lpAppendInteger`).
     pub fn push_int(&mut self, v: i64) {
-        let start = self.buf.len();
-        let b = &mut self.buf;
-        match int_size(v) {
-            1 => b.push(v as u8),
-            2 => {
-                let u = (v as u64) & 0x1fff;
-                b.extend_from_slice(&[((u >> 8) as u8) | 0xC0, u as u8]);
-            }
-            3 => {
-                b.push(0xF1);
-                b.extend_from_slice(&(v as i16).to_le_bytes());
-            }
-            4 => {
-                b.push(0xF2);
-                b.extend_from_slice(&(v as i32).to_le_bytes()[..3]);
-            }
-            5 => {
-                b.push(0xF3);
-                b.extend_from_slice(&(v as i32).to_le_bytes());
-            }
-            _ => {
-                b.push(0xF4);
-                b.extend_from_slice(&v.to_le_bytes());
-            }
-        }
-        let l = self.buf.len() - start;
-        put_backlen(&mut self.buf, l);
+        encode_int(&mut self.buf, v);
         self.count += 1;
     }
 
     /// Appends a string as a string, never as an integer.
     pub fn push_str(&mut self, s: &[u8]) {
-        let start = self.buf.len();
-        let n = s.len();
-        let b = &mut self.buf;
-        if n < 64 {
-            b.push(0x80 | n as u8);
-        } else if n < 4096 {
-            b.extend_from_slice(&[0xE0 | (n >> 8) as u8, n as u8]);
-        } else {
-            b.push(0xF0);
-            b.extend_from_slice(&(n as u32).to_le_bytes());
-        }
-        b.extend_from_slice(s);
-        let l = self.buf.len() - start;
-        put_backlen(&mut self.buf, l);
+        encode_str(&mut self.buf, s);
         self.count += 1;
     }
 
@@ -324,6 +332,135 @@ pub fn decode(lp: &[u8]) -> Result<Vec<LpItem<'_>>, LpError> {
     Ok(items)
 }
 
+// ---------------------------------------------------------------------------------------------
+// A finished listpack edited in place (streams keep their nodes this way). Offsets point at an
+// entry's first byte; the offset of the terminator means "the end". These functions trust the
+// blob: it was built here or passed `decode` (and `check_backlens`) when loaded.
+
+/// Offset of the first entry.
+pub const FIRST: usize = HDR;
+
+/// An empty listpack with room for `cap` bytes (`lpNew`).
+pub fn new_blob(cap: usize) -> Vec<u8> {
+    let mut b = Vec::with_capacity(cap.max(HDR + 1));
+    b.extend_from_slice(&((HDR + 1) as u32).to_le_bytes());
+    b.extend_from_slice(&[0, 0, EOF]);
+    b
+}
+
+/// True when `off` is the terminator (or past it).
+#[inline]
+pub fn at_end(lp: &[u8], off: usize) -> bool {
+    lp.get(off).is_none_or(|&b| b == EOF)
+}
+
+/// The element at `off` and the offset of the next one. A damaged blob reads as the end.
+#[inline]
+pub fn get(lp: &[u8], off: usize) -> (LpItem<'_>, usize) {
+    match read_entry(lp, off) {
+        Ok(r) => r,
+        Err(_) => (LpItem::Int(0), lp.len().saturating_sub(1)),
+    }
+}
+
+/// The integer at `off` (a string element reads as its integer value, or 0) and the next offset.
+#[inline]
+pub fn get_int(lp: &[u8], off: usize) -> (i64, usize) {
+    let b = lp.get(off).copied().unwrap_or(EOF);
+    if b & 0x80 == 0 {
+        return ((b & 0x7f) as i64, off + 2);
+    }
+    match get(lp, off) {
+        (LpItem::Int(v), next) => (v, next),
+        (LpItem::Str(s), next) => (parse_i64(s).unwrap_or(0), next),
+    }
+}
+
+/// The offset of the element after the one at `off`.
+#[inline]
+pub fn skip(lp: &[u8], off: usize) -> usize {
+    get(lp, off).1
+}
+
+/// The offset of the element before `off` (which may be the terminator's), walking the backlen;
+/// `None` at the first element.
+pub fn prev(lp: &[u8], off: usize) -> Option<usize> {
+    if off <= HDR {
+        return None;
+    }
+    // The backlen is stored big-endian-ish from its last byte backwards, 7 bits a byte; every
+    // byte but the first one read has the high bit set.
+    let mut p = off - 1;
+    let mut l: usize = 0;
+    let mut shift = 0;
+    loop {
+        let b = *lp.get(p)?;
+        l |= ((b & 127) as usize) << shift;
+        if b & 128 == 0 {
+            break;
+        }
+        shift += 7;
+        if shift > 28 || p == 0 {
+            return None;
+        }
+        p -= 1;
+    }
+    p.checked_sub(l).filter(|&s| s >= HDR)
+}
+
+/// Total bytes (`lpBytes`).
+pub fn blob_bytes(lp: &[u8]) -> usize {
+    lp.len()
+}
+
+fn set_total(lp: &mut [u8]) {
+    let total = lp.len() as u32;
+    lp[0..4].copy_from_slice(&total.to_le_bytes());
+}
+
+fn bump_count(lp: &mut [u8]) {
+    let c = u16::from_le_bytes([lp[4], lp[5]]) as usize;
+    if c < COUNT_UNKNOWN {
+        lp[4..6].copy_from_slice(&((c + 1) as u16).to_le_bytes());
+    }
+}
+
+/// Appends a string (stored as an integer when it is one, like `lpAppend`).
+pub fn append(lp: &mut Vec<u8>, ele: &[u8]) {
+    lp.pop();
+    match parse_i64(ele) {
+        Some(v) => encode_int(lp, v),
+        None => encode_str(lp, ele),
+    }
+    lp.push(EOF);
+    set_total(lp);
+    bump_count(lp);
+}
+
+/// Appends an integer.
+pub fn append_int(lp: &mut Vec<u8>, v: i64) {
+    lp.pop();
+    encode_int(lp, v);
+    lp.push(EOF);
+    set_total(lp);
+    bump_count(lp);
+}
+
+/// Replaces the element at `off` with the integer `v` (`lpReplaceInteger`); the following
+/// elements move if the size changes. Returns the offset of the element after it.
+pub fn replace_int(lp: &mut Vec<u8>, off: usize, v: i64) -> usize {
+    let (_, next) = get(lp, off);
+    let mut enc = Vec::with_capacity(11);
+    encode_int(&mut enc, v);
+    if enc.len() == next - off {
+        lp[off..next].copy_from_slice(&enc);
+    } else {
+        lp.splice(off..next, enc.iter().copied());
+        set_total(lp);
+    }
+    off + enc.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,6 +531,33 @@ mod tests {
             size += entry_size(it);
         }
         assert_eq!(size, lp.len());
+    }
+
+    #[test]
+    fn edits_in_place_match_a_fresh_build() {
+        let mut lp = new_blob(64);
+        for e in [&b"1"[..], b"0", b"field", b"127", b"x"] {
+            append(&mut lp, e);
+        }
+        assert_eq!(lp, encode([&b"1"[..], b"0", b"field", b"127", b"x"]));
+        let next = replace_int(&mut lp, FIRST, 128);
+        assert_eq!(lp, encode([&b"128"[..], b"0", b"field", b"127", b"x"]));
+        assert_eq!(get(&lp, next).0, LpItem::Int(0));
+        replace_int(&mut lp, FIRST, 5);
+        assert_eq!(lp, encode([&b"5"[..], b"0", b"field", b"127", b"x"]));
+        // Walking back from the terminator visits every element.
+        let mut off = lp.len() - 1;
+        let mut back = vec![];
+        while let Some(p) = prev(&lp, off) {
+            back.push(get(&lp, p).0.to_vec());
+            off = p;
+        }
+        assert_eq!(back, vec![b"x".to_vec(), b"127".to_vec(), b"field".to_vec(), b"0".to_vec(), b"5".to_vec()]);
+        let big = vec![b'q'; 5000];
+        append(&mut lp, &big);
+        let last = prev(&lp, lp.len() - 1).unwrap();
+        assert_eq!(get(&lp, last).0.to_vec(), big);
+        assert!(decode(&lp).is_ok() && check_backlens(&lp).is_ok());
     }
 
     #[test]
