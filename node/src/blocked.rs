@@ -16,12 +16,23 @@ pub fn block_client(st: &mut State, me: &mut ClientState, b: Blocked) {
             q.push_back(me.id);
         }
     }
+    if is_group_reader(&b) {
+        st.group_readers_blocked += 1;
+    }
     me.blocked = Some(b);
+}
+
+/// An XREADGROUP client (counted apart: its stream's deletion unblocks it).
+fn is_group_reader(b: &Blocked) -> bool {
+    b.argv[0].eq_ignore_ascii_case(b"xreadgroup")
 }
 
 /// Forgets that a client waits (served, timed out, disconnected or unblocked).
 pub fn unregister(st: &mut State, me: &mut ClientState) -> Option<Blocked> {
     let b = me.blocked.take()?;
+    if is_group_reader(&b) {
+        st.group_readers_blocked -= 1;
+    }
     for k in &b.keys {
         let key = (b.db, k.clone());
         if let Some(q) = st.blocking_keys.get_mut(&key) {

@@ -97,6 +97,10 @@ pub struct ClientState {
     /// Master link / replica roles (later: replication).
     pub is_replica: bool,
     pub is_master: bool,
+    /// The client an AOF is replayed as (Redis's CLIENT_ID_AOF): like the master link, it is obeyed.
+    pub is_aof_loader: bool,
+    /// The client scripts run their commands as (Redis's CLIENT_LUA).
+    pub is_script: bool,
     /// Sizes the connection task reports for CLIENT LIST.
     pub qbuf: usize,
     /// The way to this client's connection from other clients, and its pending output.
@@ -139,6 +143,8 @@ impl ClientState {
             killed: false,
             is_replica: false,
             is_master: false,
+            is_aof_loader: false,
+            is_script: false,
             qbuf: 0,
             outbox: Outbox::new(tx),
             woff: 0,

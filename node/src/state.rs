@@ -57,6 +57,8 @@ pub struct State {
     pub(crate) ready_keys: Vec<(usize, Bytes)>,
     /// Set while blocked clients are being served, so serving does not recurse.
     pub(crate) serving_blocked: bool,
+    /// XREADGROUP clients among the blocked (they are unblocked when their stream goes away).
+    pub(crate) group_readers_blocked: usize,
     /// The key whose data a blocked client is being served from while its command re-runs (Redis
     /// serves a client blocked on several keys from the key that became ready).
     pub(crate) serving_key: Option<(usize, Bytes)>,
@@ -139,6 +141,7 @@ impl State {
             blocking_keys: HashMap::new(),
             ready_keys: Vec::new(),
             serving_blocked: false,
+            group_readers_blocked: 0,
             serving_key: None,
             watched_keys: HashMap::new(),
             monitors: Vec::new(),

@@ -87,6 +87,23 @@ fn serve_key(st: &mut State, db: usize, key: &Bytes) {
         if wanted.is_some_and(|w| w != ty) {
             continue;
         }
+        if ty == "stream" {
+            let verdict = match st.clients.get(&id).and_then(|c| c.blocked.as_ref()) {
+                Some(b) => super::streams::blocked_reader_ready(st, b, key),
+                None => continue,
+            };
+            match verdict {
+                super::streams::ReaderVerdict::Serve => {}
+                super::streams::ReaderVerdict::Wait => continue,
+                super::streams::ReaderVerdict::Fail(msg) => {
+                    if let Some(mut c) = st.clients.remove(&id) {
+                        super::streams::fail_blocked(st, &mut c, msg);
+                        st.clients.insert(id, c);
+                    }
+                    continue;
+                }
+            }
+        }
         let Some(mut client) = st.clients.remove(&id) else { continue };
         let Some(b) = unregister(st, &mut client) else {
             st.clients.insert(id, client);

@@ -105,7 +105,7 @@ fn restore(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     entry.expire_at = expire_at;
     let lfu = ctx.st.evict.access().lfu;
     crate::db::access::restore(&mut entry, lfu, freq, idle, ctx.now);
-    let wakes = matches!(entry.value, Value::List(_) | Value::ZSet(_));
+    let wakes = matches!(entry.value, Value::List(_) | Value::ZSet(_) | Value::Stream(_));
     ctx.db().insert(entry);
     ctx.modified(key);
     ctx.notify(notify::GENERIC, "restore", key);

@@ -35,6 +35,7 @@ pub mod pubsub;
 pub mod replication;
 pub mod scripting;
 pub mod sets;
+pub mod streams;
 pub mod strings;
 pub mod tx;
 pub mod wait;
@@ -75,6 +76,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(hashes::COMMANDS);
     v.extend_from_slice(sets::COMMANDS);
     v.extend_from_slice(zsets::COMMANDS);
+    v.extend_from_slice(streams::COMMANDS);
     v.extend_from_slice(pubsub::COMMANDS);
     v.extend_from_slice(replication::COMMANDS);
     v.extend_from_slice(tx::COMMANDS);
@@ -505,8 +507,13 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in
     // Redis (a MULTI that pushes then pops leaves nothing for them); likewise after a script, not
     // while the busy loop serves other clients in the middle of one.
-    if !st.ready_keys.is_empty() && !me.in_exec && st.scripts.running.is_none() {
-        blocking::serve_ready_keys(st, Some(me));
+    if !me.in_exec && st.scripts.running.is_none() {
+        if st.group_readers_blocked > 0 {
+            streams::drop_readers_of_deleted_keys(st);
+        }
+        if !st.ready_keys.is_empty() {
+            blocking::serve_ready_keys(st, Some(me));
+        }
     }
     if me.killed {
         return Outcome::Close;

@@ -180,6 +180,7 @@ pub fn loading_client() -> (ClientState, tokio::sync::mpsc::UnboundedReceiver<cr
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut me = ClientState::new(0, String::new(), String::new(), -1, tx, crate::util::now_ms());
     me.authenticated = true;
+    me.is_aof_loader = true;
     (me, rx)
 }
 

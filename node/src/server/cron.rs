@@ -106,6 +106,9 @@ pub fn active_expire(st: &mut crate::state::State, now: i64) {
         let perc = total_expired as f64 / total_sampled as f64;
         st.stats.expired_stale_perc = perc * 0.05 + st.stats.expired_stale_perc * 0.95;
     }
+    if st.group_readers_blocked > 0 {
+        crate::cmd::streams::drop_readers_of_deleted_keys(st);
+    }
     if !st.ready_keys.is_empty() {
         crate::cmd::blocking::serve_ready_keys(st, None);
     }

@@ -152,6 +152,7 @@ fn script_client() -> ClientState {
     let mut c = ClientState::new(0, "lua".into(), String::new(), -1, tx, crate::util::now_ms());
     c.authenticated = true;
     c.in_exec = true;
+    c.is_script = true;
     c
 }
 

@@ -1,0 +1,250 @@
+//! XINFO STREAM [FULL [COUNT n]] / GROUPS / CONSUMERS / HELP.
+
+use bytes::Bytes;
+
+use super::{read_stream, reply_id, reply_one, reply_range};
+use crate::cmd::args;
+use crate::cmd::ctx::Ctx;
+use crate::cmd::handler::{CmdError, CmdResult, NO_SUCH_KEY};
+use crate::db::stream::{Stream, StreamId};
+use crate::resp::reply::Out;
+
+/// A HELP reply: the lines as status replies (`addReplyHelp`, which appends the HELP line).
+pub(super) fn reply_help(ctx: &mut Ctx, lines: &[&str]) {
+    ctx.out.array(lines.len());
+    for l in lines {
+        ctx.out.simple(l);
+    }
+}
+
+const XINFO_HELP: &[&str] = &[
+    "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+    "CONSUMERS <key> <groupname>",
+    "    Show consumers of <groupname>.",
+    "GROUPS <key>",
+    "    Show the stream consumer groups.",
+    "STREAM <key> [FULL [COUNT <count>]",
+    "    Show information about the stream.",
+    "HELP",
+    "    Prints this help.",
+];
+
+pub fn xinfo_help(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    reply_help(ctx, XINFO_HELP);
+    Ok(())
+}
+
+fn syntax(sub: &[u8]) -> CmdError {
+    format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try XINFO HELP.", String::from_utf8_lossy(sub)).into()
+}
+
+pub fn xinfo(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let sub = &argv[1];
+    let key = &argv[2];
+    let now = ctx.now;
+    // Options are checked after the key is found, as in Redis.
+    let (s, out) = read_stream(ctx, key)?;
+    let Some(s) = s else { return Err(NO_SUCH_KEY.into()) };
+    if args::is(sub, "consumers") && argv.len() == 4 {
+        let Some(g) = s.groups.get(&argv[3][..]) else {
+            return Err(format!(
+                "NOGROUP No such consumer group '{}' for key name '{}'",
+                String::from_utf8_lossy(&argv[3]),
+                String::from_utf8_lossy(key)
+            )
+            .into());
+        };
+        out.array(g.consumers.len());
+        for (name, c) in &g.consumers {
+            out.map(3);
+            out.bulk(b"name");
+            out.bulk(name);
+            out.bulk(b"pending");
+            out.int(c.pel.len() as i64);
+            out.bulk(b"idle");
+            out.int((now - c.seen_time).max(0));
+        }
+    } else if args::is(sub, "groups") && argv.len() == 3 {
+        out.array(s.groups.len());
+        for (name, g) in &s.groups {
+            out.map(6);
+            out.bulk(b"name");
+            out.bulk(name);
+            out.bulk(b"consumers");
+            out.int(g.consumers.len() as i64);
+            out.bulk(b"pending");
+            out.int(g.pel.len() as i64);
+            out.bulk(b"last-delivered-id");
+            reply_id(out, g.last_id);
+            out.bulk(b"entries-read");
+            reply_entries_read(out, g.entries_read);
+            out.bulk(b"lag");
+            reply_lag(out, s, g);
+        }
+    } else if args::is(sub, "stream") {
+        stream_info(out, s, argv, sub)?;
+    } else {
+        return Err(syntax(sub));
+    }
+    Ok(())
+}
+
+fn reply_entries_read(out: &mut Out, n: i64) {
+    if n == crate::db::stream::groups::INVALID_ENTRIES_READ {
+        out.null();
+    } else {
+        out.int(n);
+    }
+}
+
+fn reply_lag(out: &mut Out, s: &Stream, g: &crate::db::stream::Group) {
+    match s.group_lag(g) {
+        Some(l) => out.int(l),
+        None => out.null(),
+    }
+}
+
+fn stream_info(out: &mut Out, s: &Stream, argv: &[Bytes], sub: &[u8]) -> Result<(), CmdError> {
+    let opts = &argv[3..];
+    let mut count: i64 = 10;
+    let full = !opts.is_empty();
+    if full {
+        if (opts.len() != 1 && opts.len() != 3) || !args::is(&opts[0], "full") {
+            return Err(syntax(sub));
+        }
+        if opts.len() == 3 {
+            if !args::is(&opts[1], "count") {
+                return Err(syntax(sub));
+            }
+            count = args::int(&opts[2])?;
+            if count < 0 {
+                count = 10;
+            }
+        }
+    }
+    out.map(if full { 9 } else { 10 });
+    out.bulk(b"length");
+    out.int(s.length as i64);
+    out.bulk(b"radix-tree-keys");
+    out.int(s.node_count() as i64);
+    out.bulk(b"radix-tree-nodes");
+    out.int(rax_nodes(s) as i64);
+    out.bulk(b"last-generated-id");
+    reply_id(out, s.last_id);
+    out.bulk(b"max-deleted-entry-id");
+    reply_id(out, s.max_deleted_entry_id);
+    out.bulk(b"entries-added");
+    out.int(s.entries_added as i64);
+    out.bulk(b"recorded-first-entry-id");
+    reply_id(out, s.first_id);
+    if !full {
+        out.bulk(b"groups");
+        out.int(s.groups.len() as i64);
+        out.bulk(b"first-entry");
+        match s.edge_id(true) {
+            Some(id) => {
+                reply_one(out, s, id);
+            }
+            None => out.null(),
+        }
+        out.bulk(b"last-entry");
+        match s.edge_id(false) {
+            Some(id) => {
+                reply_one(out, s, id);
+            }
+            None => out.null(),
+        }
+        return Ok(());
+    }
+    let count = count as usize;
+    let limit = if count == 0 { usize::MAX } else { count };
+    out.bulk(b"entries");
+    reply_range(out, s, StreamId::ZERO, StreamId::MAX, count, false);
+    out.bulk(b"groups");
+    out.array(s.groups.len());
+    for (name, g) in &s.groups {
+        out.map(7);
+        out.bulk(b"name");
+        out.bulk(name);
+        out.bulk(b"last-delivered-id");
+        reply_id(out, g.last_id);
+        out.bulk(b"entries-read");
+        reply_entries_read(out, g.entries_read);
+        out.bulk(b"lag");
+        reply_lag(out, s, g);
+        out.bulk(b"pel-count");
+        out.int(g.pel.len() as i64);
+        out.bulk(b"pending");
+        let pel: Vec<_> = g.pel.iter().take(limit).collect();
+        out.array(pel.len());
+        for (id, n) in pel {
+            out.array(4);
+            reply_id(out, *id);
+            out.bulk(&n.consumer);
+            out.int(n.delivery_time);
+            out.int(n.delivery_count as i64);
+        }
+        out.bulk(b"consumers");
+        out.array(g.consumers.len());
+        for (cname, c) in &g.consumers {
+            out.map(4);
+            out.bulk(b"name");
+            out.bulk(cname);
+            out.bulk(b"seen-time");
+            out.int(c.seen_time);
+            out.bulk(b"pel-count");
+            out.int(c.pel.len() as i64);
+            out.bulk(b"pending");
+            let ids: Vec<_> = c.pel.iter().take(limit).collect();
+            out.array(ids.len());
+            for id in ids {
+                let n = &g.pel[id];
+                out.array(3);
+                reply_id(out, *id);
+                out.int(n.delivery_time);
+                out.int(n.delivery_count as i64);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How many nodes Redis's radix tree has for the stream's node keys (XINFO's
+/// `radix-tree-nodes`): the root, a node per branching point and per compressed run between
+/// them, and a leaf per key, as a rax built from keys in order is laid out.
+fn rax_nodes(s: &Stream) -> usize {
+    let keys: Vec<[u8; 16]> = s.nodes().map(|(k, _)| k.to_be_bytes()).collect();
+    if keys.is_empty() {
+        return 1;
+    }
+    subtree(&keys, 0)
+}
+
+/// Nodes under the prefix of length `depth` shared by all of `keys` (sorted, distinct).
+fn subtree(keys: &[[u8; 16]], depth: usize) -> usize {
+    if depth == 16 {
+        return 1;
+    }
+    let first = &keys[0];
+    let last = &keys[keys.len() - 1];
+    if first[depth] == last[depth] {
+        // One child: a compressed node up to where the keys part (or end).
+        let mut l = depth + 1;
+        while l < 16 && first[l] == last[l] {
+            l += 1;
+        }
+        return 1 + subtree(keys, l);
+    }
+    let mut n = 1;
+    let mut i = 0;
+    while i < keys.len() {
+        let c = keys[i][depth];
+        let mut j = i + 1;
+        while j < keys.len() && keys[j][depth] == c {
+            j += 1;
+        }
+        n += subtree(&keys[i..j], depth + 1);
+        i = j;
+    }
+    n
+}
