@@ -202,6 +202,9 @@ impl<'a> Ctx<'a> {
 
     /// Wakes clients blocked on `key` (after this command finishes).
     pub fn signal_ready(&mut self, key: &[u8]) {
+        if self.st.blocking_keys.is_empty() {
+            return;
+        }
         let db = self.me.db;
         let k = (db, Bytes::copy_from_slice(key));
         if self.st.blocking_keys.contains_key(&k) && !self.st.ready_keys.contains(&k) {

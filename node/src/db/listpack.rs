@@ -376,10 +376,40 @@ pub fn get_int(lp: &[u8], off: usize) -> (i64, usize) {
     }
 }
 
-/// The offset of the element after the one at `off`.
+/// The offset of the element after the one at `off`, from its encoding byte alone (the hot
+/// path of walking a stream node). A damaged blob reads as the end.
 #[inline]
 pub fn skip(lp: &[u8], off: usize) -> usize {
-    get(lp, off).1
+    let Some(&b) = lp.get(off) else { return lp.len().saturating_sub(1) };
+    let l = if b & 0x80 == 0 {
+        1
+    } else if b & 0xC0 == 0x80 {
+        1 + (b & 0x3f) as usize
+    } else if b & 0xE0 == 0xC0 {
+        2
+    } else if b & 0xF0 == 0xE0 {
+        match lp.get(off + 1) {
+            Some(&n) => 2 + ((((b & 0x0f) as usize) << 8) | n as usize),
+            None => return lp.len().saturating_sub(1),
+        }
+    } else {
+        match b {
+            0xF0 => match lp.get(off + 1..off + 5) {
+                Some(h) => 5 + u32::from_le_bytes([h[0], h[1], h[2], h[3]]) as usize,
+                None => return lp.len().saturating_sub(1),
+            },
+            0xF1 => 3,
+            0xF2 => 4,
+            0xF3 => 5,
+            0xF4 => 9,
+            _ => return lp.len().saturating_sub(1),
+        }
+    };
+    let next = off + l + backlen_size(l);
+    if next >= lp.len() {
+        return lp.len().saturating_sub(1);
+    }
+    next
 }
 
 /// The offset of the element before `off` (which may be the terminator's), walking the backlen;
@@ -449,6 +479,11 @@ pub fn append_int(lp: &mut Vec<u8>, v: i64) {
 /// Replaces the element at `off` with the integer `v` (`lpReplaceInteger`); the following
 /// elements move if the size changes. Returns the offset of the element after it.
 pub fn replace_int(lp: &mut Vec<u8>, off: usize, v: i64) -> usize {
+    // The common case in place: a 7-bit integer replacing another (a node's counts, flags).
+    if (0..128).contains(&v) && lp.get(off).is_some_and(|&b| b & 0x80 == 0) {
+        lp[off] = v as u8;
+        return off + 2;
+    }
     let (_, next) = get(lp, off);
     let mut enc = Vec::with_capacity(11);
     encode_int(&mut enc, v);

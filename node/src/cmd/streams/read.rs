@@ -169,6 +169,7 @@ pub fn xread(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         _ => None,
     };
     let count = if serving.is_some() && a.count == 0 { BLOCKED_DEFAULT_COUNT } else { a.count };
+    let want_prop = ctx.propagation_wanted();
     let mut body = Out::with_resp(ctx.out.resp);
     let mut served = 0;
     for i in 0..n {
@@ -219,7 +220,7 @@ pub fn xread(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 super::reply_range(&mut body, s, start, StreamId::MAX, count, false);
             }
             Some((g, c)) => {
-                let mut fx = Effects::default();
+                let mut fx = Effects { want_prop, ..Default::default() };
                 serve_group(&mut body, s, key, g, c, start, count, a.noack, history, now, &mut fx);
                 fx.apply(ctx);
                 ctx.dirty(1);
@@ -256,6 +257,8 @@ pub fn xread(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 /// commands to propagate.
 #[derive(Default)]
 struct Effects {
+    /// Whether anything receives propagated commands (else none are built).
+    want_prop: bool,
     created_consumer: bool,
     key: Bytes,
     propagate: Vec<Vec<Bytes>>,
@@ -324,9 +327,10 @@ pub(super) fn touch_consumer(s: &mut Stream, group: &[u8], consumer: &[u8], now:
 #[allow(clippy::too_many_arguments)]
 fn serve_group(out: &mut Out, s: &mut Stream, key: &Bytes, g: &[u8], c: &[u8], start: StreamId, count: usize, noack: bool, history: bool, now: i64, fx: &mut Effects) {
     fx.key = key.clone();
+    let want_prop = fx.want_prop;
     if touch_consumer(s, g, c, now) {
         fx.created_consumer = true;
-        if noack {
+        if noack && want_prop {
             fx.propagate.push(vec![
                 Bytes::from_static(b"XGROUP"),
                 Bytes::from_static(b"CREATECONSUMER"),
@@ -390,10 +394,12 @@ fn serve_group(out: &mut Out, s: &mut Stream, key: &Bytes, g: &[u8], c: &[u8], s
         if !noack {
             let grp = s.groups.get_mut(g).expect("group");
             grp.assign(id, c, now, 1);
-            fx.propagate.push(xclaim_argv(key, g, id_bytes(id), c, now, 1, grp.last_id));
+            if want_prop {
+                fx.propagate.push(xclaim_argv(key, g, id_bytes(id), c, now, 1, grp.last_id));
+            }
         }
     }
-    if propagate_last_id {
+    if propagate_last_id && want_prop {
         let grp = &s.groups[g];
         fx.propagate.push(setid_argv(key, g, grp.last_id, grp.entries_read));
     }

@@ -119,9 +119,12 @@ impl Stream {
             }
             Some(master_id) => {
                 let node = self.nodes.get_mut(&master_id).expect("tail node");
-                let m = node::master(node);
+                let mut m = node::master(node);
+                let before = node.len();
                 node::set_counts(node, m.count + 1, m.deleted);
-                let m = node::master(node);
+                if node.len() != before {
+                    m = node::master(node);
+                }
                 let flags = if node::same_fields(node, &m, fields_values) { node::FLAG_SAMEFIELDS } else { 0 };
                 node::append_entry(node, id.ms.wrapping_sub(master_id.ms) as i64, id.seq.wrapping_sub(master_id.seq) as i64, flags, fields_values);
             }
@@ -157,16 +160,20 @@ impl Stream {
                 }
             }
         } else {
-            let mut offs: Vec<EntryRef> = Vec::new();
+            // Backwards from each node's last entry, over the lp-count fields, as Redis's reverse
+            // iterator walks.
             for (k, node) in self.nodes.range(..=end).rev() {
-                offs.clear();
-                let mut it = node::Entries::new(node, *k);
-                let m = it.m;
-                offs.extend(it.by_ref().filter(|e| !e.deleted() && e.id >= start && e.id <= end));
-                for e in offs.iter().rev() {
-                    if !f(node, &m, e) {
+                let m = node::master(node);
+                let mut at = node::last_entry_off(node, &m);
+                while let Some(off) = at {
+                    let e = node::entry_at(node, *k, &m, off);
+                    if e.id < start {
                         return;
                     }
+                    if e.id <= end && !e.deleted() && !f(node, &m, &e) {
+                        return;
+                    }
+                    at = node::prev_entry_off(node, &m, off);
                 }
                 if *k <= start {
                     return;

@@ -149,6 +149,21 @@ pub fn last_entry_off(node: &[u8], m: &Master) -> Option<usize> {
     (p >= m.first_entry).then_some(p)
 }
 
+/// The offset of the entry before the one at `off`, walking back over its lp-count; `None` at the
+/// node's first entry.
+pub fn prev_entry_off(node: &[u8], m: &Master, off: usize) -> Option<usize> {
+    if off <= m.first_entry {
+        return None;
+    }
+    let count_off = lp::prev(node, off)?;
+    let (n, _) = lp::get_int(node, count_off);
+    let mut p = count_off;
+    for _ in 0..n {
+        p = lp::prev(node, p)?;
+    }
+    (p >= m.first_entry).then_some(p)
+}
+
 /// A new node whose master entry takes `fields`, holding its first entry (`id` is the master ID).
 pub fn new_node(fields_values: &[&[u8]], prealloc: usize) -> Vec<u8> {
     let n = (fields_values.len() / 2) as i64;
