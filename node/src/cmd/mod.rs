@@ -507,7 +507,7 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in
     // Redis (a MULTI that pushes then pops leaves nothing for them); likewise after a script, not
     // while the busy loop serves other clients in the middle of one.
-    if !me.in_exec && st.scripts.running.is_none() {
+    if (!st.ready_keys.is_empty() || st.group_readers_blocked > 0) && !me.in_exec && st.scripts.running.is_none() {
         if st.group_readers_blocked > 0 {
             streams::drop_readers_of_deleted_keys(st);
         }
