@@ -23,6 +23,13 @@ pub struct EncodingLimits {
 
 impl Default for EncodingLimits {
     fn default() -> Self {
-        EncodingLimits { hash_max_entries: 512, hash_max_value: 64, set_max_intset: 512, zset_max_entries: 128, zset_max_value: 64, stream: Default::default() }
+        EncodingLimits {
+            hash_max_entries: 512,
+            hash_max_value: 64,
+            set_max_intset: 512,
+            zset_max_entries: 128,
+            zset_max_value: 64,
+            stream: Default::default(),
+        }
     }
 }

@@ -81,18 +81,24 @@ fn write_stream(buf: &mut Vec<u8>, key: &Bytes, s: &crate::db::stream::Stream) {
     } else {
         encode_command(buf, &[b("XADD"), key.clone(), b("MAXLEN"), b("0"), b("0-1"), b("x"), b("y")]);
     }
-    encode_command(buf, &[
-        b("XSETID"),
-        key.clone(),
-        id(s.last_id),
-        b("ENTRIESADDED"),
-        Bytes::from(s.entries_added.to_string()),
-        b("MAXDELETEDID"),
-        id(s.max_deleted_entry_id),
-    ]);
+    encode_command(
+        buf,
+        &[
+            b("XSETID"),
+            key.clone(),
+            id(s.last_id),
+            b("ENTRIESADDED"),
+            Bytes::from(s.entries_added.to_string()),
+            b("MAXDELETEDID"),
+            id(s.max_deleted_entry_id),
+        ],
+    );
     for (name, g) in &s.groups {
         let gname = Bytes::copy_from_slice(name);
-        encode_command(buf, &[b("XGROUP"), b("CREATE"), key.clone(), gname.clone(), id(g.last_id), b("ENTRIESREAD"), Bytes::from(g.entries_read.to_string())]);
+        encode_command(
+            buf,
+            &[b("XGROUP"), b("CREATE"), key.clone(), gname.clone(), id(g.last_id), b("ENTRIESREAD"), Bytes::from(g.entries_read.to_string())],
+        );
         for (cname, c) in &g.consumers {
             let cname = Bytes::copy_from_slice(cname);
             if c.pel.is_empty() {
@@ -101,20 +107,23 @@ fn write_stream(buf: &mut Vec<u8>, key: &Bytes, s: &crate::db::stream::Stream) {
             }
             for pid in &c.pel {
                 let Some(n) = g.pel.get(pid) else { continue };
-                encode_command(buf, &[
-                    b("XCLAIM"),
-                    key.clone(),
-                    gname.clone(),
-                    cname.clone(),
-                    b("0"),
-                    id(*pid),
-                    b("TIME"),
-                    Bytes::from(n.delivery_time.to_string()),
-                    b("RETRYCOUNT"),
-                    Bytes::from(n.delivery_count.to_string()),
-                    b("JUSTID"),
-                    b("FORCE"),
-                ]);
+                encode_command(
+                    buf,
+                    &[
+                        b("XCLAIM"),
+                        key.clone(),
+                        gname.clone(),
+                        cname.clone(),
+                        b("0"),
+                        id(*pid),
+                        b("TIME"),
+                        Bytes::from(n.delivery_time.to_string()),
+                        b("RETRYCOUNT"),
+                        Bytes::from(n.delivery_count.to_string()),
+                        b("JUSTID"),
+                        b("FORCE"),
+                    ],
+                );
             }
         }
     }

@@ -100,6 +100,14 @@ def run_script(c, script):
     return [call(c, *argv) for argv in script]
 
 
+def build(c, script):
+    """Runs a script that builds state: every command must succeed."""
+    replies = run_script(c, script)
+    errors = [(argv, r) for argv, r in zip(script, replies) if isinstance(r, str) and r.startswith("<error>")]
+    assert not errors, errors
+    return replies
+
+
 # ---------------------------------------------------------------------------------------------
 # Comparing stream state.
 
@@ -114,7 +122,8 @@ def state_script(deleted_pending=True, groups=True):
     XDEL'd node, an empty stream after XDEL of everything, XSETID with ENTRIESADDED/MAXDELETEDID, a
     stream made by MKSTREAM, big compressible values, exact trimming inside a node, nodes split by
     bytes; and consumer groups: PEL entries owned by several consumers, an empty consumer, a group
-    whose entries-read is unknown, a group with no consumers, PEL entries of deleted entries.
+    whose entries-read is unknown, a group with no consumers, PEL entries of deleted entries, groups
+    whose last-delivered-id is past the stream's last ID (allowed by XGROUP CREATE/SETID).
     `groups=False` leaves out everything that records a time (reads, claims, consumers)."""
     s = []
     for i in range(1, 22):
@@ -150,6 +159,10 @@ def state_script(deleted_pending=True, groups=True):
         ["XADD", "st:setid", "1-1", "a", "b"],
         ["XADD", "st:setid", "2-1", "a", "c"],
         ["XSETID", "st:setid", "100-5", "ENTRIESADDED", "50", "MAXDELETEDID", "90-0"],
+        ["XGROUP", "CREATE", "st:setid", "ahead", "500-0"],
+        ["XGROUP", "CREATE", "st:setid", "moved", "0"],
+        ["XREADGROUP", "GROUP", "moved", "c", "STREAMS", "st:setid", ">"],
+        ["XGROUP", "SETID", "st:setid", "moved", "900-0"],
         ["XGROUP", "CREATE", "st:mk", "g", "0", "MKSTREAM"],
         ["XGROUP", "CREATECONSUMER", "st:mk", "g", "lonely"],
     ]
@@ -289,7 +302,7 @@ def dumps(port, keys):
 def test_rdb_interop(launch, source, target):
     src = launch(source)
     sc = src.client(protocol=2)
-    run_script(sc, state_script())
+    build(sc, state_script())
     assert sc.save() is True
     d = launch.mkdir()
     shutil.copy(os.path.join(src.dir, "dump.rdb"), os.path.join(d, "dump.rdb"))
@@ -320,7 +333,7 @@ def test_dump_restore_both_ways(duo, source):
     for p in (sp, tp):
         dclient(p).flushall()
     sc, tc = dclient(sp), dclient(tp)
-    run_script(sc, state_script())
+    build(sc, state_script())
     keys = sorted(call(sc, "KEYS", "*"))
     payloads = dumps(sp, keys)
     tb = bclient(tp)
@@ -421,13 +434,13 @@ def test_aof_rewrite_reload_and_cross_load(launch):
     for program in (REAL, OURS):
         n = launch(program, **aof)
         c = n.client(protocol=2)
-        run_script(c, script)
+        build(c, script)
         assert call(c, "BGREWRITEAOF") == "Background append only file rewriting started"
         wait_until(lambda: c.info("persistence")["aof_rewrite_in_progress"] == 0 and c.info("persistence")["aof_rewrites"] == 1,
                    what=f"{program} rewrite")
         wait_until(lambda: len(aof_files(n.dir, "b")) == 1 and aof_files(n.dir, "b")[0].endswith(".2.base.aof"), what="new base")
         rewritten[program] = rewritten_by_key(n.dir)
-        run_script(c, after_rewrite)
+        build(c, after_rewrite)
         pre[program] = stream_view(c)
         assert n.sigterm() == 0
         n.start()
@@ -510,7 +523,7 @@ def replication_workload(c):
         ["XADD", "st:multi", "*", "a", "live"],
         ["XREADGROUP", "GROUP", "g1", "bob", "STREAMS", "st:multi", ">"],
     ]
-    return run_script(c, script)
+    return build(c, script)
 
 
 def all_diffs(a, b, path="$"):
@@ -530,7 +543,7 @@ def replicated(launch, master_program, replica_programs):
     workload; returns the views of the master and each replica once they have its offset."""
     m = launch(master_program)
     mc = m.client(protocol=2)
-    run_script(mc, state_script())
+    build(mc, state_script())
     replicas = [launch(p) for p in replica_programs]
     for r in replicas:
         assert r.client(protocol=2).replicaof("127.0.0.1", m.port) == "OK"
@@ -917,17 +930,18 @@ MALFORMED_SOURCE = [
 ]
 
 
-def mutations(payload):
+def mutations(payload, values=(0xFF, 0x01, 0x80, None), truncate_every=1):
     """Corrupted copies of a DUMP payload with a valid trailer (version + recomputed CRC64), so that
-    the damage reaches the stream decoder: every byte replaced by a few values, and truncations."""
+    the damage reaches the stream decoder: every byte XORed with each of `values` (None: set to 0),
+    and truncations."""
     body, version = payload[:-10], payload[-10:-8]
     assert with_crc(body + version) == payload
     out = []
     for pos in range(len(body)):
-        for new in sorted({body[pos] ^ 0xFF, body[pos] ^ 0x01, body[pos] ^ 0x80, 0x00}):
+        for new in sorted({body[pos] ^ v if v is not None else 0 for v in values}):
             if new != body[pos]:
                 out.append((f"byte {pos} {body[pos]:#x}->{new:#x}", with_crc(body[:pos] + bytes([new]) + body[pos + 1:] + version)))
-    for n in range(1, len(body)):
+    for n in range(1, len(body), truncate_every):
         out.append((f"truncated to {n}", with_crc(body[:n] + version)))
     return out
 
@@ -978,14 +992,20 @@ class NoReply(Exception):
     pass
 
 
-def test_corrupted_restore_payloads(duo):
+@pytest.mark.parametrize("source", ["small", "multi-node"])
+def test_corrupted_restore_payloads(duo, source):
+    """`small`: two nodes, two groups, PEL, an empty consumer (every byte, four ways, every truncation).
+    `multi-node`: st:multi of state_script (seven LZF-compressed nodes, three groups; two ways)."""
     real, ours = Line(duo["redis"].port), Line(duo["ours"].port)
     for l in (real, ours):
         assert l("FLUSHALL") == "+OK"
-    run_script(dclient(duo["redis"].port), MALFORMED_SOURCE)
-    payload = bclient(duo["redis"].port).dump("m")
-    variants = mutations(payload)
-    assert len(variants) > 500
+    if source == "small":
+        build(dclient(duo["redis"].port), MALFORMED_SOURCE)
+        variants = mutations(bclient(duo["redis"].port).dump("m"))
+    else:
+        build(dclient(duo["redis"].port), state_script())
+        variants = mutations(bclient(duo["redis"].port).dump("st:multi"), values=(0xFF, 0x01), truncate_every=5)
+    assert len(variants) > 1000
     bad_replies, differ, stuck = [], [], []
     # Deep sanitization on both: the same verdict for each payload.
     for l in (real, ours):
@@ -1030,7 +1050,7 @@ def test_corrupted_restore_payloads(duo):
     stricter = [d[0] for d in differ if d[1] == "+OK"]
     if stricter:
         warnings.warn(f"{len(stricter)} corrupted payloads accepted by redis (sanitize-dump-payload yes) are refused by "
-                      f"ours: {stricter}")
+                      f"ours, e.g. {stricter[:12]}")
 
 
 def _start_on_rdb(program, d, *args):
@@ -1071,7 +1091,7 @@ def test_corrupted_rdb_file_with_a_stream(launch):
     src = launch(REAL)
     c = src.client(protocol=2)
     c.set("before", "1")
-    run_script(c, [[a if a != "m" else "victim" for a in cmd] for cmd in MALFORMED_SOURCE])
+    build(c, [[a if a != "m" else "victim" for a in cmd] for cmd in MALFORMED_SOURCE])
     c.set("zafter", "2")
     c.save()
     good = open(os.path.join(src.dir, "dump.rdb"), "rb").read()
@@ -1109,3 +1129,55 @@ def test_corrupted_rdb_file_with_a_stream(launch):
     stricter = [n for n, r, o in results if r is None and o is not None]
     if stricter:
         warnings.warn(f"corrupted dump.rdb files real redis loads (sanitize-dump-payload yes) that ours refuses: {stricter}")
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. Expiry and eviction of stream keys.
+
+def drain_events(p, quiet):
+    """(channel, key) of every keyevent message until none arrives for `quiet` seconds."""
+    out = []
+    while True:
+        m = p.get_message(timeout=quiet)
+        if m is None:
+            return out
+        if m["type"] == "pmessage":
+            out.append((m["channel"], m["data"]))
+
+
+def test_stream_keys_expire_and_are_evicted(launch):
+    """Stream keys take part in maxmemory eviction (allkeys-lru) and expire like any key: on both
+    servers, filling past maxmemory evicts stream keys (with `evicted` events) and keeps writes
+    going, and an expired stream key is gone with an `expired` event."""
+    results = {}
+    for name, program in (("redis", REAL), ("ours", OURS)):
+        n = launch(program, maxmemory="4mb", maxmemory_policy="allkeys-lru", notify_keyspace_events="Exe")
+        c = redis.Redis(port=n.port)
+        p = c.pubsub()
+        p.psubscribe("__keyevent@0__:*")
+        p.get_message(timeout=1.0)
+        base = int(c.info("memory")["used_memory"])
+        big = "v" * 200
+        for k in range(400):
+            pipe = c.pipeline(transaction=False)
+            for i in range(20):
+                pipe.xadd(f"s{k}", {"f": big, "n": str(i)}, id=f"{i + 1}-1")
+            pipe.execute()
+        info = c.info()
+        events = drain_events(p, 1.0)
+        c.xadd("short", {"f": "v"}, id="1-1")
+        c.pexpire("short", 50)
+        time.sleep(0.2)
+        gone = c.exists("short") == 0
+        events += drain_events(p, 1.0)
+        results[name] = {
+            "evicted": int(info["evicted_keys"]) > 0,
+            "under_limit": int(info["used_memory"]) <= 4 * 1024 * 1024 + 512 * 1024,
+            "evicted_events": any(e[0] == b"__keyevent@0__:evicted" for e in events),
+            "expired_gone": gone,
+            "expired_event": (b"__keyevent@0__:expired", b"short") in events,
+            "base_below": base < 4 * 1024 * 1024,
+        }
+        p.close()
+    assert results["ours"] == results["redis"], results
+    assert all(results["ours"].values()), results

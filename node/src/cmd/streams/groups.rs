@@ -58,11 +58,7 @@ pub fn xgroup(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let argc = argv.len();
     if create && (5..=8).contains(&argc) {
-        let id = if &argv[4][..] == b"$" {
-            write_stream(ctx, key)?.map(|s| s.last_id).unwrap_or(StreamId::ZERO)
-        } else {
-            parse_strict_id(&argv[4])?
-        };
+        let id = if &argv[4][..] == b"$" { write_stream(ctx, key)?.map(|s| s.last_id).unwrap_or(StreamId::ZERO) } else { parse_strict_id(&argv[4])? };
         if !exists {
             ctx.write_or_create(key, "stream", || Value::Stream(Box::default()))?;
             ctx.modified(key);
@@ -418,7 +414,16 @@ fn claim_one(
 }
 
 /// The reply for a claimed entry and its propagation as XCLAIM.
-fn finish_claim(s: &Stream, gname: &[u8], key: &Bytes, id: StreamId, id_arg: Bytes, justid: bool, reply: &mut crate::resp::reply::Out, props: &mut Vec<Vec<Bytes>>) {
+fn finish_claim(
+    s: &Stream,
+    gname: &[u8],
+    key: &Bytes,
+    id: StreamId,
+    id_arg: Bytes,
+    justid: bool,
+    reply: &mut crate::resp::reply::Out,
+    props: &mut Vec<Vec<Bytes>>,
+) {
     if justid {
         reply_id(reply, id);
     } else if !reply_one(reply, s, id) {

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 
-use super::{read_stream, reply_id, reply_one, reply_range};
+use super::{read_stream, reply_entry, reply_id, reply_range};
 use crate::cmd::args;
 use crate::cmd::ctx::Ctx;
 use crate::cmd::handler::{CmdError, CmdResult, NO_SUCH_KEY};
@@ -140,19 +140,19 @@ fn stream_info(out: &mut Out, s: &Stream, argv: &[Bytes], sub: &[u8]) -> Result<
     if !full {
         out.bulk(b"groups");
         out.int(s.groups.len() as i64);
-        out.bulk(b"first-entry");
-        match s.edge_id(true) {
-            Some(id) => {
-                reply_one(out, s, id);
+        // Each is the first entry a range walk meets from its end, as Redis's
+        // streamReplyWithRange(COUNT 1) finds it.
+        for (name, rev) in [(&b"first-entry"[..], false), (b"last-entry", true)] {
+            out.bulk(name);
+            let mut emitted = false;
+            s.visit(StreamId::ZERO, StreamId::MAX, rev, |node, m, e| {
+                reply_entry(out, node, m, e);
+                emitted = true;
+                false
+            });
+            if !emitted {
+                out.null();
             }
-            None => out.null(),
-        }
-        out.bulk(b"last-entry");
-        match s.edge_id(false) {
-            Some(id) => {
-                reply_one(out, s, id);
-            }
-            None => out.null(),
         }
         return Ok(());
     }

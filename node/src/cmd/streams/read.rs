@@ -325,7 +325,19 @@ pub(super) fn touch_consumer(s: &mut Stream, group: &[u8], consumer: &[u8], now:
 /// `streamReplyWithRange` for a group: new entries (updating the group's last ID and read
 /// counter, and the PELs unless NOACK) or, for an explicit ID, the consumer's pending history.
 #[allow(clippy::too_many_arguments)]
-fn serve_group(out: &mut Out, s: &mut Stream, key: &Bytes, g: &[u8], c: &[u8], start: StreamId, count: usize, noack: bool, history: bool, now: i64, fx: &mut Effects) {
+fn serve_group(
+    out: &mut Out,
+    s: &mut Stream,
+    key: &Bytes,
+    g: &[u8],
+    c: &[u8],
+    start: StreamId,
+    count: usize,
+    noack: bool,
+    history: bool,
+    now: i64,
+    fx: &mut Effects,
+) {
     fx.key = key.clone();
     let want_prop = fx.want_prop;
     if touch_consumer(s, g, c, now) {
@@ -443,16 +455,13 @@ pub fn blocked_reader_ready(st: &State, b: &Blocked, key: &[u8]) -> ReaderVerdic
 /// (`unblockDeletedStreamReadgroupClients`): their group is gone with it.
 pub fn drop_readers_of_deleted_keys(st: &mut State) {
     let now = crate::util::now_ms();
-    let gone: Vec<(usize, Bytes)> = st
-        .blocking_keys
-        .keys()
-        .filter(|(db, k)| !matches!(st.dbs[*db].peek(k, now).map(|e| &e.value), Some(Value::Stream(_))))
-        .cloned()
-        .collect();
+    let gone: Vec<(usize, Bytes)> =
+        st.blocking_keys.keys().filter(|(db, k)| !matches!(st.dbs[*db].peek(k, now).map(|e| &e.value), Some(Value::Stream(_)))).cloned().collect();
     for (db, key) in gone {
         let Some(waiting) = st.blocking_keys.get(&(db, key.clone())).cloned() else { continue };
         for id in waiting {
-            let is_group_reader = st.clients.get(&id).and_then(|c| c.blocked.as_ref()).is_some_and(|b| b.argv[0].len() == 10 && args::is(&b.argv[0], "xreadgroup"));
+            let is_group_reader =
+                st.clients.get(&id).and_then(|c| c.blocked.as_ref()).is_some_and(|b| b.argv[0].len() == 10 && args::is(&b.argv[0], "xreadgroup"));
             if !is_group_reader {
                 continue;
             }

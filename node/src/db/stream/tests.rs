@@ -22,11 +22,10 @@ fn nodes_have_redis_layout() {
         b"0", b"1", b"0", b"1", b"g", b"7", b"6", // own fields
     ];
     assert_eq!(items, want.iter().map(|x| x.to_vec()).collect::<Vec<_>>());
-    assert_eq!(s.entries(StreamId::ZERO, StreamId::MAX, true, 0).iter().map(|e| e.0).collect::<Vec<_>>(), vec![
-        StreamId::new(2, 0),
-        StreamId::new(1, 1),
-        StreamId::new(1, 0)
-    ]);
+    assert_eq!(
+        s.entries(StreamId::ZERO, StreamId::MAX, true, 0).iter().map(|e| e.0).collect::<Vec<_>>(),
+        vec![StreamId::new(2, 0), StreamId::new(1, 1), StreamId::new(1, 0)]
+    );
 }
 
 #[test]

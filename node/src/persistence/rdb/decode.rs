@@ -15,12 +15,12 @@ use std::io::{BufRead, ErrorKind};
 
 use super::{opcodes, show_key, types, Loaded, RdbError, RDB_VERSION};
 use crate::db::hash::HashVal;
+use crate::db::listpack;
 use crate::db::set::SetVal;
 use crate::db::slot_table::Table;
 use crate::db::types::EncodingLimits;
 use crate::db::zset::{zcmp, SkipList, ZSet};
 use crate::db::{Db, Elem, Value};
-use crate::db::listpack;
 use crate::persistence::{crc64, intset, lzf, ziplist};
 use crate::util::{parse_f64, parse_i64};
 

@@ -16,10 +16,10 @@ use std::io::{self, Write};
 
 use super::{opcodes, types, RDB_VERSION};
 use crate::db::hash::HashVal;
+use crate::db::listpack;
 use crate::db::set::SetVal;
 use crate::db::zset::{listpack_score_text, ZSet};
 use crate::db::{Db, Elem, Entry, StrRef, Value};
-use crate::db::listpack;
 use crate::persistence::{crc64, intset, lzf};
 use crate::util::parse_i64;
 

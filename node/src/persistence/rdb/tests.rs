@@ -216,7 +216,14 @@ fn aux_fields_and_checksum_off() {
 #[test]
 fn encodings_follow_limits_on_load() {
     let bytes = save_to_vec(&sample_dbs(), &SaveOptions::default(), NOW);
-    let tight = EncodingLimits { hash_max_entries: 1, hash_max_value: 64, set_max_intset: 2, zset_max_entries: 2, zset_max_value: 64, stream: Default::default() };
+    let tight = EncodingLimits {
+        hash_max_entries: 1,
+        hash_max_value: 64,
+        set_max_intset: 2,
+        zset_max_entries: 2,
+        zset_max_value: 64,
+        stream: Default::default(),
+    };
     let loaded = load(&bytes, &LoadOptions { limits: tight, ..opts() }).unwrap();
     let enc = |k: &[u8]| loaded.dbs[0].peek(k, 0).map(|e| e.encoding());
     assert_eq!(enc(b"hash"), Some("hashtable"));
