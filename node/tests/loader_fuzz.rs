@@ -30,13 +30,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use redis_ha_node::config::Config;
+use redis_ha_node::db::listpack;
+use redis_ha_node::db::stream::{Group, NodeLimits, Stream, StreamId};
 use redis_ha_node::db::types::EncodingLimits;
 use redis_ha_node::db::{Db, Elem, Entry, HashVal, SetVal, Value, ZSet};
 use redis_ha_node::persistence::aof_load::{loading_client, next_command, replay, Next, Refused, Replayed};
 use redis_ha_node::persistence::aof_manifest::{AofFile, FileKind, Manifest};
 use redis_ha_node::persistence::crc64::crc64;
 use redis_ha_node::persistence::rdb::{self, KeyHints, LoadOptions, LoadedRdb, RdbError, ReplInfo, SaveOptions, ValueOptions};
-use redis_ha_node::persistence::{intset, listpack, lzf};
+use redis_ha_node::persistence::{intset, lzf};
 use redis_ha_node::propagate::encode_command;
 use redis_ha_node::state::State;
 
@@ -125,7 +127,14 @@ const NOW: i64 = 1_700_000_000_000;
 /// Thresholds small enough that a handful of elements already needs the big encodings, so one
 /// small file holds every RDB type the 7.0 writer emits.
 fn tiny_limits() -> EncodingLimits {
-    EncodingLimits { hash_max_entries: 2, hash_max_value: 16, set_max_intset: 2, zset_max_entries: 2, zset_max_value: 16 }
+    EncodingLimits {
+        hash_max_entries: 2,
+        hash_max_value: 16,
+        set_max_intset: 2,
+        zset_max_entries: 2,
+        zset_max_value: 16,
+        stream: NodeLimits { max_bytes: 4096, max_entries: 2 },
+    }
 }
 
 fn list(items: &[&[u8]]) -> Value {
@@ -177,9 +186,31 @@ fn small_dbs() -> Vec<Db> {
     d.insert(Entry::with_value(b"hashtable", hash(&[(b"f", b"v"), (b"g", b"w"), (b"h", b"x")], &lim)));
     d.insert(Entry::with_value(b"zsetlp", zset(&[(b"a", 1.5), (b"b", f64::NEG_INFINITY)], &lim)));
     d.insert(Entry::with_value(b"zsetskip", zset(&[(b"a", 1.0), (b"b", -0.25), (b"c", f64::INFINITY)], &lim)));
+    d.insert(Entry::with_value(b"stream", stream(&lim)));
     dbs[3].insert(Entry::string(b"in3", b"three"));
     dbs[3].insert(Entry::with_value(b"l3", list(&[b"p", b"q"])));
     dbs
+}
+
+/// A stream over three nodes with a deleted entry, a group with pending entries of two consumers
+/// and an empty one, and a second group.
+fn stream(lim: &EncodingLimits) -> Value {
+    let mut s = Stream::new();
+    for i in 1..=5u64 {
+        let fv: Vec<&[u8]> = if i == 3 { vec![b"x", b"12345678901234567890123"] } else { vec![b"f", b"v", b"n", b"-7"] };
+        s.append(StreamId::new(100 + i, i), &fv, lim.stream);
+    }
+    assert!(s.delete(StreamId::new(102, 2)));
+    s.after_deletes(&[StreamId::new(102, 2)]);
+    let mut g = Group::new(StreamId::new(104, 4), 4);
+    g.ensure_consumer(b"a", NOW);
+    g.ensure_consumer(b"b", NOW + 1);
+    g.ensure_consumer(b"idle", NOW + 2);
+    g.assign(StreamId::new(101, 1), b"a", NOW + 3, 1);
+    g.assign(StreamId::new(104, 4), b"b", NOW + 4, 3);
+    s.groups.insert(b"g"[..].into(), g);
+    s.groups.insert(b"h"[..].into(), Group::new(StreamId::ZERO, -1));
+    Value::Stream(Box::new(s))
 }
 
 /// A dataset of some 50 KB (compressed) under the default limits: multi-node lists, table hashes and
@@ -534,6 +565,19 @@ fn describe(e: &Entry, ttl: bool) -> String {
             format!("{p:?}")
         }
         Value::ZSet(z) => format!("{:?}", z.iter().map(|(m, s)| (text(m), s)).collect::<Vec<_>>()),
+        Value::Stream(s) => {
+            let nodes: Vec<_> = s.nodes().map(|(k, n)| (*k, text(n))).collect();
+            let groups: Vec<_> = s
+                .groups
+                .iter()
+                .map(|(n, g)| {
+                    let pel: Vec<_> = g.pel.iter().map(|(id, n)| (*id, text(&n.consumer), n.delivery_time, n.delivery_count)).collect();
+                    let cons: Vec<_> = g.consumers.iter().map(|(n, c)| (text(n), c.seen_time, c.pel.iter().copied().collect::<Vec<_>>())).collect();
+                    format!("{} {:?} {} {pel:?} {cons:?}", text(n), g.last_id, g.entries_read)
+                })
+                .collect();
+            format!("{nodes:?} {} {:?} {:?} {:?} {} {groups:?}", s.length, s.last_id, s.first_id, s.max_deleted_entry_id, s.entries_added)
+        }
         _ => text(&e.str().map(|s| s.to_vec()).unwrap_or_default()),
     };
     let expiry = if ttl { e.expire_at.to_string() } else { String::new() };

@@ -34,7 +34,7 @@ fn parse_add_or_trim(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> Result<(TrimArgs,
         let opt = &argv[i][..];
         if xadd && opt == b"*" {
             break;
-        } else if args::is(opt, "maxlen") && more > 0 || args::is(opt, "minid") && more > 0 {
+        } else if (args::is(opt, "maxlen") || args::is(opt, "minid")) && more > 0 {
             if a.how.is_some() {
                 return Err("ERR syntax error, MAXLEN and MINID options at the same time are not compatible".into());
             }
