@@ -15,6 +15,7 @@
 //!   `connection`, `clients`, `info`, `persist`, `replication`, `config_cmd`, `introspect/`.
 
 pub mod args;
+pub mod bits;
 pub mod blocking;
 pub mod clients;
 pub mod command_table;
@@ -72,6 +73,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(keys::COMMANDS);
     v.extend_from_slice(dump::COMMANDS);
     v.extend_from_slice(strings::COMMANDS);
+    v.extend_from_slice(bits::COMMANDS);
     v.extend_from_slice(lists::COMMANDS);
     v.extend_from_slice(hashes::COMMANDS);
     v.extend_from_slice(sets::COMMANDS);
