@@ -25,6 +25,7 @@ pub mod ctx;
 pub mod dump;
 pub mod handler;
 pub mod hashes;
+pub mod hll;
 pub mod info;
 pub mod introspect;
 pub mod keys;
@@ -74,6 +75,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(dump::COMMANDS);
     v.extend_from_slice(strings::COMMANDS);
     v.extend_from_slice(bits::COMMANDS);
+    v.extend_from_slice(hll::COMMANDS);
     v.extend_from_slice(lists::COMMANDS);
     v.extend_from_slice(hashes::COMMANDS);
     v.extend_from_slice(sets::COMMANDS);

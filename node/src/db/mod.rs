@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod hash;
+pub mod hll;
 pub mod listpack;
 pub mod set;
 pub mod slot_table;
