@@ -23,6 +23,7 @@ pub mod config_cmd;
 pub mod connection;
 pub mod ctx;
 pub mod dump;
+pub mod geo;
 pub mod handler;
 pub mod hashes;
 pub mod hll;
@@ -76,6 +77,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(strings::COMMANDS);
     v.extend_from_slice(bits::COMMANDS);
     v.extend_from_slice(hll::COMMANDS);
+    v.extend_from_slice(geo::COMMANDS);
     v.extend_from_slice(lists::COMMANDS);
     v.extend_from_slice(hashes::COMMANDS);
     v.extend_from_slice(sets::COMMANDS);

@@ -11,6 +11,7 @@
 //! keyspace events and propagate the deletions.
 
 pub mod access;
+pub mod geo;
 pub mod hash;
 pub mod hll;
 pub mod listpack;

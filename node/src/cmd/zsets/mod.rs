@@ -34,6 +34,11 @@ use crate::db::{Elem, Entry, Value, ZSet};
 use crate::notify;
 use crate::resp::reply::Out;
 use add_remove::{zadd, zincrby, zrem};
+
+/// ZADD for the commands built on it (GEOADD runs as the ZADD it stands for).
+pub(crate) fn zadd_command(ctx: &mut Ctx, argv: &[bytes::Bytes]) -> super::handler::CmdResult {
+    zadd(ctx, argv)
+}
 use lookups::{zcard, zcount, zlexcount, zmscore, zrank, zrevrank, zscore};
 use pops::{bzmpop, bzpopmax, bzpopmin, zmpop, zpopmax, zpopmin};
 use randmember::zrandmember;
