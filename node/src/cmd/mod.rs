@@ -38,6 +38,7 @@ pub mod pubsub;
 pub mod replication;
 pub mod scripting;
 pub mod sets;
+pub mod sort;
 pub mod streams;
 pub mod strings;
 pub mod tx;
@@ -78,6 +79,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(bits::COMMANDS);
     v.extend_from_slice(hll::COMMANDS);
     v.extend_from_slice(geo::COMMANDS);
+    v.extend_from_slice(sort::COMMANDS);
     v.extend_from_slice(lists::COMMANDS);
     v.extend_from_slice(hashes::COMMANDS);
     v.extend_from_slice(sets::COMMANDS);

@@ -227,6 +227,7 @@ pub fn eq_ic(arg: &[u8], kw: &str) -> bool {
     arg.eq_ignore_ascii_case(kw.as_bytes())
 }
 
+pub mod csort;
 pub mod long_double;
 pub mod strtod;
 
