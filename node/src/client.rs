@@ -101,6 +101,8 @@ pub struct ClientState {
     pub is_aof_loader: bool,
     /// The client scripts run their commands as (Redis's CLIENT_LUA).
     pub is_script: bool,
+    /// CLIENT TRACKING's mode, when on.
+    pub tracking: Option<Box<crate::tracking::ClientTracking>>,
     /// Sizes the connection task reports for CLIENT LIST.
     pub qbuf: usize,
     /// The way to this client's connection from other clients, and its pending output.
@@ -145,6 +147,7 @@ impl ClientState {
             is_master: false,
             is_aof_loader: false,
             is_script: false,
+            tracking: None,
             qbuf: 0,
             outbox: Outbox::new(tx),
             woff: 0,

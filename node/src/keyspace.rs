@@ -35,13 +35,18 @@ pub fn expired_events(st: &mut State, mut me: Option<&mut ClientState>, mut out:
 
 /// Redis's `touchWatchedKey`: clients watching (db, key) see their EXEC fail (see `cmd::tx`).
 pub fn touch_watched(st: &mut State, me: Option<&mut ClientState>, db: usize, key: &[u8]) {
-    touch_key(st, me, db, key);
+    let mut me = me;
+    touch_key(st, me.as_deref_mut(), db, key);
+    // Redis's signalModifiedKey also invalidates the key for client-side caching.
+    crate::tracking::invalidate_key(st, me, key, true);
 }
 
 /// Invalidates the WATCHes on keys of `db` (every db when None) that a flush is about to remove;
 /// call it before emptying the database.
 pub fn touch_all_watched(st: &mut State, me: Option<&mut ClientState>, db: Option<usize>) {
     let mut me = me;
+    // Caching clients hear "everything changed" (`trackingInvalidateKeysOnFlush`).
+    crate::tracking::invalidate_on_flush(st, me.as_deref_mut());
     for d in 0..st.dbs.len() {
         if db.is_none_or(|x| x == d) {
             touch_flushed_db(st, me.as_deref_mut(), d, None);

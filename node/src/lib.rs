@@ -56,6 +56,7 @@ pub mod server;
 pub mod state;
 pub mod stats;
 pub mod sys;
+pub mod tracking;
 pub mod util;
 
 /// The Redis version we are compatible with and report to clients.

@@ -59,6 +59,8 @@ pub struct State {
     pub(crate) serving_blocked: bool,
     /// XREADGROUP clients among the blocked (they are unblocked when their stream goes away).
     pub(crate) group_readers_blocked: usize,
+    /// Client-side caching: tracked keys and BCAST prefixes.
+    pub tracking: crate::tracking::Tracking,
     /// The key whose data a blocked client is being served from while its command re-runs (Redis
     /// serves a client blocked on several keys from the key that became ready).
     pub(crate) serving_key: Option<(usize, Bytes)>,
@@ -142,6 +144,7 @@ impl State {
             ready_keys: Vec::new(),
             serving_blocked: false,
             group_readers_blocked: 0,
+            tracking: Default::default(),
             serving_key: None,
             watched_keys: HashMap::new(),
             monitors: Vec::new(),

@@ -19,6 +19,8 @@ pub const COMMANDS: &[(&str, Handler)] = &[
     ("client|unpause", unpause),
     ("client|reply", reply),
     ("client|no-evict", no_evict),
+    ("client|tracking", tracking),
+    ("client|caching", caching),
     ("client|trackinginfo", trackinginfo),
     ("client|getredir", getredir),
     ("client|unblock", unblock),
@@ -76,6 +78,15 @@ fn flags_string(c: &ClientState) -> String {
     if c.is_blocked() {
         f.push('b');
     }
+    if let Some(t) = c.tracking.as_ref() {
+        f.push('t');
+        if t.broken_redir {
+            f.push('R');
+        }
+        if t.bcast {
+            f.push('B');
+        }
+    }
     if c.dirty_cas {
         f.push('d');
     }
@@ -106,7 +117,7 @@ pub fn describe(c: &ClientState, now_ms: i64) -> String {
     let omem = pending - obl;
     let oll = omem.div_ceil(REPLY_CHUNK);
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem={} rbs=16384 rbp=0 obl={} oll={} omem={} tot-mem={} events={} cmd={} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub=0 multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem={} rbs=16384 rbp=0 obl={} oll={} omem={} tot-mem={} events={} cmd={} user=default redir={} resp={}",
         c.id,
         c.addr,
         c.laddr,
@@ -128,6 +139,7 @@ pub fn describe(c: &ClientState, now_ms: i64) -> String {
         c.qbuf + omem + 16384 + multi_mem,
         if pending > 0 { "rw" } else { "r" },
         cmd,
+        c.tracking.as_ref().map(|t| t.redirect as i64).unwrap_or(-1),
         c.resp
     )
 }
@@ -343,21 +355,194 @@ fn no_evict(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-fn trackinginfo(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    let out = &mut *ctx.out;
-    out.map(3);
-    out.bulk(b"flags");
-    out.set(1);
-    out.bulk(b"off");
-    out.bulk(b"redirect");
-    out.int(-1);
-    out.bulk(b"prefixes");
-    out.array(0);
+/// CLIENT TRACKING ON|OFF [REDIRECT id] [PREFIX p ...] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]
+fn tracking(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    use crate::tracking::ClientTracking;
+    let mut mode = ClientTracking::default();
+    let mut prefixes: Vec<Vec<u8>> = Vec::new();
+    let mut j = 3;
+    while j < argv.len() {
+        let more = argv.len() - 1 - j;
+        let a = &argv[j];
+        if args::is(a, "redirect") && more > 0 {
+            j += 1;
+            if mode.redirect != 0 {
+                return Err("ERR A client can only redirect to a single other client".into());
+            }
+            let id = args::int(&argv[j])?;
+            if id as u64 != ctx.me.id && !ctx.st.clients.contains_key(&(id as u64)) {
+                return Err("ERR The client ID you want redirect to does not exist".into());
+            }
+            mode.redirect = id as u64;
+        } else if args::is(a, "bcast") {
+            mode.bcast = true;
+        } else if args::is(a, "optin") {
+            mode.optin = true;
+        } else if args::is(a, "optout") {
+            mode.optout = true;
+        } else if args::is(a, "noloop") {
+            mode.noloop = true;
+        } else if args::is(a, "prefix") && more > 0 {
+            j += 1;
+            prefixes.push(argv[j].to_vec());
+        } else {
+            return Err(SYNTAX.into());
+        }
+        j += 1;
+    }
+    if args::is(&argv[2], "on") {
+        if !mode.bcast && !prefixes.is_empty() {
+            return Err("ERR PREFIX option requires BCAST mode to be enabled".into());
+        }
+        if let Some(t) = ctx.me.tracking.as_ref() {
+            if t.bcast != mode.bcast {
+                return Err("ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.".into());
+            }
+        }
+        if mode.bcast && (mode.optin || mode.optout) {
+            return Err("ERR OPTIN and OPTOUT are not compatible with BCAST".into());
+        }
+        if mode.optin && mode.optout {
+            return Err("ERR You can't specify both OPTIN mode and OPTOUT mode".into());
+        }
+        if let Some(t) = ctx.me.tracking.as_ref() {
+            if (mode.optin && t.optout) || (mode.optout && t.optin) {
+                return Err("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.".into());
+            }
+        }
+        if mode.bcast {
+            // Redis 7.0's check returns the index of a clash between two given prefixes as its
+            // "ok" value, so a clash found past the first prefix is replied as an error and
+            // tracking is enabled anyway (with the +OK after it).
+            match check_prefixes(ctx.me.tracking.as_deref(), &prefixes) {
+                PrefixCheck::Ok => {}
+                PrefixCheck::Refused(e) => return Err(e.into()),
+                PrefixCheck::RepliedAnyway(e) => ctx.out.error(&e),
+            }
+        }
+        crate::tracking::enable(ctx.st, ctx.me, mode, &prefixes);
+    } else if args::is(&argv[2], "off") {
+        crate::tracking::disable(ctx.st, ctx.me);
+    } else {
+        return Err(SYNTAX.into());
+    }
+    ctx.out.ok();
     Ok(())
 }
 
+enum PrefixCheck {
+    Ok,
+    Refused(String),
+    RepliedAnyway(String),
+}
+
+/// `checkPrefixCollisionsOrReply`: no two prefixes of a client may cover the same key.
+fn check_prefixes(current: Option<&crate::tracking::ClientTracking>, prefixes: &[Vec<u8>]) -> PrefixCheck {
+    let overlap = |a: &[u8], b: &[u8]| {
+        let n = a.len().min(b.len());
+        a[..n] == b[..n]
+    };
+    let show = |b: &[u8]| String::from_utf8_lossy(c_str(b)).into_owned();
+    for (i, p) in prefixes.iter().enumerate() {
+        if let Some(t) = current {
+            if let Some(old) = t.prefixes.iter().find(|old| overlap(old, p)) {
+                return PrefixCheck::Refused(format!(
+                    "ERR Prefix '{}' overlaps with an existing prefix '{}'. Prefixes for a single client must not overlap.",
+                    show(p),
+                    show(old)
+                ));
+            }
+        }
+        if let Some(q) = prefixes[i + 1..].iter().find(|q| overlap(p, q)) {
+            let e = format!(
+                "ERR Prefix '{}' overlaps with another provided prefix '{}'. Prefixes for a single client must not overlap.",
+                show(p),
+                show(q)
+            );
+            return if i == 0 { PrefixCheck::Refused(e) } else { PrefixCheck::RepliedAnyway(e) };
+        }
+    }
+    PrefixCheck::Ok
+}
+
+/// The part of a byte string C's `%s` prints: up to the first NUL.
+fn c_str(b: &[u8]) -> &[u8] {
+    b.iter().position(|&c| c == 0).map(|i| &b[..i]).unwrap_or(b)
+}
+
+/// CLIENT CACHING YES|NO: whether the next command's reads are tracked (OPTIN / OPTOUT).
+fn caching(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let Some(t) = ctx.me.tracking.as_mut() else {
+        return Err("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled".into());
+    };
+    if args::is(&argv[2], "yes") {
+        if !t.optin {
+            return Err("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.".into());
+        }
+    } else if args::is(&argv[2], "no") {
+        if !t.optout {
+            return Err("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.".into());
+        }
+    } else {
+        return Err(SYNTAX.into());
+    }
+    t.caching = true;
+    ctx.out.ok();
+    Ok(())
+}
+
+/// CLIENT TRACKINGINFO: flags, redirect and prefixes.
+fn trackinginfo(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
+    let t = ctx.me.tracking.as_deref();
+    let mut flags: Vec<&str> = vec![if t.is_some() { "on" } else { "off" }];
+    if let Some(t) = t {
+        if t.bcast {
+            flags.push("bcast");
+        }
+        if t.optin {
+            flags.push("optin");
+            if t.caching {
+                flags.push("caching-yes");
+            }
+        }
+        if t.optout {
+            flags.push("optout");
+            if t.caching {
+                flags.push("caching-no");
+            }
+        }
+        if t.noloop {
+            flags.push("noloop");
+        }
+        if t.broken_redir {
+            flags.push("broken_redirect");
+        }
+    }
+    let out = &mut *ctx.out;
+    out.map(3);
+    out.bulk(b"flags");
+    out.set(flags.len());
+    for f in flags {
+        out.bulk(f.as_bytes());
+    }
+    out.bulk(b"redirect");
+    out.int(t.map(|t| t.redirect as i64).unwrap_or(-1));
+    out.bulk(b"prefixes");
+    match t {
+        Some(t) => {
+            out.array(t.prefixes.len());
+            for p in &t.prefixes {
+                out.bulk(p);
+            }
+        }
+        None => out.array(0),
+    }
+    Ok(())
+}
+
+/// CLIENT GETREDIR: the redirect client id, 0 without one, -1 when not tracking.
 fn getredir(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    ctx.out.int(-1);
+    ctx.out.int(ctx.me.tracking.as_ref().map(|t| t.redirect as i64).unwrap_or(-1));
     Ok(())
 }
 

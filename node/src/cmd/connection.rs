@@ -157,6 +157,7 @@ fn reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     super::tx::discard_transaction(ctx.me);
     super::tx::unwatch_all(ctx.st, ctx.me);
     crate::pubsub::forget_client(ctx.st, ctx.me);
+    crate::tracking::disable(ctx.st, ctx.me);
     if ctx.me.monitor {
         let id = ctx.me.id;
         ctx.st.monitors.retain(|m| *m != id);

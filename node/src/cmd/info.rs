@@ -125,7 +125,7 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("client_recent_max_input_buffer", &st.clients.values().map(|c| c.qbuf).max().unwrap_or(0));
             f("client_recent_max_output_buffer", &st.clients.values().map(|c| c.outbox.pending()).max().unwrap_or(0));
             f("blocked_clients", &blocked);
-            f("tracking_clients", &0);
+            f("tracking_clients", &st.tracking.clients);
             f("clients_in_timeout_table", &st.clients.values().filter(|c| c.blocked.as_ref().is_some_and(|b| b.deadline_ms != 0)).count());
         }
         "memory" => {
@@ -245,9 +245,9 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("active_defrag_key_misses", &0);
             f("total_active_defrag_time", &0);
             f("current_active_defrag_time", &0);
-            f("tracking_total_keys", &0);
-            f("tracking_total_items", &0);
-            f("tracking_total_prefixes", &0);
+            f("tracking_total_keys", &st.tracking.total_keys());
+            f("tracking_total_items", &st.tracking.total_items());
+            f("tracking_total_prefixes", &st.tracking.total_prefixes());
             f("unexpected_error_replies", &s.unexpected_error_replies);
             f("total_error_replies", &s.total_error_replies);
             f("dump_payload_sanitizations", &0);

@@ -144,6 +144,7 @@ const SUBSCRIPTION_COMMANDS: [&[u8]; 6] = [b"subscribe", b"psubscribe", b"unsubs
 /// command (`State::last_call_end_us`), so a batch of N commands reads the clock N + 1 times, not 2N.
 pub fn execute_at(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>, start_us: i64) -> Outcome {
     me.last_interaction_ms = start_us / 1000;
+    let tracked_cmd = me.tracking.as_ref().filter(|t| t.caching).map(|_| argv[0].clone());
     // CLIENT REPLY OFF / SKIP: everything the command replies, errors included, is dropped.
     let outcome = if matches!(me.reply_mode, ReplyMode::Off | ReplyMode::SkipThis) {
         // Except pub/sub's confirmations, which Redis 7.0 writes as pushes (CLIENT_PUSHING) that
@@ -161,6 +162,9 @@ pub fn execute_at(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec
     };
     // Redis's resetClient: a SKIP lasts one command, and a CLIENT REPLY SKIP just run arms the next.
     if outcome != Outcome::Paused {
+        if let Some(cmd) = tracked_cmd {
+            crate::tracking::clear_caching(me, &cmd);
+        }
         me.reply_mode = match me.reply_mode {
             ReplyMode::Skip => ReplyMode::SkipThis,
             ReplyMode::SkipThis => ReplyMode::On,
@@ -227,6 +231,10 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         }
     }
     // maxmemory: evict before running; when nothing more can go, refuse what would grow memory.
+    if st.tracking.clients > 0 {
+        // Keep the caching table within `tracking-table-max-keys` (Redis does it here too).
+        crate::tracking::limit_used_slots(st, Some(&mut *me));
+    }
     if st.config.maxmemory != 0 {
         let oom = crate::evict::perform(st, Some(&mut *me), Some(&mut *out)) == crate::evict::Evict::Fail;
         if oom && refused_when_oom(def, me) {
@@ -468,6 +476,13 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     };
     st.prop.leave();
     propagate_command(st, me.db, def, argv, prop, st.dirty != dirty_before);
+    // Client-side caching remembers the keys a read-only command fetched.
+    if st.tracking.clients > 0 && def.has(flags::READONLY) && !matches!(def.name.as_str(), "eval_ro" | "evalsha_ro" | "fcall_ro") {
+        if let Some(id) = crate::tracking::reader(st, me) {
+            let keys = def.key_positions(argv.len()).into_iter().filter_map(|i| argv.get(i).cloned());
+            crate::tracking::remember_keys(st, id, keys);
+        }
+    }
     let end_us = now_us();
     st.last_call_end_us = end_us;
     let duration = (end_us - start_us).max(0);
@@ -510,6 +525,9 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
         crate::propagate::flush(st);
         if st.repl.offset() != offset_before {
             me.woff = st.repl.offset();
+        }
+        if st.tracking.clients > 0 {
+            crate::tracking::after_command(st, me, target);
         }
     }
     // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in

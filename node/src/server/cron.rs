@@ -109,6 +109,10 @@ pub fn active_expire(st: &mut crate::state::State, now: i64) {
     if st.group_readers_blocked > 0 {
         crate::cmd::streams::drop_readers_of_deleted_keys(st);
     }
+    if st.tracking.clients > 0 {
+        // Keys expired in the background reach BCAST clients too.
+        crate::tracking::broadcast(st, None, None);
+    }
     if !st.ready_keys.is_empty() {
         crate::cmd::blocking::serve_ready_keys(st, None);
     }

@@ -139,6 +139,7 @@ pub async fn run(shared: Arc<Shared>, stream: Stream, id: u64, mut rx: mpsc::Unb
 /// Removes every trace of a departing client from the shared registries.
 pub fn forget_client(st: &mut State, me: &mut ClientState) {
     crate::pubsub::forget_client(st, me);
+    crate::tracking::disable(st, me);
     cmd::blocking::unregister(st, me);
     cmd::tx::unwatch_all(st, me);
     st.monitors.retain(|m| *m != me.id);

@@ -116,7 +116,9 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
         name: job.name,
         argv: job.argv,
     };
+    crate::tracking::script_starts(runner.st, ctx.me);
     let result = engine.run(job.func, (job.keys, job.args), job.is_eval, &mut runner, ctx.out);
+    crate::tracking::script_ends(ctx.st);
     ctx.st.prop.set_script_targets(None);
     ctx.st.scripts.running = None;
     ctx.st.scripts.clear_kill();
