@@ -35,6 +35,10 @@ pub fn expired_events(st: &mut State, mut me: Option<&mut ClientState>, mut out:
 
 /// Redis's `touchWatchedKey`: clients watching (db, key) see their EXEC fail (see `cmd::tx`).
 pub fn touch_watched(st: &mut State, me: Option<&mut ClientState>, db: usize, key: &[u8]) {
+    if st.tracking.is_idle() {
+        touch_key(st, me, db, key);
+        return;
+    }
     let mut me = me;
     touch_key(st, me.as_deref_mut(), db, key);
     // Redis's signalModifiedKey also invalidates the key for client-side caching.

@@ -70,6 +70,12 @@ struct ScriptCaller {
 }
 
 impl Tracking {
+    /// Nobody tracks and nothing is tracked: the hooks on the request path stop here.
+    #[inline]
+    pub fn is_idle(&self) -> bool {
+        self.clients == 0 && self.table.is_empty()
+    }
+
     pub fn total_keys(&self) -> usize {
         self.table.len()
     }
@@ -248,6 +254,7 @@ pub fn remember_keys(st: &mut State, id: u64, keys: impl Iterator<Item = Bytes>)
 
 /// `trackingInvalidateKey`: `key` changed (`bcast`) or is dropped from the table to keep it in
 /// bounds (not `bcast`). `me` is the running client, if a client made the change.
+#[cold]
 pub fn invalidate_key(st: &mut State, me: Option<&mut ClientState>, key: &[u8], bcast: bool) {
     if st.tracking.clients == 0 && st.tracking.table.is_empty() {
         return;
@@ -315,6 +322,7 @@ pub fn invalidate_on_flush(st: &mut State, me: Option<&mut ClientState>) {
     st.tracking.items = 0;
 }
 
+#[cold]
 /// After the outermost command: the running client's own invalidations (after its reply, as
 /// Redis's `trackingHandlePendingKeyInvalidations`), then the BCAST broadcasts.
 pub fn after_command(st: &mut State, me: &mut ClientState, out: &mut Out) {
@@ -333,11 +341,11 @@ pub fn after_command(st: &mut State, me: &mut ClientState, out: &mut Out) {
     broadcast(st, Some(me), Some(out));
 }
 
-/// Redis clears CLIENT CACHING's flag after the next command (any but a CLIENT command, and not
-/// while a transaction is being queued).
-pub fn clear_caching(me: &mut ClientState, cmd: &[u8]) {
+/// Redis clears CLIENT CACHING's flag after the next command (not while a transaction is being
+/// queued).
+pub fn clear_caching(me: &mut ClientState) {
     if let Some(t) = me.tracking.as_mut() {
-        if t.caching && !me.multi.active && !cmd.eq_ignore_ascii_case(b"client") {
+        if !me.multi.active {
             t.caching = false;
         }
     }
@@ -378,6 +386,7 @@ pub fn broadcast(st: &mut State, mut me: Option<&mut ClientState>, mut out: Opti
     }
 }
 
+#[cold]
 /// `trackingLimitUsedSlots`: over `tracking-table-max-keys`, drops keys (telling their clients),
 /// with more effort each time the table is still over the limit.
 pub fn limit_used_slots(st: &mut State, me: Option<&mut ClientState>) {

@@ -58,33 +58,43 @@ impl<'a> Ctx<'a> {
     }
 
     fn lookup_read_flags(&mut self, key: &[u8], touch: bool) -> Option<&mut Entry> {
+        let slot = self.lookup_read_slot(key, touch)?;
+        let i = self.me.db;
+        self.st.dbs[i].at_mut(slot)
+    }
+
+    /// The read lookup itself (hit/miss accounting, `keymiss` event, access clock), one hash of
+    /// the key: it returns the entry's slot, which the callers borrow the entry from.
+    fn lookup_read_slot(&mut self, key: &[u8], touch: bool) -> Option<u32> {
         let now = self.now;
         let i = self.me.db;
-        let found = self.st.dbs[i].lookup(key, now).is_some();
-        if found {
-            self.st.stats.keyspace_hits += 1;
-        } else {
+        let Some(slot) = self.st.dbs[i].lookup_slot(key, now) else {
             self.st.stats.keyspace_misses += 1;
             if self.st.config.notify_keyspace_events & notify::KEY_MISS != 0 {
                 self.notify(notify::KEY_MISS, "keymiss", key);
             }
-        }
+            return None;
+        };
         let st = &mut *self.st;
-        let e = st.dbs[i].lookup(key, now)?;
+        st.stats.keyspace_hits += 1;
         // Like Redis, no access clock updates while a forked child holds a snapshot: each would
         // copy a page of memory for nothing.
         if touch && st.snapshots.child().is_none() {
-            crate::db::access::touch(st.evict.access(), &mut st.rng, e, now);
+            if let Some(e) = st.dbs[i].at_mut(slot) {
+                crate::db::access::touch(st.evict.access(), &mut st.rng, e, now);
+            }
         }
-        Some(e)
+        Some(slot)
     }
 
     /// `lookup_read` that also hands back the output, so a handler can reply straight from the value.
     pub fn read_with_out(&mut self, key: &[u8]) -> (Option<&mut Entry>, &mut Out) {
-        let found = self.lookup_read(key).is_some();
-        let now = self.now;
+        let slot = self.lookup_read_slot(key, true);
         let i = self.me.db;
-        let e = if found { self.st.dbs[i].lookup(key, now) } else { None };
+        let e = match slot {
+            Some(s) => self.st.dbs[i].at_mut(s),
+            None => None,
+        };
         (e, &mut *self.out)
     }
 

@@ -144,7 +144,9 @@ const SUBSCRIPTION_COMMANDS: [&[u8]; 6] = [b"subscribe", b"psubscribe", b"unsubs
 /// command (`State::last_call_end_us`), so a batch of N commands reads the clock N + 1 times, not 2N.
 pub fn execute_at(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes>, start_us: i64) -> Outcome {
     me.last_interaction_ms = start_us / 1000;
-    let tracked_cmd = me.tracking.as_ref().filter(|t| t.caching).map(|_| argv[0].clone());
+    // Client-side caching before a command: the table kept within `tracking-table-max-keys`,
+    // and whether a CLIENT CACHING flag ends with this command.
+    let caching_ends = st.tracking.clients > 0 && tracking_before(st, me, &argv);
     // CLIENT REPLY OFF / SKIP: everything the command replies, errors included, is dropped.
     let outcome = if matches!(me.reply_mode, ReplyMode::Off | ReplyMode::SkipThis) {
         // Except pub/sub's confirmations, which Redis 7.0 writes as pushes (CLIENT_PUSHING) that
@@ -162,8 +164,8 @@ pub fn execute_at(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec
     };
     // Redis's resetClient: a SKIP lasts one command, and a CLIENT REPLY SKIP just run arms the next.
     if outcome != Outcome::Paused {
-        if let Some(cmd) = tracked_cmd {
-            crate::tracking::clear_caching(me, &cmd);
+        if caching_ends {
+            crate::tracking::clear_caching(me);
         }
         me.reply_mode = match me.reply_mode {
             ReplyMode::Skip => ReplyMode::SkipThis,
@@ -172,6 +174,14 @@ pub fn execute_at(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec
         };
     }
     outcome
+}
+
+/// Keeps the tracking table in bounds (Redis does it in processCommand) and says whether this
+/// command consumes a pending CLIENT CACHING (resetClient clears it after any command but CLIENT).
+#[cold]
+fn tracking_before(st: &mut State, me: &mut ClientState, argv: &[Bytes]) -> bool {
+    crate::tracking::limit_used_slots(st, Some(&mut *me));
+    me.tracking.as_ref().is_some_and(|t| t.caching) && !argv[0].eq_ignore_ascii_case(b"client")
 }
 
 /// `processCommand`: the checks before running a command, in Redis 7.0's order.
@@ -231,10 +241,6 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         }
     }
     // maxmemory: evict before running; when nothing more can go, refuse what would grow memory.
-    if st.tracking.clients > 0 {
-        // Keep the caching table within `tracking-table-max-keys` (Redis does it here too).
-        crate::tracking::limit_used_slots(st, Some(&mut *me));
-    }
     if st.config.maxmemory != 0 {
         let oom = crate::evict::perform(st, Some(&mut *me), Some(&mut *out)) == crate::evict::Evict::Fail;
         if oom && refused_when_oom(def, me) {
@@ -456,6 +462,22 @@ fn propagate_command(st: &mut State, db: usize, def: &CommandDef, argv: &[Bytes]
     }
 }
 
+/// Client-side caching after a command: a read-only command's keys are remembered (not for
+/// EVAL_RO & co., whose own commands are remembered one by one); after the outermost one, the
+/// running client's own invalidations and the BCAST broadcasts go out.
+#[cold]
+fn tracking_after_call(st: &mut State, me: &mut ClientState, def: &CommandDef, argv: &[Bytes], out: &mut Out) {
+    if def.has(flags::READONLY) && !matches!(def.name.as_str(), "eval_ro" | "evalsha_ro" | "fcall_ro") {
+        if let Some(id) = crate::tracking::reader(st, me) {
+            let keys = def.key_positions(argv.len()).into_iter().filter_map(|i| argv.get(i).cloned());
+            crate::tracking::remember_keys(st, id, keys);
+        }
+    }
+    if st.prop.outermost() {
+        crate::tracking::after_command(st, me, out);
+    }
+}
+
 /// Runs the handler and does the bookkeeping after it (stats, slowlog, monitor, expired keys,
 /// blocked clients). `now` is the command's time in ms (EXEC's for the commands it runs: Redis freezes
 /// the clock for nested calls); `start_us` starts its commandstats duration.
@@ -476,13 +498,6 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     };
     st.prop.leave();
     propagate_command(st, me.db, def, argv, prop, st.dirty != dirty_before);
-    // Client-side caching remembers the keys a read-only command fetched.
-    if st.tracking.clients > 0 && def.has(flags::READONLY) && !matches!(def.name.as_str(), "eval_ro" | "evalsha_ro" | "fcall_ro") {
-        if let Some(id) = crate::tracking::reader(st, me) {
-            let keys = def.key_positions(argv.len()).into_iter().filter_map(|i| argv.get(i).cloned());
-            crate::tracking::remember_keys(st, id, keys);
-        }
-    }
     let end_us = now_us();
     st.last_call_end_us = end_us;
     let duration = (end_us - start_us).max(0);
@@ -526,9 +541,9 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
         if st.repl.offset() != offset_before {
             me.woff = st.repl.offset();
         }
-        if st.tracking.clients > 0 {
-            crate::tracking::after_command(st, me, target);
-        }
+    }
+    if st.tracking.clients > 0 {
+        tracking_after_call(st, me, def, argv, target);
     }
     // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in
     // Redis (a MULTI that pushes then pops leaves nothing for them); likewise after a script, not

@@ -145,9 +145,14 @@ fn parse_str_opts(argv: &[Bytes], start: usize, for_set: bool) -> Result<StrOpts
 
 /// Stores a string and its expiry, with the `set` (and `expire`) events.
 fn store(ctx: &mut Ctx, key: &[u8], val: &[u8], ttl: Ttl) {
+    let created = ctx.st.dbs[ctx.me.db].peek(key, ctx.now).is_none();
+    store_known(ctx, key, val, ttl, created);
+}
+
+/// `store` when the caller already looked the key up (`created`: it was not there).
+fn store_known(ctx: &mut Ctx, key: &[u8], val: &[u8], ttl: Ttl, created: bool) {
     let now = ctx.now;
     let db = ctx.me.db;
-    let created = ctx.st.dbs[db].peek(key, now).is_none();
     ctx.st.dbs[db].set_string(key, val, ttl == Ttl::Keep, now);
     if created {
         ctx.notify_new(key);
@@ -194,7 +199,7 @@ fn set_generic(ctx: &mut Ctx, argv: &[Bytes], key: &Bytes, val: &Bytes, o: &StrO
         }
         return Ok(());
     }
-    store(ctx, key, val, ttl);
+    store_known(ctx, key, val, ttl, !found);
     if !o.get {
         ok(ctx);
     }

@@ -317,6 +317,22 @@ impl Db {
         self.table.at_mut(slot)
     }
 
+    /// `lookup` that returns where the entry is, for a caller that must do other work before
+    /// borrowing it ([`Db::at_mut`] then reaches it without hashing the key again).
+    pub fn lookup_slot(&mut self, key: &[u8], now_ms: i64) -> Option<u32> {
+        let slot = self.table.slot_of(key)?;
+        if self.table.at(slot).is_some_and(|e| e.is_expired(now_ms)) {
+            self.expire_slot(slot);
+            return None;
+        }
+        Some(slot)
+    }
+
+    /// The entry at a slot [`Db::lookup_slot`] returned (valid until the table changes).
+    pub fn at_mut(&mut self, slot: u32) -> Option<&mut Entry> {
+        self.table.at_mut(slot)
+    }
+
     /// Finds a live entry without touching anything (expired entries read as missing).
     pub fn peek(&self, key: &[u8], now_ms: i64) -> Option<&Entry> {
         self.table.get(key).filter(|e| !e.is_expired(now_ms))
