@@ -35,6 +35,12 @@ pub(super) async fn cron(shared: Arc<Shared>) {
         if st.active_expire_enabled && !st.repl.is_replica() {
             active_expire(&mut st, now);
         }
+        if st.tracking.clients > 0 {
+            // Keys expired in the background reach BCAST clients too, and the caching table is
+            // trimmed on the timer as well as before commands, as in Redis.
+            crate::tracking::broadcast(&mut st, None, None);
+            crate::tracking::limit_used_slots(&mut st, None);
+        }
         let second_tick = now - last_second >= 1000;
         if second_tick {
             last_second = now;
@@ -109,10 +115,7 @@ pub fn active_expire(st: &mut crate::state::State, now: i64) {
     if st.group_readers_blocked > 0 {
         crate::cmd::streams::drop_readers_of_deleted_keys(st);
     }
-    if st.tracking.clients > 0 {
-        // Keys expired in the background reach BCAST clients too.
-        crate::tracking::broadcast(st, None, None);
-    }
+
     if !st.ready_keys.is_empty() {
         crate::cmd::blocking::serve_ready_keys(st, None);
     }
