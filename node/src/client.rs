@@ -102,7 +102,7 @@ pub struct ClientState {
     /// The client scripts run their commands as (Redis's CLIENT_LUA).
     pub is_script: bool,
     /// CLIENT TRACKING's mode, when on.
-    pub tracking: Option<Box<crate::tracking::ClientTracking>>,
+    pub tracking: Option<Box<crate::tracking::tables::ClientTracking>>,
     /// Sizes the connection task reports for CLIENT LIST.
     pub qbuf: usize,
     /// The way to this client's connection from other clients, and its pending output.

@@ -60,7 +60,7 @@ pub struct State {
     /// XREADGROUP clients among the blocked (they are unblocked when their stream goes away).
     pub(crate) group_readers_blocked: usize,
     /// Client-side caching: tracked keys and BCAST prefixes.
-    pub tracking: crate::tracking::Tracking,
+    pub tracking: crate::tracking::tables::Tracking,
     /// The key whose data a blocked client is being served from while its command re-runs (Redis
     /// serves a client blocked on several keys from the key that became ready).
     pub(crate) serving_key: Option<(usize, Bytes)>,

@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 
-use super::{id_bytes, must_obey, parse_strict_id, range_end, range_start, read_stream, reply_range, write_stream};
+use super::common::{id_bytes, must_obey, parse_strict_id, range_end, range_start, read_stream, reply_range, write_stream};
 use crate::cmd::args;
 use crate::cmd::ctx::Ctx;
 use crate::cmd::handler::{CmdError, CmdResult, NO_SUCH_KEY, SYNTAX};
@@ -71,7 +71,7 @@ fn parse_add_or_trim(ctx: &Ctx, argv: &[Bytes], xadd: bool) -> Result<(TrimArgs,
         } else if xadd {
             match StreamId::parse(opt, 0) {
                 Some((id, seq_given)) if opt.len() <= 127 => a.id = Some((id, seq_given)),
-                _ => return Err(super::INVALID_ID.into()),
+                _ => return Err(super::common::INVALID_ID.into()),
             }
             break;
         } else {

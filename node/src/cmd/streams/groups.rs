@@ -3,8 +3,9 @@
 
 use bytes::Bytes;
 
-use super::read::{setid_argv, touch_consumer, xclaim_argv};
-use super::{parse_id, parse_strict_id, range_end, range_start, read_stream, reply_id, reply_one, write_stream};
+use super::common::{
+    parse_id, parse_strict_id, range_end, range_start, read_stream, reply_id, reply_one, setid_argv, touch_consumer, write_stream, xclaim_argv,
+};
 use crate::cmd::args;
 use crate::cmd::ctx::Ctx;
 use crate::cmd::handler::{CmdError, CmdResult, SYNTAX, WRONGTYPE};
@@ -484,7 +485,7 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         if !s.contains(id) {
             let g = s.groups.get_mut(&gname[..]).expect("checked");
             let nack = &g.pel[&id];
-            props.push(xclaim_argv(key, gname, super::id_bytes(id), &nack.consumer, nack.delivery_time, nack.delivery_count, g.last_id));
+            props.push(xclaim_argv(key, gname, super::common::id_bytes(id), &nack.consumer, nack.delivery_time, nack.delivery_count, g.last_id));
             dirty += 1;
             g.ack(id);
             deleted.push(id);
@@ -498,7 +499,7 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         let prior = Some((nack.consumer.clone(), nack.delivery_count));
         // XAUTOCLAIM sets the time to now and counts a delivery unless JUSTID.
         claim_one(s, gname, cname, id, prior, now, -1, justid, now, &mut consumer_ready, &mut created);
-        finish_claim(s, gname, key, id, super::id_bytes(id), justid, &mut reply, &mut props);
+        finish_claim(s, gname, key, id, super::common::id_bytes(id), justid, &mut reply, &mut props);
         n += 1;
         count -= 1;
         dirty += 1;

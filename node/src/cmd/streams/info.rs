@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 
-use super::{read_stream, reply_entry, reply_id, reply_range};
+use super::common::{read_stream, reply_entry, reply_id, reply_range};
 use crate::cmd::args;
 use crate::cmd::ctx::Ctx;
 use crate::cmd::handler::{CmdError, CmdResult, NO_SUCH_KEY};

@@ -8,10 +8,9 @@
 
 use bytes::Bytes;
 
-use super::{id_bytes, parse_strict_id, reply_entry, reply_id};
+use super::common::{id_bytes, parse_strict_id, reply_entry, reply_id, setid_argv, touch_consumer, xclaim_argv};
 use crate::client::{Blocked, ClientState};
 use crate::cmd::args;
-use crate::cmd::blocking;
 use crate::cmd::ctx::Ctx;
 use crate::cmd::handler::{CmdError, CmdResult, SYNTAX, WRONGTYPE};
 use crate::db::stream::groups::INVALID_ENTRIES_READ;
@@ -217,7 +216,7 @@ pub fn xread(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         };
         match &a.group {
             None => {
-                super::reply_range(&mut body, s, start, StreamId::MAX, count, false);
+                super::common::reply_range(&mut body, s, start, StreamId::MAX, count, false);
             }
             Some((g, c)) => {
                 let mut fx = Effects { want_prop, ..Default::default() };
@@ -239,7 +238,8 @@ pub fn xread(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Ok(());
     }
     if let Some(deadline) = a.deadline {
-        if serving.is_none() && blocking::may_block(ctx.me) {
+        // Inside MULTI/EXEC or a script a blocking read answers at once, as in Redis.
+        if serving.is_none() && !ctx.me.in_exec {
             let mut parked = argv.to_vec();
             for (i, id) in ids.iter().enumerate() {
                 if &argv[sa + n + i][..] == b"$" {
@@ -273,52 +273,6 @@ impl Effects {
         for argv in self.propagate {
             ctx.also_propagate(argv);
         }
-    }
-}
-
-/// The XCLAIM that carries a delivery to replicas and the AOF (`streamPropagateXCLAIM`).
-pub(super) fn xclaim_argv(key: &Bytes, group: &[u8], id: Bytes, consumer: &[u8], time: i64, count: u64, last_id: StreamId) -> Vec<Bytes> {
-    vec![
-        Bytes::from_static(b"XCLAIM"),
-        key.clone(),
-        Bytes::copy_from_slice(group),
-        Bytes::copy_from_slice(consumer),
-        Bytes::from_static(b"0"),
-        id,
-        Bytes::from_static(b"TIME"),
-        Bytes::from(time.to_string()),
-        Bytes::from_static(b"RETRYCOUNT"),
-        Bytes::from(count.to_string()),
-        Bytes::from_static(b"FORCE"),
-        Bytes::from_static(b"JUSTID"),
-        Bytes::from_static(b"LASTID"),
-        id_bytes(last_id),
-    ]
-}
-
-/// `XGROUP SETID key group last-id ENTRIESREAD n` (`streamPropagateGroupID`).
-pub(super) fn setid_argv(key: &Bytes, group: &[u8], last_id: StreamId, entries_read: i64) -> Vec<Bytes> {
-    vec![
-        Bytes::from_static(b"XGROUP"),
-        Bytes::from_static(b"SETID"),
-        key.clone(),
-        Bytes::copy_from_slice(group),
-        id_bytes(last_id),
-        Bytes::from_static(b"ENTRIESREAD"),
-        Bytes::from(entries_read.to_string()),
-    ]
-}
-
-/// Looks a consumer up for a read or claim, refreshing its seen time, or creates it
-/// (`streamLookupConsumer` + `streamCreateConsumer`); true when created.
-pub(super) fn touch_consumer(s: &mut Stream, group: &[u8], consumer: &[u8], now: i64) -> bool {
-    let Some(g) = s.groups.get_mut(group) else { return false };
-    match g.consumers.get_mut(consumer) {
-        Some(c) => {
-            c.seen_time = now;
-            false
-        }
-        None => g.ensure_consumer(consumer, now),
     }
 }
 
@@ -360,7 +314,7 @@ fn serve_group(
         };
         out.array(ids.len());
         for id in ids {
-            if super::reply_one(out, s, id) {
+            if super::common::reply_one(out, s, id) {
                 if let Some(n) = s.groups.get_mut(g).and_then(|grp| grp.pel.get_mut(&id)) {
                     n.delivery_time = now;
                     n.delivery_count += 1;
@@ -474,7 +428,7 @@ pub fn drop_readers_of_deleted_keys(st: &mut State) {
 
 /// Unblocks a client with an error reply.
 pub fn fail_blocked(st: &mut State, c: &mut ClientState, msg: &str) {
-    if blocking::unregister(st, c).is_none() {
+    if crate::blocked::unregister(st, c).is_none() {
         return;
     }
     let mut o = Out::with_resp(c.resp);

@@ -10,7 +10,6 @@
 
 pub mod decode;
 pub mod encode;
-mod stream;
 
 use crate::db::types::EncodingLimits;
 use crate::db::{Entry, Value};

@@ -6,88 +6,20 @@
 //! clients are told), and, for BCAST clients, the prefixes they follow with the keys changed
 //! under each since the last broadcast. Tracking is global across databases, as in Redis.
 //! It sits beside `keyspace` (which calls in on every change, expiry and eviction) and below
-//! the commands (CLIENT TRACKING/CACHING, the dispatcher's hooks).
+//! the commands (CLIENT TRACKING/CACHING, the dispatcher's hooks). Its tables, the part of
+//! `State` (and of each client) it owns, are in `tables.rs`, which imports nothing above.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 use bytes::Bytes;
 
 use crate::client::ClientState;
 use crate::resp::reply::Out;
 use crate::state::State;
+pub use tables::{ClientTracking, Tracking};
+use tables::{Pending, ScriptCaller};
 
-/// A client's tracking mode (`CLIENT TRACKING ON ...`).
-#[derive(Debug, Default, Clone)]
-pub struct ClientTracking {
-    /// Client id the messages go to (0: this client, in RESP3).
-    pub redirect: u64,
-    pub bcast: bool,
-    pub optin: bool,
-    pub optout: bool,
-    pub noloop: bool,
-    /// CLIENT CACHING was given for the next command.
-    pub caching: bool,
-    /// The redirect client is gone.
-    pub broken_redir: bool,
-    pub prefixes: BTreeSet<Vec<u8>>,
-}
-
-#[derive(Debug, Default)]
-struct Bcast {
-    /// Keys changed under the prefix since the last broadcast, with who changed them (NOLOOP).
-    keys: BTreeMap<Vec<u8>, Option<u64>>,
-    clients: BTreeSet<u64>,
-}
-
-/// What is about to be sent to the running client once its reply is out.
-#[derive(Debug)]
-enum Pending {
-    Key(Bytes),
-    Flush,
-}
-
-/// The tracking part of `State`.
-#[derive(Debug, Default)]
-pub struct Tracking {
-    table: HashMap<Bytes, Vec<u64>>,
-    items: usize,
-    prefixes: BTreeMap<Vec<u8>, Bcast>,
-    /// Clients with tracking on (INFO `tracking_clients`).
-    pub clients: usize,
-    pending: Vec<Pending>,
-    /// Rounds in a row the table stayed over `tracking-table-max-keys`.
-    over_limit_rounds: u32,
-    /// While a script runs: its caller, who reads and writes through it (Redis's current client).
-    script_caller: Option<ScriptCaller>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct ScriptCaller {
-    id: u64,
-    /// Its reads are remembered (default mode, CACHING rules met).
-    remembers: bool,
-    noloop: bool,
-}
-
-impl Tracking {
-    /// Nobody tracks and nothing is tracked: the hooks on the request path stop here.
-    #[inline]
-    pub fn is_idle(&self) -> bool {
-        self.clients == 0 && self.table.is_empty()
-    }
-
-    pub fn total_keys(&self) -> usize {
-        self.table.len()
-    }
-
-    pub fn total_items(&self) -> usize {
-        self.items
-    }
-
-    pub fn total_prefixes(&self) -> usize {
-        self.prefixes.len()
-    }
-}
+pub mod tables;
 
 const INVALIDATE_PUSH: &[u8] = b">2\r\n$10\r\ninvalidate\r\n";
 const INVALIDATE_MESSAGE: &[u8] = b"*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n";
