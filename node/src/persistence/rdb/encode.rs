@@ -423,6 +423,50 @@ pub fn save_to_vec(dbs: &[Db], opts: &SaveOptions, now_ms: i64) -> Vec<u8> {
     out
 }
 
+// ---------------------------------------------------------------------------------------------
+// Streams.
+
+/// A stream as type 19 (`STREAM_LISTPACKS_2`): the nodes' listpacks as they are, then the
+/// counters, then each group with its PEL and consumers (see `decode.rs` for the layout).
+fn write_stream(out: &mut Vec<u8>, s: &Stream, compression: bool) {
+    write_len(out, s.node_count() as u64);
+    for (k, lp) in s.nodes() {
+        write_string(out, &k.to_be_bytes(), compression);
+        write_string(out, lp, compression);
+    }
+    write_len(out, s.length);
+    write_id(out, s.last_id);
+    write_id(out, s.first_id);
+    write_id(out, s.max_deleted_entry_id);
+    write_len(out, s.entries_added);
+    write_len(out, s.groups.len() as u64);
+    for (name, g) in &s.groups {
+        write_string(out, name, compression);
+        write_id(out, g.last_id);
+        write_len(out, g.entries_read as u64);
+        write_len(out, g.pel.len() as u64);
+        for (id, n) in &g.pel {
+            out.extend_from_slice(&id.to_be_bytes());
+            out.extend_from_slice(&n.delivery_time.to_le_bytes());
+            write_len(out, n.delivery_count);
+        }
+        write_len(out, g.consumers.len() as u64);
+        for (cname, c) in &g.consumers {
+            write_string(out, cname, compression);
+            out.extend_from_slice(&c.seen_time.to_le_bytes());
+            write_len(out, c.pel.len() as u64);
+            for id in &c.pel {
+                out.extend_from_slice(&id.to_be_bytes());
+            }
+        }
+    }
+}
+
+fn write_id(out: &mut Vec<u8>, id: StreamId) {
+    write_len(out, id.ms);
+    write_len(out, id.seq);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -468,48 +512,4 @@ mod tests {
         write_list(&mut out, &list, &ValueOptions { compression: false, list_max_listpack_size: -2 });
         assert_eq!(out[0], 6); // ceil(400 / 79)
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Streams.
-
-/// A stream as type 19 (`STREAM_LISTPACKS_2`): the nodes' listpacks as they are, then the
-/// counters, then each group with its PEL and consumers (see `decode.rs` for the layout).
-fn write_stream(out: &mut Vec<u8>, s: &Stream, compression: bool) {
-    write_len(out, s.node_count() as u64);
-    for (k, lp) in s.nodes() {
-        write_string(out, &k.to_be_bytes(), compression);
-        write_string(out, lp, compression);
-    }
-    write_len(out, s.length);
-    write_id(out, s.last_id);
-    write_id(out, s.first_id);
-    write_id(out, s.max_deleted_entry_id);
-    write_len(out, s.entries_added);
-    write_len(out, s.groups.len() as u64);
-    for (name, g) in &s.groups {
-        write_string(out, name, compression);
-        write_id(out, g.last_id);
-        write_len(out, g.entries_read as u64);
-        write_len(out, g.pel.len() as u64);
-        for (id, n) in &g.pel {
-            out.extend_from_slice(&id.to_be_bytes());
-            out.extend_from_slice(&n.delivery_time.to_le_bytes());
-            write_len(out, n.delivery_count);
-        }
-        write_len(out, g.consumers.len() as u64);
-        for (cname, c) in &g.consumers {
-            write_string(out, cname, compression);
-            out.extend_from_slice(&c.seen_time.to_le_bytes());
-            write_len(out, c.pel.len() as u64);
-            for id in &c.pel {
-                out.extend_from_slice(&id.to_be_bytes());
-            }
-        }
-    }
-}
-
-fn write_id(out: &mut Vec<u8>, id: StreamId) {
-    write_len(out, id.ms);
-    write_len(out, id.seq);
 }
