@@ -157,6 +157,24 @@ def load_keys(server, n):
     return server.rss_bytes()
 
 
+def comparison_rows(rows, unit):
+    """Markdown table lines comparing redis-server and ours: `rows` holds (command, pipeline,
+    medians by server name, (redis, ours) instructions or None); `unit` names what CPU and
+    instructions are counted per ("call", "op")."""
+    lines = [
+        f"| command | -P | redis ops/s | ours ops/s | ratio | redis p99 ms | ours p99 ms | redis CPU/{unit} µs | ours CPU/{unit} µs | CPU ratio | instr/{unit} redis | instr/{unit} ours | instr ratio | client busy |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for kind, p, med, ins in rows:
+        r, o = med["redis"], med["ours"]
+        i = f"{ins[0]:,.0f} | {ins[1]:,.0f} | {ins[1] / ins[0]:.2f}" if ins else "- | - | -"
+        lines.append(
+            f"| {kind} | {p} | {r['rps']:,.0f} | {o['rps']:,.0f} | {o['rps'] / r['rps']:.2f} | {r['p99']:.3f} | {o['p99']:.3f} | "
+            f"{r['cpu_ns'] / 1000:.2f} | {o['cpu_ns'] / 1000:.2f} | {o['cpu_ns'] / r['cpu_ns']:.2f} | {i} | {o['client_busy']:.0%} |"
+        )
+    return lines
+
+
 def fmt_rate(x):
     return f"{x:,.0f}"
 

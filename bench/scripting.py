@@ -19,7 +19,7 @@ import statistics
 import subprocess
 import time
 
-from bench import ROOT, Server, children_cpu_s, instructions_per_request
+from bench import ROOT, Server, children_cpu_s, comparison_rows, instructions_per_request
 
 SCRIPT = "local v = redis.call('GET', KEYS[1]) return {v, redis.call('INCR', KEYS[1])}"
 LIBRARY = "#!lua name=benchlib\nredis.register_function('getincr', function(keys) local v = redis.call('GET', keys[1]) return {v, redis.call('INCR', keys[1])} end)"
@@ -90,16 +90,8 @@ def main():
     lines = [
         f"### Scripting ({datetime.date.today().isoformat()}, {os.cpu_count()} cores)",
         "",
-        "| command | -P | redis ops/s | ours ops/s | ratio | redis p99 ms | ours p99 ms | redis CPU/call µs | ours CPU/call µs | CPU ratio | instr/call redis | instr/call ours | instr ratio | client busy |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for kind, p, med, ins in rows:
-        r, o = med["redis"], med["ours"]
-        i = f"{ins[0]:,.0f} | {ins[1]:,.0f} | {ins[1] / ins[0]:.2f}" if ins else "- | - | -"
-        lines.append(
-            f"| {kind} | {p} | {r['rps']:,.0f} | {o['rps']:,.0f} | {o['rps'] / r['rps']:.2f} | {r['p99']:.3f} | {o['p99']:.3f} | "
-            f"{r['cpu_ns'] / 1000:.2f} | {o['cpu_ns'] / 1000:.2f} | {o['cpu_ns'] / r['cpu_ns']:.2f} | {i} | {o['client_busy']:.0%} |"
-        )
+    lines += comparison_rows(rows, "call")
     lines.append("")
     lines.append(f"Method: redis-benchmark -c 50 -n {a.requests} (x4 at -P 16), {a.rounds} alternating rounds, medians; "
                  "script = GET + INCR of one key; CPU/call = server on-CPU time (schedstat) / calls; instructions by callgrind over 20,000 calls.")

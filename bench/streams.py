@@ -23,7 +23,7 @@ import statistics
 import subprocess
 import time
 
-from bench import ROOT, Server, children_cpu_s, instructions_per_request
+from bench import ROOT, Server, children_cpu_s, comparison_rows, instructions_per_request
 
 KEY = "bench:s"
 
@@ -131,16 +131,8 @@ def main():
     lines = [
         f"### Streams ({datetime.date.today().isoformat()}, {os.cpu_count()} cores)",
         "",
-        "| command | -P | redis ops/s | ours ops/s | ratio | redis p99 ms | ours p99 ms | redis CPU/op µs | ours CPU/op µs | CPU ratio | instr/op redis | instr/op ours | instr ratio | client busy |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for kind, p, med, ins in rows:
-        r, o = med["redis"], med["ours"]
-        i = f"{ins[0]:,.0f} | {ins[1]:,.0f} | {ins[1] / ins[0]:.2f}" if ins else "- | - | -"
-        lines.append(
-            f"| {kind} | {p} | {r['rps']:,.0f} | {o['rps']:,.0f} | {o['rps'] / r['rps']:.2f} | {r['p99']:.3f} | {o['p99']:.3f} | "
-            f"{r['cpu_ns'] / 1000:.2f} | {o['cpu_ns'] / 1000:.2f} | {o['cpu_ns'] / r['cpu_ns']:.2f} | {i} | {o['client_busy']:.0%} |"
-        )
+    lines += comparison_rows(rows, "op")
     (ru, rr), (ou, orss) = mem["redis"], mem["ours"]
     lines += [
         "",

@@ -371,6 +371,13 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     ctx.out.array(n);
     ctx.out.raw(&reply.buf);
+    claims_done(ctx, key, created, dirty, props);
+    Ok(())
+}
+
+/// What XCLAIM and XAUTOCLAIM leave for the end: the consumer they created, the changes they
+/// count, and the XCLAIMs / XGROUP SETID they propagate instead of themselves.
+fn claims_done(ctx: &mut Ctx, key: &[u8], created: bool, mut dirty: u64, props: Vec<Vec<Bytes>>) {
     if created {
         ctx.notify(notify::STREAM, "xgroup-createconsumer", key);
         dirty += 1;
@@ -379,7 +386,6 @@ pub fn xclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     for p in props {
         ctx.also_propagate(p);
     }
-    Ok(())
 }
 
 /// Moves one pending entry to `cname` (creating the consumer on first use), with XCLAIM's
@@ -520,13 +526,6 @@ pub fn xautoclaim(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     for id in deleted {
         reply_id(out, id);
     }
-    if created {
-        ctx.notify(notify::STREAM, "xgroup-createconsumer", key);
-        dirty += 1;
-    }
-    ctx.dirty(dirty);
-    for p in props {
-        ctx.also_propagate(p);
-    }
+    claims_done(ctx, key, created, dirty, props);
     Ok(())
 }
