@@ -82,6 +82,8 @@ pub struct ClientState {
     pub dirty_cas: bool,
     pub channels: HashSet<Bytes>,
     pub patterns: HashSet<Bytes>,
+    /// SSUBSCRIBE's shard channels (without cluster mode: a namespace of their own).
+    pub shard_channels: HashSet<Bytes>,
     pub blocked: Option<Blocked>,
     /// Its connection was told to release its buffers (idle); cleared by its next command.
     pub buffers_trimmed: bool,
@@ -135,6 +137,7 @@ impl ClientState {
             dirty_cas: false,
             channels: HashSet::new(),
             patterns: HashSet::new(),
+            shard_channels: HashSet::new(),
             blocked: None,
             postponed: false,
             buffers_trimmed: false,
@@ -161,8 +164,9 @@ impl ClientState {
         self.blocked.is_some() || self.postponed
     }
 
+    /// Every subscription: channels, patterns and shard channels (Redis's CLIENT_PUBSUB flag).
     pub fn subscriptions(&self) -> usize {
-        self.channels.len() + self.patterns.len()
+        self.channels.len() + self.patterns.len() + self.shard_channels.len()
     }
 
     /// In RESP2, a client with subscriptions may only run the pub/sub commands.

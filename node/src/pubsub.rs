@@ -107,8 +107,60 @@ pub fn punsubscribe(st: &mut State, me: &mut ClientState, pattern: &[u8]) -> boo
     true
 }
 
+/// Subscribes a client to a shard channel; returns false if it already was.
+pub fn ssubscribe(st: &mut State, me: &mut ClientState, channel: &Bytes) -> bool {
+    if !me.shard_channels.insert(channel.clone()) {
+        return false;
+    }
+    st.shard_channels.entry(channel.clone()).or_default().push(me.id);
+    true
+}
+
+pub fn sunsubscribe(st: &mut State, me: &mut ClientState, channel: &[u8]) -> bool {
+    if !me.shard_channels.remove(channel) {
+        return false;
+    }
+    if let Some(v) = st.shard_channels.get_mut(channel) {
+        v.retain(|id| *id != me.id);
+        if v.is_empty() {
+            st.shard_channels.remove(channel);
+        }
+    }
+    true
+}
+
+/// SPUBLISH: delivers `smessage` to the shard channel's subscribers; returns how many got it.
+pub fn spublish(st: &mut State, me: Option<&mut ClientState>, out: Option<&mut Out>, channel: &[u8], payload: &[u8]) -> usize {
+    let me_id = me.as_ref().map(|m| m.id);
+    let Some(subs) = st.shard_channels.get(channel) else { return 0 };
+    let mut out = out;
+    let smessage = |resp: u8| {
+        let mut o = Out::with_resp(resp);
+        o.push(3);
+        o.bulk(b"smessage");
+        o.bulk(channel);
+        o.bulk(payload);
+        o.buf
+    };
+    for id in subs {
+        if Some(*id) == me_id {
+            if let Some(o) = out.as_deref_mut() {
+                let bytes = smessage(o.resp);
+                o.raw(&bytes);
+            }
+        } else if let Some(c) = st.clients.get(id) {
+            deliver(st, c, smessage(c.resp));
+        }
+    }
+    subs.len()
+}
+
 /// Drops every subscription of a client that is going away.
 pub fn forget_client(st: &mut State, me: &mut ClientState) {
+    let shards: Vec<Bytes> = me.shard_channels.iter().cloned().collect();
+    for c in shards {
+        sunsubscribe(st, me, &c);
+    }
     let chans: Vec<Bytes> = me.channels.iter().cloned().collect();
     for c in chans {
         unsubscribe(st, me, &c);

@@ -51,6 +51,8 @@ pub struct State {
     pub(crate) channels: HashMap<Bytes, Vec<u64>>,
     /// (pattern, subscriber) in subscription order.
     pub(crate) patterns: Vec<(Bytes, u64)>,
+    /// Shard channel -> subscribed client ids (SSUBSCRIBE).
+    pub(crate) shard_channels: HashMap<Bytes, Vec<u64>>,
     /// (db, key) → clients blocked on it, first come first served.
     pub(crate) blocking_keys: HashMap<(usize, Bytes), VecDeque<u64>>,
     /// Keys that received data while someone was blocked on them; served after the current command.
@@ -140,6 +142,7 @@ impl State {
             clients: HashMap::new(),
             channels: HashMap::new(),
             patterns: Vec::new(),
+            shard_channels: HashMap::new(),
             blocking_keys: HashMap::new(),
             ready_keys: Vec::new(),
             serving_blocked: false,

@@ -13,15 +13,23 @@ pub const COMMANDS: &[(&str, Handler)] = &[
     ("psubscribe", psubscribe),
     ("punsubscribe", punsubscribe),
     ("publish", publish),
+    ("ssubscribe", ssubscribe),
+    ("sunsubscribe", sunsubscribe),
+    ("spublish", spublish),
+    ("pubsub|shardchannels", pubsub_shardchannels),
+    ("pubsub|shardnumsub", pubsub_shardnumsub),
     ("pubsub|channels", pubsub_channels),
     ("pubsub|numsub", pubsub_numsub),
     ("pubsub|numpat", pubsub_numpat),
     ("pubsub|help", pubsub_help),
 ];
 
-/// A subscription confirmation: `[kind, name, count]` as a push.
+/// A subscription confirmation: `[kind, name, count]` as a push. The count is the client's
+/// channels and patterns, or for the shard kinds its shard channels, as in Redis.
 fn confirm(ctx: &mut Ctx, kind: &[u8], name: Option<&[u8]>) {
-    let count = ctx.me.subscriptions() as i64;
+    let count =
+        if kind == b"ssubscribe" || kind == b"sunsubscribe" { ctx.me.shard_channels.len() } else { ctx.me.channels.len() + ctx.me.patterns.len() }
+            as i64;
     ctx.out.push(3);
     ctx.out.bulk(kind);
     match name {
@@ -79,6 +87,60 @@ fn publish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     // Replicas get every message (their own subscribers see it too); the AOF never does.
     ctx.prop.force_repl = true;
     ctx.out.int(n as i64);
+    Ok(())
+}
+
+fn ssubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    for ch in &argv[1..] {
+        pubsub::ssubscribe(ctx.st, ctx.me, ch);
+        confirm(ctx, b"ssubscribe", Some(ch));
+    }
+    Ok(())
+}
+
+fn sunsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let chans: Vec<Bytes> = if argv.len() > 1 { argv[1..].to_vec() } else { ctx.me.shard_channels.iter().cloned().collect() };
+    if chans.is_empty() {
+        confirm(ctx, b"sunsubscribe", None);
+    }
+    for ch in &chans {
+        pubsub::sunsubscribe(ctx.st, ctx.me, ch);
+        confirm(ctx, b"sunsubscribe", Some(ch));
+    }
+    Ok(())
+}
+
+/// SPUBLISH shardchannel message: like PUBLISH, to shard subscribers only (replicas get it too).
+fn spublish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let n = pubsub::spublish(ctx.st, Some(&mut *ctx.me), Some(&mut *ctx.out), &argv[1], &argv[2]);
+    ctx.prop.force_repl = true;
+    ctx.out.int(n as i64);
+    Ok(())
+}
+
+fn pubsub_shardchannels(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if argv.len() > 3 {
+        return Err(
+            format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try PUBSUB HELP.", String::from_utf8_lossy(&argv[1])).into()
+        );
+    }
+    let pat = argv.get(2);
+    let mut names: Vec<Bytes> = ctx.st.shard_channels.keys().filter(|c| pat.is_none_or(|p| glob_match(p, c, false))).cloned().collect();
+    names.sort();
+    ctx.out.array(names.len());
+    for n in &names {
+        ctx.out.bulk(n);
+    }
+    Ok(())
+}
+
+fn pubsub_shardnumsub(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    ctx.out.array((argv.len() - 2) * 2);
+    for ch in &argv[2..] {
+        let n = ctx.st.shard_channels.get(ch).map(|v| v.len()).unwrap_or(0);
+        ctx.out.bulk(ch);
+        ctx.out.int(n as i64);
+    }
     Ok(())
 }
 
