@@ -157,6 +157,17 @@ def load_keys(server, n):
     return server.rss_bytes()
 
 
+def alternating_medians(servers, rounds, run):
+    """Runs `run(server)` on redis and ours in alternating order for `rounds` rounds and returns,
+    per server name, the median of each figure the runs report."""
+    res = {"redis": [], "ours": []}
+    for r in range(rounds):
+        order = ["redis", "ours"] if r % 2 == 0 else ["ours", "redis"]
+        for name in order:
+            res[name].append(run(servers[name]))
+    return {name: {k: statistics.median(x[k] for x in runs) for k in runs[0]} for name, runs in res.items()}
+
+
 def comparison_rows(rows, unit):
     """Markdown table lines comparing redis-server and ours: `rows` holds (command, pipeline,
     medians by server name, (redis, ours) instructions or None); `unit` names what CPU and

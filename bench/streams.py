@@ -19,11 +19,10 @@ import csv
 import datetime
 import io
 import os
-import statistics
 import subprocess
 import time
 
-from bench import ROOT, Server, children_cpu_s, comparison_rows, instructions_per_request
+from bench import ROOT, Server, alternating_medians, children_cpu_s, comparison_rows, instructions_per_request
 
 KEY = "bench:s"
 
@@ -115,12 +114,7 @@ def main():
         for kind in ("xadd", "xrange", "xreadgroup"):
             for pipeline in (1, 16):
                 n = a.requests * (4 if pipeline == 16 else 1)
-                res = {"redis": [], "ours": []}
-                for r in range(a.rounds):
-                    order = ["redis", "ours"] if r % 2 == 0 else ["ours", "redis"]
-                    for name in order:
-                        res[name].append(run_once(servers[name], kind, pipeline, n))
-                med = {name: {k: statistics.median(x[k] for x in runs) for k in runs[0]} for name, runs in res.items()}
+                med = alternating_medians(servers, a.rounds, lambda s: run_once(s, kind, pipeline, n))
                 ins = None
                 if a.instructions:
                     ins = (instructions("redis-server", kind, pipeline, 20000), instructions(a.ours, kind, pipeline, 20000))
