@@ -168,6 +168,22 @@ def alternating_medians(servers, rounds, run):
     return {name: {k: statistics.median(x[k] for x in runs) for k in runs[0]} for name, runs in res.items()}
 
 
+def compare_kinds(servers, kinds, a, run_once, instructions):
+    """The rows of a comparison table: for each kind at -P 1 and -P 16 (four times the requests),
+    the medians of `run_once(server, kind, pipeline, n)` over alternating rounds and, with
+    `--instructions`, callgrind's counts for both servers."""
+    rows = []
+    for kind in kinds:
+        for pipeline in (1, 16):
+            n = a.requests * (4 if pipeline == 16 else 1)
+            med = alternating_medians(servers, a.rounds, lambda s: run_once(s, kind, pipeline, n))
+            ins = None
+            if a.instructions:
+                ins = (instructions("redis-server", kind, pipeline, 20000), instructions(a.ours, kind, pipeline, 20000))
+            rows.append((kind.upper(), pipeline, med, ins))
+    return rows
+
+
 def comparison_rows(rows, unit):
     """Markdown table lines comparing redis-server and ours: `rows` holds (command, pipeline,
     medians by server name, (redis, ours) instructions or None); `unit` names what CPU and

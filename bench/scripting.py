@@ -18,7 +18,7 @@ import os
 import subprocess
 import time
 
-from bench import ROOT, Server, alternating_medians, children_cpu_s, comparison_rows, instructions_per_request
+from bench import ROOT, Server, children_cpu_s, compare_kinds, comparison_rows, instructions_per_request
 
 SCRIPT = "local v = redis.call('GET', KEYS[1]) return {v, redis.call('INCR', KEYS[1])}"
 LIBRARY = "#!lua name=benchlib\nredis.register_function('getincr', function(keys) local v = redis.call('GET', keys[1]) return {v, redis.call('INCR', keys[1])} end)"
@@ -68,16 +68,8 @@ def main():
     ap.add_argument("--out")
     a = ap.parse_args()
     servers = {"redis": Server("redis", "redis-server"), "ours": Server("ours", a.ours)}
-    rows = []
     try:
-        for kind in ("evalsha", "fcall"):
-            for pipeline in (1, 16):
-                n = a.requests * (4 if pipeline == 16 else 1)
-                med = alternating_medians(servers, a.rounds, lambda s: run_once(s, kind, pipeline, n))
-                ins = None
-                if a.instructions:
-                    ins = (instructions("redis-server", kind, pipeline, 20000), instructions(a.ours, kind, pipeline, 20000))
-                rows.append((kind.upper(), pipeline, med, ins))
+        rows = compare_kinds(servers, ("evalsha", "fcall"), a, run_once, instructions)
     finally:
         for s in servers.values():
             s.stop()

@@ -22,7 +22,7 @@ import os
 import subprocess
 import time
 
-from bench import ROOT, Server, alternating_medians, children_cpu_s, comparison_rows, instructions_per_request
+from bench import ROOT, Server, children_cpu_s, compare_kinds, comparison_rows, instructions_per_request
 
 KEY = "bench:s"
 
@@ -106,19 +106,11 @@ def main():
     ap.add_argument("--out")
     a = ap.parse_args()
     servers = {"redis": Server("redis", "redis-server"), "ours": Server("ours", a.ours)}
-    rows = []
     try:
         mem = {name: memory(s, a.entries) for name, s in servers.items()}
         for s in servers.values():
             s.cli("FLUSHALL")
-        for kind in ("xadd", "xrange", "xreadgroup"):
-            for pipeline in (1, 16):
-                n = a.requests * (4 if pipeline == 16 else 1)
-                med = alternating_medians(servers, a.rounds, lambda s: run_once(s, kind, pipeline, n))
-                ins = None
-                if a.instructions:
-                    ins = (instructions("redis-server", kind, pipeline, 20000), instructions(a.ours, kind, pipeline, 20000))
-                rows.append((kind.upper(), pipeline, med, ins))
+        rows = compare_kinds(servers, ("xadd", "xrange", "xreadgroup"), a, run_once, instructions)
     finally:
         for s in servers.values():
             s.stop()
