@@ -43,6 +43,7 @@ pub mod group;
 pub mod keyspace;
 pub mod log;
 pub mod metrics;
+pub mod migrate_sockets;
 pub mod notify;
 pub mod outbox;
 pub mod persistence;

@@ -70,6 +70,8 @@ pub struct State {
     /// expired when watched (such a key's lazy deletion is not a change; see `cmd::tx`).
     pub(crate) watched_keys: HashMap<(usize, Bytes), Vec<(u64, bool)>>,
     pub(crate) monitors: Vec<u64>,
+    /// MIGRATE's cached connections to target instances.
+    pub(crate) migrate_sockets: crate::migrate_sockets::MigrateSockets,
     pub(crate) stats: Stats,
     pub(crate) rng: Rng,
     /// Changes since the last save (rdb_changes_since_last_save).
@@ -151,6 +153,7 @@ impl State {
             serving_key: None,
             watched_keys: HashMap::new(),
             monitors: Vec::new(),
+            migrate_sockets: Default::default(),
             stats: Stats::default(),
             rng,
             dirty: 0,

@@ -13,7 +13,7 @@ use crate::persistence::rdb::{self, ValueOptions};
 pub const COMMANDS: &[(&str, Handler)] = &[("dump", dump), ("restore", restore), ("restore-asking", restore)];
 
 /// The value encoding options DUMP uses: `rdbcompression` and `list-max-listpack-size`.
-fn value_options(ctx: &Ctx) -> ValueOptions {
+pub(super) fn value_options(ctx: &Ctx) -> ValueOptions {
     let c = &ctx.st.config;
     ValueOptions { compression: c.get_bool("rdbcompression").unwrap_or(true), list_max_listpack_size: c.list_max_listpack_size }
 }

@@ -233,11 +233,11 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("keyspace_misses", &s.keyspace_misses);
             f("pubsub_channels", &st.channels.len());
             f("pubsub_patterns", &crate::pubsub::numpat(st));
-            f("pubsubshard_channels", &0);
+            f("pubsubshard_channels", &st.shard_channels.len());
             let (latest_fork_usec, total_forks) = st.snapshots.fork_stats();
             f("latest_fork_usec", &latest_fork_usec);
             f("total_forks", &total_forks);
-            f("migrate_cached_sockets", &0);
+            f("migrate_cached_sockets", &st.migrate_sockets.len());
             f("slave_expires_tracked_keys", &0);
             f("active_defrag_hits", &0);
             f("active_defrag_misses", &0);

@@ -31,6 +31,8 @@ pub mod info;
 pub mod introspect;
 pub mod keys;
 pub mod lists;
+pub mod lolwut;
+pub mod migrate;
 pub mod persist;
 #[cfg(test)]
 mod propagation_tests;
@@ -75,6 +77,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(connection::COMMANDS);
     v.extend_from_slice(keys::COMMANDS);
     v.extend_from_slice(dump::COMMANDS);
+    v.extend_from_slice(migrate::COMMANDS);
     v.extend_from_slice(strings::COMMANDS);
     v.extend_from_slice(bits::COMMANDS);
     v.extend_from_slice(hll::COMMANDS);
@@ -94,6 +97,7 @@ pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     v.extend_from_slice(persist::COMMANDS);
     v.extend_from_slice(config_cmd::COMMANDS);
     v.extend_from_slice(introspect::COMMANDS);
+    v.extend_from_slice(lolwut::COMMANDS);
     v.extend(scripting::commands());
     v
 }
@@ -469,7 +473,9 @@ fn propagate_command(st: &mut State, db: usize, def: &CommandDef, argv: &[Bytes]
 fn tracking_after_call(st: &mut State, me: &mut ClientState, def: &CommandDef, argv: &[Bytes], out: &mut Out) {
     if def.has(flags::READONLY) && !matches!(def.name.as_str(), "eval_ro" | "evalsha_ro" | "fcall_ro") {
         if let Some(id) = crate::tracking::reader(st, me) {
-            let keys = def.key_positions(argv.len()).into_iter().filter_map(|i| argv.get(i).cloned());
+            // Movable keys (ZUNION, SINTERCARD, XREAD ...) are found through the key specs.
+            let positions = if def.has(flags::MOVABLEKEYS) { introspect::keys_of(def, argv) } else { def.key_positions(argv.len()) };
+            let keys = positions.into_iter().filter_map(|i| argv.get(i).cloned());
             crate::tracking::remember_keys(st, id, keys);
         }
     }

@@ -63,6 +63,7 @@ pub(super) async fn cron(shared: Arc<Shared>) {
         }
         if second_tick {
             trim_idle_clients(&mut st, now);
+            st.migrate_sockets.close_idle(now / 1000);
         }
         let timeout = st.config.timeout;
         if timeout > 0 {

@@ -132,6 +132,11 @@ pub fn keys_of(def: &CommandDef, argv: &[Bytes]) -> Vec<usize> {
 
 /// Key positions with the index of the key spec that found each.
 fn keys_with_spec(def: &CommandDef, argv: &[Bytes]) -> Vec<(usize, usize)> {
+    // MIGRATE's KEYS spec is "incomplete" (AUTH/AUTH2 arguments may read as KEYS), so Redis finds
+    // its keys with `migrateGetKeys` instead; they all carry the first spec's flags.
+    if def.name == "migrate" {
+        return migrate_keys(argv).into_iter().map(|p| (p, 0)).collect();
+    }
     let specs = def.info.items().and_then(|i| i.get(8)).and_then(|s| s.items()).unwrap_or(&[]);
     if specs.is_empty() {
         return def.key_positions(argv.len()).into_iter().map(|p| (p, 0)).collect();
@@ -191,6 +196,28 @@ fn keys_with_spec(def: &CommandDef, argv: &[Bytes]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// `migrateGetKeys`: argv[3], or with KEYS (and an empty argv[3]) everything after it; the
+/// arguments of AUTH and AUTH2 are skipped while looking for KEYS.
+fn migrate_keys(argv: &[Bytes]) -> Vec<usize> {
+    let mut i = 6;
+    while i < argv.len() {
+        if args::is(&argv[i], "keys") {
+            return if argv.get(3).is_some_and(|k| k.is_empty()) { (i + 1..argv.len()).collect() } else { Vec::new() };
+        }
+        if args::is(&argv[i], "auth") {
+            i += 1;
+        } else if args::is(&argv[i], "auth2") {
+            i += 2;
+        }
+        i += 1;
+    }
+    if argv.len() > 3 {
+        vec![3]
+    } else {
+        Vec::new()
+    }
 }
 
 /// The key-spec flags of each key position (what COMMAND GETKEYSANDFLAGS replies).

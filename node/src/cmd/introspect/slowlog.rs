@@ -32,6 +32,7 @@ pub fn redacted(argv: &[Bytes]) -> std::borrow::Cow<'_, [Bytes]> {
                 }
             }
         }
+        "migrate" => hide = crate::cmd::migrate::secret_positions(argv),
         "config" if argv.len() > 3 && args::is(&argv[1], "set") => {
             for j in (2..argv.len() - 1).step_by(2) {
                 if crate::config::Config::is_sensitive(&argv[j]) {

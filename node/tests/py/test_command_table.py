@@ -1,0 +1,116 @@
+"""The whole command set against redis-server 7.0.15's: COMMAND COUNT and COMMAND LIST equal Redis's
+less the commands the README lists as not served (cluster mode and modules, outside the project's
+scope; ACL until issue #20), and every command we serve describes itself exactly as Redis does
+(COMMAND INFO and COMMAND DOCS, subcommands included).
+"""
+import os
+import re
+
+import pytest
+
+from conftest import OURS, ROOT, ServerProc
+from run_diff import Conn
+
+# The exceptions, as README.md's "Commands not served" paragraph names them.
+NOT_SERVED = {
+    "cluster": "cluster mode",
+    "asking": "cluster mode",
+    "readonly": "cluster mode",
+    "readwrite": "cluster mode",
+    "module": "modules",
+    "acl": "issue #20",
+}
+
+
+@pytest.fixture(scope="module")
+def both():
+    """Raw RESP3 connections (replies compared as the servers send them)."""
+    ours, real = ServerProc(OURS, name="cmdtable-ours"), ServerProc("redis-server", name="cmdtable-redis")
+    conns = (Conn(ours.port), Conn(real.port))
+    for c in conns:
+        c.call([b"HELLO", b"3"])
+    yield conns
+    ours.stop()
+    real.stop()
+
+
+def call(c, *args):
+    return c.call([a.encode() if isinstance(a, str) else a for a in args])
+
+
+def names(c):
+    """Every name COMMAND LIST gives, subcommands ("client|list") included."""
+    _, (_, items) = call(c, "COMMAND", "LIST")
+    return {v.decode() for _, v in items}
+
+
+def served_by_redis(name):
+    return name.split("|")[0] not in NOT_SERVED
+
+
+def canonical(value):
+    """A parsed reply with the one order Redis itself does not keep: subcommands come in its dict's
+    hash order, which changes from run to run. Maps become sorted pairs; everything else keeps
+    its order."""
+    t, v = value
+    if t in (b"%", b"|"):
+        pairs = [(canonical(v[i]), canonical(v[i + 1])) for i in range(0, len(v), 2)]
+        return (t, sorted(pairs, key=repr))
+    if t in (b"*", b"~", b">") and v is not None:
+        return (t, [canonical(x) for x in v])
+    return value
+
+
+def canonical_info(value):
+    """COMMAND INFO's reply, each entry's subcommand array (its 10th element) sorted."""
+    def entry(e):
+        t, items = e
+        if t != b"*" or items is None:
+            return e
+        items = list(items)
+        if len(items) >= 10:
+            st, subs = items[9]
+            items[9] = (st, sorted((entry(x) for x in subs), key=repr))
+        return (t, items)
+    t, entries = value
+    return (t, [entry(e) for e in entries])
+
+
+def count(c):
+    _, (t, n) = call(c, "COMMAND", "COUNT")
+    assert t == b":"
+    return int(n)
+
+
+def test_command_list_and_count_are_redis_less_the_exceptions(both):
+    ours, real = both
+    ours_names, real_names = names(ours), names(real)
+    assert ours_names - real_names == set(), "commands Redis 7.0.15 does not have"
+    assert {n for n in real_names - ours_names if served_by_redis(n)} == set(), "missing beyond the exceptions"
+    assert {n for n in real_names if not served_by_redis(n)} & ours_names == set()
+    assert count(ours) == count(real) - len(NOT_SERVED), "COMMAND COUNT counts top-level commands"
+    for name in NOT_SERVED:
+        raw, _ = call(ours, name, "x")
+        assert raw.startswith(f"-ERR unknown command '{name}'".encode()), raw
+
+
+def test_every_command_describes_itself_as_redis(both):
+    ours, real = both
+    served = sorted(names(ours))
+    assert len(served) > 200
+    for name in served:
+        _, a = call(ours, "COMMAND", "INFO", name)
+        _, b = call(real, "COMMAND", "INFO", name)
+        assert canonical_info(a) == canonical_info(b), f"COMMAND INFO {name}"
+        _, a = call(ours, "COMMAND", "DOCS", name)
+        _, b = call(real, "COMMAND", "DOCS", name)
+        assert canonical(a) == canonical(b), f"COMMAND DOCS {name}"
+
+
+def test_the_readme_lists_the_exceptions():
+    with open(os.path.join(ROOT, "README.md")) as f:
+        text = f.read()
+    m = re.search(r"Commands not served: (.*?)\.\n", text, re.S)
+    assert m, "README.md has no 'Commands not served:' sentence"
+    listed = {w.lower() for w in re.findall(r"`([A-Z]+)`", m.group(1))}
+    assert listed == set(NOT_SERVED)
