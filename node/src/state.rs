@@ -70,6 +70,10 @@ pub struct State {
     /// expired when watched (such a key's lazy deletion is not a change; see `cmd::tx`).
     pub(crate) watched_keys: HashMap<(usize, Bytes), Vec<(u64, bool)>>,
     pub(crate) monitors: Vec<u64>,
+    /// DEBUG REPLYBUFFER: how long an idle client's grown reply buffer is kept (ms, -1: forever),
+    /// and whether idle buffers are shrunk at all.
+    pub(crate) reply_buffer_peak_reset_ms: i64,
+    pub(crate) reply_buffer_resizing: bool,
     /// MIGRATE's cached connections to target instances.
     pub(crate) migrate_sockets: crate::migrate_sockets::MigrateSockets,
     pub(crate) stats: Stats,
@@ -153,6 +157,8 @@ impl State {
             serving_key: None,
             watched_keys: HashMap::new(),
             monitors: Vec::new(),
+            reply_buffer_peak_reset_ms: REPLY_BUFFER_DEFAULT_PEAK_RESET_MS,
+            reply_buffer_resizing: true,
             migrate_sockets: Default::default(),
             stats: Stats::default(),
             rng,
@@ -264,6 +270,9 @@ pub fn knows_command(argv: &[Bytes]) -> bool {
 }
 
 /// What every connection task holds.
+/// REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME (DEBUG REPLYBUFFER PEAK-RESET-TIME RESET).
+pub const REPLY_BUFFER_DEFAULT_PEAK_RESET_MS: i64 = 5000;
+
 pub struct Shared {
     pub state: Mutex<State>,
     /// Set once shutdown begins; connection tasks stop reading.

@@ -27,6 +27,7 @@ mod notify;
 mod rewrite;
 mod store;
 mod value;
+pub(crate) use value::memtoull;
 
 use std::path::PathBuf;
 

@@ -33,3 +33,22 @@ impl Default for EncodingLimits {
         }
     }
 }
+
+/// quicklist's `packed_threshold`: list elements at least this long get a node of their own,
+/// stored raw (a PLAIN node). Process-wide, as in Redis, where DEBUG QUICKLIST-PACKED-THRESHOLD
+/// changes it for tests.
+static LIST_PACKED_THRESHOLD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1 << 30);
+
+pub fn list_packed_threshold() -> usize {
+    LIST_PACKED_THRESHOLD.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `quicklistisSetPackedThreshold`: refuses sizes past 4 GB less 1 MB; 0 restores the default.
+pub fn set_list_packed_threshold(sz: u64) -> bool {
+    if sz > (1u64 << 32) - (1 << 20) {
+        return false;
+    }
+    let sz = if sz == 0 { 1 << 30 } else { sz as usize };
+    LIST_PACKED_THRESHOLD.store(sz, std::sync::atomic::Ordering::Relaxed);
+    true
+}

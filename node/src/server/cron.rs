@@ -14,8 +14,12 @@ const EXPIRE_ACCEPTABLE_STALE: f64 = 0.10;
 
 /// Redis's serverCron at `hz`: active expiry, instantaneous rates, idle clients, pause expiry.
 /// Clients idle for 2 s give back their empty buffers, once per idle spell (Redis's clientsCron
-/// frees an idle client's query buffer after 2 s the same way).
+/// frees an idle client's query buffer after 2 s the same way). DEBUG REPLYBUFFER RESIZING 0 or
+/// PEAK-RESET-TIME NEVER keeps them, as they stop Redis's reply-buffer resizing.
 fn trim_idle_clients(st: &mut State, now: i64) {
+    if !st.reply_buffer_resizing || st.reply_buffer_peak_reset_ms < 0 {
+        return;
+    }
     for c in st.clients.values_mut() {
         if !c.buffers_trimmed && now - c.last_interaction_ms > 2000 {
             c.buffers_trimmed = true;

@@ -206,15 +206,141 @@ pub(super) fn debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             ctx.st.run_id = ctx.st.rng.hex(40);
             ctx.out.ok();
         }
-        ("stringmatch-len", 2) | ("pause-cron", 3) => ctx.out.ok(),
-        _ => {
-            return Err(format!(
-                "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
-                String::from_utf8_lossy(&argv[1][..argv[1].len().min(128)])
-            )
-            .into());
+        ("pause-cron", 3) => ctx.out.ok(),
+        ("reload", _) => debug_reload(ctx, &argv[2..])?,
+        ("quicklist-packed-threshold", 3) => {
+            let sz = crate::config::memtoull(&argv[2]);
+            if !sz.is_some_and(crate::db::types::set_list_packed_threshold) {
+                return Err("ERR argument must be a memory value bigger than 1 and smaller than 4gb".into());
+            }
+            ctx.out.ok();
+        }
+        ("listpack", 3) | ("quicklist", 3 | 4) => debug_print_structure(ctx, &sub, &argv[2])?,
+        ("replybuffer", 4) => {
+            if crate::cmd::args::is(&argv[2], "peak-reset-time") {
+                ctx.st.reply_buffer_peak_reset_ms = if crate::cmd::args::is(&argv[3], "never") {
+                    -1
+                } else if crate::cmd::args::is(&argv[3], "reset") {
+                    crate::state::REPLY_BUFFER_DEFAULT_PEAK_RESET_MS
+                } else {
+                    crate::cmd::args::int(&argv[3])?
+                };
+            } else if crate::cmd::args::is(&argv[2], "resizing") {
+                ctx.st.reply_buffer_resizing = lenient_int(&argv[3]) != 0;
+            } else {
+                return Err(unknown_subcommand(&argv[1]));
+            }
+            ctx.out.ok();
+        }
+        _ => return Err(unknown_subcommand(&argv[1])),
+    }
+    Ok(())
+}
+
+fn unknown_subcommand(sub: &[u8]) -> crate::cmd::handler::CmdError {
+    format!("ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.", String::from_utf8_lossy(&sub[..sub.len().min(128)]))
+        .into()
+}
+
+/// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the RDB (unless NOSAVE), empties the dataset
+/// and the functions (unless NOFLUSH) and loads the file back; with NOFLUSH and MERGE the loaded
+/// keys and libraries replace those already here. Unlike Redis, the file is read before anything
+/// is emptied, so a file that does not load leaves the data as it was (Redis empties first), and a
+/// duplicate key without MERGE is that same error instead of Redis's crash.
+fn debug_reload(ctx: &mut Ctx, opts: &[Bytes]) -> CmdResult {
+    use crate::cmd::args::is;
+    let (mut merge, mut flush, mut save) = (false, true, true);
+    for o in opts {
+        if is(o, "merge") {
+            merge = true;
+        } else if is(o, "noflush") {
+            flush = false;
+        } else if is(o, "nosave") {
+            save = false;
+        } else {
+            return Err("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.".into());
         }
     }
+    if save && crate::persistence::snapshot::save(ctx.st).is_err() {
+        return Err("ERR".into());
+    }
+    const LOAD_FAILED: &str = "ERR Error trying to load the RDB dump";
+    let path = crate::persistence::snapshot::rdb_path(ctx.st);
+    let progress = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let Ok((mut dbs, _, _, _, functions)) =
+        crate::persistence::startup::load_rdb(&ctx.st.config, &path, &progress).map_err(|e| crate::log::warning(&e))
+    else {
+        return Err(LOAD_FAILED.into());
+    };
+    let now = ctx.now;
+    if !flush && !merge {
+        let dup = dbs.iter().zip(ctx.st.dbs.iter()).any(|(new, old)| new.iter().any(|e| old.peek(e.key(), now).is_some()));
+        if dup {
+            crate::log::warning("RDB has duplicated key: DEBUG RELOAD NOFLUSH needs MERGE");
+            return Err(LOAD_FAILED.into());
+        }
+    }
+    let policy = match (flush, merge) {
+        (true, _) => crate::script::functions::RestorePolicy::Flush,
+        (false, true) => crate::script::functions::RestorePolicy::Replace,
+        (false, false) => crate::script::functions::RestorePolicy::Append,
+    };
+    let backup = ctx.st.scripts.functions.sources();
+    if let Err(e) = ctx.st.scripts.functions.restore(&functions, policy) {
+        crate::log::warning(&format!("Failed loading the functions library: {e}"));
+        let _ = ctx.st.scripts.functions.restore(&backup, crate::script::functions::RestorePolicy::Flush);
+        return Err(LOAD_FAILED.into());
+    }
+    crate::keyspace::touch_all_watched(ctx.st, Some(&mut *ctx.me), None);
+    if flush {
+        for (old, new) in ctx.st.dbs.iter_mut().zip(dbs.iter_mut()) {
+            std::mem::swap(old, new);
+        }
+    } else {
+        for (old, new) in ctx.st.dbs.iter_mut().zip(dbs.iter_mut()) {
+            let keys: Vec<Vec<u8>> = new.iter().map(|e| e.key().to_vec()).collect();
+            for k in keys {
+                if let Some(e) = new.remove(&k) {
+                    old.insert(e);
+                }
+            }
+        }
+    }
+    crate::log::warning("DB reloaded by DEBUG RELOAD");
+    ctx.out.ok();
+    Ok(())
+}
+
+/// DEBUG LISTPACK key / DEBUG QUICKLIST key [full]: the value's internal layout printed on
+/// standard output, as Redis's `lpRepr` / `quicklistRepr` do, for a value of that encoding.
+fn debug_print_structure(ctx: &mut Ctx, sub: &str, key: &[u8]) -> CmdResult {
+    let fill = ctx.st.config.list_max_listpack_size;
+    let Some(e) = ctx.lookup_read_notouch(key) else { return Err(crate::cmd::handler::NO_SUCH_KEY.into()) };
+    let text = match (sub, &e.value) {
+        ("listpack", _) if e.encoding() == "listpack" => {
+            let items: Vec<Vec<u8>> = match &e.value {
+                Value::Hash(h) => h.iter().flat_map(|(f, v)| [f.to_vec(), v.to_vec()]).collect(),
+                Value::ZSet(z) => z.iter().flat_map(|(m, s)| [m.to_vec(), crate::util::fmt_double(s).into_bytes()]).collect(),
+                _ => Vec::new(),
+            };
+            let mut t = format!("{{total entries {}}}\n", items.len());
+            for (i, it) in items.iter().enumerate() {
+                t.push_str(&format!("{{\n\taddr: {i}\n\tindex: {i:>2}\n\tentry: {}\n}}\n", String::from_utf8_lossy(it)));
+            }
+            t.push_str("{end}\n\n");
+            t
+        }
+        ("quicklist", Value::List(l)) => {
+            let (nodes, bytes) = quicklist_shape(l, fill);
+            format!("{{quicklist {{count : {}}} {{len : {nodes}}} {{fill : {fill}}} {{compress : 0}} {{bytes : {bytes}}}}}\n", l.len())
+        }
+        ("listpack", _) => return Err("ERR Not a listpack encoded object.".into()),
+        _ => return Err("ERR Not a quicklist encoded object.".into()),
+    };
+    use std::io::Write;
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    let _ = std::io::stdout().flush();
+    ctx.out.simple(if sub == "listpack" { "Listpack structure printed on stdout" } else { "Quicklist structure printed on stdout" });
     Ok(())
 }
 
@@ -228,7 +354,17 @@ fn quicklist_shape(list: &std::collections::VecDeque<crate::db::Elem>, fill: i64
     const LP_EMPTY: usize = 7; // header (6) + end byte
     let (mut nodes, mut total) = (0usize, 0usize);
     let (mut cur_bytes, mut cur_count) = (0usize, 0usize);
+    let packed_threshold = crate::db::types::list_packed_threshold();
     for e in list {
+        if e.len() >= packed_threshold {
+            // A PLAIN node of its own: its size is the element's.
+            total += cur_bytes;
+            nodes += (cur_count > 0) as usize + 1;
+            total += e.len();
+            cur_bytes = 0;
+            cur_count = 0;
+            continue;
+        }
         let fits = cur_count > 0 && {
             let new_sz = cur_bytes + e.len() + 8;
             if fill >= 0 {
@@ -239,7 +375,7 @@ fn quicklist_shape(list: &std::collections::VecDeque<crate::db::Elem>, fill: i64
         };
         if !fits {
             total += cur_bytes;
-            nodes += 1;
+            nodes += (cur_count > 0) as usize;
             cur_bytes = LP_EMPTY;
             cur_count = 0;
         }
@@ -247,6 +383,7 @@ fn quicklist_shape(list: &std::collections::VecDeque<crate::db::Elem>, fill: i64
         cur_count += 1;
     }
     total += cur_bytes;
+    nodes += (cur_count > 0) as usize;
     (nodes.max(1), total)
 }
 

@@ -245,8 +245,6 @@ pub fn write_value(out: &mut Vec<u8>, entry: &Entry, opts: &ValueOptions) {
     }
 }
 
-/// Elements this long go into a node of their own, stored raw (quicklist's `packed_threshold`).
-const PACKED_THRESHOLD: usize = 1 << 30;
 /// Node size limits for `list-max-listpack-size` -1 .. -5.
 const OPTIMIZATION_LEVEL: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
 /// A count-limited node still never grows past this many bytes.
@@ -274,8 +272,9 @@ fn write_list(out: &mut Vec<u8>, list: &VecDeque<Elem>, opts: &ValueOptions) {
     const PACKED: u64 = 2;
     let mut nodes: Vec<(u64, Vec<u8>)> = Vec::new();
     let mut cur: Option<listpack::Writer> = None;
+    let packed_threshold = crate::db::types::list_packed_threshold();
     for e in list {
-        if e.len() >= PACKED_THRESHOLD {
+        if e.len() >= packed_threshold {
             if let Some(w) = cur.take() {
                 nodes.push((PACKED, w.finish()));
             }
