@@ -177,6 +177,14 @@ pub fn pipe() -> std::io::Result<(i32, i32)> {
     Ok((fds[0], fds[1]))
 }
 
+/// Stops a listening socket listening without closing its descriptor (its owner still holds it).
+pub fn shutdown_listener(fd: i32) {
+    // SAFETY: shutdown takes a descriptor by value and touches no memory; a stale one is EBADF.
+    unsafe {
+        libc::shutdown(fd, libc::SHUT_RDWR);
+    }
+}
+
 pub fn close(fd: i32) {
     // SAFETY: closing a descriptor this process owns and no longer uses.
     unsafe { libc::close(fd) };

@@ -8,6 +8,14 @@ use super::handler::CmdResult;
 pub const COMMANDS: &[(&str, Handler)] =
     &[("config|get", get), ("config|set", set), ("config|resetstat", resetstat), ("config|rewrite", rewrite), ("config|help", help)];
 
+/// The server's way to re-listen after CONFIG SET port / bind (the server layer sits above the
+/// commands and hands it in at start-up). Err: the new addresses could not be bound.
+static LISTENER_HOOK: std::sync::OnceLock<fn(&mut crate::state::State) -> Result<(), String>> = std::sync::OnceLock::new();
+
+pub fn set_listener_hook(f: fn(&mut crate::state::State) -> Result<(), String>) {
+    let _ = LISTENER_HOOK.set(f);
+}
+
 fn get(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let patterns: Vec<&[u8]> = argv[2..].iter().map(|a| &a[..]).collect();
     let pairs = ctx.st.config.get_matching(&patterns);
@@ -25,9 +33,23 @@ fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(super::handler::SYNTAX.into());
     }
     let pairs: Vec<(&[u8], &[u8])> = argv[2..].chunks(2).map(|p| (&p[0][..], &p[1][..])).collect();
-    let before = pairs.iter().any(|(name, _)| name.eq_ignore_ascii_case(b"maxclients")).then(|| ctx.st.config.clone());
+    let rollback_needed = pairs.iter().any(|(name, _)| [&b"maxclients"[..], b"port", b"bind"].iter().any(|n| name.eq_ignore_ascii_case(n)));
+    let before = rollback_needed.then(|| ctx.st.config.clone());
     let changed = ctx.st.config.set_pairs(&pairs)?;
-    if let Some(before) = before {
+    let listen_changed = changed.iter().find(|n| matches!(**n, "bind" | "port")).copied();
+    if let (Some(name), Some(before), Some(rebind)) = (listen_changed, &before, LISTENER_HOOK.get()) {
+        if let Err(e) = rebind(ctx.st) {
+            crate::log::warning(&format!("Failed to listen after CONFIG SET {name}: {e}"));
+            // As Redis: the old settings come back, and so do their listeners.
+            ctx.st.config = before.clone();
+            if let Err(e) = rebind(ctx.st) {
+                crate::log::warning(&format!("Failed to listen again on the previous addresses: {e}"));
+            }
+            let why = if name == "port" { "Unable to listen on this port. Check server logs." } else { "Failed to bind to specified addresses." };
+            return Err(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}").into());
+        }
+    }
+    if let Some(before) = before.filter(|_| pairs.iter().any(|(name, _)| name.eq_ignore_ascii_case(b"maxclients"))) {
         // Redis's updateMaxclients: the open-file limit must hold the new value, or nothing changes.
         let wanted = ctx.st.config.maxclients;
         let fits = crate::fdlimit::adjust_open_files_limit(wanted).unwrap_or(0);

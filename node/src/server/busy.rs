@@ -36,6 +36,16 @@ struct Registry {
 
 static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
 
+/// CONFIG SET port / bind replaced the TCP listeners: accept on these from now on.
+pub fn replace_tcp(tcp: &[i32]) {
+    let Some(Ok(mut reg)) = REGISTRY.get().map(|m| m.lock()) else { return };
+    reg.listeners.retain(|l| l.unix);
+    let at = 0;
+    for (i, &fd) in tcp.iter().enumerate() {
+        reg.listeners.insert(at + i, Listener { fd, unix: false });
+    }
+}
+
 /// Makes [`serve`] the script runner's way to serve clients; `listeners` are the raw
 /// descriptors of the TCP listeners and, last if `unix`, the unix socket.
 pub fn install(shared: &Arc<Shared>, tcp: &[i32], unix: Option<i32>, pidfile: &str) {

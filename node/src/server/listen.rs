@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tokio::sync::mpsc;
@@ -37,11 +37,17 @@ pub async fn bind_listeners(shared: &Shared) -> Result<Vec<TcpListener>, String>
         let st = shared.lock();
         (st.config.bind.clone(), st.config.port)
     };
+    bind_tcp(&binds, port)
+}
+
+/// Binds `binds` (Redis's defaults when empty) on `port`; none when the port is 0. Must run on
+/// the runtime (the listeners register with its reactor).
+fn bind_tcp(binds: &[String], port: u16) -> Result<Vec<TcpListener>, String> {
     let mut listeners = Vec::new();
     if port == 0 {
         return Ok(listeners);
     }
-    let binds = if binds.is_empty() { vec!["*".to_string(), "-::*".to_string()] } else { binds };
+    let binds = if binds.is_empty() { vec!["*".to_string(), "-::*".to_string()] } else { binds.to_vec() };
     for b in &binds {
         let Some((addr, optional)) = bind_addr(b, port) else {
             return Err(format!("Failed listening on port {port} (tcp), aborting: invalid bind address '{b}'"));
@@ -95,6 +101,54 @@ pub fn bind_unix(shared: &Shared) -> Result<Option<UnixListener>, String> {
     }
     log::notice(&format!("The server is now ready to accept connections at {path}"));
     Ok(Some(l))
+}
+
+/// The TCP accept loops with their listeners' descriptors, kept so that CONFIG SET port / bind can
+/// replace them while the server runs.
+struct Acceptors {
+    shared: Weak<Shared>,
+    running: Vec<(i32, tokio::task::JoinHandle<()>)>,
+}
+
+static ACCEPTORS: Mutex<Option<Acceptors>> = Mutex::new(None);
+
+/// Starts accepting on `listeners`; returns their descriptors.
+pub(super) fn start_tcp(shared: &Arc<Shared>, listeners: Vec<TcpListener>) -> Vec<i32> {
+    use std::os::fd::AsRawFd;
+    let running: Vec<(i32, tokio::task::JoinHandle<()>)> =
+        listeners.into_iter().map(|l| (l.as_raw_fd(), tokio::spawn(accept_loop(shared.clone(), l)))).collect();
+    let fds = running.iter().map(|(fd, _)| *fd).collect();
+    if let Ok(mut a) = ACCEPTORS.lock() {
+        *a = Some(Acceptors { shared: Arc::downgrade(shared), running });
+    }
+    fds
+}
+
+/// CONFIG SET port / bind (Redis's `changeListenPort` / `changeBindAddr`): the old listeners
+/// close first, then the configured addresses are bound. Err: they could not be (the old ones
+/// stay closed; the caller restores the old settings and calls this again, as Redis does).
+pub fn rebind(st: &mut State) -> Result<(), String> {
+    let Ok(mut guard) = ACCEPTORS.lock() else { return Err("listeners unavailable".into()) };
+    let Some(acc) = guard.as_mut() else { return Err("listeners unavailable".into()) };
+    for (fd, task) in acc.running.drain(..) {
+        // The task owns the socket and drops it only when next polled; shutting the listening
+        // socket down now stops it listening at once, so the same address can be bound again
+        // below (both carry SO_REUSEADDR, which then allows it).
+        crate::sys::shutdown_listener(fd);
+        task.abort();
+    }
+    let Some(shared) = acc.shared.upgrade() else { return Err("server stopping".into()) };
+    let listeners = bind_tcp(&st.config.bind, st.config.port)?;
+    use std::os::fd::AsRawFd;
+    acc.running = listeners.into_iter().map(|l| (l.as_raw_fd(), tokio::spawn(accept_loop(shared.clone(), l)))).collect();
+    let fds: Vec<i32> = acc.running.iter().map(|(fd, _)| *fd).collect();
+    super::busy::replace_tcp(&fds);
+    log::notice(&format!(
+        "Listening on port {} ({})",
+        st.config.port,
+        if st.config.bind.is_empty() { "* -::*".to_string() } else { st.config.bind.join(" ") }
+    ));
+    Ok(())
 }
 
 pub(super) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {

@@ -23,7 +23,7 @@ use tokio::signal::unix::{signal, SignalKind};
 
 use crate::log;
 use crate::state::{Shared, ShutdownRequest};
-use listen::{accept_loop, accept_unix_loop, bind_listeners, bind_unix};
+use listen::{accept_unix_loop, bind_listeners, bind_unix};
 
 /// The start-up both roles share once the configuration is loaded: bind the TCP listeners and the
 /// unix socket, start the metrics endpoint, write the pid file. Err is the message to log before
@@ -60,12 +60,10 @@ pub fn close(shared: &Shared, pidfile: &str) {
 pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<UnixListener>) -> ShutdownRequest {
     {
         use std::os::fd::AsRawFd;
-        let tcp: Vec<i32> = listeners.iter().map(|l| l.as_raw_fd()).collect();
+        let tcp = listen::start_tcp(&shared, listeners);
         let pidfile = shared.lock().config.pidfile.clone();
         busy::install(&shared, &tcp, unix.as_ref().map(|u| u.as_raw_fd()), &pidfile);
-    }
-    for l in listeners {
-        tokio::spawn(accept_loop(shared.clone(), l));
+        crate::cmd::config_cmd::set_listener_hook(listen::rebind);
     }
     if let Some(u) = unix {
         tokio::spawn(accept_unix_loop(shared.clone(), u));
