@@ -668,3 +668,49 @@ def test_invalidation_on_lazy_expiry(servers):
         ("expired_keys", "5"),
     ]
     assert got["ours"] == got["redis"]
+
+
+def movable_keys_scenario(port):
+    """Read-only commands whose keys move with their arguments (a numkeys count, a STREAMS
+    keyword) remember every key they read: a later write to any of them is announced."""
+    obs = {}
+    w = Client(port)
+    c = Client(port, resp3=True)
+    w.call("ZADD", "za", 1, "a")
+    w.call("ZADD", "zb", 2, "b")
+    w.call("SADD", "sa", "x")
+    w.call("SADD", "sb", "x")
+    w.call("XADD", "xa", "1-1", "f", "v")
+    w.call("XADD", "xb", "1-1", "f", "v")
+    c.call("CLIENT", "TRACKING", "on")
+    for cmd, keys in ((("ZUNION", 2, "za", "zb"), ("za", "zb")),
+                      (("ZINTERCARD", 2, "za", "zb", "LIMIT", 1), ("za", "zb")),
+                      (("ZDIFF", 2, "za", "zb", "WITHSCORES"), ("za", "zb")),
+                      (("SINTERCARD", 2, "sa", "sb"), ("sa", "sb")),
+                      (("XREAD", "COUNT", 1, "STREAMS", "xa", "xb", "0", "0"), ("xa", "xb"))):
+        obs[f"{cmd[0]} reply"] = c.call(*cmd)
+        obs[f"{cmd[0]} tracked"] = tracking_info(w)["tracking_total_keys"]
+        for k in keys:
+            w.call("DEL", k)
+        obs[f"{cmd[0]} invalidated"] = sorted(k for e in invalidated_keys([v for _, v in c.drain_parsed()]) for k in e)
+        # put the keys back for the next command (their writes are not tracked any more)
+        for k in keys:
+            if k.startswith("z"):
+                w.call("ZADD", k, 1, k)
+            elif k.startswith("s"):
+                w.call("SADD", k, "x")
+            else:
+                w.call("XADD", k, "1-1", "f", "v")
+        c.drain()
+    c.close()
+    w.close()
+    return obs
+
+
+def test_movable_key_reads_are_tracked(servers):
+    got = run_both(servers, movable_keys_scenario)
+    real = got["redis"]
+    assert real["ZUNION invalidated"] == [b"za", b"zb"]
+    assert real["XREAD invalidated"] == [b"xa", b"xb"]
+    assert real["SINTERCARD tracked"] == 2
+    assert got["ours"] == real
