@@ -41,6 +41,7 @@ pub mod evict;
 pub mod fdlimit;
 pub mod group;
 pub mod keyspace;
+pub mod lazyfree;
 pub mod log;
 pub mod metrics;
 pub mod migrate_sockets;

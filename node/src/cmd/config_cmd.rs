@@ -109,6 +109,7 @@ fn apply_change(ctx: &mut Ctx, name: &str) {
 fn resetstat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.st.stats.reset();
     ctx.st.evict.reset_stats();
+    crate::lazyfree::reset_stats();
     ctx.st.slowlog.clear();
     ctx.st.latency.clear();
     ctx.out.ok();

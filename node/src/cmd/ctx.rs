@@ -183,6 +183,24 @@ impl<'a> Ctx<'a> {
         db.remove(key).is_some()
     }
 
+    /// Removes a key as DEL / UNLINK do: its value freed in the background when `lazy` and large
+    /// (Redis's `dbAsyncDelete`). Returns whether it existed.
+    pub fn delete_freeing(&mut self, key: &[u8], lazy: bool) -> bool {
+        let now = self.now;
+        let fill = self.st.config.list_max_listpack_size;
+        let db = &mut self.st.dbs[self.me.db];
+        if db.lookup(key, now).is_none() {
+            return false;
+        }
+        match db.remove(key) {
+            Some(e) => {
+                crate::lazyfree::free(e, lazy, fill);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Removes the key if its collection became empty (Redis deletes empty aggregates), notifying `del`.
     pub fn delete_if_empty(&mut self, key: &[u8]) -> bool {
         let empty = match self.lookup_write(key).map(|e| &e.value) {

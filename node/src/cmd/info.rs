@@ -194,8 +194,8 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("mem_aof_buffer", &st.aof.buffer_capacity());
             f("mem_allocator", &"libc");
             f("active_defrag_running", &0);
-            f("lazyfree_pending_objects", &0);
-            f("lazyfreed_objects", &0);
+            f("lazyfree_pending_objects", &crate::lazyfree::pending());
+            f("lazyfreed_objects", &crate::lazyfree::freed());
         }
         "persistence" => crate::persistence::info::info_section(st, o),
         "stats" => {

@@ -44,10 +44,13 @@ pub const COMMANDS: &[(&str, Handler)] = &[
     ("object|help", object_help),
 ];
 
+/// DEL and UNLINK: UNLINK always frees large values in the background, DEL when
+/// `lazyfree-lazy-user-del` says so.
 fn del(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let lazy = args::is(&argv[0], "unlink") || ctx.st.config.get_bool("lazyfree-lazy-user-del").unwrap_or(false);
     let mut n = 0;
     for key in &argv[1..] {
-        if ctx.delete(key) {
+        if ctx.delete_freeing(key, lazy) {
             ctx.modified(key);
             ctx.notify(notify::GENERIC, "del", key);
             ctx.dirty(1);
@@ -342,20 +345,35 @@ fn dbsize(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-fn flush_mode(argv: &[Bytes]) -> Result<(), CmdError> {
+/// FLUSHALL / FLUSHDB [ASYNC|SYNC]: whether the data goes to the background thread; without an
+/// argument `lazyfree-lazy-user-flush` decides.
+fn flush_mode(ctx: &Ctx, argv: &[Bytes]) -> Result<bool, CmdError> {
     match argv.get(1) {
-        None => Ok(()),
-        Some(a) if argv.len() == 2 && (args::is(a, "async") || args::is(a, "sync")) => Ok(()),
+        None => Ok(ctx.st.config.get_bool("lazyfree-lazy-user-flush").unwrap_or(false)),
+        Some(a) if argv.len() == 2 && args::is(a, "async") => Ok(true),
+        Some(a) if argv.len() == 2 && args::is(a, "sync") => Ok(false),
         Some(_) => Err(SYNTAX.into()),
     }
 }
 
+/// Empties database `db`, its data freed in the background when `lazy` (Redis's `emptyDbAsync`).
+fn empty_db(ctx: &mut Ctx, db: usize, lazy: bool) {
+    if lazy {
+        let mut old = std::mem::take(&mut ctx.st.dbs[db]);
+        // Keys this command already found expired still get their events.
+        ctx.st.dbs[db].expired_log = std::mem::take(&mut old.expired_log);
+        crate::lazyfree::free_databases(vec![old]);
+    } else {
+        ctx.st.dbs[db].clear();
+    }
+}
+
 fn flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    flush_mode(argv)?;
+    let lazy = flush_mode(ctx, argv)?;
     let db = ctx.me.db;
     let n = ctx.st.dbs[db].len() as u64;
     touch_all_watched(ctx.st, Some(&mut *ctx.me), Some(db));
-    ctx.st.dbs[db].clear();
+    empty_db(ctx, db, lazy);
     ctx.dirty(n);
     // Like Redis (forceCommandPropagation to the AOF and replicas), FLUSHDB propagates even when
     // the database was already empty.
@@ -368,11 +386,11 @@ fn flushdb(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn flushall(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    flush_mode(argv)?;
+    let lazy = flush_mode(ctx, argv)?;
     let n: u64 = ctx.st.dbs.iter().map(|d| d.len() as u64).sum();
     touch_all_watched(ctx.st, Some(&mut *ctx.me), None);
-    for d in ctx.st.dbs.iter_mut() {
-        d.clear();
+    for db in 0..ctx.st.dbs.len() {
+        empty_db(ctx, db, lazy);
     }
     // Like Redis: a running BGSAVE would write the old data, so it stops; with save points set the
     // now empty dataset is saved at once (without resetting the change count, so FLUSHALL still

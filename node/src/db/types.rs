@@ -52,3 +52,46 @@ pub fn set_list_packed_threshold(sz: u64) -> bool {
     LIST_PACKED_THRESHOLD.store(sz, std::sync::atomic::Ordering::Relaxed);
     true
 }
+
+/// Quicklist node sizes per `list-max-listpack-size` (positive: entries per node; negative: 4 KB
+/// times 2^(n-1) per node), in the SIZE_SAFETY_LIMIT / estimate terms of `_quicklistNodeAllowInsert`.
+const QL_SIZE_LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
+
+/// (nodes, total listpack bytes) of a list laid out the way RPUSH builds it: each element goes to
+/// the tail node while it fits, else starts a new one.
+pub fn quicklist_shape(list: &std::collections::VecDeque<crate::db::Elem>, fill: i64) -> (usize, usize) {
+    const LP_EMPTY: usize = 7; // header (6) + end byte
+    let (mut nodes, mut total) = (0usize, 0usize);
+    let (mut cur_bytes, mut cur_count) = (0usize, 0usize);
+    let packed_threshold = list_packed_threshold();
+    for e in list {
+        if e.len() >= packed_threshold {
+            // A PLAIN node of its own: its size is the element's.
+            total += cur_bytes;
+            nodes += (cur_count > 0) as usize + 1;
+            total += e.len();
+            cur_bytes = 0;
+            cur_count = 0;
+            continue;
+        }
+        let fits = cur_count > 0 && {
+            let new_sz = cur_bytes + e.len() + 8;
+            if fill >= 0 {
+                new_sz <= 8192 && cur_count < fill.max(1) as usize
+            } else {
+                new_sz <= QL_SIZE_LEVELS[((-fill - 1) as usize).min(QL_SIZE_LEVELS.len() - 1)]
+            }
+        };
+        if !fits {
+            total += cur_bytes;
+            nodes += (cur_count > 0) as usize;
+            cur_bytes = LP_EMPTY;
+            cur_count = 0;
+        }
+        cur_bytes += crate::db::listpack::entry_size(e);
+        cur_count += 1;
+    }
+    total += cur_bytes;
+    nodes += (cur_count > 0) as usize;
+    (nodes.max(1), total)
+}

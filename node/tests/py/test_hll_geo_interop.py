@@ -25,13 +25,12 @@ PFADD/PFMERGE/GEOADD/GEOSEARCHSTORE run on both, and their replies and the resul
 import os
 import random
 import shutil
-import tempfile
 
 import pytest
 
 from conftest import OURS
 from run_diff import Conn
-from test_persistence import Node, wait_until
+from test_persistence import Launcher, wait_until
 from test_replication import caught_up, link_up
 
 REAL = "/usr/bin/redis-server"
@@ -47,26 +46,14 @@ DIRECTIONS = pytest.mark.parametrize("source,target", [(REAL, OURS), (OURS, REAL
 def launch():
     """Factory: launch(program, *args, workdir=None) -> a started Node (test_persistence) in
     `workdir` (a fresh scratch dir when None); all killed and removed at the end."""
-    nodes, dirs = [], []
-
-    def mkdir():
-        d = tempfile.mkdtemp(prefix="pytest-hllgeo-")
-        dirs.append(d)
-        return d
+    launcher = Launcher("hllgeo")
 
     def start(program, *args, workdir=None):
-        n = Node(program, workdir or mkdir(),
-                 ("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0", *args))
-        nodes.append(n)
-        n.start()
-        return n
+        return launcher.start(program, ("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0", *args), workdir)
 
-    start.mkdir = mkdir
+    start.mkdir = launcher.mkdir
     yield start
-    for n in nodes:
-        n.stop()
-    for d in dirs:
-        shutil.rmtree(d, ignore_errors=True)
+    launcher.close()
 
 
 def b(x):

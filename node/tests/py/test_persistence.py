@@ -25,6 +25,31 @@ from conftest import OURS, free_port
 WAIT = 15.0
 
 
+class Launcher:
+    """Starts `Node`s, each in a scratch dir of its own unless given one; `close()` stops them all
+    and removes the dirs (the body of the suites' `launch` fixtures)."""
+
+    def __init__(self, prefix):
+        self.prefix, self.nodes, self.dirs = prefix, [], []
+
+    def mkdir(self):
+        d = tempfile.mkdtemp(prefix=f"pytest-{self.prefix}-")
+        self.dirs.append(d)
+        return d
+
+    def start(self, program, args, workdir=None, wait_ready=True):
+        n = Node(program, workdir or self.mkdir(), args)
+        self.nodes.append(n)
+        n.start(wait_ready=wait_ready)
+        return n
+
+    def close(self):
+        for n in self.nodes:
+            n.stop()
+        for d in self.dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 class Node:
     """A server process (ours or redis-server) bound to one directory across restarts."""
 

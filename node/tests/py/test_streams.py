@@ -29,7 +29,7 @@ import redis
 
 from conftest import OURS, ServerProc, enc, free_port
 from test_fidelity import collect, with_crc
-from test_persistence import Node, raw, wait_until
+from test_persistence import Launcher, raw, wait_until
 from test_replication import caught_up, link_up
 
 REAL = "redis-server"
@@ -54,28 +54,17 @@ def duo():
 def launch():
     """Factory: launch(program, workdir=None, **options) -> a started Node (test_persistence) in
     `workdir` (a fresh scratch dir when None). Options are config directives, `_` for `-`."""
-    nodes, dirs = [], []
-
-    def mkdir():
-        d = tempfile.mkdtemp(prefix="pytest-streams-")
-        dirs.append(d)
-        return d
+    launcher = Launcher("streams")
 
     def start(program, workdir=None, wait_ready=True, **options):
         opts = {"save": "", "appendonly": "no", "repl-diskless-sync-delay": "0", "stream-node-max-entries": "3"}
         opts.update({k.replace("_", "-"): str(v) for k, v in options.items()})
         args = [x for k, v in opts.items() for x in (f"--{k}", v)]
-        n = Node(program, workdir or mkdir(), args)
-        nodes.append(n)
-        n.start(wait_ready=wait_ready)
-        return n
+        return launcher.start(program, args, workdir, wait_ready)
 
-    start.mkdir = mkdir
+    start.mkdir = launcher.mkdir
     yield start
-    for n in nodes:
-        n.stop()
-    for d in dirs:
-        shutil.rmtree(d, ignore_errors=True)
+    launcher.close()
 
 
 def bclient(port):

@@ -331,7 +331,7 @@ fn debug_print_structure(ctx: &mut Ctx, sub: &str, key: &[u8]) -> CmdResult {
             t
         }
         ("quicklist", Value::List(l)) => {
-            let (nodes, bytes) = quicklist_shape(l, fill);
+            let (nodes, bytes) = crate::db::types::quicklist_shape(l, fill);
             format!("{{quicklist {{count : {}}} {{len : {nodes}}} {{fill : {fill}}} {{compress : 0}} {{bytes : {bytes}}}}}\n", l.len())
         }
         ("listpack", _) => return Err("ERR Not a listpack encoded object.".into()),
@@ -344,49 +344,6 @@ fn debug_print_structure(ctx: &mut Ctx, sub: &str, key: &[u8]) -> CmdResult {
     Ok(())
 }
 
-/// Quicklist node sizes per `list-max-listpack-size` (positive: entries per node; negative: 4 KB
-/// times 2^(n-1) per node), in the SIZE_SAFETY_LIMIT / estimate terms of `_quicklistNodeAllowInsert`.
-const QL_SIZE_LEVELS: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
-
-/// (nodes, total listpack bytes) of a list laid out the way RPUSH builds it: each element goes to
-/// the tail node while it fits, else starts a new one.
-fn quicklist_shape(list: &std::collections::VecDeque<crate::db::Elem>, fill: i64) -> (usize, usize) {
-    const LP_EMPTY: usize = 7; // header (6) + end byte
-    let (mut nodes, mut total) = (0usize, 0usize);
-    let (mut cur_bytes, mut cur_count) = (0usize, 0usize);
-    let packed_threshold = crate::db::types::list_packed_threshold();
-    for e in list {
-        if e.len() >= packed_threshold {
-            // A PLAIN node of its own: its size is the element's.
-            total += cur_bytes;
-            nodes += (cur_count > 0) as usize + 1;
-            total += e.len();
-            cur_bytes = 0;
-            cur_count = 0;
-            continue;
-        }
-        let fits = cur_count > 0 && {
-            let new_sz = cur_bytes + e.len() + 8;
-            if fill >= 0 {
-                new_sz <= 8192 && cur_count < fill.max(1) as usize
-            } else {
-                new_sz <= QL_SIZE_LEVELS[((-fill - 1) as usize).min(QL_SIZE_LEVELS.len() - 1)]
-            }
-        };
-        if !fits {
-            total += cur_bytes;
-            nodes += (cur_count > 0) as usize;
-            cur_bytes = LP_EMPTY;
-            cur_count = 0;
-        }
-        cur_bytes += crate::db::listpack::entry_size(e);
-        cur_count += 1;
-    }
-    total += cur_bytes;
-    nodes += (cur_count > 0) as usize;
-    (nodes.max(1), total)
-}
-
 /// DEBUG OBJECT: Redis's one-line summary (the key is looked up without expiring it).
 fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     let db = ctx.me.db;
@@ -396,7 +353,7 @@ fn debug_object(ctx: &mut Ctx, key: &[u8]) -> CmdResult {
     let extra = match &e.value {
         Value::List(l) => {
             let fill = ctx.st.config.list_max_listpack_size;
-            let (nodes, bytes) = quicklist_shape(l, fill);
+            let (nodes, bytes) = crate::db::types::quicklist_shape(l, fill);
             format!(
                 " ql_nodes:{} ql_avg_node:{:.2} ql_listpack_max:{} ql_compressed:0 ql_uncompressed_size:{}",
                 nodes,

@@ -128,7 +128,7 @@ fn stream_info(out: &mut Out, s: &Stream, argv: &[Bytes], sub: &[u8]) -> Result<
     out.bulk(b"radix-tree-keys");
     out.int(s.node_count() as i64);
     out.bulk(b"radix-tree-nodes");
-    out.int(rax_nodes(s) as i64);
+    out.int(s.rax_node_count() as i64);
     out.bulk(b"last-generated-id");
     reply_id(out, s.last_id);
     out.bulk(b"max-deleted-entry-id");
@@ -207,44 +207,4 @@ fn stream_info(out: &mut Out, s: &Stream, argv: &[Bytes], sub: &[u8]) -> Result<
         }
     }
     Ok(())
-}
-
-/// How many nodes Redis's radix tree has for the stream's node keys (XINFO's
-/// `radix-tree-nodes`): the root, a node per branching point and per compressed run between
-/// them, and a leaf per key, as a rax built from keys in order is laid out.
-fn rax_nodes(s: &Stream) -> usize {
-    let keys: Vec<[u8; 16]> = s.nodes().map(|(k, _)| k.to_be_bytes()).collect();
-    if keys.is_empty() {
-        return 1;
-    }
-    subtree(&keys, 0)
-}
-
-/// Nodes under the prefix of length `depth` shared by all of `keys` (sorted, distinct).
-fn subtree(keys: &[[u8; 16]], depth: usize) -> usize {
-    if depth == 16 {
-        return 1;
-    }
-    let first = &keys[0];
-    let last = &keys[keys.len() - 1];
-    if first[depth] == last[depth] {
-        // One child: a compressed node up to where the keys part (or end).
-        let mut l = depth + 1;
-        while l < 16 && first[l] == last[l] {
-            l += 1;
-        }
-        return 1 + subtree(keys, l);
-    }
-    let mut n = 1;
-    let mut i = 0;
-    while i < keys.len() {
-        let c = keys[i][depth];
-        let mut j = i + 1;
-        while j < keys.len() && keys[j][depth] == c {
-            j += 1;
-        }
-        n += subtree(&keys[i..j], depth + 1);
-        i = j;
-    }
-    n
 }

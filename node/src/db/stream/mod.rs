@@ -79,6 +79,17 @@ impl Stream {
         self.nodes.iter()
     }
 
+    /// How many nodes Redis's radix tree has for the node keys (XINFO's `radix-tree-nodes`, and
+    /// lazy freeing's effort): the root, a node per branching point and per compressed run
+    /// between them, and a leaf per key, as a rax built from keys in order is laid out.
+    pub fn rax_node_count(&self) -> usize {
+        let keys: Vec<[u8; 16]> = self.nodes().map(|(k, _)| k.to_be_bytes()).collect();
+        if keys.is_empty() {
+            return 1;
+        }
+        rax_subtree(&keys, 0)
+    }
+
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }
@@ -383,3 +394,32 @@ impl Stream {
 
 #[cfg(test)]
 mod tests;
+
+/// Radix-tree nodes under the prefix of length `depth` shared by all of `keys` (sorted, distinct).
+fn rax_subtree(keys: &[[u8; 16]], depth: usize) -> usize {
+    if depth == 16 {
+        return 1;
+    }
+    let first = &keys[0];
+    let last = &keys[keys.len() - 1];
+    if first[depth] == last[depth] {
+        // One child: a compressed node up to where the keys part (or end).
+        let mut l = depth + 1;
+        while l < 16 && first[l] == last[l] {
+            l += 1;
+        }
+        return 1 + rax_subtree(keys, l);
+    }
+    let mut n = 1;
+    let mut i = 0;
+    while i < keys.len() {
+        let c = keys[i][depth];
+        let mut j = i + 1;
+        while j < keys.len() && keys[j][depth] == c {
+            j += 1;
+        }
+        n += rax_subtree(&keys[i..j], depth + 1);
+        i = j;
+    }
+    n
+}
