@@ -39,11 +39,8 @@ static REGISTRY: OnceLock<Mutex<Registry>> = OnceLock::new();
 /// CONFIG SET port / bind replaced the TCP listeners: accept on these from now on.
 pub fn replace_tcp(tcp: &[i32]) {
     let Some(Ok(mut reg)) = REGISTRY.get().map(|m| m.lock()) else { return };
-    reg.listeners.retain(|l| l.unix);
-    let at = 0;
-    for (i, &fd) in tcp.iter().enumerate() {
-        reg.listeners.insert(at + i, Listener { fd, unix: false });
-    }
+    let unix: Vec<Listener> = reg.listeners.iter().copied().filter(|l| l.unix).collect();
+    reg.listeners = tcp.iter().map(|&fd| Listener { fd, unix: false }).chain(unix).collect();
 }
 
 /// Makes [`serve`] the script runner's way to serve clients; `listeners` are the raw

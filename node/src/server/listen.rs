@@ -125,9 +125,10 @@ pub(super) fn start_tcp(shared: &Arc<Shared>, listeners: Vec<TcpListener>) -> Ve
 }
 
 /// CONFIG SET port / bind (Redis's `changeListenPort` / `changeBindAddr`): the old listeners
-/// close first, then the configured addresses are bound. Err: they could not be (the old ones
-/// stay closed; the caller restores the old settings and calls this again, as Redis does).
-pub fn rebind(st: &mut State) -> Result<(), String> {
+/// close first, then the configured addresses are bound; returns the new listeners' descriptors.
+/// Err: they could not be (the old ones stay closed; the caller restores the old settings and
+/// calls this again, as Redis does).
+pub fn rebind(st: &mut State) -> Result<Vec<i32>, String> {
     let Ok(mut guard) = ACCEPTORS.lock() else { return Err("listeners unavailable".into()) };
     let Some(acc) = guard.as_mut() else { return Err("listeners unavailable".into()) };
     for (fd, task) in acc.running.drain(..) {
@@ -142,13 +143,12 @@ pub fn rebind(st: &mut State) -> Result<(), String> {
     use std::os::fd::AsRawFd;
     acc.running = listeners.into_iter().map(|l| (l.as_raw_fd(), tokio::spawn(accept_loop(shared.clone(), l)))).collect();
     let fds: Vec<i32> = acc.running.iter().map(|(fd, _)| *fd).collect();
-    super::busy::replace_tcp(&fds);
     log::notice(&format!(
         "Listening on port {} ({})",
         st.config.port,
         if st.config.bind.is_empty() { "* -::*".to_string() } else { st.config.bind.join(" ") }
     ));
-    Ok(())
+    Ok(fds)
 }
 
 pub(super) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {

@@ -56,6 +56,13 @@ pub fn close(shared: &Shared, pidfile: &str) {
     }
 }
 
+/// CONFIG SET port / bind: listen anew, and have the busy-script loop accept on the new sockets.
+fn relisten(st: &mut crate::state::State) -> Result<(), String> {
+    let fds = listen::rebind(st)?;
+    busy::replace_tcp(&fds);
+    Ok(())
+}
+
 /// Serves until `shutdown` resolves or a SHUTDOWN command arrives. Returns what was requested.
 pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<UnixListener>) -> ShutdownRequest {
     {
@@ -63,7 +70,7 @@ pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<
         let tcp = listen::start_tcp(&shared, listeners);
         let pidfile = shared.lock().config.pidfile.clone();
         busy::install(&shared, &tcp, unix.as_ref().map(|u| u.as_raw_fd()), &pidfile);
-        crate::cmd::config_cmd::set_listener_hook(listen::rebind);
+        crate::cmd::config_cmd::set_listener_hook(relisten);
     }
     if let Some(u) = unix {
         tokio::spawn(accept_unix_loop(shared.clone(), u));
