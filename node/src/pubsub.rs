@@ -1,6 +1,9 @@
 //! Pub/Sub delivery: channel and pattern registries live in `State`; this encodes and routes messages.
 
+use std::collections::HashSet;
+
 use bytes::Bytes;
+use hashbrown::HashMap;
 
 use crate::client::ClientState;
 use crate::resp::reply::Out;
@@ -69,26 +72,37 @@ pub fn publish(st: &mut State, me: Option<&mut ClientState>, out: Option<&mut Ou
     count
 }
 
-/// Subscribes a client to a channel; returns false if it already was.
-pub fn subscribe(st: &mut State, me: &mut ClientState, channel: &Bytes) -> bool {
-    if !me.channels.insert(channel.clone()) {
+/// Adds client `id` to a channel's subscribers (`index`) and the channel to the client's own set
+/// (`mine`); returns false if it already was subscribed.
+fn add_subscriber(index: &mut HashMap<Bytes, Vec<u64>>, mine: &mut HashSet<Bytes>, id: u64, channel: &Bytes) -> bool {
+    if !mine.insert(channel.clone()) {
         return false;
     }
-    st.channels.entry(channel.clone()).or_default().push(me.id);
+    index.entry(channel.clone()).or_default().push(id);
     true
 }
 
-pub fn unsubscribe(st: &mut State, me: &mut ClientState, channel: &[u8]) -> bool {
-    if !me.channels.remove(channel) {
+/// Undoes [`add_subscriber`]; a channel left without subscribers leaves the index.
+fn remove_subscriber(index: &mut HashMap<Bytes, Vec<u64>>, mine: &mut HashSet<Bytes>, id: u64, channel: &[u8]) -> bool {
+    if !mine.remove(channel) {
         return false;
     }
-    if let Some(v) = st.channels.get_mut(channel) {
-        v.retain(|id| *id != me.id);
+    if let Some(v) = index.get_mut(channel) {
+        v.retain(|i| *i != id);
         if v.is_empty() {
-            st.channels.remove(channel);
+            index.remove(channel);
         }
     }
     true
+}
+
+/// Subscribes a client to a channel; returns false if it already was.
+pub fn subscribe(st: &mut State, me: &mut ClientState, channel: &Bytes) -> bool {
+    add_subscriber(&mut st.channels, &mut me.channels, me.id, channel)
+}
+
+pub fn unsubscribe(st: &mut State, me: &mut ClientState, channel: &[u8]) -> bool {
+    remove_subscriber(&mut st.channels, &mut me.channels, me.id, channel)
 }
 
 pub fn psubscribe(st: &mut State, me: &mut ClientState, pattern: &Bytes) -> bool {
@@ -109,24 +123,11 @@ pub fn punsubscribe(st: &mut State, me: &mut ClientState, pattern: &[u8]) -> boo
 
 /// Subscribes a client to a shard channel; returns false if it already was.
 pub fn ssubscribe(st: &mut State, me: &mut ClientState, channel: &Bytes) -> bool {
-    if !me.shard_channels.insert(channel.clone()) {
-        return false;
-    }
-    st.shard_channels.entry(channel.clone()).or_default().push(me.id);
-    true
+    add_subscriber(&mut st.shard_channels, &mut me.shard_channels, me.id, channel)
 }
 
 pub fn sunsubscribe(st: &mut State, me: &mut ClientState, channel: &[u8]) -> bool {
-    if !me.shard_channels.remove(channel) {
-        return false;
-    }
-    if let Some(v) = st.shard_channels.get_mut(channel) {
-        v.retain(|id| *id != me.id);
-        if v.is_empty() {
-            st.shard_channels.remove(channel);
-        }
-    }
-    true
+    remove_subscriber(&mut st.shard_channels, &mut me.shard_channels, me.id, channel)
 }
 
 /// SPUBLISH: delivers `smessage` to the shard channel's subscribers; returns how many got it.

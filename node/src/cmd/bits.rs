@@ -315,11 +315,7 @@ fn bitop(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     }
     let maxlen = srcs.iter().map(|s| s.len()).max().unwrap_or(0);
     if maxlen == 0 {
-        if ctx.delete(dest) {
-            ctx.modified(dest);
-            ctx.notify(notify::GENERIC, "del", dest);
-            ctx.dirty(1);
-        }
+        ctx.delete_signalled(dest);
         ctx.out.int(0);
         return Ok(());
     }

@@ -33,32 +33,36 @@ fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(super::handler::SYNTAX.into());
     }
     let pairs: Vec<(&[u8], &[u8])> = argv[2..].chunks(2).map(|p| (&p[0][..], &p[1][..])).collect();
-    let rollback_needed = pairs.iter().any(|(name, _)| [&b"maxclients"[..], b"port", b"bind"].iter().any(|n| name.eq_ignore_ascii_case(n)));
-    let before = rollback_needed.then(|| ctx.st.config.clone());
+    let mentions = |n: &str| pairs.iter().any(|(name, _)| name.eq_ignore_ascii_case(n.as_bytes()));
+    // Settings whose side effect can fail: on failure everything this call set is undone, as
+    // Redis restores its backup of the config.
+    let before = (mentions("maxclients") || mentions("port") || mentions("bind")).then(|| ctx.st.config.clone());
     let changed = ctx.st.config.set_pairs(&pairs)?;
-    let listen_changed = changed.iter().find(|n| matches!(**n, "bind" | "port")).copied();
-    if let (Some(name), Some(before), Some(rebind)) = (listen_changed, &before, LISTENER_HOOK.get()) {
-        if let Err(e) = rebind(ctx.st) {
-            crate::log::warning(&format!("Failed to listen after CONFIG SET {name}: {e}"));
-            // As Redis: the old settings come back, and so do their listeners.
-            ctx.st.config = before.clone();
-            if let Err(e) = rebind(ctx.st) {
-                crate::log::warning(&format!("Failed to listen again on the previous addresses: {e}"));
+    if let Some(before) = before {
+        if mentions("maxclients") {
+            // Redis's updateMaxclients: the open-file limit must hold the new value.
+            let wanted = ctx.st.config.maxclients;
+            let fits = crate::fdlimit::adjust_open_files_limit(wanted).unwrap_or(0);
+            if fits != wanted {
+                ctx.st.config = before;
+                return Err(format!(
+                    "ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with {fits}"
+                )
+                .into());
             }
-            let why = if name == "port" { "Unable to listen on this port. Check server logs." } else { "Failed to bind to specified addresses." };
-            return Err(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}").into());
         }
-    }
-    if let Some(before) = before.filter(|_| pairs.iter().any(|(name, _)| name.eq_ignore_ascii_case(b"maxclients"))) {
-        // Redis's updateMaxclients: the open-file limit must hold the new value, or nothing changes.
-        let wanted = ctx.st.config.maxclients;
-        let fits = crate::fdlimit::adjust_open_files_limit(wanted).unwrap_or(0);
-        if fits != wanted {
-            ctx.st.config = before;
-            return Err(format!(
-                "ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is not able to handle the specified number of clients, try with {fits}"
-            )
-            .into());
+        let listen_changed = changed.iter().find(|n| matches!(**n, "bind" | "port")).copied();
+        if let (Some(name), Some(rebind)) = (listen_changed, LISTENER_HOOK.get()) {
+            if let Err(e) = rebind(ctx.st) {
+                crate::log::warning(&format!("Failed to listen after CONFIG SET {name}: {e}"));
+                // The old settings come back, and so do their listeners.
+                ctx.st.config = before;
+                if let Err(e) = rebind(ctx.st) {
+                    crate::log::warning(&format!("Failed to listen again on the previous addresses: {e}"));
+                }
+                let why = if name == "port" { "Unable to listen on this port. Check server logs." } else { "Failed to bind to specified addresses." };
+                return Err(format!("ERR CONFIG SET failed (possibly related to argument '{name}') - {why}").into());
+            }
         }
     }
     let maxmemory_changed = changed.contains(&"maxmemory");

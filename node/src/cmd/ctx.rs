@@ -174,13 +174,19 @@ impl<'a> Ctx<'a> {
 
     /// Removes a key; returns whether it existed. Does not notify (callers name the event).
     pub fn delete(&mut self, key: &[u8]) -> bool {
-        let now = self.now;
-        let i = self.me.db;
-        let db = &mut self.st.dbs[i];
-        if db.lookup(key, now).is_none() {
+        self.delete_freeing(key, false)
+    }
+
+    /// Deletes a key the way DEL does: WATCHers see the change, the `del` event goes out and it
+    /// counts as one change. Returns whether it existed.
+    pub fn delete_signalled(&mut self, key: &[u8]) -> bool {
+        if !self.delete(key) {
             return false;
         }
-        db.remove(key).is_some()
+        self.modified(key);
+        self.notify(notify::GENERIC, "del", key);
+        self.dirty(1);
+        true
     }
 
     /// Removes a key as DEL / UNLINK do: its value freed in the background when `lazy` and large

@@ -305,11 +305,7 @@ fn search_generic(ctx: &mut Ctx, argv: &[Bytes], src: usize, flags: u32) -> CmdR
     let Some(z) = z else {
         match store {
             Some(dest) => {
-                if ctx.delete(&dest) {
-                    ctx.modified(&dest);
-                    ctx.notify(notify::GENERIC, "del", &dest);
-                    ctx.dirty(1);
-                }
+                ctx.delete_signalled(&dest);
                 ctx.out.int(0);
             }
             None => ctx.out.array(0),
@@ -371,10 +367,8 @@ fn search_generic(ctx: &mut Ctx, argv: &[Bytes], src: usize, flags: u32) -> CmdR
         ctx.modified(&dest);
         ctx.notify(notify::ZSET, if flags & SEARCH != 0 { "geosearchstore" } else { "georadiusstore" }, &dest);
         ctx.dirty(n as u64);
-    } else if ctx.delete(&dest) {
-        ctx.modified(&dest);
-        ctx.notify(notify::GENERIC, "del", &dest);
-        ctx.dirty(1);
+    } else {
+        ctx.delete_signalled(&dest);
     }
     ctx.out.int(n as i64);
     Ok(())

@@ -10,7 +10,6 @@ use super::args;
 use super::ctx::{Ctx, Handler};
 use super::handler::{CmdResult, SYNTAX};
 use crate::migrate_sockets::IoFailure;
-use crate::notify;
 use crate::persistence::rdb;
 use crate::resp::request::encode_command;
 
@@ -167,10 +166,7 @@ fn migrate(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                     target_error = Some(String::from_utf8_lossy(&err[1..]).into_owned());
                 }
             } else if !o.copy {
-                ctx.delete(key);
-                ctx.modified(key);
-                ctx.notify(notify::GENERIC, "del", key);
-                ctx.dirty(1);
+                ctx.delete_signalled(key);
                 deleted.push((*key).clone());
             }
         }

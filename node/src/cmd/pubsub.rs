@@ -4,7 +4,9 @@ use bytes::Bytes;
 
 use super::ctx::{Ctx, Handler};
 use super::handler::CmdResult;
+use crate::client::ClientState;
 use crate::pubsub;
+use crate::state::State;
 use crate::util::glob_match;
 
 pub const COMMANDS: &[(&str, Handler)] = &[
@@ -39,32 +41,39 @@ fn confirm(ctx: &mut Ctx, kind: &[u8], name: Option<&[u8]>) {
     ctx.out.int(count);
 }
 
-fn subscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    for ch in &argv[1..] {
-        pubsub::subscribe(ctx.st, ctx.me, ch);
-        confirm(ctx, b"subscribe", Some(ch));
+/// The SUBSCRIBE family: `add` for each name, each confirmed as `kind`.
+fn subscribe_each(ctx: &mut Ctx, names: &[Bytes], kind: &[u8], add: fn(&mut State, &mut ClientState, &Bytes) -> bool) -> CmdResult {
+    for name in names {
+        add(ctx.st, ctx.me, name);
+        confirm(ctx, kind, Some(name));
     }
     Ok(())
+}
+
+/// The UNSUBSCRIBE family: `remove` for each name, each confirmed as `kind`; with no names, one
+/// confirmation with a null name.
+fn unsubscribe_each(ctx: &mut Ctx, names: Vec<Bytes>, kind: &[u8], remove: fn(&mut State, &mut ClientState, &[u8]) -> bool) -> CmdResult {
+    if names.is_empty() {
+        confirm(ctx, kind, None);
+    }
+    for name in &names {
+        remove(ctx.st, ctx.me, name);
+        confirm(ctx, kind, Some(name));
+    }
+    Ok(())
+}
+
+fn subscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    subscribe_each(ctx, &argv[1..], b"subscribe", pubsub::subscribe)
 }
 
 fn unsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let chans: Vec<Bytes> = if argv.len() > 1 { argv[1..].to_vec() } else { ctx.me.channels.iter().cloned().collect() };
-    if chans.is_empty() {
-        confirm(ctx, b"unsubscribe", None);
-    }
-    for ch in &chans {
-        pubsub::unsubscribe(ctx.st, ctx.me, ch);
-        confirm(ctx, b"unsubscribe", Some(ch));
-    }
-    Ok(())
+    unsubscribe_each(ctx, chans, b"unsubscribe", pubsub::unsubscribe)
 }
 
 fn psubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    for p in &argv[1..] {
-        pubsub::psubscribe(ctx.st, ctx.me, p);
-        confirm(ctx, b"psubscribe", Some(p));
-    }
-    Ok(())
+    subscribe_each(ctx, &argv[1..], b"psubscribe", pubsub::psubscribe)
 }
 
 fn punsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -72,14 +81,7 @@ fn punsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let me_id = ctx.me.id;
     let pats: Vec<Bytes> =
         if argv.len() > 1 { argv[1..].to_vec() } else { ctx.st.patterns.iter().filter(|(_, id)| *id == me_id).map(|(p, _)| p.clone()).collect() };
-    if pats.is_empty() {
-        confirm(ctx, b"punsubscribe", None);
-    }
-    for p in &pats {
-        pubsub::punsubscribe(ctx.st, ctx.me, p);
-        confirm(ctx, b"punsubscribe", Some(p));
-    }
-    Ok(())
+    unsubscribe_each(ctx, pats, b"punsubscribe", pubsub::punsubscribe)
 }
 
 fn publish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -91,23 +93,12 @@ fn publish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn ssubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    for ch in &argv[1..] {
-        pubsub::ssubscribe(ctx.st, ctx.me, ch);
-        confirm(ctx, b"ssubscribe", Some(ch));
-    }
-    Ok(())
+    subscribe_each(ctx, &argv[1..], b"ssubscribe", pubsub::ssubscribe)
 }
 
 fn sunsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let chans: Vec<Bytes> = if argv.len() > 1 { argv[1..].to_vec() } else { ctx.me.shard_channels.iter().cloned().collect() };
-    if chans.is_empty() {
-        confirm(ctx, b"sunsubscribe", None);
-    }
-    for ch in &chans {
-        pubsub::sunsubscribe(ctx.st, ctx.me, ch);
-        confirm(ctx, b"sunsubscribe", Some(ch));
-    }
-    Ok(())
+    unsubscribe_each(ctx, chans, b"sunsubscribe", pubsub::sunsubscribe)
 }
 
 /// SPUBLISH shardchannel message: like PUBLISH, to shard subscribers only (replicas get it too).

@@ -460,24 +460,16 @@ fn sinter_generic(ctx: &mut Ctx, keys: &[Bytes], dst: Option<&Bytes>, mode: Inte
             Some(s) if !s.is_empty() => store_result(ctx, dst, s, "sinterstore"),
             Some(_) => {
                 ctx.out.int(0);
-                delete_dst(ctx, dst);
+                ctx.delete_signalled(dst);
             }
             None => {
                 // Missing source: Redis deletes the destination before replying.
-                delete_dst(ctx, dst);
+                ctx.delete_signalled(dst);
                 ctx.out.int(0);
             }
         }
     }
     Ok(())
-}
-
-fn delete_dst(ctx: &mut Ctx, dst: &[u8]) {
-    if ctx.delete(dst) {
-        ctx.modified(dst);
-        ctx.notify(notify::GENERIC, "del", dst);
-        ctx.dirty(1);
-    }
 }
 
 /// Stores a non-empty result set at `dst` (replacing any value and TTL, like `setKey`).
@@ -581,7 +573,7 @@ fn sunion_diff(ctx: &mut Ctx, keys: &[Bytes], dst: Option<&Bytes>, diff: bool) -
         Some(dst) if !result.is_empty() => store_result(ctx, dst, result, if diff { "sdiffstore" } else { "sunionstore" }),
         Some(dst) => {
             ctx.out.int(0);
-            delete_dst(ctx, dst);
+            ctx.delete_signalled(dst);
         }
     }
     Ok(())

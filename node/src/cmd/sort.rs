@@ -264,10 +264,8 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Bytes], readonly: bool) -> CmdResult {
         ctx.modified(&dest);
         ctx.notify(notify::LIST, "sortstore", &dest);
         ctx.dirty(outputlen as u64);
-    } else if ctx.delete(&dest) {
-        ctx.modified(&dest);
-        ctx.notify(notify::GENERIC, "del", &dest);
-        ctx.dirty(1);
+    } else {
+        ctx.delete_signalled(&dest);
     }
     ctx.out.int(outputlen as i64);
     Ok(())

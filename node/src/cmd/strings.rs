@@ -297,10 +297,7 @@ fn getset(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 fn getdel(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     match read_str(ctx, &argv[1])? {
         Some(v) => {
-            ctx.delete(&argv[1]);
-            ctx.modified(&argv[1]);
-            ctx.notify(notify::GENERIC, "del", &argv[1]);
-            ctx.dirty(1);
+            ctx.delete_signalled(&argv[1]);
             ctx.out.bulk(&v);
             // Propagated as the deletion it is: UNLINK when user deletions are lazy.
             if ctx.propagation_wanted() {
@@ -332,10 +329,7 @@ fn getex(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let wanted = ctx.propagation_wanted();
     match at {
         Some((at, true)) if ctx.already_expired(at) => {
-            ctx.delete(key);
-            ctx.modified(key);
-            ctx.notify(notify::GENERIC, "del", key);
-            ctx.dirty(1);
+            ctx.delete_signalled(key);
             if wanted {
                 let lazy = ctx.st.config.get_bool("lazyfree-lazy-expire").unwrap_or(false);
                 ctx.propagate_as(vec![crate::propagate::deletion_cmd(lazy), key.clone()]);

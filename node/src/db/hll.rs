@@ -266,6 +266,17 @@ fn xzero_set(buf: &mut [u8], at: usize, len: usize) {
     buf[at + 1] = (l & 0xff) as u8;
 }
 
+/// Writes a run of `len` zero registers at `at` as ZERO or, when longer, XZERO; returns its bytes.
+fn put_zero_run(buf: &mut [u8], at: usize, len: usize) -> usize {
+    if len > SPARSE_ZERO_MAX_LEN {
+        xzero_set(buf, at, len);
+        2
+    } else {
+        buf[at] = zero_op(len);
+        1
+    }
+}
+
 /// One decoded sparse opcode.
 enum Op {
     Zero(usize),
@@ -439,26 +450,12 @@ fn sparse_set_in_buf(v: &mut [u8], len0: usize, index: usize, count: u8, max_byt
         let last = first + span - 1;
         if is_zero || is_xzero {
             if index != first {
-                let l = index - first;
-                if l > SPARSE_ZERO_MAX_LEN {
-                    xzero_set(&mut seq, n, l);
-                    n += 2;
-                } else {
-                    seq[n] = zero_op(l);
-                    n += 1;
-                }
+                n += put_zero_run(&mut seq, n, index - first);
             }
             seq[n] = val_op(count, 1);
             n += 1;
             if index != last {
-                let l = last - index;
-                if l > SPARSE_ZERO_MAX_LEN {
-                    xzero_set(&mut seq, n, l);
-                    n += 2;
-                } else {
-                    seq[n] = zero_op(l);
-                    n += 1;
-                }
+                n += put_zero_run(&mut seq, n, last - index);
             }
         } else {
             let curval = val_value(b);

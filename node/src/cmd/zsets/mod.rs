@@ -130,11 +130,7 @@ fn store_result(ctx: &mut Ctx, dst: &[u8], items: Vec<(Elem, f64)>, event: &str)
     let n = items.len();
     if n == 0 {
         ctx.out.int(0);
-        if ctx.delete(dst) {
-            ctx.modified(dst);
-            ctx.notify(notify::GENERIC, "del", dst);
-            ctx.dirty(1);
-        }
+        ctx.delete_signalled(dst);
         return;
     }
     let lim = ctx.st.enc;

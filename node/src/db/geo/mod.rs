@@ -306,40 +306,33 @@ pub fn decode_score(score: f64) -> (f64, f64) {
     decode(score_to_bits(score))
 }
 
-/// `geohash_move_x()` (geohash.c).
-fn move_x(hash: &mut HashBits, d: i8) {
+/// `geohash_move_x()` / `geohash_move_y()` (geohash.c): steps the cell `d` cells along one
+/// axis, whose bits are those of `axis` (odd positions for x, even for y), wrapping at the edge:
+/// the other axis's bits are filled in so that the carry runs through this axis's bits only.
+fn move_axis(hash: &mut HashBits, d: i8, axis: u64) {
     if d == 0 {
         return;
     }
-    let mut x = hash.bits & 0xaaaaaaaaaaaaaaaa;
-    let y = hash.bits & 0x5555555555555555;
-    let zz = 0x5555555555555555u64 >> (64 - hash.step as u32 * 2);
+    let shift = 64 - hash.step as u32 * 2;
+    let mut v = hash.bits & axis;
+    let other = hash.bits & !axis;
+    let zz = !axis >> shift;
     if d > 0 {
-        x = x.wrapping_add(zz + 1);
+        v = v.wrapping_add(zz + 1);
     } else {
-        x |= zz;
-        x = x.wrapping_sub(zz + 1);
+        v |= zz;
+        v = v.wrapping_sub(zz + 1);
     }
-    x &= 0xaaaaaaaaaaaaaaaau64 >> (64 - hash.step as u32 * 2);
-    hash.bits = x | y;
+    v &= axis >> shift;
+    hash.bits = v | other;
 }
 
-/// `geohash_move_y()` (geohash.c).
+fn move_x(hash: &mut HashBits, d: i8) {
+    move_axis(hash, d, 0xaaaaaaaaaaaaaaaa);
+}
+
 fn move_y(hash: &mut HashBits, d: i8) {
-    if d == 0 {
-        return;
-    }
-    let x = hash.bits & 0xaaaaaaaaaaaaaaaa;
-    let mut y = hash.bits & 0x5555555555555555;
-    let zz = 0xaaaaaaaaaaaaaaaau64 >> (64 - hash.step as u32 * 2);
-    if d > 0 {
-        y = y.wrapping_add(zz + 1);
-    } else {
-        y |= zz;
-        y = y.wrapping_sub(zz + 1);
-    }
-    y &= 0x5555555555555555u64 >> (64 - hash.step as u32 * 2);
-    hash.bits = x | y;
+    move_axis(hash, d, 0x5555555555555555);
 }
 
 /// `geohashNeighbors()` (geohash.c). Wraps around at the edges of the grid.
