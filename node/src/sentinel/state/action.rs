@@ -38,6 +38,8 @@ pub enum Expect {
     Publish,
     /// SENTINEL is-master-down-by-addr: `*3 :down $leader :epoch`.
     IsMasterDown,
+    /// FAILOVER TO of a coordinated handover: `+OK` (the master hands over) or an error (it cannot).
+    Handover,
 }
 
 /// Log level of an event (Redis's LL_DEBUG .. LL_WARNING).

@@ -104,6 +104,9 @@ impl Sentinel {
             self.abort_failover(m, now);
             return;
         };
+        if self.coordinate_handover(m, r, now) {
+            return;
+        }
         if self.disconnected(Loc::Replica(m, r)) {
             let master = &self.masters[m];
             if now - master.failover_state_change_time > master.failover_timeout {

@@ -205,7 +205,7 @@ impl Sentinel {
     fn replica_reports_master(&mut self, m: usize, r: usize, now: Ms) {
         let master = &self.masters[m];
         let ri = &master.replicas[r];
-        if ri.has(flag::PROMOTED) && master.in_failover() && master.failover_state == FailoverState::WaitPromotion {
+        if ri.has(flag::PROMOTED) && self.awaits_promotion(m) {
             // The promotion is acknowledged: the new config epoch makes the others follow us.
             let master = &mut self.masters[m];
             master.config_epoch = master.failover_epoch;
@@ -217,6 +217,7 @@ impl Sentinel {
                 self.out.push(super::Action::Crash);
             }
             self.event_at(Level::Warning, "+failover-state-reconf-slaves", Loc::Master(m), "");
+            self.finish_handover(m, r);
             let (from, to) = (self.masters[m].inst.addr.clone(), self.masters[m].replicas[r].addr.clone());
             self.client_reconfig_script(m, "leader", &from, &to);
             self.force_hello_update(m);

@@ -270,6 +270,22 @@ impl Instance {
     }
 }
 
+/// How a failover's promotion is carried out. Redis's sentinel always sends `SLAVEOF NO ONE` to the
+/// chosen replica, so the old master keeps acknowledging writes until it is reconfigured, and those
+/// writes are lost. A manual failover whose master is up and supports Redis 6.2's `FAILOVER` asks the
+/// master instead: it pauses writes, waits until the replica has its offset, and hands over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Handover {
+    /// Not decided yet (every automatic failover stays here and promotes the classic way).
+    Undecided,
+    /// `FAILOVER TO <replica> TIMEOUT <ms>` sent to the master, reply pending.
+    Requested,
+    /// The master accepted: it demotes itself once the replica caught up.
+    Accepted,
+    /// The master could not coordinate: `SLAVEOF NO ONE` to the replica, as Redis does.
+    Uncoordinated,
+}
+
 /// `failover-state` values, in Redis's order (comparisons rely on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum FailoverState {
@@ -323,6 +339,8 @@ pub(crate) struct Master {
     /// Last failover attempt (or vote for another sentinel), possibly in the future by the desync.
     pub failover_start_time: Option<Ms>,
     pub promoted: Option<InstId>,
+    /// How this failover hands the master role over (a manual one is coordinated when it can be).
+    pub handover: Handover,
 }
 
 impl Master {

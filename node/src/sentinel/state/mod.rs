@@ -17,6 +17,8 @@
 //! - `election.rs`: is-master-down-by-addr (both sides), votes, leader election, CKQUORUM.
 //! - `select.rs`: replica selection for promotion.
 //! - `failover.rs`: the failover steps, reconfiguration of replicas, the switch to the new master.
+//! - `handover.rs`: a manual failover's promotion coordinated with the master (`FAILOVER TO`), so
+//!   the old master acknowledges nothing after the switch.
 //! - `admin.rs`: SENTINEL FAILOVER / RESET / MONITOR / REMOVE / SET / CONFIG SET / SIMULATE-FAILURE.
 //! - `records.rs`: read views for the SENTINEL API, INFO and ROLE.
 //! - `roster.rs`: adding/removing instances, link sharing, master resets.
@@ -27,6 +29,7 @@ mod action;
 mod admin;
 mod election;
 mod failover;
+mod handover;
 mod hello;
 mod info;
 mod instance;
@@ -299,6 +302,7 @@ impl Sentinel {
                         }
                     }
                     Expect::IsMasterDown => self.on_master_down_reply(p.inst, &reply, now),
+                    Expect::Handover => self.on_handover_reply(p.inst, &reply, now),
                 }
             }
         }

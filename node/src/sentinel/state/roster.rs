@@ -1,7 +1,7 @@
 //! Adding and removing instances: masters, replicas, sentinel peers (whose links are shared by runid
 //! across masters), and the master resets used by SENTINEL RESET and by a switch to a new address.
 
-use super::instance::{flag, host_ok, Addr, FailoverState, InstId, Instance, Kind, Loc, Master, Ms, Role};
+use super::instance::{flag, host_ok, Addr, FailoverState, Handover, InstId, Instance, Kind, Loc, Master, Ms, Role};
 use super::{Level, Sentinel};
 use crate::sentinel::settings::DEFAULT_PARALLEL_SYNCS;
 
@@ -65,6 +65,7 @@ impl Sentinel {
             failover_state_change_time: 0,
             failover_start_time: None,
             promoted: None,
+            handover: Handover::Undecided,
         });
         Ok(self.masters.len() - 1)
     }
@@ -189,6 +190,7 @@ impl Sentinel {
         master.failover_state_change_time = 0;
         master.failover_start_time = None; // a failover may start again at once
         master.promoted = None;
+        master.handover = Handover::Undecided;
         master.inst.runid = None;
         master.inst.slave_master_host = None;
         master.inst.role_reported = Some(Role::Master);
@@ -244,5 +246,6 @@ impl Sentinel {
             master.replicas[r].flags &= !flag::PROMOTED;
         }
         master.promoted = None;
+        master.handover = Handover::Undecided;
     }
 }

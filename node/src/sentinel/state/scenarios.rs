@@ -260,6 +260,84 @@ fn forced_failover() {
     assert_eq!(c.sentinels[0].st.failover("nope", now), Err(SentinelError::NoSuchMaster));
 }
 
+/// SENTINEL FAILOVER with a master that serves FAILOVER (handover.rs): the master is asked to hand
+/// over, so it is the new master's replica the moment the replica is promoted; the replica never
+/// gets SLAVEOF NO ONE, and the old master is not converted later (it already follows).
+#[test]
+fn forced_failover_is_coordinated_with_the_master() {
+    let mut c = warmed(Spec::new(3, 2, 2));
+    let now = c.now;
+    c.sentinels[1].st.failover(MASTER_NAME, now).expect("a replica is fit");
+    c.run_until(now + 2000);
+    let dump = c.dump();
+    assert_eq!(c.redis[0].failover_count, 1, "{dump}");
+    let coordinated = c.events_of(1, "+coordinated-failover");
+    assert_eq!(coordinated.len(), 1, "{dump}");
+    assert!(c.events("-coordinated-failover").is_empty(), "{dump}");
+    assert_eq!(c.events("+switch-master").len(), 3, "{dump}");
+    let new_master = c.sentinels[1].st.master_addr(MASTER_NAME).map(|a| a.0).unwrap_or_default();
+    assert!(coordinated[0].payload.starts_with(&format!("slave {new_master}:6379 {new_master} 6379 @ mymaster 10.0.0.1 6379")), "{dump}");
+    let p = (1..=2).find(|&r| redis_host(r) == new_master).expect("promoted is a replica");
+    assert_eq!(c.redis[p].slaveof_count, 0, "no SLAVEOF NO ONE: the master handed over\n{dump}");
+    assert_eq!(role_of(&c, 0), SimRole::Replica { host: new_master.clone(), port: 6379 }, "{dump}");
+    // The old master got the reconfiguration transaction (CONFIG REWRITE, CLIENT KILL) once.
+    assert_eq!(c.redis[0].slaveof_count, 1, "{dump}");
+    // The event order is Redis's, with the handover in place of SLAVEOF NO ONE.
+    let names: Vec<String> = c.log.iter().filter(|l| l.sentinel == 1).map(|l| l.name.clone()).collect();
+    let pos = |n: &str| names.iter().position(|x| x == n).unwrap_or_else(|| panic!("{n} missing\n{dump}"));
+    assert!(pos("+failover-state-send-slaveof-noone") < pos("+coordinated-failover"));
+    assert!(pos("+coordinated-failover") < pos("+failover-state-wait-promotion"));
+    assert!(pos("+failover-state-wait-promotion") < pos("+promoted-slave"));
+    c.run_until(c.now + 15_000);
+    let dump = c.dump();
+    assert!(c.events("+convert-to-slave").is_empty(), "{dump}");
+    assert_eq!(c.redis[0].slaveof_count, 1, "{dump}");
+    assert_eq!(c.events("+switch-master").len(), 3, "{dump}");
+}
+
+/// A master that cannot coordinate (older than 6.2, or refusing FAILOVER) gets Redis's classic
+/// promotion, announced with -coordinated-failover and the reason.
+#[test]
+fn forced_failover_falls_back_when_the_master_cannot_coordinate() {
+    for (version, error, why) in [
+        ("6.0.9", None, " master-version 6.0.9"),
+        ("7.0.15", Some("ERR unknown command 'FAILOVER', with args beginning with: 'TO' "), " refused ERR unknown command"),
+    ] {
+        let mut c = warmed(Spec::new(3, 2, 2));
+        c.redis[0].version = version;
+        c.redis[0].failover_error = error.map(str::to_string);
+        c.run_until(c.now + 11_000); // an INFO with the version
+        let now = c.now;
+        c.sentinels[1].st.failover(MASTER_NAME, now).expect("a replica is fit");
+        c.run_until(now + 2000);
+        let dump = c.dump();
+        let fallback = c.events_of(1, "-coordinated-failover");
+        assert_eq!(fallback.len(), 1, "{dump}");
+        assert!(fallback[0].payload.starts_with(&format!("master mymaster 10.0.0.1 6379{why}")), "{}", fallback[0].payload);
+        // Asked (and refused) only when the version allows it.
+        assert_eq!(c.events("+coordinated-failover").len(), usize::from(error.is_some()), "{dump}");
+        assert_eq!(c.events("+switch-master").len(), 3, "{dump}");
+        let new_master = c.sentinels[1].st.master_addr(MASTER_NAME).map(|a| a.0).unwrap_or_default();
+        let p = (1..=2).find(|&r| redis_host(r) == new_master).expect("promoted is a replica");
+        assert_eq!(c.redis[p].slaveof_count, 1, "SLAVEOF NO ONE\n{dump}");
+        assert_eq!(role_of(&c, 0), SimRole::Master, "the old master is converted only later\n{dump}");
+        c.run_until(c.now + 15_000);
+        assert_eq!(role_of(&c, 0), SimRole::Replica { host: new_master, port: 6379 }, "{}", c.dump());
+    }
+}
+
+/// An automatic failover (the master is down) never tries to coordinate.
+#[test]
+fn automatic_failover_does_not_ask_the_master() {
+    let mut c = warmed(Spec::new(3, 2, 2));
+    c.kill_redis(0);
+    c.run_until(c.now + 4000);
+    let dump = c.dump();
+    assert_eq!(c.events("+switch-master").len(), 3, "{dump}");
+    assert!(c.events("+coordinated-failover").is_empty() && c.events("-coordinated-failover").is_empty(), "{dump}");
+    assert_eq!(c.redis[0].failover_count, 0);
+}
+
 /// §5.6 step 2: with no fit replica the elected leader aborts (-failover-abort-no-good-slave) and
 /// retries only after 2 × failover-timeout.
 #[test]

@@ -73,6 +73,10 @@ pub struct Timing {
     pub select_info_validity_sdown: u64,
     /// Replica selection: INFO at most this old otherwise.
     pub select_info_validity: u64,
+    /// The `TIMEOUT` of a coordinated manual failover's `FAILOVER TO` (capped by failover-timeout):
+    /// how long the old master holds writes while the replica catches up before it gives up and
+    /// takes writes again.
+    pub coordinated_failover_timeout: u64,
     /// Run consecutive failover steps in one tick while the state advances.
     pub chain_failover_steps: bool,
     /// down-after-milliseconds of a master added by SENTINEL MONITOR (SENTINEL DEBUG
@@ -110,6 +114,7 @@ impl Timing {
             select_info_validity_sdown: 5000,
             select_info_validity: 30_000,
             chain_failover_steps: false,
+            coordinated_failover_timeout: 5000,
             default_down_after: crate::sentinel::settings::DEFAULT_DOWN_AFTER_MS,
             default_failover_timeout: crate::sentinel::settings::DEFAULT_FAILOVER_TIMEOUT_MS,
         }

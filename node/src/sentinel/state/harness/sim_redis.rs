@@ -25,6 +25,11 @@ pub(crate) struct SimRedis {
     /// PING reply override (e.g. "-LOADING ..." or "-BUSY ...").
     pub ping_reply: Option<String>,
     pub slaveof_count: usize,
+    /// `redis_version` in INFO; FAILOVER is served from 6.2 on.
+    pub version: &'static str,
+    pub failover_count: usize,
+    /// FAILOVER's reply when set (a refusal).
+    pub failover_error: Option<String>,
 }
 
 /// What a command does besides its reply.
@@ -34,6 +39,8 @@ pub(crate) enum Effect {
     KillNormal,
     KillPubSub,
     Subscribe,
+    /// FAILOVER TO host port: hand the master role over to that replica (the cluster checks it).
+    HandOver { host: String, port: u16 },
 }
 
 /// Context the cluster provides for INFO.
@@ -58,13 +65,16 @@ impl SimRedis {
             sync_ready_at: 0,
             ping_reply: None,
             slaveof_count: 0,
+            version: "7.0.15",
+            failover_count: 0,
+            failover_error: None,
         }
     }
 
     pub fn info(&self, ctx: &InfoCtx) -> String {
         let mut s = format!(
-            "# Server\r\nredis_version:7.0.15\r\nredis_mode:standalone\r\nrun_id:{}\r\ntcp_port:{}\r\n\r\n# Replication\r\n",
-            self.run_id, self.port
+            "# Server\r\nredis_version:{}\r\nredis_mode:standalone\r\nrun_id:{}\r\ntcp_port:{}\r\n\r\n# Replication\r\n",
+            self.version, self.run_id, self.port
         );
         match &self.role {
             SimRole::Master => {
@@ -123,6 +133,17 @@ impl SimRedis {
                 (Frame::Simple("OK".into()), None)
             }
             "SCRIPT" => (Frame::Simple("OK".into()), None),
+            "FAILOVER" if self.version >= "6.2" => {
+                self.failover_count += 1;
+                if let Some(e) = &self.failover_error {
+                    return (Frame::Error(e.clone()), None);
+                }
+                if self.role != SimRole::Master {
+                    return (Frame::Error("ERR FAILOVER is not valid when server is a replica.".into()), None);
+                }
+                let port = arg(3).parse().unwrap_or(0);
+                (Frame::Simple("OK".into()), Some(Effect::HandOver { host: arg(2).to_string(), port }))
+            }
             _ => (Frame::Error(format!("ERR unknown command '{cmd}'")), None),
         }
     }
