@@ -60,6 +60,8 @@ fn main() -> ExitCode {
     if sentinel {
         return run_sentinel(&args);
     }
+    // The handlers are known before the configuration is read, so rename-command can be checked.
+    redis_ha_node::cmd::install_handlers();
     let test_config = args.first().is_some_and(|a| a == "--test-config");
     if test_config {
         args.remove(0);
@@ -205,6 +207,7 @@ fn run(mut config: Config) -> ExitCode {
         let boot = redis_ha_node::bootguard::run(&config).await;
         // The command table is built before the state, so used_memory_startup includes it (Redis's
         // tables exist when it measures its startup memory).
+        redis_ha_node::cmd::command_table::set_renames(config.rename_commands.clone());
         redis_ha_node::cmd::install();
         let shared = Arc::new(Shared::new(config));
         let (listeners, unix) = match server::open(&shared, &pidfile).await {

@@ -38,6 +38,23 @@ pub fn install(handlers: Vec<(&'static str, Handler)>) {
     let _ = HANDLERS.set(handlers);
 }
 
+/// Whether a handler is installed for the top-level command `name` (any case): the catalog
+/// `rename-command` lines are checked against, before the table exists.
+pub fn handler_known(name: &[u8]) -> bool {
+    let Ok(name) = std::str::from_utf8(name) else { return false };
+    let name = name.to_ascii_lowercase();
+    HANDLERS.get().is_some_and(|h| h.iter().any(|(n, _)| *n == name || n.strip_prefix(name.as_str()).is_some_and(|rest| rest.starts_with('|'))))
+}
+
+/// The configuration's `rename-command` pairs, applied when the table is built.
+static RENAMES: OnceLock<Vec<(Vec<u8>, Vec<u8>)>> = OnceLock::new();
+
+/// Hands the table the `rename-command` pairs (already checked by the configuration loader); must
+/// be called before the table is first used.
+pub fn set_renames(renames: Vec<(Vec<u8>, Vec<u8>)>) {
+    let _ = RENAMES.set(renames);
+}
+
 /// Makes the table redis-sentinel's: its commands, with `handlers` (the sentinel's INFO, ROLE,
 /// PUBLISH, SENTINEL and ACL) over the data server's. Must be called before the table is first
 /// used; the process stays a sentinel.
@@ -142,11 +159,27 @@ pub struct CommandTable {
     pub commands: HashMap<String, CommandDef>,
     /// Full names by `CommandDef::id`.
     pub names: Vec<&'static str>,
+    /// `rename-command`: the name a client types → the command it runs (None: removed). Only what
+    /// clients send goes through it; the server's own references (ids, propagation) keep the
+    /// original names, and so do COMMAND's replies, as in Redis.
+    renamed: HashMap<String, Option<String>>,
 }
 
 impl CommandTable {
     pub fn get(&self, name: &str) -> Option<&CommandDef> {
         self.commands.get(name)
+    }
+
+    /// The command a client's (lowercased) name runs, after `rename-command`.
+    pub fn resolve(&self, name: &str) -> Option<&CommandDef> {
+        if self.renamed.is_empty() {
+            return self.commands.get(name);
+        }
+        match self.renamed.get(name) {
+            Some(Some(original)) => self.commands.get(original),
+            Some(None) => None,
+            None => self.commands.get(name),
+        }
     }
 
     /// Commands sorted by name (stable order for COMMAND / COMMAND LIST).
@@ -201,7 +234,7 @@ pub enum Lookup<'t> {
 /// subcommands (COMMAND FOO is an unknown subcommand, not COMMAND).
 pub fn lookup(argv: &[Bytes]) -> Lookup<'static> {
     let t = table();
-    let Some(def) = with_lower(&argv[0], |name| t.get(name)) else { return Lookup::Unknown };
+    let Some(def) = with_lower(&argv[0], |name| t.resolve(name)) else { return Lookup::Unknown };
     if def.subcommands.is_empty() || argv.len() < 2 {
         return Lookup::Found(def);
     }
@@ -235,7 +268,24 @@ fn build() -> CommandTable {
             commands.insert(def.name.clone(), def);
         }
     }
-    CommandTable { commands, names: vec![""; next_id] }
+    CommandTable { commands, names: vec![""; next_id], renamed: renames() }
+}
+
+/// The typed-name map of the configured renames, applied in order (a later line sees the earlier).
+fn renames() -> HashMap<String, Option<String>> {
+    let mut map: HashMap<String, Option<String>> = HashMap::new();
+    for (from, to) in RENAMES.get().map(Vec::as_slice).unwrap_or(&[]) {
+        let from = String::from_utf8_lossy(from).to_ascii_lowercase();
+        let original = match map.get(&from) {
+            Some(Some(o)) => o.clone(),
+            _ => from.clone(),
+        };
+        map.insert(from, None);
+        if !to.is_empty() {
+            map.insert(String::from_utf8_lossy(to).to_ascii_lowercase(), Some(original));
+        }
+    }
+    map
 }
 
 fn parse_captured(captured: &[u8]) -> (Frame, Frame) {

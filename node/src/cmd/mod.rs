@@ -61,7 +61,7 @@ pub use handler::{lower, CmdError, CmdResult, NOT_FLOAT, NOT_INT, NO_SUCH_KEY, O
 /// Gives the command table every family's handlers (and builds it). Runs once at start-up, before
 /// any command, in every process and test that executes commands; later calls do nothing.
 pub fn install() {
-    command_table::install(all_handlers());
+    install_handlers();
     crate::state::set_dispatcher(crate::state::Dispatcher {
         execute: |st, me, out, argv| {
             execute(st, me, out, argv);
@@ -69,6 +69,13 @@ pub fn install() {
         knows: |argv| matches!(lookup(argv), Lookup::Found(_)),
     });
     command_table::table();
+}
+
+/// Registers the handlers (the table is built later, by [`install`]) and lets the configuration
+/// check `rename-command` names against them; runs before the configuration is read.
+pub fn install_handlers() {
+    command_table::install(all_handlers());
+    crate::config::set_command_catalog(command_table::handler_known);
 }
 
 /// Every handler, by lowercase full name ("config|get" for subcommands).

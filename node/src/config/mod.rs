@@ -32,6 +32,16 @@ pub(crate) use value::memtoull;
 use std::path::PathBuf;
 
 pub use error::ConfigError;
+
+/// Whether the server has a command by this (top-level) name, before any rename. The command table
+/// sits above the configuration, so it hands this in ([`set_command_catalog`]) before a file is read;
+/// without it (unit tests), every name counts as known.
+static COMMAND_CATALOG: std::sync::OnceLock<fn(&[u8]) -> bool> = std::sync::OnceLock::new();
+
+/// Installs the check `rename-command` validates its names with.
+pub fn set_command_catalog(known: fn(&[u8]) -> bool) {
+    let _ = COMMAND_CATALOG.set(known);
+}
 pub(crate) use load::{has_comment_token, has_nbsp, inline_comment_reason, without_nbsp, SentinelLine, SENTINEL_DEFAULT_PORT};
 pub use notify::{notify_flags_from_str, notify_flags_to_string};
 pub(crate) use rewrite::{overwrite_atomically, read_old, rewritten_content, RewriteState};
@@ -137,7 +147,7 @@ pub struct Config {
     /// The config file path as given (None when no file), used by CONFIG REWRITE and INFO's config_file.
     pub file: Option<PathBuf>,
     /// `rename-command <name> <new-name>` lines in file order (an empty new name removes the
-    /// command). The command table is not known here, so applying them is the server's job.
+    /// command), checked as Redis checks them; the command table applies them.
     pub rename_commands: Vec<(Vec<u8>, Vec<u8>)>,
     /// The arguments after `user` of each `user` line, in file order, for the ACL code.
     pub users: Vec<Vec<Vec<u8>>>,

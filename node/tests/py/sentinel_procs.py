@@ -149,9 +149,9 @@ class Events:
 
 
 
-def start_group(procs, workdir, data_program, sentinel_programs, quorum=2, failover_timeout=3000, replicas=2):
+def start_group(procs, workdir, data_program, sentinel_programs, quorum=2, failover_timeout=3000, replicas=2, master_args=()):
     """A master, its replicas and the sentinels; returns once every sentinel knows them all."""
-    master = DataNode(data_program, workdir, DATA_ARGS)
+    master = DataNode(data_program, workdir, DATA_ARGS + tuple(master_args))
     procs.append(master)
     master.start()
     reps = []
