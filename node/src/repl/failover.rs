@@ -131,7 +131,10 @@ pub fn cron(st: &mut State) {
                 abort_failover(st, "Target replica disconnected");
                 return;
             };
-            let synced = r.ack_offset >= offset;
+            // Caught up: acknowledged our offset, or answered our last GETACK when nothing but that
+            // GETACK followed (its answer is the offset before it; the GETACK itself is no write).
+            let (getack_before, getack_after) = st.repl.getack_span;
+            let synced = r.ack_offset >= offset || (getack_after == offset && r.ack_offset >= getack_before);
             let (host, port) = (r.ip().to_string(), r.listening_port);
             if synced || (timed_out && f.force) {
                 log::notice(&format!("Failover target {host}:{port} is synced, failing over."));

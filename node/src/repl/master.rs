@@ -248,7 +248,9 @@ pub fn cron(shared: &Arc<Shared>, st: &mut State, second_tick: bool) {
     if st.repl.get_ack_pending {
         st.repl.get_ack_pending = false;
         if !st.repl.is_replica() {
+            let before = st.repl.offset;
             super::feed(st, None, &[Bytes::from_static(b"REPLCONF"), Bytes::from_static(b"GETACK"), Bytes::from_static(b"*")]);
+            st.repl.getack_span = (before, st.repl.offset);
         }
     }
     if !second_tick {

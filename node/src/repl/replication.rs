@@ -112,6 +112,10 @@ pub struct Replication {
     pub(in crate::repl) last_ping_ms: i64,
     /// Clients are waiting in WAIT: ask replicas for their offsets before the next sleep.
     pub(in crate::repl) get_ack_pending: bool,
+    /// Our offset just before and just after the last REPLCONF GETACK we fed. A replica answers a
+    /// GETACK with its offset before it (as Redis's do), so while nothing followed the GETACK,
+    /// that answer means it has every write (FAILOVER's catch-up test).
+    pub(in crate::repl) getack_span: (i64, i64),
     /// Clients blocked in WAIT.
     pub(in crate::repl) wait_clients: Vec<u64>,
     pub(in crate::repl) stat_sync_full: u64,
@@ -148,6 +152,7 @@ impl Replication {
             // replica that has just attached sees the first write (after its SELECT) before any PING.
             last_ping_ms: crate::util::now_ms(),
             get_ack_pending: false,
+            getack_span: (-1, -1),
             wait_clients: Vec::new(),
             stat_sync_full: 0,
             stat_sync_partial_ok: 0,

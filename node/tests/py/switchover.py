@@ -66,8 +66,10 @@ def missing_keys(client, acked):
 
 
 def run(procs, workdir, data_program, sentinel_programs, ask=0, warm=1.0, after=2.0, failover_timeout=3000):
-    """One switchover: returns {acked, lost, pause_ms, switch_ms, coordinated, events} for `sentinel_programs`
-    (the one at index `ask` gets SENTINEL FAILOVER)."""
+    """One switchover: returns {acked, lost, pause_ms, switch_ms, demoted_ms, coordinated, fallback,
+    old_master_role} for `sentinel_programs` (the one at index `ask` gets SENTINEL FAILOVER). Times are
+    from the request: the first +switch-master, the old master reporting role:slave, and the longest
+    time without an acknowledged write."""
     master, reps, sentinels = start_group(procs, workdir, data_program, sentinel_programs, failover_timeout=failover_timeout)
     events = Events(sentinels)
     writer = Writer([s.port for s in sentinels]).start()
@@ -79,7 +81,11 @@ def run(procs, workdir, data_program, sentinel_programs, ask=0, warm=1.0, after=
         switch = events.wait_for("+switch-master").split()
         switch_ms = (time.monotonic() - asked) * 1000
         new_port = int(switch[4])
-        # Keep writing on the new master for a while, then stop.
+        # Until the old master is a replica it may still take writes (with Redis's sentinel it does,
+        # until +convert-to-slave): the count is final only once it follows the new master. Then
+        # keep writing on the new master for a while.
+        wait_until(lambda: (master.role() or [None])[0] == "slave", limit=90, what="the old master demoted")
+        demoted_ms = (time.monotonic() - asked) * 1000
         time.sleep(after)
     finally:
         writer.stop()
@@ -95,6 +101,7 @@ def run(procs, workdir, data_program, sentinel_programs, ask=0, warm=1.0, after=
         "lost": lost,
         "pause_ms": round(writer.longest_gap(asked) * 1000),
         "switch_ms": round(switch_ms),
+        "demoted_ms": round(demoted_ms),
         "coordinated": bool(events.named("+coordinated-failover")),
         "fallback": events.named("-coordinated-failover"),
         "old_master_role": (master.role() or [None])[0],
