@@ -26,7 +26,8 @@ use crate::master::mover::{resolve, DataPod};
 use crate::master::registry::Key;
 use crate::master::sentinel_addrs;
 use crate::master::watcher::{ask_master, conn_config, connection_info, REQUEST_TIMEOUT};
-use crate::resources::names::{Names, ROLE_LABEL};
+use crate::resources::names::{Names, DATA_PORT, ROLE_LABEL};
+use crate::rollout::handover::{self, Handover};
 use crate::rollout::plan::{self, Input, PodView, Progress, Step};
 
 /// The label the StatefulSet controller puts on each pod: the revision it was created from.
@@ -169,8 +170,27 @@ pub async fn roll(deps: Deps<'_>, rha: &RedisHA, names: &Names, data: &StatefulS
             }
         }
         Step::DeleteOldMaster { pod, uid } => {
+            // The switchover's outcome first: the new master must have taken over at this pod's offset.
+            let addr = ips.get(pod).map(|ip| Addr::new(ip.clone(), DATA_PORT as u16));
+            let outcome = match &addr {
+                Some(a) => handover::check(a, password).await,
+                None => Handover::Unknown(format!("pod {pod} has no IP")),
+            };
+            let verified = match &outcome {
+                Handover::NotYet(why) => {
+                    tracing::info!(namespace = %names.namespace, name = %names.name, %pod, %why, "waiting for the switchover to settle");
+                    return Ok(Some(progress));
+                }
+                Handover::Continued { offset, new_master } => format!("; {new_master} took over at its offset {offset}"),
+                Handover::Diverged(why) => {
+                    event(true, "SwitchoverDiverged", "Switchover", format!("Switchover from {pod}: {why}")).await;
+                    String::new()
+                }
+                Handover::Unknown(why) => format!("; the handover could not be checked ({why})"),
+            };
             if delete_pod(&api, pod, uid).await? {
-                event(false, ROLLING_UPDATE, "RestartFormerMaster", format!("Restarting former master pod {pod} for revision {revision}")).await;
+                event(false, ROLLING_UPDATE, "RestartFormerMaster", format!("Restarting former master pod {pod} for revision {revision}{verified}"))
+                    .await;
             }
             rollouts.clear(&key);
         }

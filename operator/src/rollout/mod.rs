@@ -8,6 +8,9 @@
 //! - [`plan`]: which pod, if any, goes next (pure).
 //! - [`apply`]: takes that step once per reconcile — pod deletion with a UID precondition, or
 //!   `SENTINEL FAILOVER` — and records `RollingUpdate` Events.
+//! - [`handover`]: before the former master restarts, checks that the new master took over at its
+//!   offset (nothing it acknowledged is missing).
 
 pub mod apply;
+pub mod handover;
 pub mod plan;

@@ -480,9 +480,10 @@ impl Cluster {
             Some(Effect::HandOver { host, port }) => {
                 // FAILOVER's effect at once: the target promotes itself and this node follows it.
                 let me = (self.redis[i].host.clone(), self.redis[i].port);
-                let target = self.redis.iter().position(|r| {
-                    r.alive && r.host == host && r.port == port && r.role == SimRole::Replica { host: me.0.clone(), port: me.1 }
-                });
+                let target = self
+                    .redis
+                    .iter()
+                    .position(|r| r.alive && r.host == host && r.port == port && r.role == SimRole::Replica { host: me.0.clone(), port: me.1 });
                 let Some(j) = target else {
                     return Frame::Error("ERR FAILOVER target HOST and PORT is not a replica.".into());
                 };

@@ -35,12 +35,18 @@ pub(crate) struct SimRedis {
 /// What a command does besides its reply.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Effect {
-    Publish { channel: String, payload: String },
+    Publish {
+        channel: String,
+        payload: String,
+    },
     KillNormal,
     KillPubSub,
     Subscribe,
     /// FAILOVER TO host port: hand the master role over to that replica (the cluster checks it).
-    HandOver { host: String, port: u16 },
+    HandOver {
+        host: String,
+        port: u16,
+    },
 }
 
 /// Context the cluster provides for INFO.
