@@ -126,3 +126,11 @@ def start_ours(ours_bin):
     yield start
     for s in started:
         s.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The planned-switchover measurements (test_switchover.py), shown even when every test passes."""
+    switchover = sys.modules.get("switchover")
+    for case, r in getattr(switchover, "RESULTS", []):
+        terminalreporter.write_line(f"switchover {case}: acknowledged {r['acked']}, lost {r['lost']}, "
+                                    f"write pause {r['pause_ms']} ms, +switch-master after {r['switch_ms']} ms")

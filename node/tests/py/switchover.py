@@ -17,6 +17,9 @@ from redis.sentinel import Sentinel as SentinelClient
 from sentinel_procs import NAME, Events, start_group
 from test_persistence import wait_until
 
+# (case, result) of every run in this session, printed at the end of the pytest run (conftest.py).
+RESULTS = []
+
 
 class Writer:
     """Writes sw:0, sw:1, ... through the master the sentinels name, recording when each was acknowledged."""

@@ -47,7 +47,7 @@ CASES = {
 def test_a_planned_switchover_loses_no_acknowledged_write(procs, workdir, case):
     data, sentinels = CASES[case]
     r = switchover.run(procs, workdir, data, sentinels)
-    print(f"switchover {case}: {r}")
+    switchover.RESULTS.append((case, r))
     assert r["coordinated"] and not r["fallback"], r
     assert r["acked"] > 1000, r
     assert r["lost"] == 0, r
