@@ -59,8 +59,15 @@ pub fn wait_timed_out(st: &mut State, me: &ClientState) -> Vec<u8> {
     o.buf
 }
 
-/// After replicas acknowledged (or left): wakes WAITers whose count is reached.
+/// After replicas acknowledged (or left): wakes WAITers whose count is reached, and clients whose
+/// synchronous writes are confirmed (their connection releases the held replies).
 pub fn replicas_acked(st: &mut State) {
+    let need = st.config.ha_sync_replicas;
+    for id in st.repl.take_confirmed_holds(need) {
+        if let Some(c) = st.clients.get(&id) {
+            c.outbox.wake();
+        }
+    }
     for id in st.repl.take_waiters() {
         let Some(c) = st.clients.get(&id) else { continue };
         let Some(b) = c.blocked.as_ref() else { continue };

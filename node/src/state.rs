@@ -279,12 +279,14 @@ pub struct Shared {
     pub shutting_down: AtomicBool,
     /// Number of connected clients (checked against maxclients before taking the lock).
     pub connected: AtomicU64,
+    /// Someone waits for replicas' acknowledgements: `repl::master::ack_requests` asks for them.
+    pub acks: tokio::sync::Notify,
 }
 
 impl Shared {
     pub fn new(config: Config) -> Shared {
         let state = State::new(config);
-        Shared { state: Mutex::new(state), shutting_down: AtomicBool::new(false), connected: AtomicU64::new(0) }
+        Shared { state: Mutex::new(state), shutting_down: AtomicBool::new(false), connected: AtomicU64::new(0), acks: tokio::sync::Notify::new() }
     }
 
     /// Locks the state. A panic while holding the lock would poison it; commands never panic on

@@ -102,6 +102,8 @@ pub(crate) enum Slot {
     Unixsocket,
     ProtoMaxBulkLen,
     ClientQueryBufferLimit,
+    HaSyncReplicas,
+    HaSyncTimeoutMs,
     NotifyKeyspaceEvents,
     Hz,
     SlowlogLogSlowerThan,
@@ -411,6 +413,10 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     n("hz", None, M, 0, INT_MAX, 10, S::Hz),
     // Ours (hidden): the Prometheus metrics port, 0 = off (see metrics.rs).
     n("ha-metrics-port", None, IMMUTABLE | HIDDEN, 0, 65535, 0, G),
+    // Ours (hidden): synchronous acknowledgement (see server/sync_hold.rs): a write's reply waits until
+    // this many replicas acknowledged it, at most ha-sync-timeout-ms (0 = no limit). 0 = off.
+    n("ha-sync-replicas", None, HIDDEN, 0, INT_MAX, 0, S::HaSyncReplicas),
+    n("ha-sync-timeout-ms", None, HIDDEN, 0, INT_MAX, 1000, S::HaSyncTimeoutMs),
     n("min-replicas-to-write", Some("min-slaves-to-write"), M, 0, INT_MAX, 0, G),
     n("min-replicas-max-lag", Some("min-slaves-max-lag"), M, 0, INT_MAX, 10, G),
     n("watchdog-period", None, HIDDEN, 0, INT_MAX, 0, G),

@@ -104,6 +104,10 @@ pub struct Config {
     pub proto_max_bulk_len: i64,
     /// `client-query-buffer-limit`.
     pub client_query_buffer_limit: usize,
+    /// `ha-sync-replicas` (ours): replicas that must acknowledge a write before its reply; 0 = off.
+    pub ha_sync_replicas: usize,
+    /// `ha-sync-timeout-ms` (ours): how long a reply waits for them (0 = no limit).
+    pub ha_sync_timeout_ms: i64,
     /// `notify-keyspace-events` as bit flags (see `crate::notify`).
     pub notify_keyspace_events: u32,
     /// `hz`, already clamped to 1..=500 like Redis does.
@@ -187,6 +191,8 @@ impl Default for Config {
             unixsocket: String::new(),
             proto_max_bulk_len: 0,
             client_query_buffer_limit: 0,
+            ha_sync_replicas: 0,
+            ha_sync_timeout_ms: 0,
             notify_keyspace_events: 0,
             hz: 0,
             slowlog_log_slower_than: 0,

@@ -238,6 +238,32 @@ pub fn forget_replica(st: &mut State, id: u64) {
     }
 }
 
+/// Asks the replicas for their offsets (REPLCONF GETACK) if someone waits for them.
+pub fn send_getack(st: &mut State) {
+    if !st.repl.get_ack_pending {
+        return;
+    }
+    st.repl.get_ack_pending = false;
+    if !st.repl.is_replica() {
+        let before = st.repl.offset;
+        super::feed(st, None, &[Bytes::from_static(b"REPLCONF"), Bytes::from_static(b"GETACK"), Bytes::from_static(b"*")]);
+        st.repl.getack_span = (before, st.repl.offset);
+    }
+}
+
+/// Redis sends WAIT's GETACK in beforeSleep, once per event-loop turn, whoever asked. Connection
+/// tasks notify `shared.acks` when a batch made someone wait for acknowledgements; this task then
+/// yields once, so the other ready connections run first (their waits share the GETACK), and sends it.
+pub async fn ack_requests(shared: Arc<Shared>) {
+    loop {
+        shared.acks.notified().await;
+        tokio::task::yield_now().await;
+        let mut st = shared.lock();
+        send_getack(&mut st);
+        super::flush_stream(&mut st);
+    }
+}
+
 /// Called every cron tick: starts pending full syncs, sends RDB files, and once a second does the
 /// rest of Redis's replicationCron.
 pub fn cron(shared: &Arc<Shared>, st: &mut State, second_tick: bool) {
@@ -245,14 +271,7 @@ pub fn cron(shared: &Arc<Shared>, st: &mut State, second_tick: bool) {
     super::failover::cron(st);
     start_pending_sync(shared, st, now);
     start_transfers(shared, st);
-    if st.repl.get_ack_pending {
-        st.repl.get_ack_pending = false;
-        if !st.repl.is_replica() {
-            let before = st.repl.offset;
-            super::feed(st, None, &[Bytes::from_static(b"REPLCONF"), Bytes::from_static(b"GETACK"), Bytes::from_static(b"*")]);
-            st.repl.getack_span = (before, st.repl.offset);
-        }
-    }
+    send_getack(st);
     if !second_tick {
         return;
     }

@@ -118,6 +118,8 @@ pub struct Replication {
     pub(in crate::repl) getack_span: (i64, i64),
     /// Clients blocked in WAIT.
     pub(in crate::repl) wait_clients: Vec<u64>,
+    /// Clients whose replies wait for `ha-sync-replicas` acknowledgements of an offset.
+    pub(in crate::repl) sync_holds: Vec<(u64, i64)>,
     pub(in crate::repl) stat_sync_full: u64,
     pub(in crate::repl) stat_sync_partial_ok: u64,
     pub(in crate::repl) stat_sync_partial_err: u64,
@@ -154,6 +156,7 @@ impl Replication {
             get_ack_pending: false,
             getack_span: (-1, -1),
             wait_clients: Vec::new(),
+            sync_holds: Vec::new(),
             stat_sync_full: 0,
             stat_sync_partial_ok: 0,
             stat_sync_partial_err: 0,
@@ -333,6 +336,30 @@ impl Replication {
     /// Forgets a client in WAIT (timed out, unblocked or gone).
     pub fn remove_waiter(&mut self, client_id: u64) {
         self.wait_clients.retain(|id| *id != client_id);
+        self.sync_holds.retain(|(id, _)| *id != client_id);
+    }
+
+    /// Holds a client's replies until enough replicas acknowledged `offset` (synchronous mode):
+    /// replicas are asked for their offsets before the next sleep.
+    pub fn add_sync_hold(&mut self, client_id: u64, offset: i64) {
+        self.get_ack_pending = true;
+        self.sync_holds.push((client_id, offset));
+    }
+
+    /// Takes the holds `n` replicas now acknowledged (the rest stay).
+    pub fn take_confirmed_holds(&mut self, n: usize) -> Vec<u64> {
+        if self.sync_holds.is_empty() {
+            return Vec::new();
+        }
+        let holds = std::mem::take(&mut self.sync_holds);
+        let (done, rest): (Vec<_>, Vec<_>) = holds.into_iter().partition(|(_, off)| self.acked(*off) >= n);
+        self.sync_holds = rest;
+        done.into_iter().map(|(id, _)| id).collect()
+    }
+
+    /// Whether replicas are to be asked for their offsets (WAIT, a synchronous write, FAILOVER).
+    pub fn wants_acks(&self) -> bool {
+        self.get_ack_pending
     }
 
     /// Takes the clients in WAIT, for the caller to wake those served and hand back the rest

@@ -14,6 +14,7 @@ pub mod busy;
 pub mod cron;
 pub mod listen;
 pub mod session;
+pub mod sync_hold;
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -76,6 +77,7 @@ pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<
         tokio::spawn(accept_unix_loop(shared.clone(), u));
     }
     tokio::spawn(cron::cron(shared.clone()));
+    tokio::spawn(crate::repl::master::ack_requests(shared.clone()));
     tokio::spawn(crate::evict::background(shared.clone()));
     // SHUTDOWN sets the request under the lock; look for it a few times a second.
     let requested = async {

@@ -17,6 +17,7 @@ use tokio::net::{TcpStream, UnixStream};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use super::sync_hold::{self, SyncHold};
 use crate::client::{ClientMsg, ClientState};
 use crate::cmd::{self, Outcome};
 use crate::log;
@@ -123,6 +124,8 @@ pub async fn run(shared: Arc<Shared>, stream: Stream, id: u64, mut rx: mpsc::Unb
         net_out: 0,
         reads: 0,
         writes: 0,
+        hold: None,
+        write_replies: Vec::new(),
     };
     if let Err(e) = conn.serve(&mut rx).await {
         log::debug(&format!("Client id={id} closed: {e}"));
@@ -174,12 +177,19 @@ struct Conn {
     /// Bytes queued for this client (by others, and its own replies) not yet written; shared with
     /// its `ClientState`'s outbox.
     meter: Arc<Meter>,
+    /// Replies held until replicas acknowledge the batch's writes (`ha-sync-replicas`).
+    hold: Option<SyncHold>,
+    /// The batch's write replies (start, end) in `out.buf`, while synchronous mode is on.
+    write_replies: Vec<(usize, usize)>,
 }
 
 impl Conn {
     async fn serve(&mut self, rx: &mut mpsc::UnboundedReceiver<ClientMsg>) -> io::Result<()> {
         loop {
-            if self.blocked_until.is_none() && self.retry.is_none() && !self.closing {
+            if self.hold.is_some() {
+                self.check_hold(false);
+            }
+            if self.blocked_until.is_none() && self.retry.is_none() && self.hold.is_none() && !self.closing {
                 self.process_input();
             }
             self.try_flush()?;
@@ -187,7 +197,7 @@ impl Conn {
                 return Ok(());
             }
             let want_read = !self.closing && self.pending_out() < OUTPUT_HIGH_WATER;
-            let want_write = self.pending_out() > 0;
+            let want_write = self.writable_out() > 0;
             let mut timer = self.next_deadline().map(|t| Box::pin(tokio::time::sleep_until(t)));
             // Messages from other clients first (a kill, a blocked command's reply), then the socket.
             // The channel's waker is registered only when the socket has nothing either: `is_empty`
@@ -243,6 +253,43 @@ impl Conn {
         self.out.buf.len() - self.written
     }
 
+    /// What may be written now: everything pending, up to held replies.
+    fn writable_out(&self) -> usize {
+        match &self.hold {
+            Some(h) => h.from.saturating_sub(self.written),
+            None => self.pending_out(),
+        }
+    }
+
+    /// Releases held replies once the replicas confirmed them (or synchronous mode was turned off);
+    /// at the deadline (`expired`), replaces the replies of the writes with `-UNCONFIRMED`.
+    fn check_hold(&mut self, expired: bool) {
+        let Some(h) = self.hold.take() else { return };
+        let shared = self.shared.clone();
+        let mut st = shared.lock();
+        let need = st.config.ha_sync_replicas;
+        let acked = st.repl.acked(h.offset);
+        if need > 0 && acked < need && !self.closing {
+            if !expired {
+                self.hold = Some(h);
+                return;
+            }
+            let error = sync_hold::unconfirmed_error(acked, need, st.config.ha_sync_timeout_ms);
+            let rebuilt = sync_hold::replace_replies(&self.out.buf, h.from, &h.writes, &error);
+            let (old, new) = (self.out.buf.len(), rebuilt.len());
+            self.out.buf = rebuilt;
+            if new > old {
+                self.meter.queued(new - old);
+            } else {
+                self.meter.written(old - new);
+            }
+            for _ in &h.writes {
+                st.stats.record_error("UNCONFIRMED");
+            }
+        }
+        st.repl.remove_waiter(self.id);
+    }
+
     fn read_some(&mut self) -> io::Result<()> {
         let (capacity, room) = (self.inbuf.capacity(), self.inbuf.capacity() - self.inbuf.len());
         if room == 0 || (room < IOBUF_LEN && capacity >= IOBUF_LEN) {
@@ -276,8 +323,9 @@ impl Conn {
     }
 
     fn try_flush(&mut self) -> io::Result<()> {
-        while self.pending_out() > 0 {
-            match self.stream.try_write(&self.out.buf[self.written..]) {
+        while self.writable_out() > 0 {
+            let end = self.written + self.writable_out();
+            match self.stream.try_write(&self.out.buf[self.written..end]) {
                 Ok(0) => return Err(io::Error::new(io::ErrorKind::WriteZero, "write returned 0")),
                 Ok(n) => {
                     self.written += n;
@@ -338,6 +386,9 @@ impl Conn {
         if let Some(Some(d)) = self.blocked_until {
             t = Some(d);
         }
+        if let Some(d) = self.hold.as_ref().and_then(|h| h.deadline) {
+            t = Some(t.map_or(d, |x| x.min(d)));
+        }
         if let Some((_, at)) = &self.retry {
             t = Some(t.map_or(*at, |x| x.min(*at)));
         }
@@ -346,6 +397,9 @@ impl Conn {
 
     fn on_timer(&mut self) {
         let now = Instant::now();
+        if self.hold.as_ref().and_then(|h| h.deadline).is_some_and(|d| d <= now) {
+            self.check_hold(true);
+        }
         if let Some(Some(d)) = self.blocked_until {
             if d <= now {
                 let mut st = self.shared.lock();
@@ -411,6 +465,10 @@ impl Conn {
         let mut next = first;
         // The clock is read once here and then once per command, at its end (see `cmd::execute_at`).
         let mut clock_us = now_us();
+        // Synchronous mode: remember where the writes' replies are (see sync_hold.rs).
+        let sync = st.config.ha_sync_replicas > 0 && !st.repl.is_replica();
+        let woff_before = me.woff;
+        self.write_replies.clear();
         loop {
             let argv = match next.take() {
                 Some(a) => a,
@@ -457,7 +515,11 @@ impl Conn {
             let held = if st.pause.is_some() { Some(argv.clone()) } else { None };
             st.last_call_end_us = 0;
             me.postponed = false;
+            let (reply_start, woff) = (self.out.buf.len(), me.woff);
             let outcome = cmd::execute_at(&mut st, &mut me, &mut self.out, argv, clock_us);
+            if sync && me.woff != woff {
+                self.write_replies.push((reply_start, self.out.buf.len()));
+            }
             // A command refused before it ran read no clock: read it for the next one.
             clock_us = if st.last_call_end_us != 0 { st.last_call_end_us } else { now_us() };
             self.out.resp = me.resp;
@@ -488,12 +550,23 @@ impl Conn {
         if !self.closing && self.meter.pending() > 0 {
             me.close_if_over_limit(&st.obuf_limits);
         }
+        if sync && me.woff != woff_before && st.repl.acked(me.woff) < st.config.ha_sync_replicas {
+            if let Some(&(from, _)) = self.write_replies.first() {
+                st.repl.add_sync_hold(self.id, me.woff);
+                let timeout = st.config.ha_sync_timeout_ms;
+                let deadline = (timeout > 0).then(|| Instant::now() + Duration::from_millis(timeout as u64));
+                self.hold = Some(SyncHold { offset: me.woff, from, writes: std::mem::take(&mut self.write_replies), deadline });
+            }
+        }
         st.clients.insert(self.id, me);
         // The batch's writes reach the AOF before its replies reach the client.
         if st.aof.has_unwritten() {
             crate::persistence::aof::flush(&mut st);
         }
         crate::repl::flush_stream(&mut st);
+        if st.repl.wants_acks() {
+            self.shared.acks.notify_one();
+        }
     }
 }
 
