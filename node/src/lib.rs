@@ -39,6 +39,7 @@ pub mod config;
 pub mod db;
 pub mod evict;
 pub mod fdlimit;
+pub mod fence;
 pub mod group;
 pub mod keyspace;
 pub mod lazyfree;

@@ -111,6 +111,8 @@ pub struct State {
     pub(crate) snapshots: crate::persistence::save_status::SaveStatus,
     /// Replication: our replicas, our master link, the stream's IDs, offsets and backlog.
     pub(crate) repl: crate::repl::replication::Replication,
+    /// Write fencing: the sentinels this master has heard from (see `fence`).
+    pub(crate) fence: crate::fence::Fence,
     /// Set while the dataset loads at start-up (commands get -LOADING).
     pub(crate) loading: Option<crate::persistence::loading::Loading>,
     /// Set while a replica parses its master's RDB with `repl-diskless-load swapdb`, the old dataset
@@ -183,6 +185,7 @@ impl State {
             loading: None,
             async_loading: false,
             repl,
+            fence: crate::fence::Fence::default(),
             active_expire_enabled: true,
             peak_memory: 0,
             startup_memory: crate::alloc::used_memory(),

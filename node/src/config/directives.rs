@@ -104,6 +104,7 @@ pub(crate) enum Slot {
     ClientQueryBufferLimit,
     HaSyncReplicas,
     HaSyncTimeoutMs,
+    HaWriteFenceMs,
     NotifyKeyspaceEvents,
     Hz,
     SlowlogLogSlowerThan,
@@ -417,6 +418,12 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     // this many replicas acknowledged it, at most ha-sync-timeout-ms (0 = no limit). 0 = off.
     n("ha-sync-replicas", None, HIDDEN, 0, INT_MAX, 0, S::HaSyncReplicas),
     n("ha-sync-timeout-ms", None, HIDDEN, 0, INT_MAX, 1000, S::HaSyncTimeoutMs),
+    // Ours (hidden): write fencing (see fence.rs): refuse writes after this long without hearing from
+    // a majority of the sentinels. 0 = off.
+    n("ha-write-fence-ms", None, HIDDEN, 0, INT_MAX, 0, S::HaWriteFenceMs),
+    // Ours (hidden): a replica acknowledges every applied batch of its master's stream at once, not
+    // once a second (so min-replicas-max-lag and synchronous writes see it promptly).
+    b("ha-replica-prompt-ack", None, HIDDEN, false, G),
     n("min-replicas-to-write", Some("min-slaves-to-write"), M, 0, INT_MAX, 0, G),
     n("min-replicas-max-lag", Some("min-slaves-max-lag"), M, 0, INT_MAX, 10, G),
     n("watchdog-period", None, HIDDEN, 0, INT_MAX, 0, G),

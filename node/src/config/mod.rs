@@ -108,6 +108,8 @@ pub struct Config {
     pub ha_sync_replicas: usize,
     /// `ha-sync-timeout-ms` (ours): how long a reply waits for them (0 = no limit).
     pub ha_sync_timeout_ms: i64,
+    /// `ha-write-fence-ms` (ours): see `fence.rs`; 0 = off.
+    pub ha_write_fence_ms: i64,
     /// `notify-keyspace-events` as bit flags (see `crate::notify`).
     pub notify_keyspace_events: u32,
     /// `hz`, already clamped to 1..=500 like Redis does.
@@ -193,6 +195,7 @@ impl Default for Config {
             client_query_buffer_limit: 0,
             ha_sync_replicas: 0,
             ha_sync_timeout_ms: 0,
+            ha_write_fence_ms: 0,
             notify_keyspace_events: 0,
             hz: 0,
             slowlog_log_slower_than: 0,

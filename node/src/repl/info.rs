@@ -53,6 +53,7 @@ pub fn info_section(st: &State, o: &mut String) {
         let line = format!("ip={},port={},state={},offset={},lag={}", s.ip(), s.listening_port, s.state.name(), s.ack_offset, lag);
         f(&format!("slave{i}"), &line);
     }
+    crate::fence::info_fields(st, now, &mut |k, v| f(k, v));
     f("master_failover_state", &failover::state_name(st));
     f("master_replid", &r.replid);
     f("master_replid2", &r.replid2);

@@ -589,9 +589,17 @@ async fn stream(
                 return Err("master client gone".into());
             };
             let Some(mut me) = st.clients.remove(&master_id) else { return Err("master client gone".into()) };
+            let offset_before = st.repl.offset;
             let applied = apply_commands(&mut st, &mut me, &mut parser, buf, &mut partial, &mut reply);
             st.clients.insert(master_id, me);
             applied?;
+            // ha-replica-prompt-ack (ours): every applied batch is acknowledged at once, so the
+            // master's min-replicas-max-lag and synchronous writes see it without waiting a second.
+            if acks && reply.is_empty() && st.repl.offset != offset_before && st.config.get_bool("ha-replica-prompt-ack").unwrap_or(false) {
+                let mut out = Out::new(2);
+                encode_ack(&mut out, st.repl.offset);
+                reply = out.buf;
+            }
             if st.aof.has_unwritten() {
                 crate::persistence::aof::flush(&mut st);
             }

@@ -546,6 +546,9 @@ impl Conn {
         }
         me.qbuf = self.inbuf.len();
         me.buffers_trimmed = false;
+        if st.config.ha_write_fence_ms != 0 {
+            crate::fence::on_client_batch(&mut st, me.name.as_deref(), now_ms());
+        }
         self.meter.queued(self.out.buf.len().saturating_sub(out_before));
         if !self.closing && self.meter.pending() > 0 {
             me.close_if_over_limit(&st.obuf_limits);

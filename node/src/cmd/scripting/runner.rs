@@ -72,6 +72,11 @@ fn prepare(ctx: &mut Ctx, job: &Job, oom: bool) -> Result<(), String> {
         if !obey && crate::repl::master::not_enough_replicas(st) {
             return Err("NOREPLICAS Not enough good replicas to write.".into());
         }
+        if !obey {
+            if let Some(msg) = crate::fence::refusal(st, crate::util::now_ms()) {
+                return Err(msg);
+            }
+        }
     }
     Ok(())
 }
@@ -204,6 +209,11 @@ impl Host for Runner<'_> {
                 }
                 if !self.write_dirty && crate::repl::master::not_enough_replicas(self.st) {
                     return Err("-NOREPLICAS Not enough good replicas to write.".into());
+                }
+                if !self.write_dirty {
+                    if let Some(msg) = crate::fence::refusal(self.st, crate::util::now_ms()) {
+                        return Err(format!("-{msg}"));
+                    }
                 }
             }
         }

@@ -1,0 +1,148 @@
+//! Write fencing (`ha-write-fence-ms <ms>`, ours; 0 = off, Redis's behaviour): a master cut off from
+//! the majority of the sentinels that watch it refuses writes, so it stops acknowledging writes that
+//! the failover the majority is about to make would throw away.
+//!
+//! The rule: a master that has not heard from a majority of its sentinels for `ha-write-fence-ms`
+//! refuses writes (`-NOQUORUM ...`) and takes them again as soon as it hears from a majority. Reads
+//! keep working. Sentinels name their command links `sentinel-<first 8 of runid>-cmd` (Redis 7.0 does,
+//! and so does ours) and PING the master at least once a second, so every command on such a link
+//! counts as hearing from that sentinel. The sentinels known are those ever heard since start, but at
+//! least as many as `ha-boot-sentinels` lists, so a master restarted inside a partition starts fenced.
+//!
+//! Why it is safe: the sentinels may fail over only after `down-after-milliseconds` without a reply
+//! from the master, and only with a majority's authorization. If the master fences after
+//! `ha-write-fence-ms` well below `down-after-milliseconds`, every write acknowledged while cut off
+//! from a majority falls into the first `ha-write-fence-ms` of the cut — before any failover can be
+//! authorized. A sentinel's PING period (1 s for redis-sentinel, 100 ms for ours) must be well below
+//! the fence, or a healthy master fences between two PINGs.
+
+use std::collections::HashMap;
+
+use crate::state::State;
+
+/// The sentinels a master has heard from.
+#[derive(Debug, Default)]
+pub struct Fence {
+    /// Sentinel (first 8 characters of its run ID) → when last heard (ms).
+    last_heard: HashMap<String, i64>,
+}
+
+impl Fence {
+    /// Something arrived on sentinel `id`'s command link.
+    pub fn heard(&mut self, id: &str, now: i64) {
+        match self.last_heard.get_mut(id) {
+            Some(t) => *t = now.max(*t),
+            None => {
+                self.last_heard.insert(id.to_string(), now);
+            }
+        }
+    }
+
+    /// How many sentinels are known: those heard from, but at least `configured`.
+    pub fn known(&self, configured: usize) -> usize {
+        self.last_heard.len().max(configured)
+    }
+
+    /// When a majority of `known` sentinels had last been heard from: the (known/2+1)-th most recent
+    /// contact. None if that many were never heard from.
+    pub fn majority_heard_at(&self, known: usize) -> Option<i64> {
+        let k = known / 2 + 1;
+        let mut times: Vec<i64> = self.last_heard.values().copied().collect();
+        if times.len() < k {
+            return None;
+        }
+        times.sort_unstable_by(|a, b| b.cmp(a));
+        Some(times[k - 1])
+    }
+
+    /// How many were heard from within `window_ms` of `now`.
+    pub fn heard_within(&self, window_ms: i64, now: i64) -> usize {
+        self.last_heard.values().filter(|t| now - **t <= window_ms).count()
+    }
+}
+
+/// The sentinel ID in a command link's name (`sentinel-1a2b3c4d-cmd`), if it is one.
+pub fn sentinel_link_id(name: &[u8]) -> Option<&str> {
+    let id = name.strip_prefix(b"sentinel-")?.strip_suffix(b"-cmd")?;
+    (id.len() == 8).then(|| std::str::from_utf8(id).ok()).flatten()
+}
+
+/// How many sentinels `ha-boot-sentinels` lists (the floor of the known count).
+fn configured_sentinels(st: &State) -> usize {
+    st.config.get("ha-boot-sentinels").map_or(0, |v| v.split([',', ' ']).filter(|s| !s.is_empty()).count())
+}
+
+/// Fencing at `now`: (sentinels known, ms since a majority was heard from (None: never), fenced).
+pub fn status(st: &State, now: i64) -> (usize, Option<i64>, bool) {
+    let window = st.config.ha_write_fence_ms;
+    let known = st.fence.known(configured_sentinels(st));
+    let since = st.fence.majority_heard_at(known).map(|t| (now - t).max(0));
+    let fenced = window > 0 && known > 0 && !st.repl.is_replica() && since.is_none_or(|s| s > window);
+    (known, since, fenced)
+}
+
+/// The error a fenced master answers writes with, or None.
+pub fn refusal(st: &State, now: i64) -> Option<String> {
+    if st.config.ha_write_fence_ms == 0 {
+        return None;
+    }
+    let window = st.config.ha_write_fence_ms;
+    let (known, _, fenced) = status(st, now);
+    fenced.then(|| {
+        let recent = st.fence.heard_within(window, now);
+        format!("NOQUORUM this master heard from only {recent} of its {known} sentinels in the last {window} ms (no majority): writes are refused until it hears from a majority")
+    })
+}
+
+/// Called with every batch of a client: a sentinel's command link counts as hearing from it.
+pub fn on_client_batch(st: &mut State, name: Option<&[u8]>, now: i64) {
+    if st.config.ha_write_fence_ms == 0 {
+        return;
+    }
+    if let Some(id) = name.and_then(sentinel_link_id) {
+        let id = id.to_string();
+        st.fence.heard(&id, now);
+    }
+}
+
+/// INFO replication's fencing fields (only with fencing on, so INFO stays Redis's otherwise).
+pub fn info_fields(st: &State, now: i64, f: &mut dyn FnMut(&str, &dyn std::fmt::Display)) {
+    if st.config.ha_write_fence_ms == 0 {
+        return;
+    }
+    let (known, since, fenced) = status(st, now);
+    f("ha_write_fence_ms", &st.config.ha_write_fence_ms);
+    f("ha_sentinels_known", &known);
+    f("ha_sentinels_heard", &st.fence.heard_within(st.config.ha_write_fence_ms, now));
+    f("ha_ms_since_majority", &since.unwrap_or(-1));
+    f("ha_fenced", &(fenced as u8));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentinel_links_are_recognised_by_name() {
+        assert_eq!(sentinel_link_id(b"sentinel-1a2b3c4d-cmd"), Some("1a2b3c4d"));
+        assert_eq!(sentinel_link_id(b"sentinel-1a2b3c4d-pubsub"), None);
+        assert_eq!(sentinel_link_id(b"sentinel-1a2b-cmd"), None);
+        assert_eq!(sentinel_link_id(b"myapp"), None);
+    }
+
+    #[test]
+    fn a_majority_of_the_known_sentinels_counts() {
+        let mut f = Fence::default();
+        f.heard("aaaaaaaa", 100);
+        f.heard("bbbbbbbb", 0);
+        f.heard("cccccccc", 900);
+        assert_eq!(f.known(0), 3);
+        // Two of three make a majority: the second most recent contact.
+        assert_eq!(f.majority_heard_at(3), Some(100));
+        assert_eq!(f.heard_within(500, 1000), 1);
+        // ha-boot-sentinels names five: known is never below that, and three were never heard.
+        assert_eq!(f.known(5), 5);
+        assert_eq!(f.majority_heard_at(5), Some(0));
+        assert_eq!(f.majority_heard_at(7), None);
+    }
+}
