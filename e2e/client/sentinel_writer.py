@@ -59,11 +59,16 @@ while time.monotonic() < end:
             last_ok = now
             acked += 1
         if rediscover:
-            addr = "%s:%s" % sentinel.discover_master(args.master)
-            if not masters or masters[-1] != addr:
-                masters.append(addr)
-                switched_at_ack = acked
-            rediscover = False
+            # Which master the sentinels name: asked apart from the write, so a sentinel pod that is
+            # restarting (they roll too) is not counted as a failed write; asked again next time.
+            try:
+                addr = "%s:%s" % sentinel.discover_master(args.master)
+                if not masters or masters[-1] != addr:
+                    masters.append(addr)
+                    switched_at_ack = acked
+                rediscover = False
+            except (redis.ConnectionError, redis.TimeoutError) as e:
+                print(f"sentinels not asked ({type(e).__name__}: {e}); the write itself was acknowledged", flush=True)
         time.sleep(args.interval)
     except (redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError, redis.ResponseError) as e:
         errors += 1
