@@ -9,11 +9,12 @@ write-safety suite's job.
 """
 import signal
 import time
+import urllib.request
 
 import pytest
 import redis
 
-from conftest import OURS
+from conftest import OURS, free_port
 from sentinel_procs import NAME, start_group
 from test_persistence import wait_until
 
@@ -31,8 +32,9 @@ def procs():
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_master_without_a_majority_of_its_sentinels_refuses_writes(procs, tmp_path, case):
     program, fence = CASES[case]
+    metrics = free_port()
     master, reps, sentinels = start_group(procs, str(tmp_path), OURS, [program] * 3, replicas=1,
-                                          master_args=("--ha-write-fence-ms", str(fence)))
+                                          master_args=("--ha-write-fence-ms", str(fence), "--ha-metrics-port", str(metrics)))
     m = redis.Redis(port=master.port, socket_timeout=5)
     wait_until(lambda: m.info("replication").get("ha_sentinels_known") == 3, what="the master knows its 3 sentinels")
     info = m.info("replication")
@@ -57,6 +59,9 @@ def test_a_master_without_a_majority_of_its_sentinels_refuses_writes(procs, tmp_
         tx.execute()
     assert m.get("k") == b"1", "reads still served, and no write went through"
     assert m.info("replication")["ha_ms_since_majority"] >= fence
+    # The same in the Prometheus metrics.
+    text = urllib.request.urlopen(f"http://127.0.0.1:{metrics}/metrics", timeout=5).read().decode()
+    assert "\nredis_ha_fenced 1\n" in text and "\nredis_ha_sentinels_known 3\n" in text, text
 
     # A majority is back: writes are taken again.
     sentinels[0].signal(signal.SIGCONT)
