@@ -6,8 +6,10 @@
 //! refuses writes (`-NOQUORUM ...`) and takes them again as soon as it hears from a majority. Reads
 //! keep working. Sentinels name their command links `sentinel-<first 8 of runid>-cmd` (Redis 7.0 does,
 //! and so does ours) and PING the master at least once a second, so every command on such a link
-//! counts as hearing from that sentinel. The sentinels known are those ever heard since start, but at
-//! least as many as `ha-boot-sentinels` lists, so a master restarted inside a partition starts fenced.
+//! counts as hearing from that sentinel. How many sentinels watch the master is
+//! `ha-write-fence-sentinels <n>` when set (the operator sets it: pods that restart with new sentinel
+//! IDs do not change the count, and a master restarted inside a partition starts fenced); otherwise
+//! every sentinel heard from since start counts.
 //!
 //! Why it is safe: the sentinels may fail over only after `down-after-milliseconds` without a reply
 //! from the master, and only with a majority's authorization. If the master fences after
@@ -38,9 +40,13 @@ impl Fence {
         }
     }
 
-    /// How many sentinels are known: those heard from, but at least `configured`.
+    /// How many sentinels watch the master: `configured`, or (0) every one heard from.
     pub fn known(&self, configured: usize) -> usize {
-        self.last_heard.len().max(configured)
+        if configured > 0 {
+            configured
+        } else {
+            self.last_heard.len()
+        }
     }
 
     /// When a majority of `known` sentinels had last been heard from: the (known/2+1)-th most recent
@@ -67,9 +73,9 @@ pub fn sentinel_link_id(name: &[u8]) -> Option<&str> {
     (id.len() == 8).then(|| std::str::from_utf8(id).ok()).flatten()
 }
 
-/// How many sentinels `ha-boot-sentinels` lists (the floor of the known count).
+/// `ha-write-fence-sentinels`: how many sentinels watch this master (0: learn them).
 fn configured_sentinels(st: &State) -> usize {
-    st.config.get("ha-boot-sentinels").map_or(0, |v| v.split([',', ' ']).filter(|s| !s.is_empty()).count())
+    st.config.get_int("ha-write-fence-sentinels").unwrap_or(0).max(0) as usize
 }
 
 /// Fencing at `now`: (sentinels known, ms since a majority was heard from (None: never), fenced).
@@ -140,7 +146,7 @@ mod tests {
         // Two of three make a majority: the second most recent contact.
         assert_eq!(f.majority_heard_at(3), Some(100));
         assert_eq!(f.heard_within(500, 1000), 1);
-        // ha-boot-sentinels names five: known is never below that, and three were never heard.
+        // ha-write-fence-sentinels says five: three of them were never heard.
         assert_eq!(f.known(5), 5);
         assert_eq!(f.majority_heard_at(5), Some(0));
         assert_eq!(f.majority_heard_at(7), None);

@@ -74,6 +74,11 @@ pub const OWNED_DIRECTIVES: &[&str] = &[
     "rename-command",
     "unixsocket",
     "sentinel",
+    "ha-write-fence-ms",
+    "ha-write-fence-sentinels",
+    "ha-sync-replicas",
+    "ha-sync-timeout-ms",
+    "ha-replica-prompt-ack",
 ];
 
 /// Specification of a highly available Redis: data pods (one master, the rest replicas) watched by a
@@ -111,6 +116,18 @@ pub const OWNED_DIRECTIVES: &[&str] = &[
         "rule": "!has(self.minReplicasToWrite) || self.minReplicasToWrite < self.replicas",
         "message": "spec.minReplicasToWrite must be less than spec.replicas (the master is one of the replicas)",
         "fieldPath": ".minReplicasToWrite",
+        "reason": "FieldValueInvalid"
+    },
+    {
+        "rule": "!has(self.writeSafety) || !has(self.writeSafety.mode) || self.writeSafety.mode != 'sync' || (has(self.writeSafety.syncReplicas) ? self.writeSafety.syncReplicas : 1) < self.replicas",
+        "message": "spec.writeSafety.syncReplicas must be less than spec.replicas: sync mode needs that many replicas besides the master",
+        "fieldPath": ".writeSafety.syncReplicas",
+        "reason": "FieldValueInvalid"
+    },
+    {
+        "rule": "!has(self.writeSafety) || !has(self.writeSafety.fenceMilliseconds) || self.writeSafety.fenceMilliseconds * 2 <= self.downAfterMilliseconds",
+        "message": "spec.writeSafety.fenceMilliseconds must be at most half of spec.downAfterMilliseconds: the master must fence itself well before the sentinels may fail over",
+        "fieldPath": ".writeSafety.fenceMilliseconds",
         "reason": "FieldValueInvalid"
     }
 ]))]
@@ -165,6 +182,11 @@ pub struct RedisHASpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub min_replicas_max_lag_seconds: Option<i32>,
+
+    /// How acknowledged writes are protected against failovers and network partitions (see the README's
+    /// "Write safety"). Default: fenced.
+    #[serde(default)]
+    pub write_safety: WriteSafetySpec,
 
     /// Password authentication. The password is read from a Secret in the same namespace and never copied
     /// into a ConfigMap, the status, Events or logs. Unset: no password (not recommended).
@@ -237,7 +259,7 @@ pub struct RedisHASpec {
 #[serde(rename_all = "camelCase")]
 #[schemars(extend("x-kubernetes-validations" = [
     {
-        "rule": "!(self.name.lowerAscii() in ['port', 'bind', 'protected-mode', 'daemonize', 'supervised', 'pidfile', 'logfile', 'dir', 'dbfilename', 'appendonly', 'appendfilename', 'appenddirname', 'save', 'include', 'requirepass', 'masterauth', 'masteruser', 'aclfile', 'user', 'replicaof', 'slaveof', 'replica-announce-ip', 'replica-announce-port', 'slave-announce-ip', 'slave-announce-port', 'replica-read-only', 'slave-read-only', 'min-replicas-to-write', 'min-slaves-to-write', 'min-replicas-max-lag', 'min-slaves-max-lag', 'rename-command', 'unixsocket', 'sentinel'])",
+        "rule": "!(self.name.lowerAscii() in ['port', 'bind', 'protected-mode', 'daemonize', 'supervised', 'pidfile', 'logfile', 'dir', 'dbfilename', 'appendonly', 'appendfilename', 'appenddirname', 'save', 'include', 'requirepass', 'masterauth', 'masteruser', 'aclfile', 'user', 'replicaof', 'slaveof', 'replica-announce-ip', 'replica-announce-port', 'slave-announce-ip', 'slave-announce-port', 'replica-read-only', 'slave-read-only', 'min-replicas-to-write', 'min-slaves-to-write', 'min-replicas-max-lag', 'min-slaves-max-lag', 'rename-command', 'unixsocket', 'sentinel', 'ha-write-fence-ms', 'ha-write-fence-sentinels', 'ha-sync-replicas', 'ha-sync-timeout-ms', 'ha-replica-prompt-ack'])",
         "message": "spec.config: this directive is managed by the operator (port, bind, dir, save, appendonly, replicaof, requirepass, masterauth, min-replicas-*, ...); use the matching spec field",
         "fieldPath": ".name",
         "reason": "FieldValueForbidden"
@@ -282,6 +304,46 @@ pub struct AuthSpec {
     #[serde(default = "default_auth_key")]
     #[schemars(length(min = 1))]
     pub key: String,
+}
+
+/// Write safety: what a client's acknowledged write survives.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WriteSafetySpec {
+    /// async: Redis's own behaviour; a master cut off from the sentinels keeps acknowledging writes that
+    /// the failover on the other side throws away, and a kill of the master loses what its replicas had
+    /// not received. fenced (default): a master that has not heard from a majority of the sentinels for
+    /// fenceMilliseconds refuses writes, so at most the writes of that interval can be lost in a
+    /// partition. sync: fenced, and every write is acknowledged to the client only once syncReplicas
+    /// replicas have it, so no acknowledged write is lost when a single node or link fails.
+    #[serde(default)]
+    pub mode: WriteSafetyMode,
+    /// sync: how many replicas must have a write before its reply (default 1). Must be less than
+    /// spec.replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub sync_replicas: Option<i32>,
+    /// sync: how long a write's reply waits for the replicas, in milliseconds (default 1000); after it the
+    /// client gets an UNCONFIRMED error (the write was applied on the master, not confirmed). 0: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub timeout_ms: Option<i64>,
+    /// fenced and sync: milliseconds without hearing from a majority of the sentinels before the master
+    /// refuses writes. Default: half of spec.downAfterMilliseconds; at most half of it, so the master
+    /// fences itself before the sentinels may fail over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 200))]
+    pub fence_milliseconds: Option<i64>,
+}
+
+/// Write safety mode.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum WriteSafetyMode {
+    Async,
+    #[default]
+    Fenced,
+    Sync,
 }
 
 /// How the data pods keep their dataset.
@@ -508,6 +570,36 @@ impl RedisHASpec {
         if self.down_after_milliseconds < 100 {
             out.push(SpecProblem { field: "spec.downAfterMilliseconds", message: "must be at least 100".into() });
         }
+        let ws = &self.write_safety;
+        if ws.mode == WriteSafetyMode::Sync {
+            let n = ws.sync_replicas.unwrap_or(1);
+            if n < 1 || n >= self.replicas {
+                out.push(SpecProblem {
+                    field: "spec.writeSafety.syncReplicas",
+                    message: format!(
+                        "must be between 1 and spec.replicas - 1 ({}): sync mode needs that many replicas besides the master, got {n}",
+                        self.replicas - 1
+                    ),
+                });
+            }
+        }
+        if let Some(f) = ws.fence_milliseconds {
+            if f < 200 || f * 2 > self.down_after_milliseconds {
+                out.push(SpecProblem {
+                    field: "spec.writeSafety.fenceMilliseconds",
+                    message: format!(
+                        "must be between 200 and half of spec.downAfterMilliseconds ({}), so the master fences itself before the sentinels may fail over; got {f}",
+                        self.down_after_milliseconds / 2
+                    ),
+                });
+            }
+        }
+        if ws.mode != WriteSafetyMode::Async && ws.fence_milliseconds.is_none() && self.down_after_milliseconds < 400 {
+            out.push(SpecProblem {
+                field: "spec.downAfterMilliseconds",
+                message: "must be at least 400 with writeSafety fenced or sync (the fence is half of it, at least 200 ms)".into(),
+            });
+        }
         if self.failover_timeout_milliseconds < 1000 {
             out.push(SpecProblem { field: "spec.failoverTimeoutMilliseconds", message: "must be at least 1000".into() });
         }
@@ -556,6 +648,10 @@ impl RedisHASpec {
         if self.auth.is_none() {
             out.push("spec.auth is not set: the data and sentinel pods accept unauthenticated clients".into());
         }
+        if self.write_safety.mode == WriteSafetyMode::Async {
+            out.push("spec.writeSafety.mode is async: a partitioned master keeps acknowledging writes that the failover throws away".into());
+        }
+
         out
     }
 }
@@ -582,6 +678,7 @@ impl Default for RedisHASpec {
             parallel_syncs: default_parallel_syncs(),
             min_replicas_to_write: None,
             min_replicas_max_lag_seconds: None,
+            write_safety: WriteSafetySpec::default(),
             auth: None,
             persistence: PersistenceSpec::default(),
             config: Vec::new(),
@@ -625,7 +722,23 @@ mod tests {
         assert_eq!(spec.anti_affinity, AntiAffinity::Soft);
         assert_eq!(spec.persistence.mode, PersistenceMode::None);
         assert!(spec.pod_disruption_budget.enabled);
+        assert_eq!(spec.write_safety.mode, WriteSafetyMode::Fenced);
         assert!(spec.problems().is_empty());
+    }
+
+    #[test]
+    fn write_safety_problems_name_their_fields() {
+        let with = |replicas, ws: serde_json::Value| {
+            let spec: RedisHASpec = serde_json::from_value(serde_json::json!({"replicas": replicas, "writeSafety": ws})).expect("spec parses");
+            spec.problems().into_iter().map(|p| p.field).collect::<Vec<_>>()
+        };
+        assert_eq!(with(1, serde_json::json!({"mode": "sync"})), ["spec.writeSafety.syncReplicas"]);
+        assert!(with(2, serde_json::json!({"mode": "sync"})).is_empty());
+        assert_eq!(with(3, serde_json::json!({"fenceMilliseconds": 4000})), ["spec.writeSafety.fenceMilliseconds"]);
+        assert_eq!(with(3, serde_json::json!({"fenceMilliseconds": 100})), ["spec.writeSafety.fenceMilliseconds"]);
+        assert!(with(1, serde_json::json!({"mode": "async"})).is_empty());
+        let async_spec: RedisHASpec = serde_json::from_value(serde_json::json!({"writeSafety": {"mode": "async"}})).expect("parses");
+        assert!(async_spec.advisories().iter().any(|a| a.contains("writeSafety.mode is async")));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use kube::Client;
 use serde_json::Value;
 
 use crate::controller::Context;
+use crate::master::events::Addr;
 use crate::master::registry::Watchers;
 use crate::metrics::Metrics;
 use crate::resources::RenderOptions;
@@ -99,6 +100,10 @@ impl FakeSentinels {
             me.requests.lock().expect("lock").push(req);
             let outcome = me.outcome.lock().expect("lock").clone();
             Box::pin(async move { outcome })
+        }))
+        // The former master answers that the new one took over at its offset.
+        .with_handover(Arc::new(|_, _| {
+            Box::pin(async { crate::rollout::handover::Handover::Continued { offset: 42, new_master: Addr::new("10.0.0.1", 6379) } })
         }))
     }
 

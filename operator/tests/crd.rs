@@ -96,6 +96,34 @@ fn min_replicas_to_write_must_leave_a_master() {
 }
 
 #[test]
+fn write_safety_sync_needs_replicas_and_the_fence_must_come_before_a_failover() {
+    // sync with the default one confirming replica needs two data pods; two confirming replicas need three.
+    let v = violations(&object(json!({"replicas": 1, "writeSafety": {"mode": "sync"}})), None);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(v[0].1.contains("spec.writeSafety.syncReplicas"), "{v:?}");
+    assert!(violations(&object(json!({"replicas": 2, "writeSafety": {"mode": "sync"}})), None).is_empty());
+    assert_eq!(violations(&object(json!({"replicas": 2, "writeSafety": {"mode": "sync", "syncReplicas": 2}})), None).len(), 1);
+    assert!(violations(&object(json!({"replicas": 3, "writeSafety": {"mode": "sync", "syncReplicas": 2, "timeoutMs": 500}})), None).is_empty());
+    // The fence must be at most half of down-after (default 5000 ms).
+    let v = violations(&object(json!({"writeSafety": {"mode": "fenced", "fenceMilliseconds": 3000}})), None);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(v[0].1.contains("spec.writeSafety.fenceMilliseconds"), "{v:?}");
+    assert!(violations(&object(json!({"writeSafety": {"fenceMilliseconds": 2500}})), None).is_empty());
+    assert!(violations(&object(json!({"downAfterMilliseconds": 10000, "writeSafety": {"fenceMilliseconds": 3000}})), None).is_empty());
+    // async: no constraint.
+    assert!(violations(&object(json!({"replicas": 1, "writeSafety": {"mode": "async"}})), None).is_empty());
+    // The mode is an enum in the schema, with its description for `kubectl explain`.
+    let ws = schema().pointer("/properties/spec/properties/writeSafety").cloned().expect("writeSafety in the schema");
+    let modes: Vec<String> = ws
+        .pointer("/properties/mode/enum")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    assert_eq!(modes, ["async", "fenced", "sync"]);
+    assert!(ws.pointer("/properties/mode/description").and_then(Value::as_str).is_some_and(|d| d.contains("fenced (default)")), "{ws}");
+}
+
+#[test]
 fn owned_directives_are_refused_in_any_case() {
     for name in ["port", "replicaof", "SLAVEOF", "RequirePass", "dir", "save", "appendonly", "rename-command"] {
         let v = violations(&object(json!({"config": [{"name": "maxmemory", "value": "1gb"}, {"name": name, "value": "x"}]})), None);

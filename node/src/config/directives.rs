@@ -421,6 +421,8 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     // Ours (hidden): write fencing (see fence.rs): refuse writes after this long without hearing from
     // a majority of the sentinels. 0 = off.
     n("ha-write-fence-ms", None, HIDDEN, 0, INT_MAX, 0, S::HaWriteFenceMs),
+    // How many sentinels watch this master, for the fence's majority (0 = count those heard from).
+    n("ha-write-fence-sentinels", None, HIDDEN, 0, INT_MAX, 0, G),
     // Ours (hidden): a replica acknowledges every applied batch of its master's stream at once, not
     // once a second (so min-replicas-max-lag and synchronous writes see it promptly).
     b("ha-replica-prompt-ack", None, HIDDEN, false, G),

@@ -162,7 +162,7 @@ async fn the_master_is_switched_over_then_deleted_only_once_demoted() {
     let s = api.next(Some(deleted())).await;
     assert_eq!((s.method.as_str(), s.path.as_str()), ("DELETE", "/api/v1/namespaces/prod/pods/cache-0"));
     let s = api.next(None).await;
-    assert_eq!(s.body["note"], format!("Restarting former master pod cache-0 for revision {NEW}"));
+    assert_eq!(s.body["note"], format!("Restarting former master pod cache-0 for revision {NEW}; 10.0.0.1:6379 took over at its offset 42"));
     let (_, updating) = status_of(&api.next(None).await);
     assert_eq!(updating["reason"], "RestartingFormerMaster");
     task.await.expect("task").expect("reconcile");

@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 use super::names::{Names, DATA_PORT, METRICS_PORT, SENTINEL_PORT};
-use crate::crd::{PersistenceMode, RedisHA};
+use crate::crd::{PersistenceMode, RedisHA, RedisHASpec, WriteSafetyMode};
 
 pub const KEY_REDIS_CONF: &str = "redis.conf";
 pub const KEY_SENTINEL_CONF: &str = "sentinel.conf";
@@ -70,11 +70,37 @@ pub fn redis_conf(rha: &RedisHA) -> String {
     if spec.metrics.enabled {
         out.push_str(&format!("ha-metrics-port {METRICS_PORT}\n"));
     }
+    write_safety(spec, &mut out);
     if let Some(n) = spec.min_replicas_to_write {
         out.push_str(&format!("min-replicas-to-write {n}\n"));
         out.push_str(&format!("min-replicas-max-lag {}\n", spec.min_replicas_max_lag_seconds.unwrap_or(10)));
     }
     out
+}
+
+/// spec.writeSafety as the node's own directives (see node/src/fence.rs and server/sync_hold.rs).
+fn write_safety(spec: &RedisHASpec, out: &mut String) {
+    let ws = &spec.write_safety;
+    if ws.mode == WriteSafetyMode::Async {
+        return;
+    }
+    let fence = ws.fence_milliseconds.unwrap_or(spec.down_after_milliseconds / 2);
+    out.push_str(&format!(
+        "ha-write-fence-ms {fence}
+ha-write-fence-sentinels {}
+ha-replica-prompt-ack yes
+",
+        spec.sentinels
+    ));
+    if ws.mode == WriteSafetyMode::Sync {
+        out.push_str(&format!(
+            "ha-sync-replicas {}
+ha-sync-timeout-ms {}
+",
+            ws.sync_replicas.unwrap_or(1),
+            ws.timeout_ms.unwrap_or(1000)
+        ));
+    }
 }
 
 /// sentinel.conf lines that come before `sentinel monitor`.
@@ -123,7 +149,7 @@ pub fn config_hash(cm: &ConfigMap) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crd::{AuthSpec, ConfigDirective, PersistenceSpec, RedisHASpec};
+    use crate::crd::{AuthSpec, ConfigDirective, PersistenceSpec, RedisHASpec, WriteSafetySpec};
     use crate::resources::{fixtures::rha, owner_reference, Names};
 
     fn cm(spec: RedisHASpec) -> ConfigMap {
@@ -163,6 +189,20 @@ mod tests {
         assert!(conf.contains("maxmemory-policy allkeys-lru\n"));
         assert!(!conf.contains("evil"), "a second line of a value must never reach the file");
         assert!(conf.contains("min-replicas-to-write 1\nmin-replicas-max-lag 10\n"));
+    }
+
+    #[test]
+    fn write_safety_renders_the_node_directives() {
+        let conf = |ws: WriteSafetySpec| redis_conf(&rha(RedisHASpec { write_safety: ws, ..Default::default() }));
+        // The default, fenced: half of down-after (5000 ms), the sentinel count, prompt acks.
+        let fenced = conf(WriteSafetySpec::default());
+        assert!(fenced.contains("ha-write-fence-ms 2500\nha-write-fence-sentinels 3\nha-replica-prompt-ack yes\n"), "{fenced}");
+        assert!(!fenced.contains("ha-sync-replicas"), "{fenced}");
+        let sync =
+            conf(WriteSafetySpec { mode: WriteSafetyMode::Sync, sync_replicas: Some(2), timeout_ms: Some(300), fence_milliseconds: Some(1000) });
+        assert!(sync.contains("ha-write-fence-ms 1000\n") && sync.contains("ha-sync-replicas 2\nha-sync-timeout-ms 300\n"), "{sync}");
+        let off = conf(WriteSafetySpec { mode: WriteSafetyMode::Async, ..Default::default() });
+        assert!(!off.contains("ha-write") && !off.contains("ha-sync") && !off.contains("ha-replica"), "async is Redis's behaviour: {off}");
     }
 
     #[test]

@@ -65,6 +65,9 @@ pub enum FailoverOutcome {
 /// Asks the sentinels for a switchover; swapped for a recorder in tests.
 pub type FailoverFn = Arc<dyn Fn(FailoverRequest) -> BoxFuture<'static, FailoverOutcome> + Send + Sync>;
 
+/// Checks a switchover's outcome on the former master's address ([`handover::check`]); swapped in tests.
+pub type HandoverFn = Arc<dyn Fn(Addr, Option<String>) -> BoxFuture<'static, Handover> + Send + Sync>;
+
 struct Pending {
     from: String,
     until: Instant,
@@ -75,6 +78,7 @@ struct Pending {
 pub struct Rollouts {
     pending: Arc<Mutex<HashMap<Key, Pending>>>,
     failover: FailoverFn,
+    handover: HandoverFn,
 }
 
 impl Default for Rollouts {
@@ -85,7 +89,14 @@ impl Default for Rollouts {
 
 impl Rollouts {
     pub fn with_failover(failover: FailoverFn) -> Self {
-        Rollouts { pending: Arc::default(), failover }
+        let handover: HandoverFn = Arc::new(|addr, password| Box::pin(async move { handover::check(&addr, password.as_deref()).await }));
+        Rollouts { pending: Arc::default(), failover, handover }
+    }
+
+    /// The same with another handover check.
+    pub fn with_handover(mut self, handover: HandoverFn) -> Self {
+        self.handover = handover;
+        self
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Pending>> {
@@ -172,8 +183,8 @@ pub async fn roll(deps: Deps<'_>, rha: &RedisHA, names: &Names, data: &StatefulS
         Step::DeleteOldMaster { pod, uid } => {
             // The switchover's outcome first: the new master must have taken over at this pod's offset.
             let addr = ips.get(pod).map(|ip| Addr::new(ip.clone(), DATA_PORT as u16));
-            let outcome = match &addr {
-                Some(a) => handover::check(a, password).await,
+            let outcome = match addr {
+                Some(a) => (rollouts.handover)(a, password.map(str::to_string)).await,
                 None => Handover::Unknown(format!("pod {pod} has no IP")),
             };
             let verified = match &outcome {
