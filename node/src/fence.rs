@@ -4,7 +4,10 @@
 //!
 //! The rule: a master that has not heard from a majority of its sentinels for `ha-write-fence-ms`
 //! refuses writes (`-NOQUORUM ...`) and takes them again as soon as it hears from a majority. Reads
-//! keep working. Sentinels name their command links `sentinel-<first 8 of runid>-cmd` (Redis 7.0 does,
+//! keep working. A sentinel counts only while its latest hello (published on the master every 2 s)
+//! names us as the master, and after a silence longer than the fence only once a new hello does: a
+//! sentinel that failed over elsewhere keeps talking to the old master (a replica in its view), and
+//! must not unfence it when a cut heals. Sentinels name their command links `sentinel-<first 8 of runid>-cmd` (Redis 7.0 does,
 //! and so does ours) and PING the master at least once a second, so every command on such a link
 //! counts as hearing from that sentinel. How many sentinels watch the master is
 //! `ha-write-fence-sentinels <n>` when set (the operator sets it: pods that restart with new sentinel
@@ -25,19 +28,41 @@ use crate::state::State;
 /// The sentinels a master has heard from.
 #[derive(Debug, Default)]
 pub struct Fence {
-    /// Sentinel (first 8 characters of its run ID) → when last heard (ms).
-    last_heard: HashMap<String, i64>,
+    /// Sentinel (first 8 characters of its run ID) → what we know of it.
+    seen: HashMap<String, Seen>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    /// Last contact (ms).
+    last: i64,
+    /// Whether its latest hello named us as the master, since its last contact gap. A sentinel that
+    /// failed over elsewhere still talks to us (we are a replica in its view) but counts for nothing.
+    owns_us: bool,
 }
 
 impl Fence {
-    /// Something arrived on sentinel `id`'s command link.
-    pub fn heard(&mut self, id: &str, now: i64) {
-        match self.last_heard.get_mut(id) {
-            Some(t) => *t = now.max(*t),
+    /// Something arrived on sentinel `id`'s command link. After a silence longer than `window_ms` the
+    /// sentinel counts again only once a hello of its names us (it may have failed over meanwhile).
+    pub fn heard(&mut self, id: &str, now: i64, window_ms: i64) {
+        match self.seen.get_mut(id) {
+            Some(s) => {
+                if now - s.last > window_ms {
+                    s.owns_us = false;
+                }
+                s.last = now.max(s.last);
+            }
             None => {
-                self.last_heard.insert(id.to_string(), now);
+                self.seen.insert(id.to_string(), Seen { last: now, owns_us: false });
             }
         }
+    }
+
+    /// A hello of sentinel `id`: whether it names us as the master.
+    pub fn hello(&mut self, id: &str, names_us: bool, now: i64) {
+        let s = self.seen.entry(id.to_string()).or_insert(Seen { last: now, owns_us: false });
+        s.owns_us = names_us;
+        s.last = now.max(s.last);
     }
 
     /// How many sentinels watch the master: `configured`, or (0) every one heard from.
@@ -45,15 +70,15 @@ impl Fence {
         if configured > 0 {
             configured
         } else {
-            self.last_heard.len()
+            self.seen.len()
         }
     }
 
-    /// When a majority of `known` sentinels had last been heard from: the (known/2+1)-th most recent
-    /// contact. None if that many were never heard from.
+    /// When a majority of `known` sentinels that name us master had last been heard from: the
+    /// (known/2+1)-th most recent contact among them. None if there never were that many.
     pub fn majority_heard_at(&self, known: usize) -> Option<i64> {
         let k = known / 2 + 1;
-        let mut times: Vec<i64> = self.last_heard.values().copied().collect();
+        let mut times: Vec<i64> = self.seen.values().filter(|s| s.owns_us).map(|s| s.last).collect();
         if times.len() < k {
             return None;
         }
@@ -61,9 +86,9 @@ impl Fence {
         Some(times[k - 1])
     }
 
-    /// How many were heard from within `window_ms` of `now`.
+    /// How many that name us master were heard from within `window_ms` of `now`.
     pub fn heard_within(&self, window_ms: i64, now: i64) -> usize {
-        self.last_heard.values().filter(|t| now - **t <= window_ms).count()
+        self.seen.values().filter(|s| s.owns_us && now - s.last <= window_ms).count()
     }
 }
 
@@ -107,8 +132,34 @@ pub fn on_client_batch(st: &mut State, name: Option<&[u8]>, now: i64) {
     }
     if let Some(id) = name.and_then(sentinel_link_id) {
         let id = id.to_string();
-        st.fence.heard(&id, now);
+        let window = st.config.ha_write_fence_ms;
+        st.fence.heard(&id, now, window);
     }
+}
+
+/// A PUBLISH on `__sentinel__:hello` (`ip,port,runid,epoch,master-name,master-ip,master-port,
+/// master-epoch`) received on a connection whose local address is `laddr`: records whether the
+/// sentinel names us as the master. The address names us if the port is ours and the host is the
+/// address the sentinel reached us at, or our `replica-announce-ip`; a hostname we cannot compare
+/// (no announce-ip set) is taken as naming us.
+pub fn on_hello(st: &mut State, payload: &[u8], laddr: &str, now: i64) {
+    if st.config.ha_write_fence_ms == 0 {
+        return;
+    }
+    let text = String::from_utf8_lossy(payload);
+    let f: Vec<&str> = text.split(',').collect();
+    if f.len() != 8 || f[2].len() < 8 {
+        return;
+    }
+    let (id, host, port) = (&f[2][..8], f[5], f[6]);
+    let our_port = st.config.port.to_string();
+    let local_ip = laddr.rsplit_once(':').map_or(laddr, |(ip, _)| ip).trim_start_matches('[').trim_end_matches(']');
+    let announce = st.config.get("replica-announce-ip").unwrap_or_default();
+    let names_us = port == our_port
+        && (host == local_ip
+            || (!announce.is_empty() && host.eq_ignore_ascii_case(&announce))
+            || (announce.is_empty() && host.parse::<std::net::IpAddr>().is_err()));
+    st.fence.hello(id, names_us, now);
 }
 
 /// INFO replication's fencing fields (only with fencing on, so INFO stays Redis's otherwise).
@@ -139,9 +190,9 @@ mod tests {
     #[test]
     fn a_majority_of_the_known_sentinels_counts() {
         let mut f = Fence::default();
-        f.heard("aaaaaaaa", 100);
-        f.heard("bbbbbbbb", 0);
-        f.heard("cccccccc", 900);
+        f.hello("aaaaaaaa", true, 100);
+        f.hello("bbbbbbbb", true, 0);
+        f.hello("cccccccc", true, 900);
         assert_eq!(f.known(0), 3);
         // Two of three make a majority: the second most recent contact.
         assert_eq!(f.majority_heard_at(3), Some(100));
@@ -150,5 +201,25 @@ mod tests {
         assert_eq!(f.known(5), 5);
         assert_eq!(f.majority_heard_at(5), Some(0));
         assert_eq!(f.majority_heard_at(7), None);
+    }
+
+    #[test]
+    fn a_sentinel_that_names_another_master_or_comes_back_from_silence_does_not_count() {
+        let mut f = Fence::default();
+        f.hello("aaaaaaaa", true, 0);
+        f.hello("bbbbbbbb", true, 0);
+        assert_eq!(f.heard_within(1000, 500), 2);
+        // After a 5 s silence (a cut), contact alone does not count: it may have failed over.
+        f.heard("aaaaaaaa", 5000, 1000);
+        f.heard("bbbbbbbb", 5000, 1000);
+        assert_eq!(f.heard_within(1000, 5000), 0);
+        // Its hello names another master: still nothing.
+        f.hello("aaaaaaaa", false, 5100);
+        assert_eq!(f.heard_within(1000, 5100), 0);
+        // A hello naming us: counts again.
+        f.hello("bbbbbbbb", true, 5200);
+        assert_eq!(f.heard_within(1000, 5200), 1);
+        f.heard("bbbbbbbb", 5300, 1000);
+        assert_eq!(f.heard_within(1000, 5300), 1);
     }
 }

@@ -85,6 +85,10 @@ fn punsubscribe(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn publish(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if ctx.st.config.ha_write_fence_ms != 0 && &argv[1][..] == b"__sentinel__:hello" {
+        let laddr = ctx.me.laddr.clone();
+        crate::fence::on_hello(ctx.st, &argv[2], &laddr, crate::util::now_ms());
+    }
     let n = ctx.publish(&argv[1], &argv[2]);
     // Replicas get every message (their own subscribers see it too); the AOF never does.
     ctx.prop.force_repl = true;

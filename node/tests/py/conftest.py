@@ -134,3 +134,7 @@ def pytest_terminal_summary(terminalreporter):
     for case, r in getattr(switchover, "RESULTS", []):
         terminalreporter.write_line(f"switchover {case}: acknowledged {r['acked']}, lost {r['lost']}, "
                                     f"write pause {r['pause_ms']} ms, +switch-master after {r['switch_ms']} ms")
+    partition = sys.modules.get("test_partition")
+    for r in getattr(partition, "RESULTS", []):
+        terminalreporter.write_line(f"partition {r['mode']}: acknowledged {r['acked']}, lost {r['lost']}, refused {r['refused']}, "
+                                    f"first refusal {r['fenced_after_ms']} ms after the cut")
