@@ -71,7 +71,7 @@ timeout --kill-after=30 1500 cargo test --release --workspace --no-fail-fast || 
 echo "== scripts/check-packaging.sh"
 timeout --kill-after=30 600 scripts/check-packaging.sh || status=1
 echo "== python3 -m pytest -q node/tests/py"
-timeout --kill-after=30 1200 python3 -m pytest -q node/tests/py || status=1
+timeout --kill-after=30 1200 python3 -m pytest -q --durations=15 node/tests/py || status=1
 
 if [ "${SKIP_E2E:-0}" != 1 ]; then
   # The cluster's Kubernetes build needs Go (1.21 or newer fetches the pinned toolchain through the

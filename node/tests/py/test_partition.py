@@ -30,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 NAME = "mymaster"
 DOWN_AFTER = 2000
 FENCE = 1000
-CUT_AT, CUT_FOR, WRITE_FOR = 3.0, 8.0, 16.0
+CUT_AT, CUT_FOR, WRITE_FOR = 2.0, 6.0, 12.0
 
 MODES = {
     "async": (),
