@@ -3,6 +3,7 @@ redis-sentinel) with their own sentinel.conf, an event collector subscribed to s
 the failover checks, and raw RESP helpers for byte-for-byte comparisons with real Redis.
 """
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import tempfile
 import threading
 import time
 
+import pytest
 import redis
 
 from conftest import OURS, free_port
@@ -18,6 +20,26 @@ from test_persistence import Node, wait_until
 NAME = "mymaster"
 WAIT = 30.0
 DATA_ARGS = ("--save", "", "--appendonly", "no", "--repl-diskless-sync-delay", "0")
+
+
+@pytest.fixture
+def workdir():
+    """A scratch directory for a test's processes."""
+    d = tempfile.mkdtemp(prefix="pytest-sentinel-")
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture
+def procs():
+    """Everything started by a test, stopped at its end (sentinels resumed first if stopped)."""
+    started = []
+    yield started
+    for p in started:
+        if isinstance(p, Events):
+            p.close()
+        else:
+            p.stop()
 
 
 class DataNode(Node):

@@ -15,18 +15,12 @@ import pytest
 import redis
 
 from conftest import OURS, free_port
+from sentinel_procs import procs  # noqa: F401  (fixture)
 from sentinel_procs import NAME, start_group
 from test_persistence import wait_until
 
 CASES = {"our-sentinels": (OURS, 500), "redis-sentinel": ("redis-sentinel", 2500)}
 
-
-@pytest.fixture
-def procs():
-    started = []
-    yield started
-    for p in started:
-        p.stop()  # a sentinel is resumed (SIGCONT) before it is stopped
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -17,6 +17,7 @@ import redis
 from redis.sentinel import Sentinel as SentinelClient
 
 from conftest import OURS
+from sentinel_procs import procs  # noqa: F401  (fixture)
 from sentinel_procs import DATA_ARGS, NAME, DataNode, SentinelProc
 from test_persistence import wait_until
 
@@ -49,13 +50,6 @@ def role(node):
     except (redis.RedisError, OSError, AttributeError):
         return None
 
-
-@pytest.fixture
-def procs():
-    started = []
-    yield started
-    for p in started:
-        p.stop()
 
 
 def test_kill9_failovers_in_sync_mode_lose_no_acknowledged_write(procs, tmp_path):

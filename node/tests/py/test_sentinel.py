@@ -24,25 +24,8 @@ from redis.sentinel import Sentinel as SentinelClient
 from conftest import OURS, free_port
 from sentinel_procs import (DATA_ARGS, NAME, WAIT, DataNode, Events, SentinelProc, check_failover, fields, plain, raw,
                             start_group, _ping)
+from sentinel_procs import procs, workdir  # noqa: F401  (fixtures)
 from test_persistence import wait_until
-
-@pytest.fixture
-def workdir():
-    d = tempfile.mkdtemp(prefix="pytest-sentinel-")
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
-
-
-@pytest.fixture
-def procs():
-    """Everything started by a test, stopped at its end (sentinels resumed first if stopped)."""
-    started = []
-    yield started
-    for p in started:
-        if isinstance(p, Events):
-            p.close()
-        else:
-            p.stop()
 
 
 # ---- (a) the command surface against a real redis-sentinel -------------------------------------

@@ -7,32 +7,15 @@ over itself. Each case runs switchover.run (a master, two replicas, three sentin
 client writing unique keys) and requires: the handover was coordinated, nothing acknowledged is lost,
 the old master follows the new one, and writes paused only briefly.
 """
-import shutil
-import tempfile
-
 import pytest
 
 import switchover
 from conftest import OURS
 from sentinel_procs import NAME, Events, start_group
+from sentinel_procs import procs, workdir  # noqa: F401  (fixtures)
 from test_persistence import wait_until
 
 REAL_SENTINEL = "redis-sentinel"
-
-
-@pytest.fixture
-def workdir():
-    d = tempfile.mkdtemp(prefix="pytest-switchover-")
-    yield d
-    shutil.rmtree(d, ignore_errors=True)
-
-
-@pytest.fixture
-def procs():
-    started = []
-    yield started
-    for p in started:
-        p.close() if isinstance(p, Events) else p.stop()
 
 
 CASES = {
