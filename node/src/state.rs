@@ -112,7 +112,7 @@ pub struct State {
     /// Replication: our replicas, our master link, the stream's IDs, offsets and backlog.
     pub(crate) repl: crate::repl::replication::Replication,
     /// Write fencing: the sentinels this master has heard from (see `fence`).
-    pub(crate) fence: crate::fence::Fence,
+    pub(crate) fence: crate::fence::contacts::Fence,
     /// Set while the dataset loads at start-up (commands get -LOADING).
     pub(crate) loading: Option<crate::persistence::loading::Loading>,
     /// Set while a replica parses its master's RDB with `repl-diskless-load swapdb`, the old dataset
@@ -185,7 +185,7 @@ impl State {
             loading: None,
             async_loading: false,
             repl,
-            fence: crate::fence::Fence::default(),
+            fence: crate::fence::contacts::Fence::default(),
             active_expire_enabled: true,
             peak_memory: 0,
             startup_memory: crate::alloc::used_memory(),

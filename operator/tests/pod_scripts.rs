@@ -125,6 +125,9 @@ fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_
     }
     c.wait(UP, "pod 1 replicates pod 0", || replica_of(&c, 1, 0));
     c.wait(UP, "sentinel 0 is ready once it knows a replica", || c.run_sentinel_script(0, "ready-sentinel.sh").0 == 0);
+    // writeSafety fenced (the default): the master takes writes, and is ready, once a majority of the
+    // sentinels have named it master in their hellos (every 2 s).
+    c.wait(UP, "the master is ready (not fenced)", || c.run_node_script(0, "ready-node.sh").0 == 0);
     c.fill(0, 100);
     c.wait(UP, "pod 1 has the keys", || c.dbsize(1) == 100);
     // Known is not enough: a replica the sentinel has not yet connected to ("slave,disconnected") or seen

@@ -510,9 +510,9 @@ mod tests {
             assert_eq!(name, name.to_ascii_lowercase());
             assert!(seen.insert(name), "duplicate {name}");
         }
-        // 192 entries (primary + alias) are shown by CONFIG GET *, plus 5 hidden ones, plus our three
-        // hidden ones (boot guard, metrics port).
-        assert_eq!(seen.len(), 200);
+        // 192 entries (primary + alias) are shown by CONFIG GET *, plus 5 hidden ones, plus our eight
+        // hidden ones (boot guard, metrics port, write safety).
+        assert_eq!(seen.len(), 205);
     }
 
     #[test]

@@ -468,6 +468,33 @@ fn glob_paths(base: &Path, pattern: &str) -> Vec<PathBuf> {
     current
 }
 
+impl Config {
+    /// Redis's checks of a `rename-command` line, against the commands as the earlier lines left
+    /// them: the name must exist, and a non-empty new name must not (after the old one is gone).
+    fn check_rename(&self, from: &[u8], to: &[u8]) -> Result<(), &'static str> {
+        if !self.command_exists(from) {
+            return Err("No such command in rename-command");
+        }
+        if !to.is_empty() && !to.eq_ignore_ascii_case(from) && self.command_exists(to) {
+            return Err("Target command name already exists");
+        }
+        Ok(())
+    }
+
+    fn command_exists(&self, name: &[u8]) -> bool {
+        let mut exists = !name.contains(&b'|') && super::COMMAND_CATALOG.get().is_none_or(|known| known(name));
+        for (from, to) in &self.rename_commands {
+            if name.eq_ignore_ascii_case(from) {
+                exists = false;
+            }
+            if !to.is_empty() && name.eq_ignore_ascii_case(to) {
+                exists = true;
+            }
+        }
+        exists
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -499,32 +526,5 @@ mod tests {
     fn trims_like_sdstrim() {
         assert_eq!(trim(b" \t port 1 \r\n"), b"port 1");
         assert_eq!(trim(b"   "), b"");
-    }
-}
-
-impl Config {
-    /// Redis's checks of a `rename-command` line, against the commands as the earlier lines left
-    /// them: the name must exist, and a non-empty new name must not (after the old one is gone).
-    fn check_rename(&self, from: &[u8], to: &[u8]) -> Result<(), &'static str> {
-        if !self.command_exists(from) {
-            return Err("No such command in rename-command");
-        }
-        if !to.is_empty() && !to.eq_ignore_ascii_case(from) && self.command_exists(to) {
-            return Err("Target command name already exists");
-        }
-        Ok(())
-    }
-
-    fn command_exists(&self, name: &[u8]) -> bool {
-        let mut exists = !name.contains(&b'|') && super::COMMAND_CATALOG.get().is_none_or(|known| known(name));
-        for (from, to) in &self.rename_commands {
-            if name.eq_ignore_ascii_case(from) {
-                exists = false;
-            }
-            if !to.is_empty() && name.eq_ignore_ascii_case(to) {
-                exists = true;
-            }
-        }
-        exists
     }
 }

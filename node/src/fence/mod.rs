@@ -21,76 +21,9 @@
 //! authorized. A sentinel's PING period (1 s for redis-sentinel, 100 ms for ours) must be well below
 //! the fence, or a healthy master fences between two PINGs.
 
-use std::collections::HashMap;
+pub mod contacts;
 
 use crate::state::State;
-
-/// The sentinels a master has heard from.
-#[derive(Debug, Default)]
-pub struct Fence {
-    /// Sentinel (first 8 characters of its run ID) → what we know of it.
-    seen: HashMap<String, Seen>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Seen {
-    /// Last contact (ms).
-    last: i64,
-    /// Whether its latest hello named us as the master, since its last contact gap. A sentinel that
-    /// failed over elsewhere still talks to us (we are a replica in its view) but counts for nothing.
-    owns_us: bool,
-}
-
-impl Fence {
-    /// Something arrived on sentinel `id`'s command link. After a silence longer than `window_ms` the
-    /// sentinel counts again only once a hello of its names us (it may have failed over meanwhile).
-    pub fn heard(&mut self, id: &str, now: i64, window_ms: i64) {
-        match self.seen.get_mut(id) {
-            Some(s) => {
-                if now - s.last > window_ms {
-                    s.owns_us = false;
-                }
-                s.last = now.max(s.last);
-            }
-            None => {
-                self.seen.insert(id.to_string(), Seen { last: now, owns_us: false });
-            }
-        }
-    }
-
-    /// A hello of sentinel `id`: whether it names us as the master.
-    pub fn hello(&mut self, id: &str, names_us: bool, now: i64) {
-        let s = self.seen.entry(id.to_string()).or_insert(Seen { last: now, owns_us: false });
-        s.owns_us = names_us;
-        s.last = now.max(s.last);
-    }
-
-    /// How many sentinels watch the master: `configured`, or (0) every one heard from.
-    pub fn known(&self, configured: usize) -> usize {
-        if configured > 0 {
-            configured
-        } else {
-            self.seen.len()
-        }
-    }
-
-    /// When a majority of `known` sentinels that name us master had last been heard from: the
-    /// (known/2+1)-th most recent contact among them. None if there never were that many.
-    pub fn majority_heard_at(&self, known: usize) -> Option<i64> {
-        let k = known / 2 + 1;
-        let mut times: Vec<i64> = self.seen.values().filter(|s| s.owns_us).map(|s| s.last).collect();
-        if times.len() < k {
-            return None;
-        }
-        times.sort_unstable_by(|a, b| b.cmp(a));
-        Some(times[k - 1])
-    }
-
-    /// How many that name us master were heard from within `window_ms` of `now`.
-    pub fn heard_within(&self, window_ms: i64, now: i64) -> usize {
-        self.seen.values().filter(|s| s.owns_us && now - s.last <= window_ms).count()
-    }
-}
 
 /// The sentinel ID in a command link's name (`sentinel-1a2b3c4d-cmd`), if it is one.
 pub fn sentinel_link_id(name: &[u8]) -> Option<&str> {
@@ -153,7 +86,9 @@ pub fn on_hello(st: &mut State, payload: &[u8], laddr: &str, now: i64) {
     }
     let (id, host, port) = (&f[2][..8], f[5], f[6]);
     let our_port = st.config.port.to_string();
+    // laddr is `ip:port`, `[ipv6]:port`, or an IPv4-mapped `::ffff:a.b.c.d` on a dual-stack listener.
     let local_ip = laddr.rsplit_once(':').map_or(laddr, |(ip, _)| ip).trim_start_matches('[').trim_end_matches(']');
+    let local_ip = local_ip.strip_prefix("::ffff:").unwrap_or(local_ip);
     let announce = st.config.get("replica-announce-ip").unwrap_or_default();
     let names_us = port == our_port
         && (host == local_ip
@@ -185,41 +120,5 @@ mod tests {
         assert_eq!(sentinel_link_id(b"sentinel-1a2b3c4d-pubsub"), None);
         assert_eq!(sentinel_link_id(b"sentinel-1a2b-cmd"), None);
         assert_eq!(sentinel_link_id(b"myapp"), None);
-    }
-
-    #[test]
-    fn a_majority_of_the_known_sentinels_counts() {
-        let mut f = Fence::default();
-        f.hello("aaaaaaaa", true, 100);
-        f.hello("bbbbbbbb", true, 0);
-        f.hello("cccccccc", true, 900);
-        assert_eq!(f.known(0), 3);
-        // Two of three make a majority: the second most recent contact.
-        assert_eq!(f.majority_heard_at(3), Some(100));
-        assert_eq!(f.heard_within(500, 1000), 1);
-        // ha-write-fence-sentinels says five: three of them were never heard.
-        assert_eq!(f.known(5), 5);
-        assert_eq!(f.majority_heard_at(5), Some(0));
-        assert_eq!(f.majority_heard_at(7), None);
-    }
-
-    #[test]
-    fn a_sentinel_that_names_another_master_or_comes_back_from_silence_does_not_count() {
-        let mut f = Fence::default();
-        f.hello("aaaaaaaa", true, 0);
-        f.hello("bbbbbbbb", true, 0);
-        assert_eq!(f.heard_within(1000, 500), 2);
-        // After a 5 s silence (a cut), contact alone does not count: it may have failed over.
-        f.heard("aaaaaaaa", 5000, 1000);
-        f.heard("bbbbbbbb", 5000, 1000);
-        assert_eq!(f.heard_within(1000, 5000), 0);
-        // Its hello names another master: still nothing.
-        f.hello("aaaaaaaa", false, 5100);
-        assert_eq!(f.heard_within(1000, 5100), 0);
-        // A hello naming us: counts again.
-        f.hello("bbbbbbbb", true, 5200);
-        assert_eq!(f.heard_within(1000, 5200), 1);
-        f.heard("bbbbbbbb", 5300, 1000);
-        assert_eq!(f.heard_within(1000, 5300), 1);
     }
 }
