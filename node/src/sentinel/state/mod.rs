@@ -215,6 +215,15 @@ impl Sentinel {
             if let Some(link) = self.links.get_mut(&lid) {
                 link.local_ip = local_ip;
             }
+            if self.timing.hello_on_connect {
+                let due = self.timing.publish_period as Ms + 1;
+                for master in &mut self.masters {
+                    let records = std::iter::once(&mut master.inst).chain(master.replicas.iter_mut());
+                    for ri in records.filter(|ri| ri.link == lid) {
+                        ri.last_pub_time -= due;
+                    }
+                }
+            }
         }
         let Some(ip) = peer_ip else { return };
         for master in &mut self.masters {

@@ -19,6 +19,7 @@
 //! | `failover_desync` | 0..1000 | 0..100 | still random, so retries and vote-induced delays stay desynchronised |
 //! | `reconnect_period` | 1000 | 100 | only how soon a dropped link is retried |
 //! | `hello_after_switch` | no | yes | a hello with the new config epoch right after +switch-master; peers accept it only if the epoch is higher |
+//! | `hello_on_connect` | no | yes | the first hello as soon as a master's or replica's link connects, not a period later; a hello only states our view |
 //! | `chain_failover_steps` | no | yes | wait_start → select → send SLAVEOF in one tick instead of three; same steps, same checks, same order |
 //!
 //! Everything else (info_period 10 s, hello every 2 s, the defaults of a new master, election timeout min(10 s, failover-timeout),
@@ -53,6 +54,10 @@ pub struct Timing {
     pub publish_period: u64,
     /// Force hellos to every instance of a master right after a switch.
     pub hello_after_switch: bool,
+    /// Send the first hello to a master or replica as soon as its command link connects (Redis waits a
+    /// publish period): a master fencing its writes (`ha-write-fence-ms`) counts a sentinel only once
+    /// a hello of its names it master, so a restarted sentinel counts at once.
+    pub hello_on_connect: bool,
     /// failover_start_time jitter: rand(0..this).
     pub failover_desync: u64,
     /// Cap of the election timeout (the effective one is min(this, failover-timeout)).
@@ -103,6 +108,7 @@ impl Timing {
             master_down_validity: 5000,
             publish_period: 2000,
             hello_after_switch: false,
+            hello_on_connect: false,
             failover_desync: 1000,
             election_timeout: 10_000,
             slave_reconf_timeout: 10_000,
@@ -133,6 +139,7 @@ impl Timing {
             ask_on_sdown: true,
             master_down_validity: 500,
             hello_after_switch: true,
+            hello_on_connect: true,
             failover_desync: 100,
             reconnect_period: 100,
             chain_failover_steps: true,
