@@ -272,7 +272,7 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
             reject(st, me, out, "NOREPLICAS Not enough good replicas to write.", Some(def));
             return Outcome::Done;
         }
-        if let Some(msg) = crate::fence::refusal(st, crate::util::now_ms()) {
+        if let Some(msg) = crate::fence::refusal(st) {
             reject(st, me, out, &msg, Some(def));
             return Outcome::Done;
         }
@@ -394,7 +394,7 @@ fn script_flag_checks(st: &mut State, me: &mut ClientState, out: &mut Out, cflag
         if crate::repl::master::not_enough_replicas(st) {
             return Some("NOREPLICAS Not enough good replicas to write.".into());
         }
-        if let Some(msg) = crate::fence::refusal(st, crate::util::now_ms()) {
+        if let Some(msg) = crate::fence::refusal(st) {
             return Some(msg);
         }
         if st.repl.is_replica() && st.config.get_bool("replica-read-only").unwrap_or(true) {

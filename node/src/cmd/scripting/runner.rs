@@ -73,7 +73,7 @@ fn prepare(ctx: &mut Ctx, job: &Job, oom: bool) -> Result<(), String> {
             return Err("NOREPLICAS Not enough good replicas to write.".into());
         }
         if !obey {
-            if let Some(msg) = crate::fence::refusal(st, crate::util::now_ms()) {
+            if let Some(msg) = crate::fence::refusal(st) {
                 return Err(msg);
             }
         }
@@ -211,7 +211,7 @@ impl Host for Runner<'_> {
                     return Err("-NOREPLICAS Not enough good replicas to write.".into());
                 }
                 if !self.write_dirty {
-                    if let Some(msg) = crate::fence::refusal(self.st, crate::util::now_ms()) {
+                    if let Some(msg) = crate::fence::refusal(self.st) {
                         return Err(format!("-{msg}"));
                     }
                 }
