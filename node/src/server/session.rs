@@ -468,7 +468,9 @@ impl Conn {
         // Synchronous mode: remember where the writes' replies are (see sync_hold.rs).
         let sync = st.config.ha_sync_replicas > 0 && !st.repl.is_replica();
         let woff_before = me.woff;
-        self.write_replies.clear();
+        if sync {
+            self.write_replies.clear();
+        }
         loop {
             let argv = match next.take() {
                 Some(a) => a,
@@ -515,10 +517,12 @@ impl Conn {
             let held = if st.pause.is_some() { Some(argv.clone()) } else { None };
             st.last_call_end_us = 0;
             me.postponed = false;
-            let (reply_start, woff) = (self.out.buf.len(), me.woff);
+            let mark = if sync { Some((self.out.buf.len(), me.woff)) } else { None };
             let outcome = cmd::execute_at(&mut st, &mut me, &mut self.out, argv, clock_us);
-            if sync && me.woff != woff {
-                self.write_replies.push((reply_start, self.out.buf.len()));
+            if let Some((reply_start, woff)) = mark {
+                if me.woff != woff {
+                    self.write_replies.push((reply_start, self.out.buf.len()));
+                }
             }
             // A command refused before it ran read no clock: read it for the next one.
             clock_us = if st.last_call_end_us != 0 { st.last_call_end_us } else { now_us() };
