@@ -70,6 +70,8 @@ pub struct ClientState {
     pub db: usize,
     pub resp: u8,
     pub authenticated: bool,
+    /// The ACL user the connection runs as (the default user until AUTH/HELLO).
+    pub user: crate::acl::UserId,
     /// Unix ms of creation and of the last command.
     pub created_ms: i64,
     pub last_interaction_ms: i64,
@@ -129,6 +131,7 @@ impl ClientState {
             db: 0,
             resp: 2,
             authenticated: false,
+            user: crate::acl::DEFAULT_USER,
             created_ms: now_ms,
             last_interaction_ms: now_ms,
             last_cmd: "NULL",

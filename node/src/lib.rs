@@ -30,6 +30,7 @@
 //! commands live under `cmd/` (`cmd::testing::Session`, `cmd/propagation_tests.rs`); tests against
 //! real processes live in `node/tests/`.
 
+pub mod acl;
 pub mod alloc;
 pub mod blocked;
 pub mod bootguard;

@@ -125,6 +125,8 @@ pub struct State {
     pub(crate) sentinel: Option<Box<dyn std::any::Any + Send>>,
     /// Scripting: the Lua interpreters, the EVAL cache, the FUNCTION libraries, the running script.
     pub(crate) scripts: crate::script::Scripts,
+    /// ACL users (`acl/`); each client holds the id of its user.
+    pub acl: crate::acl::Acl,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -144,6 +146,8 @@ impl State {
         let enc = encoding_limits(&config);
         let obuf_limits = obuf_limits(&config);
         let evict = crate::evict::evictor::Evictor::new(&config);
+        let mut acl = crate::acl::Acl::new(config.get("acl-pubsub-default").as_deref() == Some("allchannels"));
+        acl.set_default_password(config.requirepass.as_deref());
         State {
             config,
             dbs,
@@ -192,7 +196,14 @@ impl State {
             evict,
             sentinel: None,
             scripts: Default::default(),
+            acl,
         }
+    }
+
+    /// The configuration's ACL users or aclfile (`ACLLoadUsersAtStartup`), once at start-up.
+    pub fn load_acl_users(&mut self) -> Result<(), String> {
+        let aclfile = self.config.get("aclfile").unwrap_or_default();
+        self.acl.load_at_startup(&self.config.users, &aclfile)
     }
 
     /// Re-reads the values cached from the config after CONFIG SET.

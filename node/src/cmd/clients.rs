@@ -106,7 +106,7 @@ fn flags_string(c: &ClientState) -> String {
 const REPLY_CHUNK: usize = 16 * 1024;
 
 /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
-pub fn describe(c: &ClientState, now_ms: i64) -> String {
+pub fn describe(c: &ClientState, acl: &crate::acl::Acl, now_ms: i64) -> String {
     let name = c.name.as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
     let multi = if c.multi.active { c.multi.queue.len() as i64 } else { -1 };
     let multi_mem: usize = c.multi.queue.iter().flat_map(|argv| argv.iter().map(|a| a.len())).sum();
@@ -117,7 +117,7 @@ pub fn describe(c: &ClientState, now_ms: i64) -> String {
     let omem = pending - obl;
     let oll = omem.div_ceil(REPLY_CHUNK);
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem={} rbs=16384 rbp=0 obl={} oll={} omem={} tot-mem={} events={} cmd={} user=default redir={} resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem={} rbs=16384 rbp=0 obl={} oll={} omem={} tot-mem={} events={} cmd={} user={} redir={} resp={}",
         c.id,
         c.addr,
         c.laddr,
@@ -140,6 +140,7 @@ pub fn describe(c: &ClientState, now_ms: i64) -> String {
         c.qbuf + omem + 16384 + multi_mem,
         if pending > 0 { "rw" } else { "r" },
         cmd,
+        String::from_utf8_lossy(acl.name_of(c.user)),
         c.tracking.as_ref().map(|t| t.redirect as i64).unwrap_or(-1),
         c.resp
     )
@@ -179,7 +180,7 @@ fn list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         all.push(ctx.me);
         all.sort_by_key(|c| c.id);
         for c in all.into_iter().filter(|c| client_type(c) == t) {
-            text.push_str(&describe(c, now));
+            text.push_str(&describe(c, &ctx.st.acl, now));
             text.push('\n');
         }
     } else if argv.len() > 3 && args::is(&argv[2], "id") {
@@ -188,7 +189,7 @@ fn list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             let id = crate::util::parse_i64(a).ok_or("ERR Invalid client ID")?;
             let c = if id as u64 == ctx.me.id { Some(&*ctx.me) } else { ctx.st.clients.get(&(id as u64)).map(|b| &**b) };
             if let Some(c) = c {
-                text.push_str(&describe(c, now));
+                text.push_str(&describe(c, &ctx.st.acl, now));
                 text.push('\n');
             }
         }
@@ -199,7 +200,7 @@ fn list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         all.push(ctx.me);
         all.sort_by_key(|c| c.id);
         for c in all {
-            text.push_str(&describe(c, now));
+            text.push_str(&describe(c, &ctx.st.acl, now));
             text.push('\n');
         }
     }
@@ -208,7 +209,7 @@ fn list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 }
 
 fn info(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    let mut line = describe(ctx.me, ctx.now);
+    let mut line = describe(ctx.me, &ctx.st.acl, ctx.now);
     line.push('\n');
     ctx.out.verbatim(line.as_bytes());
     Ok(())
@@ -219,6 +220,7 @@ fn kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mut f_addr: Option<String> = None;
     let mut f_laddr: Option<String> = None;
     let mut f_type: Option<&'static str> = None;
+    let mut f_user: Option<crate::acl::UserId> = None;
     let mut skipme = true;
     let old_form = argv.len() == 3;
     if old_form {
@@ -238,11 +240,10 @@ fn kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 "type" => f_type = Some(type_by_name(v)?),
                 "addr" => f_addr = Some(String::from_utf8_lossy(v).into_owned()),
                 "laddr" => f_laddr = Some(String::from_utf8_lossy(v).into_owned()),
-                "user" => {
-                    if &v[..] != b"default" {
-                        return Err(format!("ERR No such user '{}'", String::from_utf8_lossy(v)).into());
-                    }
-                }
+                "user" => match ctx.st.acl.id_of(v) {
+                    Some(id) => f_user = Some(id),
+                    None => return Err(format!("ERR No such user '{}'", String::from_utf8_lossy(v)).into()),
+                },
                 "skipme" => {
                     if args::is(v, "yes") {
                         skipme = true;
@@ -262,6 +263,7 @@ fn kill(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             && f_addr.as_ref().is_none_or(|x| &c.addr == x)
             && f_laddr.as_ref().is_none_or(|x| &c.laddr == x)
             && f_type.is_none_or(|x| client_type(c) == x)
+            && f_user.is_none_or(|x| c.user == x)
     };
     let mut killed = 0;
     for c in ctx.st.clients.values_mut() {

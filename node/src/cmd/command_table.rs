@@ -111,6 +111,8 @@ pub struct CommandDef {
     pub name: String,
     /// Dense index of this command or subcommand (for per-command statistics).
     pub id: usize,
+    /// Its id in the ACL catalog (the bit ACL rules set for it).
+    pub acl_id: usize,
     pub arity: i64,
     pub flags: u32,
     pub first_key: i64,
@@ -288,6 +290,30 @@ fn renames() -> HashMap<String, Option<String>> {
     map
 }
 
+/// The ACL catalog: every command of the capture this process uses (served or not, as ACL
+/// rules name Redis's commands), with its categories. Handed to `acl::catalog` by `install`.
+pub fn acl_catalog() -> crate::acl::catalog::Catalog {
+    let (info, _) = parse_captured(if SENTINEL_MODE.get().is_some() { CAPTURED_SENTINEL } else { CAPTURED });
+    let mut cat = crate::acl::catalog::Catalog::default();
+    for entry in info.items().unwrap_or(&[]) {
+        add_to_catalog(&mut cat, entry, None);
+    }
+    cat.finish();
+    cat
+}
+
+fn add_to_catalog(cat: &mut crate::acl::catalog::Catalog, entry: &Frame, parent: Option<usize>) {
+    let Some(items) = entry.items() else { return };
+    let Some(name) = items.first().and_then(|n| n.as_str()) else { return };
+    let words = |i: usize| items.get(i).and_then(|f| f.items()).unwrap_or(&[]).iter().filter_map(|f| f.as_str()).collect::<Vec<_>>();
+    let categories = words(6).iter().filter_map(|c| crate::acl::catalog::category_bit(c.trim_start_matches('@').as_bytes())).fold(0, |a, b| a | b);
+    let no_auth = words(2).contains(&"no_auth");
+    let id = cat.add(name, categories, no_auth, parent);
+    for sub in items.get(9).and_then(|s| s.items()).unwrap_or(&[]) {
+        add_to_catalog(cat, sub, Some(id));
+    }
+}
+
 fn parse_captured(captured: &[u8]) -> (Frame, Frame) {
     let parsed = Frame::parse(captured).and_then(|(info, used)| Frame::parse(&captured[used..]).map(|(docs, _)| (info, docs)));
     match parsed {
@@ -340,5 +366,6 @@ fn def_from_info(entry: &Frame, handlers: &HashMap<&'static str, Handler>, docs:
     }
     let id = *next_id;
     *next_id += 1;
-    Some(CommandDef { name, id, arity, flags, first_key, last_key, step, handler, subcommands, info: Frame::Array(info_items), docs: doc })
+    let acl_id = crate::acl::catalog::get().id_of(&name).unwrap_or(usize::MAX);
+    Some(CommandDef { name, id, acl_id, arity, flags, first_key, last_key, step, handler, subcommands, info: Frame::Array(info_items), docs: doc })
 }

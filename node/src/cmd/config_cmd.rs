@@ -105,6 +105,12 @@ fn apply_change(ctx: &mut Ctx, name: &str) {
         }
         "requirepass" => {
             // Like Redis, changing the default user's password does not log anyone out.
+            let pass = ctx.st.config.requirepass.clone();
+            ctx.st.acl.set_default_password(pass.as_deref());
+        }
+        "acl-pubsub-default" => {
+            let all = ctx.st.config.get("acl-pubsub-default").as_deref() == Some("allchannels");
+            ctx.st.acl.set_pubsub_default(all);
         }
         _ => {}
     }

@@ -47,25 +47,6 @@ fn select(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-/// Checks a username/password pair against the default user (the only user without ACL files).
-fn check_credentials(ctx: &Ctx, user: &[u8], pass: &[u8]) -> bool {
-    if user != b"default" {
-        return false;
-    }
-    match &ctx.st.config.requirepass {
-        None => true,
-        Some(p) => constant_time_eq(p, pass),
-    }
-}
-
-/// Compares secrets without an early exit, so timing does not reveal a matching prefix.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 const WRONGPASS: &str = "WRONGPASS invalid username-password pair or user is disabled.";
 
 fn auth(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
@@ -73,13 +54,12 @@ fn auth(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         return Err(super::handler::SYNTAX.into());
     }
     let (user, pass): (&[u8], &[u8]) = if argv.len() == 2 { (b"default", &argv[1]) } else { (&argv[1], &argv[2]) };
-    if argv.len() == 2 && ctx.st.config.requirepass.is_none() {
+    if argv.len() == 2 && ctx.st.acl.user(crate::acl::DEFAULT_USER).nopass() {
         return Err(
             "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?".into()
         );
     }
-    if check_credentials(ctx, user, pass) {
-        ctx.me.authenticated = true;
+    if super::acl::authenticate(ctx, user, pass, &argv[0]) {
         ctx.out.ok();
         Ok(())
     } else {
@@ -116,12 +96,11 @@ fn hello(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         }
     }
     if let Some((user, pass)) = &auth {
-        if !check_credentials(ctx, user, pass) {
+        if !super::acl::authenticate(ctx, user, pass, &argv[0]) {
             return Err(WRONGPASS.into());
         }
-        ctx.me.authenticated = true;
     }
-    if ctx.st.config.requirepass.is_some() && !ctx.me.authenticated {
+    if !ctx.me.authenticated {
         return Err("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time".into());
     }
     if let Some(p) = proto {
@@ -170,7 +149,8 @@ fn reset(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.me.reply_mode = ReplyMode::On;
     // (Redis 7.0's RESET keeps CLIENT NO-EVICT.)
     // Back to the default user: authenticated only if it needs no password.
-    ctx.me.authenticated = ctx.st.config.requirepass.is_none();
+    ctx.me.user = crate::acl::DEFAULT_USER;
+    ctx.me.authenticated = ctx.st.acl.default_is_open();
     ctx.out.simple("RESET");
     Ok(())
 }

@@ -14,6 +14,7 @@
 //! - families: `keys`, `strings`, `lists`, `hashes`, `sets`, `zsets/`, `dump`, `pubsub`, `tx`,
 //!   `connection`, `clients`, `info`, `persist`, `replication`, `config_cmd`, `introspect/`.
 
+pub mod acl;
 pub mod args;
 pub mod bits;
 pub mod blocking;
@@ -30,6 +31,7 @@ pub mod hll;
 pub mod info;
 pub mod introspect;
 pub mod keys;
+pub mod keyspecs;
 pub mod lists;
 pub mod lolwut;
 pub mod migrate;
@@ -75,6 +77,7 @@ pub fn install() {
 /// check `rename-command` names against them; runs before the configuration is read.
 pub fn install_handlers() {
     command_table::install(all_handlers());
+    crate::acl::catalog::set_source(command_table::acl_catalog);
     crate::config::set_command_catalog(command_table::handler_known);
 }
 
@@ -82,6 +85,7 @@ pub fn install_handlers() {
 pub fn all_handlers() -> Vec<(&'static str, Handler)> {
     let mut v = Vec::new();
     v.extend_from_slice(connection::COMMANDS);
+    v.extend_from_slice(acl::COMMANDS);
     v.extend_from_slice(keys::COMMANDS);
     v.extend_from_slice(dump::COMMANDS);
     v.extend_from_slice(migrate::COMMANDS);
@@ -230,13 +234,17 @@ fn dispatch(st: &mut State, me: &mut ClientState, out: &mut Out, argv: Vec<Bytes
         reject(st, me, out, introspect::DEBUG_NOT_ALLOWED, Some(def));
         return Outcome::Done;
     }
-    let auth_required = st.config.requirepass.is_some();
-    if auth_required && !me.authenticated && !def.has(flags::NO_AUTH) {
+    if !me.authenticated && !def.has(flags::NO_AUTH) && !st.acl.default_is_open() {
         reject(st, me, out, "NOAUTH Authentication required.", Some(def));
         return Outcome::Done;
     }
     if me.multi.active && def.has(flags::NO_MULTI) {
         reject(st, me, out, "ERR Command not allowed inside a transaction", Some(def));
+        return Outcome::Done;
+    }
+    if let Err(denied) = acl::permitted(st, me, def, &argv) {
+        let msg = acl::refuse(st, me, def, &argv, denied);
+        reject(st, me, out, &msg, Some(def));
         return Outcome::Done;
     }
     // EVAL and FCALL of a script that declares its flags are checked by those flags instead of
@@ -488,7 +496,7 @@ fn tracking_after_call(st: &mut State, me: &mut ClientState, def: &CommandDef, a
     if def.has(flags::READONLY) && !matches!(def.name.as_str(), "eval_ro" | "evalsha_ro" | "fcall_ro") {
         if let Some(id) = crate::tracking::reader(st, me) {
             // Movable keys (ZUNION, SINTERCARD, XREAD ...) are found through the key specs.
-            let positions = if def.has(flags::MOVABLEKEYS) { introspect::keys_of(def, argv) } else { def.key_positions(argv.len()) };
+            let positions = if def.has(flags::MOVABLEKEYS) { keyspecs::keys_of(def, argv) } else { def.key_positions(argv.len()) };
             let keys = positions.into_iter().filter_map(|i| argv.get(i).cloned());
             crate::tracking::remember_keys(st, id, keys);
         }

@@ -77,6 +77,13 @@ struct Item {
     cmp: Option<Vec<u8>>,
 }
 
+fn full_key_access(ctx: &Ctx, argv: &[Bytes]) -> bool {
+    match crate::cmd::lookup(argv) {
+        crate::cmd::Lookup::Found(def) => crate::cmd::acl::full_key_access(ctx.st, ctx.me, def, argv),
+        _ => true,
+    }
+}
+
 fn sort_generic(ctx: &mut Ctx, argv: &[Bytes], readonly: bool) -> CmdResult {
     let (mut desc, mut alpha) = (false, false);
     let (mut limit_start, mut limit_count): (i64, i64) = (0, -1);
@@ -104,8 +111,15 @@ fn sort_generic(ctx: &mut Ctx, argv: &[Bytes], readonly: bool) -> CmdResult {
         } else if args::is(a, "by") && left >= 1 {
             sortby = Some(argv[j + 1].clone());
             dontsort = !c_str(&argv[j + 1]).contains(&b'*');
+            // A pattern may name any key: only a user who may read every key can use it.
+            if !full_key_access(ctx, argv) {
+                return Err("ERR BY option of SORT denied due to insufficient ACL permissions.".into());
+            }
             j += 1;
         } else if args::is(a, "get") && left >= 1 {
+            if !full_key_access(ctx, argv) {
+                return Err("ERR GET option of SORT denied due to insufficient ACL permissions.".into());
+            }
             gets.push(argv[j + 1].clone());
             j += 1;
         } else {

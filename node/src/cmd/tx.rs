@@ -58,7 +58,18 @@ fn exec(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     ctx.me.in_exec = true;
     for argv in queue {
         if let Lookup::Found(def) = lookup(&argv) {
-            call(ctx.st, ctx.me, ctx.out, def, &argv, ctx.now, crate::util::now_us());
+            // The ACL rules may have changed since the command was queued.
+            match super::acl::refuse_in_exec(ctx.st, ctx.me, def, &argv) {
+                Some(msg) => {
+                    ctx.out.error(&msg);
+                    for code in ctx.out.errors.drain(..) {
+                        ctx.st.stats.record_error(&code);
+                    }
+                }
+                None => {
+                    call(ctx.st, ctx.me, ctx.out, def, &argv, ctx.now, crate::util::now_us());
+                }
+            }
         }
         // Errors inside EXEC are part of its reply, not failures of EXEC itself.
         ctx.out.errors.clear();

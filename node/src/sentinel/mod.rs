@@ -16,11 +16,10 @@
 //! - `driver.rs`: runs the machine in the server process (timer, executing its actions, events on
 //!   the local pub/sub, config flushes); `links.rs`: one task per connection to an instance;
 //!   `scripts.rs`: the notification / client-reconfig script queue.
-//! - `commands.rs`: what a sentinel answers (SENTINEL *, INFO, ROLE, PUBLISH); `acl.rs`: the
-//!   read-only ACL subcommands.
+//! - `commands.rs`: what a sentinel answers (SENTINEL *, INFO, ROLE, PUBLISH); ACL and the
+//!   client commands are the data server's own (`cmd/acl.rs`), as in redis-sentinel.
 //! - `process.rs`: start-up and shutdown of `redis-ha-node --sentinel`.
 
-pub mod acl;
 pub mod commands;
 pub mod config;
 pub mod driver;

@@ -32,11 +32,17 @@ fn timing_from_env() -> Timing {
 pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
     let SentinelConfig { mut config, mut settings, .. } = sc;
     // Before the state exists: it builds the command table, which is redis-sentinel's from now on.
-    crate::cmd::command_table::set_sentinel_mode(super::commands::COMMANDS.iter().chain(super::acl::COMMANDS).copied().collect());
+    crate::cmd::command_table::set_sentinel_mode(super::commands::COMMANDS.to_vec());
     config.save.clear();
     let requirepass = config.requirepass.as_ref().map(|p| String::from_utf8_lossy(p).into_owned());
     crate::cmd::install();
     let shared = Arc::new(Shared::new(config));
+    {
+        if let Err(e) = shared.lock().load_acl_users() {
+            log::warning(&e);
+            return ExitCode::from(1);
+        }
+    }
     let (listeners, unix) = match server::open(&shared, &pidfile).await {
         Ok(l) => l,
         Err(e) => {

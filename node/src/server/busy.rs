@@ -123,11 +123,8 @@ fn read_and_run(st: &mut State, me: &mut ClientState) {
         // Parse from a copy with a fresh parser: a command that is not whole stays in
         // `busy_input` untouched, for the connection task's own parser.
         let mut buf = BytesMut::from(&me.busy_input[..]);
-        let limits = Limits {
-            max_bulk_len: st.config.proto_max_bulk_len,
-            authenticated: me.authenticated || st.config.requirepass.is_none(),
-            from_master: false,
-        };
+        let limits =
+            Limits { max_bulk_len: st.config.proto_max_bulk_len, authenticated: me.authenticated || st.acl.default_is_open(), from_master: false };
         let argv = match RequestParser::new().parse(&mut buf, limits) {
             Ok(Some(Request::Command(argv))) => argv,
             Ok(Some(Request::Empty)) => {

@@ -232,7 +232,7 @@ fn register_locked(shared: &Arc<Shared>, st: &mut State, stream: Stream, addr: S
         try_write(&stream, b"-ERR max number of clients reached\r\n");
         return;
     }
-    if protected_mode_denies(st.config.protected_mode, st.config.requirepass.is_some(), is_local) {
+    if protected_mode_denies(st.config.protected_mode, !st.acl.user(crate::acl::DEFAULT_USER).nopass(), is_local) {
         st.stats.rejected_connections += 1;
         try_write(&stream, DENIED_MSG.as_bytes());
         return;
@@ -245,7 +245,7 @@ fn register_locked(shared: &Arc<Shared>, st: &mut State, stream: Stream, addr: S
     let mut client = ClientState::new(id, addr, local, fd as i64, tx, now_ms());
     // Like Redis, a client starts authenticated when the default user needs no password, and
     // stays so if requirepass is set later.
-    client.authenticated = st.config.requirepass.is_none();
+    client.authenticated = st.acl.default_is_open();
     st.clients.insert(id, Box::new(client));
     st.stats.total_connections_received += 1;
     shared.connected.fetch_add(1, Ordering::Relaxed);

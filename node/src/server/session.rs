@@ -481,7 +481,7 @@ impl Conn {
                     }
                     let limits = Limits {
                         max_bulk_len: st.config.proto_max_bulk_len,
-                        authenticated: me.authenticated || st.config.requirepass.is_none(),
+                        authenticated: me.authenticated || st.acl.default_is_open(),
                         from_master: me.is_master,
                     };
                     match self.parser.parse(&mut self.inbuf, limits) {
@@ -589,7 +589,7 @@ fn over_query_limit(st: &mut State, me: &ClientState, inbuf: &[u8]) -> bool {
     crate::util::repr_into(&mut initial, &inbuf[..inbuf.len().min(64)]);
     log::warning(&format!(
         "Closing client that reached max query buffer length: {} (qbuf initial bytes: {initial})",
-        cmd::clients::describe(me, now_ms())
+        cmd::clients::describe(me, &st.acl, now_ms())
     ));
     st.stats.client_query_buffer_limit_disconnections += 1;
     true

@@ -5,7 +5,8 @@ and compares the raw reply bytes.
 Script format (node/tests/diff/*.redis): one command per line in redis-cli quoting; `#` starts a
 comment line. Prefixes: `@sort ` compares an array reply as a sorted multiset (hash-table order),
 `@ignore ` runs the command on both servers without comparing, `@len ` compares only the reply's type
-and element count (`@sort` on a SCAN-shaped `[cursor, [items]]` reply sorts the items). A line `@resp3`
+and element count (`@sort` on a SCAN-shaped `[cursor, [items]]` reply sorts the items), `@words `
+compares each string as a multiset of space-separated words. A line `@resp3`
 switches the connection to RESP3. Each script runs on a fresh connection after FLUSHALL. More
 directives (several connections, pushes, closed connections, pauses): see `run_script`.
 
@@ -239,6 +240,8 @@ def masked(value, patterns):
 def same_reply(mode, r, o):
     """Compares two (raw, parsed) replies under a comparison mode."""
     (r_raw, r_val), (o_raw, o_val) = r, o
+    if mode == "words":
+        return words(r_val) == words(o_val)
     if mode in ("hello", "len"):
         # HELLO: server/version fields may differ in id; compare shape only.
         return shape(r_val) == shape(o_val)
@@ -252,6 +255,17 @@ def same_reply(mode, r, o):
                 sorted(map(canonical, r_val[1][1][1])) == sorted(map(canonical, o_val[1][1][1]))
         return sorted(map(canonical, r_val[1])) == sorted(map(canonical, o_val[1]))
     return r_raw == o_raw
+
+
+def words(value):
+    """A parsed reply with each string replaced by its sorted space-separated words (rules
+    described in hash-table order: ACL LIST, GETUSER's commands)."""
+    t, p = value
+    if isinstance(p, list):
+        return (t, [words(v) for v in p])
+    if isinstance(p, bytes):
+        return (t, sorted(p.split(b" ")))
+    return (t, p)
 
 
 def run_script(path, redis_port, ours_port, keep_going=False):
@@ -320,7 +334,7 @@ def run_script(path, redis_port, ours_port, keep_going=False):
         if line == "@resp3":
             line = "HELLO 3"
             mode = "hello"
-        for prefix, m in (("@sort ", "sort"), ("@ignore ", "ignore"), ("@len ", "len")):
+        for prefix, m in (("@sort ", "sort"), ("@ignore ", "ignore"), ("@len ", "len"), ("@words ", "words")):
             if line.startswith(prefix):
                 mode, line = m, line[len(prefix):]
         try:

@@ -125,121 +125,6 @@ fn acl_categories(d: &CommandDef) -> Vec<String> {
         .collect()
 }
 
-/// Key positions of a command invocation, from its key specs (handles movable keys).
-pub fn keys_of(def: &CommandDef, argv: &[Bytes]) -> Vec<usize> {
-    keys_with_spec(def, argv).into_iter().map(|(p, _)| p).collect()
-}
-
-/// Key positions with the index of the key spec that found each.
-fn keys_with_spec(def: &CommandDef, argv: &[Bytes]) -> Vec<(usize, usize)> {
-    // MIGRATE's KEYS spec is "incomplete" (AUTH/AUTH2 arguments may read as KEYS), so Redis finds
-    // its keys with `migrateGetKeys` instead; they all carry the first spec's flags.
-    if def.name == "migrate" {
-        return migrate_keys(argv).into_iter().map(|p| (p, 0)).collect();
-    }
-    let specs = def.info.items().and_then(|i| i.get(8)).and_then(|s| s.items()).unwrap_or(&[]);
-    if specs.is_empty() {
-        return def.key_positions(argv.len()).into_iter().map(|p| (p, 0)).collect();
-    }
-    // Redis's `getKeysUsingKeySpecs`: a spec whose range falls outside the arguments makes the
-    // whole lookup invalid (no keys); a keyword that is absent just skips its spec.
-    let n = argv.len() as i64;
-    let mut out = Vec::new();
-    for (spec_index, spec) in specs.iter().enumerate() {
-        let (Some(bs), Some(fk)) = (spec.get("begin_search"), spec.get("find_keys")) else { continue };
-        let first = match bs.get("type").and_then(|t| t.as_str()) {
-            Some("index") => bs.get("spec").and_then(|s| s.get("index")).and_then(|i| i.as_int()).unwrap_or(0),
-            Some("keyword") => {
-                let spec = bs.get("spec");
-                let kw = spec.and_then(|s| s.get("keyword")).and_then(|k| k.as_bytes()).unwrap_or(b"");
-                let from = spec.and_then(|s| s.get("startfrom")).and_then(|k| k.as_int()).unwrap_or(1);
-                let range: Box<dyn Iterator<Item = i64>> = if from > 0 { Box::new(from..n) } else { Box::new((1..=(n + from)).rev()) };
-                match range.take_while(|i| *i >= 1 && *i < n).find(|&i| argv[i as usize].eq_ignore_ascii_case(kw)) {
-                    Some(i) => i + 1,
-                    None => continue,
-                }
-            }
-            _ => return Vec::new(),
-        };
-        let fspec = fk.get("spec");
-        let geti = |k: &str| fspec.and_then(|s| s.get(k)).and_then(|v| v.as_int()).unwrap_or(0);
-        let (first, last, step) = match fk.get("type").and_then(|t| t.as_str()) {
-            Some("range") => {
-                let (lastkey, limit) = (geti("lastkey"), geti("limit"));
-                let last = if lastkey >= 0 {
-                    first + lastkey
-                } else if limit == 0 {
-                    n + lastkey
-                } else {
-                    first + ((n - first) / limit + lastkey)
-                };
-                (first, last, geti("keystep").max(1))
-            }
-            Some("keynum") => {
-                let idx = first + geti("keynumidx");
-                if idx >= n {
-                    return Vec::new();
-                }
-                let Some(numkeys) = crate::util::parse_i64(&argv[idx as usize]).filter(|k| *k >= 0) else { return Vec::new() };
-                let first = first + geti("firstkey");
-                (first, first + numkeys - 1, geti("keystep").max(1))
-            }
-            _ => return Vec::new(),
-        };
-        if last >= n || last < first || first >= n {
-            return Vec::new();
-        }
-        let mut i = first;
-        while i <= last {
-            out.push((i as usize, spec_index));
-            i += step;
-        }
-    }
-    out
-}
-
-/// `migrateGetKeys`: argv[3], or with KEYS (and an empty argv[3]) everything after it; the
-/// arguments of AUTH and AUTH2 are skipped while looking for KEYS.
-fn migrate_keys(argv: &[Bytes]) -> Vec<usize> {
-    let mut i = 6;
-    while i < argv.len() {
-        if args::is(&argv[i], "keys") {
-            return if argv.get(3).is_some_and(|k| k.is_empty()) { (i + 1..argv.len()).collect() } else { Vec::new() };
-        }
-        if args::is(&argv[i], "auth") {
-            i += 1;
-        } else if args::is(&argv[i], "auth2") {
-            i += 2;
-        }
-        i += 1;
-    }
-    if argv.len() > 3 {
-        vec![3]
-    } else {
-        Vec::new()
-    }
-}
-
-/// The key-spec flags of each key position (what COMMAND GETKEYSANDFLAGS replies).
-fn key_flags(def: &CommandDef, argv: &[Bytes], positions: &[usize]) -> Vec<Vec<String>> {
-    // SET's flags depend on its arguments (`setGetKeys`): with GET it reads the old value.
-    if def.name == "set" {
-        let get = argv.iter().skip(3).any(|a| args::is(a, "get"));
-        let f: &[&str] = if get { &["RW", "access", "update"] } else { &["OW", "update"] };
-        return positions.iter().map(|_| f.iter().map(|s| s.to_string()).collect()).collect();
-    }
-    let specs = def.info.items().and_then(|i| i.get(8)).and_then(|s| s.items()).unwrap_or(&[]);
-    let spec_flags: Vec<Vec<String>> = specs
-        .iter()
-        .map(|sp| sp.get("flags").and_then(|f| f.items()).unwrap_or(&[]).iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
-        .collect();
-    keys_with_spec(def, argv)
-        .into_iter()
-        .filter(|(p, _)| positions.contains(p))
-        .map(|(_, i)| spec_flags.get(i).cloned().unwrap_or_default())
-        .collect()
-}
-
 pub(super) fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let with_flags = argv[1].eq_ignore_ascii_case(b"getkeysandflags");
     let target = &argv[2..];
@@ -254,11 +139,11 @@ pub(super) fn command_getkeys(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if !def.arity_ok(target.len()) {
         return Err("ERR Invalid number of arguments specified for command".into());
     }
-    let keys = keys_of(def, target);
+    let keys = crate::cmd::keyspecs::keys_of(def, target);
     if keys.is_empty() {
         return Err("ERR Invalid arguments specified for command".into());
     }
-    let flags = if with_flags { key_flags(def, target, &keys) } else { Vec::new() };
+    let flags = if with_flags { crate::cmd::keyspecs::key_flags(def, target, &keys) } else { Vec::new() };
     ctx.out.array(keys.len());
     for (i, k) in keys.iter().enumerate() {
         if with_flags {

@@ -10,7 +10,6 @@ mod memory;
 mod monitor;
 mod slowlog;
 
-pub use command::keys_of;
 pub use debug::{debug_allowed, DEBUG_NOT_ALLOWED};
 pub use monitor::feed_monitors;
 pub use slowlog::{redacted, slowlog_push};

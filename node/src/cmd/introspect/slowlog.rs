@@ -32,6 +32,7 @@ pub fn redacted(argv: &[Bytes]) -> std::borrow::Cow<'_, [Bytes]> {
                 }
             }
         }
+        "acl" if argv.len() >= 3 && args::is(&argv[1], "setuser") => hide.extend(2..argv.len()),
         "migrate" => hide = crate::cmd::migrate::secret_positions(argv),
         "config" if argv.len() > 3 && args::is(&argv[1], "set") => {
             for j in (2..argv.len() - 1).step_by(2) {

@@ -95,6 +95,11 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
     client.db = ctx.me.db;
     client.resp = 2;
     client.is_master = ctx.me.is_master;
+    client.is_aof_loader = ctx.me.is_aof_loader;
+    // A script's commands run as its caller's user (Redis's `scriptRunCtx` copies the user).
+    client.user = ctx.me.user;
+    let caller_info =
+        if ctx.st.acl.unrestricted(ctx.me.user) { String::new() } else { super::super::clients::describe(ctx.me, &ctx.st.acl, ctx.now) };
     let read_only = job.read_only || (job.flags & shebang::EVAL_COMPAT == 0 && job.flags & shebang::NO_WRITES != 0);
     ctx.st.scripts.clear_kill();
     // Its name and command are filled in if it runs long enough for anyone to ask (FUNCTION
@@ -120,6 +125,7 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
         started: Instant::now(),
         name: job.name,
         argv: job.argv,
+        caller_info,
     };
     crate::tracking::script_starts(runner.st, ctx.me);
     let result = engine.run(job.func, (job.keys, job.args), job.is_eval, &mut runner, ctx.out);
@@ -179,6 +185,8 @@ struct Runner<'a> {
     /// The script's name and command, for `Running` once it is timed out.
     name: &'a str,
     argv: &'a [Bytes],
+    /// CLIENT INFO of the caller, for ACL LOG entries (empty when its user is unrestricted).
+    caller_info: String,
 }
 
 impl Host for Runner<'_> {
@@ -193,6 +201,11 @@ impl Host for Runner<'_> {
         }
         if def.has(flags::NOSCRIPT) {
             return Err("This Redis command is not allowed from script".into());
+        }
+        if let Err(denied) = crate::cmd::acl::permitted(self.st, self.client, def, &argv) {
+            let (user, info) = (self.client.user, self.caller_info.clone());
+            crate::cmd::acl::log_denied(self.st, user, denied, crate::acl::log::Context::Lua, def, &argv, info);
+            return Err(crate::cmd::acl::script_denied_message(denied).into());
         }
         if def.has(flags::WRITE) {
             if self.read_only {
@@ -236,8 +249,7 @@ impl Host for Runner<'_> {
 
     fn may_run(&mut self, argv: &[Bytes]) -> Result<bool, String> {
         match lookup(argv) {
-            // Every client is the default user, which may run everything.
-            Lookup::Found(_) => Ok(true),
+            Lookup::Found(def) => Ok(crate::cmd::acl::permitted(self.st, self.client, def, argv).is_ok()),
             _ => Err("Invalid command passed to redis.acl_check_cmd()".into()),
         }
     }
