@@ -1,7 +1,7 @@
 //! The ACL file (`aclfile`): ACL LOAD reads it all or nothing (`ACLLoadFromFile`), ACL SAVE
 //! writes every user as a `user` line and renames it into place (`ACLSaveToFile`).
 
-use super::user::{self, User};
+use super::user::{self, RuleError, User};
 use super::{Acl, UserId};
 
 const NO_CHANGE: &str = "WARNING: ACL errors detected, no change to the previously active ACL rules was performed";
@@ -41,9 +41,22 @@ impl Acl {
             match user::merge_selector_args(&ops) {
                 Err(_) => errors.push_str(&format!("{shown}:{linenum}: Unmatched parenthesis in selector definition.")),
                 Ok(rules) => {
+                    // An unknown command is named; of the other errors only the line's first is
+                    // reported (it may explain the ones after it).
+                    let mut syntax_error = false;
                     for r in rules {
-                        if let Err(e) = u.apply(trim(&r, b"\t\r\n"), pd) {
-                            errors.push_str(&format!("{shown}:{linenum}: {}. ", e.message()));
+                        let r = trim(&r, b"\t\r\n");
+                        match u.apply(r, pd) {
+                            Err(RuleError::Unknown) => errors.push_str(&format!(
+                                "{shown}:{linenum}: Error in applying operation '{}': {}. ",
+                                String::from_utf8_lossy(r),
+                                RuleError::Unknown.message()
+                            )),
+                            Err(e) if !syntax_error => {
+                                errors.push_str(&format!("{shown}:{linenum}: {}. ", e.message()));
+                                syntax_error = true;
+                            }
+                            _ => {}
                         }
                     }
                 }

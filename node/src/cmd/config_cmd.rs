@@ -127,7 +127,8 @@ fn resetstat(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
 }
 
 fn rewrite(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    match ctx.st.config.rewrite() {
+    let users = ctx.st.acl.lines();
+    match ctx.st.config.rewrite_with_users(Some(&users)) {
         Ok(()) => {
             crate::log::notice("CONFIG REWRITE executed with success.");
             ctx.out.ok();

@@ -302,10 +302,16 @@ impl Config {
     /// defaults that were never in the file not added, removed duplicates...). The error is the
     /// reply text without the leading '-'.
     pub fn rewrite(&self) -> Result<(), String> {
+        self.rewrite_with_users(None)
+    }
+
+    /// CONFIG REWRITE with the ACL users' `user` lines (`ACL LIST`'s), written where Redis
+    /// writes them; None leaves the file's `user` lines as they are.
+    pub fn rewrite_with_users(&self, users: Option<&[Vec<u8>]>) -> Result<(), String> {
         let Some(path) = self.file_abs() else {
             return Err("ERR The server is running without a config file".into());
         };
-        rewrite::rewrite_file(self, path)
+        rewrite::rewrite_file(self, path, users)
     }
 }
 

@@ -249,10 +249,10 @@ fn rewrite_directive(st: &mut RewriteState, cfg: &Config, d: &Directive, val: Va
 }
 
 /// Rewrites the config file at `path` from `cfg`. The error is the reply text without '-'.
-pub(crate) fn rewrite_file(cfg: &Config, path: &Path) -> Result<(), String> {
+pub(crate) fn rewrite_file(cfg: &Config, path: &Path, users: Option<&[Vec<u8>]>) -> Result<(), String> {
     let fail = |e: std::io::Error| format!("ERR Rewriting config file: {}", strerror(&e));
     let old = read_old(path).map_err(fail)?;
-    overwrite_atomically(path, &rewritten_content(cfg, &old, &|_| {})).map_err(fail)
+    overwrite_atomically(path, &rewritten_content(cfg, &old, users, &|_| {})).map_err(fail)
 }
 
 /// The old file's content; a missing file reads as empty, as Redis's rewrite does.
@@ -266,13 +266,21 @@ pub(crate) fn read_old(path: &Path) -> std::io::Result<Vec<u8>> {
 
 /// What a rewrite of `old` writes: the directives of `cfg`, then what `extra` adds (the sentinel
 /// state in sentinel mode, after the place Redis writes its ACL users), then orphaned lines removed.
-pub(crate) fn rewritten_content(cfg: &Config, old: &[u8], extra: &dyn Fn(&mut RewriteState)) -> Vec<u8> {
+pub(crate) fn rewritten_content(cfg: &Config, old: &[u8], users: Option<&[Vec<u8>]>, extra: &dyn Fn(&mut RewriteState)) -> Vec<u8> {
     let mut st = RewriteState::parse(old, cfg.sentinel_mode);
     for (idx, d) in DIRECTIVES.iter().enumerate() {
         rewrite_directive(&mut st, cfg, d, cfg.read(idx));
     }
-    // `user` lines are left as they are: ACL users are not this module's to describe (Redis
-    // would write its users here, the default user included).
+    // `rewriteConfigUserOption`: every ACL user as a `user` line (the caller describes them),
+    // or, with an aclfile, the file's `user` lines dropped. None leaves them as they are.
+    if let Some(users) = users {
+        if cfg.get("aclfile").is_none_or(|f| f.is_empty()) {
+            for line in users {
+                st.rewrite_line("user", line.clone(), true);
+            }
+        }
+        st.mark("user");
+    }
     extra(&mut st);
     st.remove_orphaned();
     st.content()

@@ -544,7 +544,7 @@ fn seed003_inline_comments_are_refused_with_file_and_line() {
 /// Loads `text` from `dir`/sentinel.conf and returns the rewritten file (written to disk).
 fn rewrite_text(dir: &TempDir, text: &str, extra: &[&str]) -> (SentinelConfig, String) {
     let c = load_in(dir, text, extra).unwrap_or_else(|e| panic!("{e}"));
-    rewrite(&c.config, &c.settings).unwrap_or_else(|e| panic!("rewrite: {e}"));
+    rewrite(&c.config, &c.settings, None).unwrap_or_else(|e| panic!("rewrite: {e}"));
     let out = std::fs::read_to_string(dir.path("sentinel.conf")).unwrap_or_else(|e| panic!("read: {e}"));
     (c, out)
 }
@@ -558,7 +558,7 @@ fn rewrite_of_a_small_file_matches_redis_sentinel() {
     let mut c = load_in(&dir, input, &[]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(c.settings.myid, None);
     c.settings.myid = Some("8ddb25fc76378e2591eb2503fd8ae6212cf55d43".into());
-    flush_config(&c.config, &c.settings).unwrap_or_else(|e| panic!("{e}"));
+    flush_config(&c.config, &c.settings, None).unwrap_or_else(|e| panic!("{e}"));
     let out = std::fs::read_to_string(dir.path("sentinel.conf")).unwrap_or_else(|e| panic!("read: {e}"));
     let expected = format!(
         "port 26390\n# a comment\nsentinel monitor mymaster 127.0.0.1 6379 2\nsentinel down-after-milliseconds mymaster 5000\n\n\
@@ -645,10 +645,10 @@ fn rewrite_round_trips_and_keeps_comments() {
     assert_eq!(second.config.port, 26400);
     // Like redis-sentinel, the next rewrite adds one empty line at the end (the old file's last
     // newline reads as an empty line) and then the file stays as it is.
-    rewrite(&second.config, &second.settings).unwrap_or_else(|e| panic!("{e}"));
+    rewrite(&second.config, &second.settings, None).unwrap_or_else(|e| panic!("{e}"));
     let second_out = std::fs::read_to_string(dir.path("sentinel.conf")).unwrap_or_default();
     assert_eq!(second_out, format!("{out}\n"));
-    rewrite(&second.config, &second.settings).unwrap_or_else(|e| panic!("{e}"));
+    rewrite(&second.config, &second.settings, None).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(std::fs::read_to_string(dir.path("sentinel.conf")).unwrap_or_default(), second_out);
 }
 
@@ -697,10 +697,10 @@ fn rewrite_is_atomic_and_reports_errors() {
         .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
         .unwrap_or_default();
     assert_eq!(names, ["sentinel.conf"], "no temporary file left behind");
-    assert_eq!(flush_config(&c.config, &c.settings), Ok(()));
+    assert_eq!(flush_config(&c.config, &c.settings, None), Ok(()));
     std::fs::remove_dir_all(&dir.0).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        flush_config(&c.config, &c.settings),
+        flush_config(&c.config, &c.settings, None),
         Err("WARNING: Sentinel was not able to save the new configuration on disk!!!: No such file or directory".to_string())
     );
 }

@@ -208,10 +208,10 @@ pub const FLUSH_FAILED: &str = "ERR Failed to save config file. Check server log
 /// Rewrites the config file now (sentinelFlushConfig), for commands that reply with its outcome.
 /// The error is already logged.
 pub fn flush_now(st: &mut State) -> Result<(), String> {
-    let State { sentinel, config, .. } = st;
+    let State { sentinel, config, acl, .. } = st;
     let Some(rt) = runtime(sentinel) else { return Ok(()) };
     rt.flusher.dirty.store(false, Ordering::Release);
-    let snapshot = rt.flusher.snapshot(&rt.machine, config);
+    let snapshot = rt.flusher.snapshot(&rt.machine, config, acl);
     rt.flusher.write(snapshot)
 }
 
@@ -228,6 +228,8 @@ struct Snapshot {
     seq: u64,
     config: Config,
     settings: super::settings::SentinelSettings,
+    /// The ACL users' `user` lines, written as Redis writes them.
+    users: Vec<Vec<u8>>,
 }
 
 /// Config flushes off the hot path: `request` wakes a writer thread that snapshots the state
@@ -255,11 +257,11 @@ impl Flusher {
                 let Some(shared) = shared.upgrade() else { return };
                 let snapshot = {
                     let mut st = shared.lock();
-                    let State { sentinel, config, .. } = &mut *st;
+                    let State { sentinel, config, acl, .. } = &mut *st;
                     match runtime(sentinel) {
                         Some(rt) => {
                             rt.flusher.dirty.store(false, Ordering::Release);
-                            rt.flusher.snapshot(&rt.machine, config)
+                            rt.flusher.snapshot(&rt.machine, config, acl)
                         }
                         None => return,
                     }
@@ -280,9 +282,9 @@ impl Flusher {
     }
 
     /// Numbers and copies what is to be written (under the state lock).
-    fn snapshot(&mut self, machine: &Sentinel, config: &Config) -> Snapshot {
+    fn snapshot(&mut self, machine: &Sentinel, config: &Config, acl: &crate::acl::Acl) -> Snapshot {
         self.next_seq += 1;
-        Snapshot { seq: self.next_seq, config: config.clone(), settings: machine.settings() }
+        Snapshot { seq: self.next_seq, config: config.clone(), settings: machine.settings(), users: acl.lines() }
     }
 
     fn write(&self, snapshot: Snapshot) -> Result<(), String> {
@@ -296,7 +298,7 @@ fn write_snapshot(written: &Mutex<u64>, s: Snapshot) -> Result<(), String> {
     if s.seq <= *last {
         return Ok(());
     }
-    match super::config::flush_config(&s.config, &s.settings) {
+    match super::config::flush_config(&s.config, &s.settings, Some(&s.users)) {
         Ok(()) => {
             *last = s.seq;
             log::notice(super::config::FLUSHED);
