@@ -484,12 +484,15 @@ pub fn rewrite(cfg: &Config, settings: &SentinelSettings, users: Option<&[Vec<u8
 
 /// The file [`rewrite`] writes, given the old content.
 pub fn rewritten(cfg: &Config, settings: &SentinelSettings, old: &[u8]) -> Vec<u8> {
-    rewritten_with_users(cfg, settings, None, old)
+    // Without the ACL state at hand: the default user of a configuration that defines none.
+    let fresh = [b"user default on nopass ~* &* +@all".to_vec()];
+    let users = (cfg.users.is_empty() && cfg.requirepass.is_none()).then_some(&fresh[..]);
+    rewritten_with_users(cfg, settings, users, old)
 }
 
 /// [`rewritten`] with the ACL users' `user` lines (None: the file's are kept as they are).
 pub fn rewritten_with_users(cfg: &Config, settings: &SentinelSettings, users: Option<&[Vec<u8>]>, old: &[u8]) -> Vec<u8> {
-    rewritten_content(cfg, old, users, &|st| write_state(st, cfg, settings))
+    rewritten_content(cfg, old, users, &|st| write_state(st, settings))
 }
 
 /// The per-master keys Redis marks as rewritten after writing every master, so the lines of
@@ -511,13 +514,8 @@ const MASTER_KEYS: [&str; 14] = [
     "sentinel master-reboot-down-after-period",
 ];
 
-/// `rewriteConfigUserOption` (as far as a sentinel needs it) then `rewriteConfigSentinelOption`.
-fn write_state(st: &mut RewriteState, cfg: &Config, s: &SentinelSettings) {
-    // Redis writes its ACL users here. Without `user` lines or requirepass that is the default
-    // user as below; otherwise the old lines are left as they are (see config/rewrite.rs).
-    if cfg.users.is_empty() && cfg.requirepass.is_none() {
-        st.rewrite_line("user", b"user default on nopass ~* &* +@all".to_vec(), true);
-    }
+/// `rewriteConfigSentinelOption` (the ACL users are written just before, by `rewritten_content`).
+fn write_state(st: &mut RewriteState, s: &SentinelSettings) {
     let line = |st: &mut RewriteState, key: &str, text: String, force: bool| st.rewrite_line(key, text.into_bytes(), force);
     if let Some(id) = &s.myid {
         line(st, "sentinel myid", format!("sentinel myid {id}"), true);

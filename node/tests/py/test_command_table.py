@@ -1,14 +1,18 @@
 """The whole command set against redis-server 7.0.15's: COMMAND COUNT and COMMAND LIST equal Redis's
 less the commands the README lists as not served (cluster mode and modules, outside the project's
-scope; ACL until issue #20), and every command we serve describes itself exactly as Redis does
-(COMMAND INFO and COMMAND DOCS, subcommands included).
+scope), and every command we serve describes itself exactly as Redis does (COMMAND INFO and
+COMMAND DOCS, subcommands included). A sentinel's table equals redis-sentinel 7.0.15's, whole.
 """
 import os
 import re
+import shutil
+import subprocess
+import tempfile
+import time
 
 import pytest
 
-from conftest import OURS, ROOT, ServerProc
+from conftest import OURS, ROOT, ServerProc, free_port
 from run_diff import Conn
 
 # The exceptions, as README.md's "Commands not served" paragraph names them.
@@ -18,7 +22,6 @@ NOT_SERVED = {
     "readonly": "cluster mode",
     "readwrite": "cluster mode",
     "module": "modules",
-    "acl": "issue #20",
 }
 
 
@@ -114,3 +117,46 @@ def test_the_readme_lists_the_exceptions():
     assert m, "README.md has no 'Commands not served:' sentence"
     listed = {w.lower() for w in re.findall(r"`([A-Z]+)`", m.group(1))}
     assert listed == set(NOT_SERVED)
+
+
+@pytest.fixture(scope="module")
+def sentinels():
+    """redis-sentinel and ours (as a sentinel), each monitoring a master that is not there."""
+    d = tempfile.mkdtemp(prefix="pytest-cmdtable-sentinel-")
+    procs, conns = [], []
+    for i, cmd in enumerate((["redis-sentinel"], [OURS, "--sentinel"])):
+        port = free_port()
+        conf = os.path.join(d, f"s{i}.conf")
+        with open(conf, "w") as f:
+            f.write(f"port {port}\nbind 127.0.0.1\nsentinel monitor m 127.0.0.1 {free_port()} 2\n")
+        procs.append(subprocess.Popen([cmd[0], conf, *cmd[1:]], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, cwd=d))
+        deadline = time.time() + 10
+        while True:
+            try:
+                conns.append(Conn(port))
+                break
+            except OSError:
+                assert time.time() < deadline, f"{cmd[0]} sentinel did not start"
+                time.sleep(0.05)
+        call(conns[-1], "HELLO", "3")
+    yield conns[1], conns[0]
+    for p in procs:
+        p.terminate()
+        p.wait(10)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def test_a_sentinel_has_redis_sentinels_whole_command_table(sentinels):
+    ours, real = sentinels
+    assert names(ours) == names(real)
+    assert count(ours) == count(real)
+    assert len(names(real)) > 60
+    # ACL's subcommands (all of them, SETUSER and LOG included) and CLIENT TRACKING/CACHING are there.
+    assert {"acl|setuser", "acl|deluser", "acl|dryrun", "acl|log", "client|tracking", "client|caching"} <= names(ours)
+    for name in sorted(names(real)):
+        _, a = call(ours, "COMMAND", "INFO", name)
+        _, b = call(real, "COMMAND", "INFO", name)
+        assert canonical_info(a) == canonical_info(b), f"COMMAND INFO {name}"
+        _, a = call(ours, "COMMAND", "DOCS", name)
+        _, b = call(real, "COMMAND", "DOCS", name)
+        assert canonical(a) == canonical(b), f"COMMAND DOCS {name}"

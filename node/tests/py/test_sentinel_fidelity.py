@@ -3,7 +3,10 @@ redis-sentinel 7.0.15 and ours watch the same real redis-server master and repli
 asserts that ours shows what redis-sentinel shows.
 
 - A data node whose ACL stops accepting the sentinels' user: links are refused (the `disconnected`
-  flag), for a running and a restarted sentinel alike, until SENTINEL SET gives the new credentials.
+  flag), for a running and a restarted sentinel alike, until SENTINEL SET gives the new credentials
+  (with real data nodes, and with ours, whose ACL the same commands change).
+- Sentinels whose default user is off authenticate to each other with `sentinel-user` /
+  `sentinel-pass` (their own ACL users); with a wrong password each judges the other down.
 - `SENTINEL CONFIG SET announce-hostnames` at runtime switches replies, events and the config file
   between hostnames and the IPs they resolve to.
 """
@@ -34,13 +37,14 @@ def procs():
     shutil.rmtree(d, ignore_errors=True)
 
 
-def group(workdir, started, master_host="127.0.0.1", replica_args=(), sentinel_extra=()):
-    """A real master and replica, watched by redis-sentinel and ours. The quorum, 3, is more than the
-    sentinels there are: both may judge the master down, neither may fail it over."""
-    master = DataNode("redis-server", workdir, DATA_ARGS)
+def group(workdir, started, master_host="127.0.0.1", replica_args=(), sentinel_extra=(), data="redis-server"):
+    """A master and replica (real ones, or ours with `data`), watched by redis-sentinel and ours. The
+    quorum, 3, is more than the sentinels there are: both may judge the master down, neither may
+    fail it over."""
+    master = DataNode(data, workdir, DATA_ARGS)
     started.append(master)
     master.start()
-    replica = DataNode("redis-server", workdir, DATA_ARGS + ("--replicaof", "127.0.0.1", str(master.port), *replica_args))
+    replica = DataNode(data, workdir, DATA_ARGS + ("--replicaof", "127.0.0.1", str(master.port), *replica_args))
     started.append(replica)
     replica.start()
     wait_until(lambda: replica.client().info("replication").get("master_link_status") == "up", what="replica link up")
@@ -83,9 +87,10 @@ def disconnected_share(s, samples=10):
     return seen
 
 
-def test_refused_links_show_as_disconnected_until_the_credentials_are_set(procs):
+@pytest.mark.parametrize("data", ["redis-server", OURS], ids=["redis-nodes", "our-nodes"])
+def test_refused_links_show_as_disconnected_until_the_credentials_are_set(procs, data):
     workdir, started = procs
-    master, replica, sentinels = group(workdir, started)
+    master, replica, sentinels = group(workdir, started, data=data)
     both_show(sentinels, ("master", "slave"), "a healthy group")
 
     # The data nodes stop accepting the default user; the replica follows with the new user. Killing
@@ -120,6 +125,45 @@ def test_refused_links_show_as_disconnected_until_the_credentials_are_set(procs)
         assert c.execute_command("SENTINEL", "SET", NAME, "auth-user", "admin") == "OK"
         assert c.execute_command("SENTINEL", "SET", NAME, "auth-pass", "pw") == "OK"
     both_show(sentinels, ("master", "slave"), "reconnected with the new credentials")
+
+
+def peer_flags(s, password):
+    """The flags of the one other sentinel, as SENTINEL SENTINELS shows them (asked as `admin`)."""
+    peers = s.client(username="admin", password=password).execute_command("SENTINEL", "SENTINELS", NAME)
+    if not peers:
+        return None
+    peer = dict(zip(peers[0][::2], peers[0][1::2])) if isinstance(peers[0], list) else peers[0]
+    return ",".join(sorted(peer["flags"].split(",")))
+
+
+def test_sentinels_authenticate_to_each_other_with_their_acl_users(procs):
+    workdir, started = procs
+    acl = ("user default off", "user admin on >apw ~* &* +@all")
+    groups = {}
+    for creds in ("apw", "wrong"):
+        master = DataNode("redis-server", workdir, DATA_ARGS)
+        started.append(master)
+        master.start()
+        extra = acl + ("sentinel sentinel-user admin", f"sentinel sentinel-pass {creds}")
+        sentinels = []
+        for prog in PROGRAMS:
+            s = SentinelProc(prog, workdir, master.port, quorum=3, extra=extra)
+            started.append(s)
+            sentinels.append(s.start())
+        groups[creds] = sentinels
+    # The default user is off: a client must log in, on ours as on redis-sentinel.
+    for s in groups["apw"]:
+        with pytest.raises(redis.AuthenticationError):
+            s.client().ping()
+        assert s.client(username="admin", password="apw").execute_command("ACL", "WHOAMI") == "admin"
+    for creds, sentinels in groups.items():
+        for s in sentinels:
+            wait_until(lambda: peer_flags(s, "apw") is not None, what=f"{s.program} discovers its peer ({creds})")
+    time.sleep(3)  # three down-after periods: a peer that refuses the links is judged down by now
+    good = [peer_flags(s, "apw") for s in groups["apw"]]
+    bad = [peer_flags(s, "apw") for s in groups["wrong"]]
+    assert good == ["sentinel", "sentinel"], good
+    assert bad[0] == bad[1] and "s_down" in bad[0], bad
 
 
 def addresses(s):
