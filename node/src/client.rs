@@ -72,6 +72,8 @@ pub struct ClientState {
     pub authenticated: bool,
     /// The ACL user the connection runs as (the default user until AUTH/HELLO).
     pub user: crate::acl::UserId,
+    /// Connected over TLS (`tls-port`).
+    pub tls: bool,
     /// Unix ms of creation and of the last command.
     pub created_ms: i64,
     pub last_interaction_ms: i64,
@@ -132,6 +134,7 @@ impl ClientState {
             resp: 2,
             authenticated: false,
             user: crate::acl::DEFAULT_USER,
+            tls: false,
             created_ms: now_ms,
             last_interaction_ms: now_ms,
             last_cmd: "NULL",

@@ -60,6 +60,7 @@ pub mod server;
 pub mod state;
 pub mod stats;
 pub mod sys;
+pub mod tls;
 pub mod tracking;
 pub mod util;
 

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use redis_ha_node::config::Config;
+use redis_ha_node::server::shown_port;
 use redis_ha_node::state::Shared;
 use redis_ha_node::{log, server, sys, REDIS_VERSION, VERSION};
 
@@ -214,7 +215,7 @@ fn run(mut config: Config) -> ExitCode {
             log::warning(&e);
             return ExitCode::from(1);
         }
-        let (listeners, unix) = match server::open(&shared, &pidfile).await {
+        let listeners = match server::open(&shared, &pidfile).await {
             Ok(l) => l,
             Err(e) => {
                 log::warning(&e);
@@ -224,7 +225,7 @@ fn run(mut config: Config) -> ExitCode {
         {
             shared.lock().set_process_info(port);
         }
-        log::notice(&format!("Running mode=standalone, port={port}."));
+        log::notice(&format!("Running mode=standalone, port={}.", shown_port(&shared, port)));
         log::warning("Server initialized");
         {
             // `replicaof` in the configuration: follow that master once the dataset is loaded.
@@ -241,7 +242,7 @@ fn run(mut config: Config) -> ExitCode {
         }
         redis_ha_node::persistence::startup::start(&shared);
         log::notice("Ready to accept connections tcp");
-        let _request = server::run(shared.clone(), listeners, unix).await;
+        let _request = server::run(shared.clone(), listeners).await;
         server::disconnect_all(&shared);
         server::close(&shared, &pidfile);
         log::warning("Redis is now ready to exit, bye bye...");

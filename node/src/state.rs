@@ -6,7 +6,7 @@ use bytes::Bytes;
 use hashbrown::HashMap;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::client::ClientState;
 use crate::config::Config;
@@ -127,6 +127,8 @@ pub struct State {
     pub(crate) scripts: crate::script::Scripts,
     /// ACL users (`acl/`); each client holds the id of its user.
     pub acl: crate::acl::Acl,
+    /// TLS settings for new connections (`tls-*`), when TLS is configured.
+    pub tls: Option<Arc<crate::tls::Tls>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -197,6 +199,7 @@ impl State {
             sentinel: None,
             scripts: Default::default(),
             acl,
+            tls: None,
         }
     }
 

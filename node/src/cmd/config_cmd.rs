@@ -36,8 +36,26 @@ fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let mentions = |n: &str| pairs.iter().any(|(name, _)| name.eq_ignore_ascii_case(n.as_bytes()));
     // Settings whose side effect can fail: on failure everything this call set is undone, as
     // Redis restores its backup of the config.
-    let before = (mentions("maxclients") || mentions("port") || mentions("bind")).then(|| ctx.st.config.clone());
+    let tls_named = pairs.iter().any(|(name, _)| name.len() > 4 && name[..4].eq_ignore_ascii_case(b"tls-"));
+    let before = (mentions("maxclients") || mentions("port") || mentions("bind") || tls_named).then(|| ctx.st.config.clone());
     let changed = ctx.st.config.set_pairs(&pairs)?;
+    if let (Some(before), Some(name)) = (&before, changed.iter().find(|n| n.starts_with("tls-")).copied()) {
+        // `applyTlsCfg`: new connections get the new settings (certificates rotate without a
+        // restart); settings that do not load change nothing.
+        if crate::tls::wanted(&ctx.st.config) {
+            match crate::tls::load(&ctx.st.config) {
+                Ok(t) => ctx.st.tls = Some(std::sync::Arc::new(t)),
+                Err(e) => {
+                    crate::log::warning(&e);
+                    ctx.st.config = before.clone();
+                    return Err(format!(
+                        "ERR CONFIG SET failed (possibly related to argument '{name}') - Unable to update TLS configuration. Check server logs."
+                    )
+                    .into());
+                }
+            }
+        }
+    }
     if let Some(before) = before {
         if mentions("maxclients") {
             // Redis's updateMaxclients: the open-file limit must hold the new value.
@@ -51,7 +69,7 @@ fn set(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
                 .into());
             }
         }
-        let listen_changed = changed.iter().find(|n| matches!(**n, "bind" | "port")).copied();
+        let listen_changed = changed.iter().find(|n| matches!(**n, "bind" | "port" | "tls-port")).copied();
         if let (Some(name), Some(rebind)) = (listen_changed, LISTENER_HOOK.get()) {
             if let Err(e) = rebind(ctx.st) {
                 crate::log::warning(&format!("Failed to listen after CONFIG SET {name}: {e}"));

@@ -12,14 +12,13 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use tokio::io::AsyncWriteExt;
-use tokio::net::TcpStream;
 
 use super::replication::{LinkState, MasterLink};
 use crate::client::ClientState;
 use crate::log;
 use crate::persistence::rdb::decode;
 use crate::persistence::snapshot;
-use crate::resp::peer::{self, Peer};
+use crate::resp::peer::{self, Peer, PeerStream};
 use crate::resp::reply::Out;
 use crate::resp::request::{Limits, Request, RequestParser};
 use crate::state::{Shared, State};
@@ -205,6 +204,8 @@ struct LinkConfig {
     psync_offset: i64,
     /// FAILOVER in progress: ask the new master to take over (`PSYNC ... FAILOVER`).
     failover: bool,
+    /// `tls-replication yes`: the link is TLS.
+    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 fn link_config(st: &State) -> LinkConfig {
@@ -217,11 +218,19 @@ fn link_config(st: &State) -> LinkConfig {
         timeout: Duration::from_secs(c.get_int("repl-timeout").unwrap_or(60).max(1) as u64),
         masterauth: nonempty(c.get_raw(b"masterauth")),
         masteruser: nonempty(c.get_raw(b"masteruser")),
-        listening_port: if announce_port > 0 { announce_port as u16 } else { st.bound_port },
+        listening_port: if announce_port > 0 {
+            announce_port as u16
+        } else if c.get_bool("tls-replication").unwrap_or(false) && c.get_int("tls-port").unwrap_or(0) > 0 {
+            // Replicas are reached on the TLS port when replication is TLS.
+            c.get_int("tls-port").unwrap_or(0) as u16
+        } else {
+            st.bound_port
+        },
         announce_ip: c.get("replica-announce-ip").filter(|s| !s.is_empty()),
         psync_id,
         psync_offset,
         failover: st.repl.failover.is_some(),
+        tls: if c.get_bool("tls-replication").unwrap_or(false) { st.tls.as_ref().map(|t| t.client.clone()) } else { None },
     }
 }
 
@@ -232,7 +241,7 @@ fn command(parts: &[&[u8]]) -> Vec<u8> {
 
 async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) -> Result<(), String> {
     let cfg = link_config(&shared.lock());
-    let mut peer = tokio::time::timeout(cfg.timeout, Peer::connect(host, port))
+    let mut peer = tokio::time::timeout(cfg.timeout, Peer::connect_with(host, port, cfg.tls.as_ref()))
         .await
         .map_err(|_| "Timeout connecting to the MASTER...".to_string())?
         .map_err(|e| format!("Error condition on socket for SYNC: {e}"))?
@@ -326,7 +335,7 @@ async fn run_link(shared: &Arc<Shared>, host: &str, port: u16, generation: u64) 
 async fn full_sync(
     shared: &Arc<Shared>,
     generation: u64,
-    sock: &mut TcpStream,
+    sock: &mut PeerStream,
     buf: &mut BytesMut,
     cfg: &LinkConfig,
     resync: Option<(String, i64)>,
@@ -566,7 +575,7 @@ type MasterInbox = tokio::sync::mpsc::UnboundedReceiver<crate::client::ClientMsg
 async fn stream(
     shared: &Arc<Shared>,
     generation: u64,
-    sock: &mut TcpStream,
+    sock: &mut PeerStream,
     buf: &mut BytesMut,
     cfg: &LinkConfig,
     acks: bool,

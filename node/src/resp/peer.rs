@@ -10,10 +10,12 @@
 //! [`read_more`] from here.
 
 use std::net::{IpAddr, SocketAddr};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 
 use super::frame::{Frame, FrameError};
@@ -24,9 +26,56 @@ const READ_LEN: usize = 16 * 1024;
 /// A single-line reply longer than this is not one (Redis's PROTO_INLINE_MAX_SIZE).
 const MAX_LINE: usize = 64 * 1024;
 
+/// A connection to a peer: plain TCP, or TLS over it (`tls-replication`).
+pub enum PeerStream {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
+}
+
+impl PeerStream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            PeerStream::Plain(s) => s,
+            PeerStream::Tls(t) => t.get_ref().0,
+        }
+    }
+}
+
+impl AsyncRead for PeerStream {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            PeerStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            PeerStream::Tls(t) => Pin::new(t.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for PeerStream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            PeerStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            PeerStream::Tls(t) => Pin::new(t.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            PeerStream::Plain(s) => Pin::new(s).poll_flush(cx),
+            PeerStream::Tls(t) => Pin::new(t.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            PeerStream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            PeerStream::Tls(t) => Pin::new(t.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
 /// A connection to a peer, with the bytes read from it but not yet consumed.
 pub struct Peer {
-    sock: TcpStream,
+    sock: PeerStream,
     buf: BytesMut,
     /// Bound on each read; None waits as long as the peer takes.
     timeout: Option<Duration>,
@@ -36,6 +85,12 @@ impl Peer {
     /// Resolves `host` and connects to the first of its addresses that accepts; the error is the
     /// reason to report ("Can't resolve ..." or the last connect error).
     pub async fn connect(host: &str, port: u16) -> Result<Peer, String> {
+        Peer::connect_with(host, port, None).await
+    }
+
+    /// [`Peer::connect`], then a TLS handshake with `tls` when given (the peer's certificate
+    /// checked against our CA).
+    pub async fn connect_with(host: &str, port: u16, tls: Option<&std::sync::Arc<rustls::ClientConfig>>) -> Result<Peer, String> {
         let addrs: Vec<SocketAddr> = match host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
             Ok(ip) => vec![SocketAddr::new(ip, port)],
             Err(_) => tokio::net::lookup_host((host, port)).await.map_err(|e| format!("Can't resolve {host}: {e}"))?.collect(),
@@ -45,6 +100,15 @@ impl Peer {
             match TcpStream::connect(addr).await {
                 Ok(sock) => {
                     let _ = sock.set_nodelay(true);
+                    let sock = match tls {
+                        None => PeerStream::Plain(sock),
+                        Some(cfg) => {
+                            let connector = tokio_rustls::TlsConnector::from(cfg.clone());
+                            let tls =
+                                connector.connect(crate::tls::server_name(host), sock).await.map_err(|e| format!("TLS handshake failed: {e}"))?;
+                            PeerStream::Tls(Box::new(tls))
+                        }
+                    };
                     return Ok(Peer { sock, buf: BytesMut::with_capacity(READ_LEN), timeout: None });
                 }
                 Err(e) => last = e.to_string(),
@@ -69,7 +133,8 @@ impl Peer {
     /// This side's and the peer's address as the connection sees them (an IPv4 address seen
     /// through an IPv6 socket is given as plain IPv4).
     pub fn addresses(&self) -> (Option<IpAddr>, Option<IpAddr>) {
-        (self.sock.local_addr().ok().map(|a| canonical(a.ip())), self.sock.peer_addr().ok().map(|a| canonical(a.ip())))
+        let tcp = self.sock.tcp();
+        (tcp.local_addr().ok().map(|a| canonical(a.ip())), tcp.peer_addr().ok().map(|a| canonical(a.ip())))
     }
 
     /// Sends one command.
@@ -103,7 +168,7 @@ impl Peer {
     }
 
     /// The socket and the bytes read but not consumed, for a reader that goes on by itself.
-    pub fn into_parts(self) -> (TcpStream, BytesMut) {
+    pub fn into_parts(self) -> (PeerStream, BytesMut) {
         (self.sock, self.buf)
     }
 

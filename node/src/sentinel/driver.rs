@@ -63,14 +63,14 @@ impl Runtime {
 
     /// Executes one I/O action (events and crashes are handled by [`execute`], which needs the
     /// whole state).
-    fn perform(&mut self, action: Action) {
+    fn perform(&mut self, action: Action, tls: Option<Arc<rustls::ClientConfig>>) {
         match action {
             Action::Connect { conn, host, port, kind } => {
                 let (tx, rx) = mpsc::unbounded_channel();
                 self.links.insert(conn, tx);
                 let (Some(shared), Ok(handle)) = (self.shared.upgrade(), tokio::runtime::Handle::try_current()) else { return };
                 log::debug(&format!("Sentinel link {conn} ({kind:?}) connecting to {host}:{port}"));
-                handle.spawn(links::run(conn, host, port, rx, move |ev| on_link_event(&shared, conn, ev)));
+                handle.spawn(links::run(conn, host, port, tls, rx, move |ev| on_link_event(&shared, conn, ev)));
             }
             Action::Send { conn, argv, .. } => {
                 if let Some(tx) = self.links.get(&conn) {
@@ -105,8 +105,10 @@ pub fn execute(st: &mut State, actions: Vec<Action>, mut caller: Caller) {
                 std::process::exit(99);
             }
             other => {
+                // Links are TLS with `tls-replication yes`, as redis-sentinel's.
+                let tls = if st.config.get_bool("tls-replication").unwrap_or(false) { st.tls.as_ref().map(|t| t.client.clone()) } else { None };
                 if let Some(rt) = runtime(&mut st.sentinel) {
-                    rt.perform(other);
+                    rt.perform(other, tls);
                 }
             }
         }

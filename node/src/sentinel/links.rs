@@ -15,12 +15,11 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use tokio::io::AsyncWriteExt;
-use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
 use super::state::ConnId;
 use crate::resp::frame::Frame;
-use crate::resp::peer::{read_more, split_frames, Peer};
+use crate::resp::peer::{read_more, split_frames, Peer, PeerStream};
 
 /// How long resolving the name and connecting may take together. hiredis has no such limit (the
 /// kernel's SYN retries end a connect to a dead host after minutes); a failed attempt is simply
@@ -46,8 +45,15 @@ pub enum LinkEvent {
 
 /// Runs one connection until it fails or the machine closes it (drops `rx`'s sender), reporting
 /// through `report`.
-pub async fn run(conn: ConnId, host: String, port: u16, mut rx: mpsc::UnboundedReceiver<Vec<u8>>, report: impl Fn(LinkEvent)) {
-    let peer = match tokio::time::timeout(CONNECT_TIMEOUT, Peer::connect(&host, port)).await {
+pub async fn run(
+    conn: ConnId,
+    host: String,
+    port: u16,
+    tls: Option<std::sync::Arc<rustls::ClientConfig>>,
+    mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
+    report: impl Fn(LinkEvent),
+) {
+    let peer = match tokio::time::timeout(CONNECT_TIMEOUT, Peer::connect_with(&host, port, tls.as_ref())).await {
         Ok(Ok(p)) => p,
         Ok(Err(reason)) => return report(LinkEvent::ConnectFailed(reason)),
         Err(_) => return report(LinkEvent::ConnectFailed("Connection timed out".into())),
@@ -71,8 +77,8 @@ enum End {
     Failed(String),
 }
 
-async fn serve(stream: TcpStream, mut inbuf: BytesMut, rx: &mut mpsc::UnboundedReceiver<Vec<u8>>, report: &impl Fn(LinkEvent)) -> End {
-    let (mut rd, mut wr) = stream.into_split();
+async fn serve(stream: PeerStream, mut inbuf: BytesMut, rx: &mut mpsc::UnboundedReceiver<Vec<u8>>, report: &impl Fn(LinkEvent)) -> End {
+    let (mut rd, mut wr) = tokio::io::split(stream);
     let mut outbuf: Vec<u8> = Vec::new();
     loop {
         tokio::select! {

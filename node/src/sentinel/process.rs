@@ -43,7 +43,7 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    let (listeners, unix) = match server::open(&shared, &pidfile).await {
+    let listeners = match server::open(&shared, &pidfile).await {
         Ok(l) => l,
         Err(e) => {
             log::warning(&e);
@@ -57,14 +57,25 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
         st.config_file_abs = st.config.file_abs().map(|p| p.display().to_string()).unwrap_or_default();
         st.config.port
     };
-    log::notice(&format!("Running mode=sentinel, port={port}."));
+    log::notice(&format!("Running mode=sentinel, port={}.", crate::server::shown_port(&shared, port)));
 
     // sentinelIsRunning: an id is picked once and saved, so it survives restarts.
     let generated = settings.myid.is_none();
     if generated {
         settings.myid = Some(super::config::new_myid());
     }
-    let machine = Sentinel::new(settings, NodeInfo { port, requirepass }, timing_from_env(), Box::new(crate::util::Rng::seeded()), mono_ms());
+    // Hellos announce the TLS port when the links are TLS (sentinelSendHello).
+    let hello_port = {
+        let st = shared.lock();
+        let tls_port = st.config.get_int("tls-port").unwrap_or(0) as u16;
+        if st.config.get_bool("tls-replication").unwrap_or(false) && tls_port != 0 {
+            tls_port
+        } else {
+            port
+        }
+    };
+    let machine =
+        Sentinel::new(settings, NodeInfo { port: hello_port, requirepass }, timing_from_env(), Box::new(crate::util::Rng::seeded()), mono_ms());
     {
         let runtime = Runtime::new(machine, &shared);
         let mut st = shared.lock();
@@ -81,7 +92,7 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
     }
     tokio::spawn(driver::timer(shared.clone()));
 
-    let _request = server::run(shared.clone(), listeners, unix).await;
+    let _request = server::run(shared.clone(), listeners).await;
     server::disconnect_all(&shared);
     {
         let mut st = shared.lock();

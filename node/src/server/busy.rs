@@ -94,7 +94,8 @@ fn serve_client(st: &mut State, id: u64) {
     let Some(mut me) = st.clients.remove(&id) else { return };
     // Only idle clients: nothing of theirs half-parsed or unwritten in their connection task
     // (which would be out of order with what is written here), not blocked, not links.
-    let idle = me.fd >= 0 && me.qbuf == 0 && me.outbox.pending() == 0 && !me.is_blocked() && !me.is_master && !me.is_replica && !me.killed;
+    // (A TLS client's bytes are records only its connection task can decrypt.)
+    let idle = me.fd >= 0 && !me.tls && me.qbuf == 0 && me.outbox.pending() == 0 && !me.is_blocked() && !me.is_master && !me.is_replica && !me.killed;
     if idle {
         read_and_run(st, &mut me);
     }

@@ -31,13 +31,18 @@ fn bind_addr(entry: &str, port: u16) -> Option<(SocketAddr, bool)> {
     Some((SocketAddr::new(ip, port), optional))
 }
 
-/// Binds every configured address. Errors read like Redis's "Failed listening on port ...".
-pub async fn bind_listeners(shared: &Shared) -> Result<Vec<TcpListener>, String> {
-    let (binds, port) = {
+/// Binds every configured address on `port` and on `tls-port`. Errors read like Redis's
+/// "Failed listening on port ...".
+pub async fn bind_listeners(shared: &Shared) -> Result<(Vec<TcpListener>, Vec<TcpListener>), String> {
+    let (binds, port, tls_port) = {
         let st = shared.lock();
-        (st.config.bind.clone(), st.config.port)
+        (st.config.bind.clone(), st.config.port, tls_port(&st))
     };
-    bind_tcp(&binds, port)
+    Ok((bind_tcp(&binds, port)?, bind_tcp(&binds, tls_port)?))
+}
+
+fn tls_port(st: &State) -> u16 {
+    st.config.get_int("tls-port").unwrap_or(0).clamp(0, 65535) as u16
 }
 
 /// Binds `binds` (Redis's defaults when empty) on `port`; none when the port is 0. Must run on
@@ -108,20 +113,26 @@ pub fn bind_unix(shared: &Shared) -> Result<Option<UnixListener>, String> {
 struct Acceptors {
     shared: Weak<Shared>,
     running: Vec<(i32, tokio::task::JoinHandle<()>)>,
+    /// The `tls-port` listeners' loops.
+    running_tls: Vec<(i32, tokio::task::JoinHandle<()>)>,
 }
 
 static ACCEPTORS: Mutex<Option<Acceptors>> = Mutex::new(None);
 
-/// Starts accepting on `listeners`; returns their descriptors.
-pub(super) fn start_tcp(shared: &Arc<Shared>, listeners: Vec<TcpListener>) -> Vec<i32> {
-    use std::os::fd::AsRawFd;
-    let running: Vec<(i32, tokio::task::JoinHandle<()>)> =
-        listeners.into_iter().map(|l| (l.as_raw_fd(), tokio::spawn(accept_loop(shared.clone(), l)))).collect();
+/// Starts accepting on `listeners` and on the TLS ones; returns the plain listeners' descriptors.
+pub(super) fn start_tcp(shared: &Arc<Shared>, listeners: Vec<TcpListener>, tls: Vec<TcpListener>) -> Vec<i32> {
+    let running = spawn_loops(shared, listeners, false);
+    let running_tls = spawn_loops(shared, tls, true);
     let fds = running.iter().map(|(fd, _)| *fd).collect();
     if let Ok(mut a) = ACCEPTORS.lock() {
-        *a = Some(Acceptors { shared: Arc::downgrade(shared), running });
+        *a = Some(Acceptors { shared: Arc::downgrade(shared), running, running_tls });
     }
     fds
+}
+
+fn spawn_loops(shared: &Arc<Shared>, listeners: Vec<TcpListener>, tls: bool) -> Vec<(i32, tokio::task::JoinHandle<()>)> {
+    use std::os::fd::AsRawFd;
+    listeners.into_iter().map(|l| (l.as_raw_fd(), tokio::spawn(accept_loop(shared.clone(), l, tls)))).collect()
 }
 
 /// CONFIG SET port / bind (Redis's `changeListenPort` / `changeBindAddr`): the old listeners
@@ -131,7 +142,7 @@ pub(super) fn start_tcp(shared: &Arc<Shared>, listeners: Vec<TcpListener>) -> Ve
 pub fn rebind(st: &mut State) -> Result<Vec<i32>, String> {
     let Ok(mut guard) = ACCEPTORS.lock() else { return Err("listeners unavailable".into()) };
     let Some(acc) = guard.as_mut() else { return Err("listeners unavailable".into()) };
-    for (fd, task) in acc.running.drain(..) {
+    for (fd, task) in acc.running.drain(..).chain(acc.running_tls.drain(..)) {
         // The task owns the socket and drops it only when next polled; shutting the listening
         // socket down now stops it listening at once, so the same address can be bound again
         // below (both carry SO_REUSEADDR, which then allows it).
@@ -140,8 +151,9 @@ pub fn rebind(st: &mut State) -> Result<Vec<i32>, String> {
     }
     let Some(shared) = acc.shared.upgrade() else { return Err("server stopping".into()) };
     let listeners = bind_tcp(&st.config.bind, st.config.port)?;
-    use std::os::fd::AsRawFd;
-    acc.running = listeners.into_iter().map(|l| (l.as_raw_fd(), tokio::spawn(accept_loop(shared.clone(), l)))).collect();
+    let tls = bind_tcp(&st.config.bind, tls_port(st))?;
+    acc.running = spawn_loops(&shared, listeners, false);
+    acc.running_tls = spawn_loops(&shared, tls, true);
     let fds: Vec<i32> = acc.running.iter().map(|(fd, _)| *fd).collect();
     log::notice(&format!(
         "Listening on port {} ({})",
@@ -151,10 +163,10 @@ pub fn rebind(st: &mut State) -> Result<Vec<i32>, String> {
     Ok(fds)
 }
 
-pub(super) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
+pub(super) async fn accept_loop(shared: Arc<Shared>, listener: TcpListener, tls: bool) {
     loop {
         match listener.accept().await {
-            Ok((stream, peer)) => accept(&shared, stream, peer),
+            Ok((stream, peer)) => accept(&shared, stream, peer, tls),
             Err(e) => {
                 log::warning(&format!("Accepting client connection: {e}"));
                 tokio::time::sleep(Duration::from_millis(10)).await;
@@ -181,13 +193,26 @@ pub(super) async fn accept_unix_loop(shared: Arc<Shared>, listener: UnixListener
     }
 }
 
-fn accept(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr) {
+fn accept(shared: &Arc<Shared>, stream: TcpStream, peer: SocketAddr, tls: bool) {
     use std::os::fd::AsRawFd;
     let fd = stream.as_raw_fd();
     let local = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
     let ip = peer.ip();
     let loopback = ip.is_loopback() || matches!(ip, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()));
-    register(shared, Stream::Tcp(stream), peer.to_string(), local, fd, loopback);
+    let stream = if tls {
+        // The settings of the moment: a certificate rotated by CONFIG SET serves new clients.
+        let Some(config) = shared.lock().tls.as_ref().map(|t| t.server.clone()) else { return };
+        match crate::tls::server_conn::TlsConn::new(stream, config) {
+            Ok(c) => Stream::Tls(Box::new(c)),
+            Err(e) => {
+                log::verbose(&format!("Error accepting a client connection: {e}"));
+                return;
+            }
+        }
+    } else {
+        Stream::Tcp(stream)
+    };
+    register(shared, stream, peer.to_string(), local, fd, loopback);
 }
 
 /// Whether protected mode refuses a client: on, no password for the default user, not local.
@@ -225,6 +250,8 @@ fn register_locked(shared: &Arc<Shared>, st: &mut State, stream: Stream, addr: S
         let _ = match s {
             Stream::Tcp(t) => t.try_write(b),
             Stream::Unix(u) => u.try_write(b),
+            // No handshake yet: a refused TLS client is just closed.
+            Stream::Tls(_) => Ok(0),
         };
     };
     if st.clients.len() >= st.config.maxclients {
@@ -237,15 +264,17 @@ fn register_locked(shared: &Arc<Shared>, st: &mut State, stream: Stream, addr: S
         try_write(&stream, DENIED_MSG.as_bytes());
         return;
     }
-    if matches!(stream, Stream::Tcp(_)) {
+    if matches!(stream, Stream::Tcp(_) | Stream::Tls(_)) {
         crate::sys::set_keepalive(fd, st.config.tcp_keepalive);
     }
+    let tls = matches!(stream, Stream::Tls(_));
     let id = crate::client::next_client_id();
     let (tx, rx) = mpsc::unbounded_channel();
     let mut client = ClientState::new(id, addr, local, fd as i64, tx, now_ms());
     // Like Redis, a client starts authenticated when the default user needs no password, and
     // stays so if requirepass is set later.
     client.authenticated = st.acl.default_is_open();
+    client.tls = tls;
     st.clients.insert(id, Box::new(client));
     st.stats.total_connections_received += 1;
     shared.connected.fetch_add(1, Ordering::Relaxed);

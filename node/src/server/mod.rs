@@ -29,10 +29,23 @@ use listen::{accept_unix_loop, bind_listeners, bind_unix};
 /// The start-up both roles share once the configuration is loaded: bind the TCP listeners and the
 /// unix socket, start the metrics endpoint, write the pid file. Err is the message to log before
 /// exiting with status 1.
-pub async fn open(shared: &Arc<Shared>, pidfile: &str) -> Result<(Vec<TcpListener>, Option<UnixListener>), String> {
-    let listeners = bind_listeners(shared).await?;
+pub async fn open(shared: &Arc<Shared>, pidfile: &str) -> Result<Listeners, String> {
+    {
+        // `tlsConfigure`: TLS settings that do not load stop the start-up.
+        let mut st = shared.lock();
+        if crate::tls::wanted(&st.config) {
+            match crate::tls::load(&st.config) {
+                Ok(t) => st.tls = Some(Arc::new(t)),
+                Err(e) => {
+                    log::warning(&e);
+                    return Err("Failed to configure TLS. Check logs for more info.".into());
+                }
+            }
+        }
+    }
+    let (tcp, tls) = bind_listeners(shared).await?;
     let unix = bind_unix(shared)?;
-    if listeners.is_empty() && unix.is_none() {
+    if tcp.is_empty() && tls.is_empty() && unix.is_none() {
         return Err("Configured to not listen anywhere, exiting.".into());
     }
     crate::metrics::start(shared);
@@ -41,7 +54,22 @@ pub async fn open(shared: &Arc<Shared>, pidfile: &str) -> Result<(Vec<TcpListene
             crate::log::warning(&format!("Failed to write PID file: {e}"));
         }
     }
-    Ok((listeners, unix))
+    Ok(Listeners { tcp, tls, unix })
+}
+
+/// The port the start-up line names: `port`, or `tls-port` for a TLS-only server (as Redis logs it).
+pub fn shown_port(shared: &Shared, port: u16) -> u16 {
+    if port != 0 {
+        return port;
+    }
+    shared.lock().config.get_int("tls-port").unwrap_or(0) as u16
+}
+
+/// What [`open`] bound: the `port` and `tls-port` listeners and the unix socket.
+pub struct Listeners {
+    pub tcp: Vec<TcpListener>,
+    pub tls: Vec<TcpListener>,
+    pub unix: Option<UnixListener>,
 }
 
 /// The end of [`open`]: removes the unix socket file and the pid file, as Redis does on exit.
@@ -65,10 +93,11 @@ fn relisten(st: &mut crate::state::State) -> Result<(), String> {
 }
 
 /// Serves until `shutdown` resolves or a SHUTDOWN command arrives. Returns what was requested.
-pub async fn run(shared: Arc<Shared>, listeners: Vec<TcpListener>, unix: Option<UnixListener>) -> ShutdownRequest {
+pub async fn run(shared: Arc<Shared>, listeners: Listeners) -> ShutdownRequest {
+    let Listeners { tcp, tls, unix } = listeners;
     {
         use std::os::fd::AsRawFd;
-        let tcp = listen::start_tcp(&shared, listeners);
+        let tcp = listen::start_tcp(&shared, tcp, tls);
         let pidfile = shared.lock().config.pidfile.clone();
         busy::install(&shared, &tcp, unix.as_ref().map(|u| u.as_raw_fd()), &pidfile);
         crate::cmd::config_cmd::set_listener_hook(relisten);

@@ -38,10 +38,11 @@ const OUTPUT_HIGH_WATER: usize = 64 * 1024 * 1024;
 /// Queued messages are gathered into one write up to this size.
 const OUTPUT_BATCH: usize = 256 * 1024;
 
-/// A client socket: TCP or a Unix domain socket (`unixsocket`).
+/// A client socket: TCP, a Unix domain socket (`unixsocket`), or TLS over TCP (`tls-port`).
 pub enum Stream {
     Tcp(TcpStream),
     Unix(UnixStream),
+    Tls(Box<crate::tls::server_conn::TlsConn>),
 }
 
 impl Stream {
@@ -52,6 +53,7 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.poll_read_ready(cx),
             Stream::Unix(s) => s.poll_read_ready(cx),
+            Stream::Tls(t) => t.poll_read_ready(cx),
         }
     }
 
@@ -59,6 +61,7 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.poll_write_ready(cx),
             Stream::Unix(s) => s.poll_write_ready(cx),
+            Stream::Tls(t) => t.poll_write_ready(cx),
         }
     }
 
@@ -66,13 +69,19 @@ impl Stream {
     /// right away instead of by one more read that could only fail with EAGAIN: that saves a system
     /// call per request, as Redis's event loop does. (tokio's epoll is edge-triggered and `try_io`
     /// only clears the readiness it saw before the read, so data arriving after it still wakes us.)
-    fn try_read_buf(&self, buf: &mut BytesMut) -> io::Result<usize> {
+    fn try_read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
+        if let Stream::Tls(t) = self {
+            return t.try_read_buf(buf);
+        }
+        // Plain sockets read through a shared reference (tokio's readiness API).
+        let this: &Stream = self;
         let room = buf.capacity() - buf.len();
         let mut read = None;
         let mut read_once = || {
-            let n = match self {
+            let n = match this {
                 Stream::Tcp(s) => s.try_read_buf(buf)?,
                 Stream::Unix(s) => s.try_read_buf(buf)?,
+                Stream::Tls(_) => 0,
             };
             read = Some(n);
             if n > 0 && n < room {
@@ -81,9 +90,10 @@ impl Stream {
                 Ok(n)
             }
         };
-        let result = match self {
+        let result = match this {
             Stream::Tcp(s) => s.try_io(Interest::READABLE, &mut read_once),
             Stream::Unix(s) => s.try_io(Interest::READABLE, &mut read_once),
+            Stream::Tls(_) => Ok(0),
         };
         match (result, read) {
             (Err(e), Some(n)) if e.kind() == io::ErrorKind::WouldBlock => Ok(n),
@@ -91,18 +101,41 @@ impl Stream {
         }
     }
 
-    fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+    fn try_write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Stream::Tcp(s) => s.try_write(buf),
             Stream::Unix(s) => s.try_write(buf),
+            Stream::Tls(t) => t.try_write(buf),
+        }
+    }
+
+    /// TLS records still to be written (the plain sockets hold nothing of their own).
+    fn tls_pending(&self) -> bool {
+        matches!(self, Stream::Tls(t) if t.pending())
+    }
+
+    /// Writes what TLS still holds, as far as the socket takes it.
+    fn flush_tls(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Tls(t) => match t.flush() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+                other => other,
+            },
+            _ => Ok(()),
         }
     }
 }
 
 /// Runs a registered client until it disconnects or is killed.
 pub async fn run(shared: Arc<Shared>, stream: Stream, id: u64, mut rx: mpsc::UnboundedReceiver<ClientMsg>) {
-    if let Stream::Tcp(t) = &stream {
-        let _ = t.set_nodelay(true);
+    match &stream {
+        Stream::Tcp(t) => {
+            let _ = t.set_nodelay(true);
+        }
+        Stream::Tls(t) => {
+            let _ = t.tcp().set_nodelay(true);
+        }
+        Stream::Unix(_) => {}
     }
     let meter = shared.lock().clients.get(&id).map(|c| c.outbox.meter().clone()).unwrap_or_default();
     let mut conn = Conn {
@@ -193,11 +226,11 @@ impl Conn {
                 self.process_input();
             }
             self.try_flush()?;
-            if self.closing && self.pending_out() == 0 {
+            if self.closing && self.pending_out() == 0 && !self.stream.tls_pending() {
                 return Ok(());
             }
             let want_read = !self.closing && self.pending_out() < OUTPUT_HIGH_WATER;
-            let want_write = self.writable_out() > 0;
+            let want_write = self.writable_out() > 0 || self.stream.tls_pending();
             let mut timer = self.next_deadline().map(|t| Box::pin(tokio::time::sleep_until(t)));
             // Messages from other clients first (a kill, a blocked command's reply), then the socket.
             // The channel's waker is registered only when the socket has nothing either: `is_empty`
@@ -323,6 +356,7 @@ impl Conn {
     }
 
     fn try_flush(&mut self) -> io::Result<()> {
+        self.stream.flush_tls()?;
         while self.writable_out() > 0 {
             let end = self.written + self.writable_out();
             match self.stream.try_write(&self.out.buf[self.written..end]) {

@@ -39,8 +39,10 @@ def free_port():
 class ServerProc:
     """One server process on a free port, with its own scratch dir; `stop()` ends it."""
 
-    def __init__(self, program, args=(), name="server", wrap=()):
-        """`wrap`: a command the server runs under (`prlimit --nofile=...`)."""
+    def __init__(self, program, args=(), name="server", wrap=(), wait_port=None):
+        """`wrap`: a command the server runs under (`prlimit --nofile=...`); `wait_port`: the port
+        that shows it is up, when `args` move it off `--port` (a TLS-only server)."""
+        self.wait_port = wait_port
         if shutil.which(program) is None and not os.path.exists(program):
             raise RuntimeError(f"{program} not found (scripts/test.sh installs and builds everything)")
         self.program = program
@@ -65,7 +67,7 @@ class ServerProc:
             if self.proc.poll() is not None:
                 return False
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                socket.create_connection(("127.0.0.1", self.wait_port or self.port), timeout=0.5).close()
                 return True
             except OSError:
                 time.sleep(0.05)
