@@ -26,6 +26,8 @@ pub struct Acl {
     by_name: BTreeMap<Vec<u8>, UserId>,
     /// Per user: every command, key and channel allowed, so the per-command check is skipped.
     unrestricted: Vec<bool>,
+    /// Every user is unrestricted (a server without ACL rules): nothing to check at all.
+    all_open: bool,
     /// `acl-pubsub-default`: `user::SEL_ALLCHANNELS` or 0, what new selectors start with.
     pubsub_default: u8,
     pub log: log::AclLog,
@@ -35,7 +37,8 @@ impl Acl {
     pub fn new(pubsub_default_all: bool) -> Acl {
         let pubsub_default = if pubsub_default_all { user::SEL_ALLCHANNELS } else { 0 };
         let default = User::default_user(pubsub_default);
-        let mut acl = Acl { users: Vec::new(), by_name: BTreeMap::new(), unrestricted: Vec::new(), pubsub_default, log: Default::default() };
+        let mut acl =
+            Acl { users: Vec::new(), by_name: BTreeMap::new(), unrestricted: Vec::new(), all_open: true, pubsub_default, log: Default::default() };
         acl.insert(default);
         acl
     }
@@ -61,6 +64,7 @@ impl Acl {
         self.by_name.insert(u.name.clone(), id as UserId);
         self.unrestricted[id] = u.unrestricted();
         self.users[id] = Some(u);
+        self.refresh_open();
         id as UserId
     }
 
@@ -74,6 +78,16 @@ impl Acl {
 
     fn default_user(&self) -> &User {
         self.users[0].as_ref().expect("the default user always exists")
+    }
+
+    fn refresh_open(&mut self) {
+        self.all_open = self.users.iter().zip(&self.unrestricted).all(|(u, open)| u.is_none() || *open);
+    }
+
+    /// No user has any restriction: the permission check has nothing to do.
+    #[inline]
+    pub fn all_open(&self) -> bool {
+        self.all_open
     }
 
     #[inline]
@@ -130,6 +144,7 @@ impl Acl {
             f(u);
             self.unrestricted[id as usize] = u.unrestricted();
         }
+        self.refresh_open();
     }
 
     /// `ACLCheckUserCredentials`: the user a name and password open.
@@ -164,6 +179,7 @@ impl Acl {
         let id = self.by_name.remove(name)?;
         self.users[id as usize] = None;
         self.unrestricted[id as usize] = false;
+        self.refresh_open();
         Some(id)
     }
 
