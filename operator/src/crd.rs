@@ -193,6 +193,13 @@ pub struct RedisHASpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthSpec>,
 
+    /// ACL users of the data pods, each with Redis 7.0 ACL rules and a password from a Secret (read
+    /// by the pods from a mounted file, never copied into the ConfigMap). `spec.auth` stays the
+    /// default user's password.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 32))]
+    pub users: Vec<UserSpec>,
+
     /// Data persistence. Changing it after creation is refused (StatefulSet volume claims are immutable).
     #[serde(default)]
     #[schemars(extend("x-kubernetes-validations" = [
@@ -304,6 +311,20 @@ pub struct AuthSpec {
     #[serde(default = "default_auth_key")]
     #[schemars(length(min = 1))]
     pub key: String,
+}
+
+/// One ACL user of the data pods.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSpec {
+    /// User name: letters, digits, `-`, `_`, `.`; not `default` (that is `spec.auth`).
+    #[schemars(length(min = 1, max = 64), regex(pattern = r"^[A-Za-z0-9_.-]+$"))]
+    pub name: String,
+    /// ACL rules as in `ACL SETUSER`, without passwords, e.g. `~app:* &app:* +@all -@dangerous`.
+    #[schemars(length(max = 4096))]
+    pub rules: String,
+    /// The Secret key holding the user's password.
+    pub password_secret: AuthSpec,
 }
 
 /// Write safety: what a client's acknowledged write survives.
@@ -515,6 +536,31 @@ fn default_failover_timeout() -> i64 {
 fn default_parallel_syncs() -> i32 {
     1
 }
+/// What is wrong with a user definition, if anything: a name the node would refuse, a password
+/// written into the rules (it would land in the ConfigMap), or rules that could break out of the
+/// one `user` line the pod writes.
+pub fn user_problem(u: &UserSpec) -> Option<String> {
+    if u.name.is_empty() || !u.name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+        return Some("the name must be letters, digits, '-', '_' or '.'".into());
+    }
+    if u.name == "default" {
+        return Some("the default user's password is spec.auth".into());
+    }
+    if u.rules.contains(['\n', '\r', '\0', '"', '\'', '\\']) {
+        return Some("rules must be one line without quotes or backslashes".into());
+    }
+    for rule in u.rules.split_whitespace() {
+        let lower = rule.to_ascii_lowercase();
+        if rule.starts_with(['>', '<', '#', '!']) || matches!(lower.as_str(), "nopass" | "resetpass" | "reset" | "on" | "off") {
+            return Some(format!("rule {rule:?} is not allowed: passwords come from passwordSecret, and the user is always on"));
+        }
+    }
+    if u.password_secret.secret_name.is_empty() || u.password_secret.key.is_empty() {
+        return Some("passwordSecret needs a secretName and a key".into());
+    }
+    None
+}
+
 fn default_auth_key() -> String {
     "password".to_string()
 }
@@ -621,6 +667,14 @@ impl RedisHASpec {
                 out.push(SpecProblem { field: "spec.config", message: format!("value of {:?} must be one line of at most 1024 bytes", d.name) });
             }
         }
+        for (i, u) in self.users.iter().enumerate() {
+            if let Some(why) = user_problem(u) {
+                out.push(SpecProblem { field: "spec.users", message: format!("user {i} ({:?}): {why}", u.name) });
+            }
+            if self.users[..i].iter().any(|o| o.name == u.name) {
+                out.push(SpecProblem { field: "spec.users", message: format!("user {:?} is defined twice", u.name) });
+            }
+        }
         if let Some(auth) = &self.auth {
             if auth.secret_name.is_empty() {
                 out.push(SpecProblem { field: "spec.auth.secretName", message: "must not be empty".into() });
@@ -680,6 +734,7 @@ impl Default for RedisHASpec {
             min_replicas_max_lag_seconds: None,
             write_safety: WriteSafetySpec::default(),
             auth: None,
+            users: Vec::new(),
             persistence: PersistenceSpec::default(),
             config: Vec::new(),
             resources: None,
@@ -759,6 +814,30 @@ mod tests {
         assert_eq!(spec.auth.as_ref().map(|a| a.key.as_str()), Some("password"));
         assert_eq!(spec.service.type_, ServiceType::LoadBalancer);
         assert!(serde_json::from_value::<RedisHASpec>(serde_json::json!({"antiAffinity": "Hard"})).is_err());
+    }
+
+    #[test]
+    fn users_may_not_carry_passwords_or_break_their_line() {
+        let user = |name: &str, rules: &str| UserSpec {
+            name: name.into(),
+            rules: rules.into(),
+            password_secret: AuthSpec { secret_name: "s".into(), key: "k".into() },
+        };
+        assert_eq!(user_problem(&user("app", "~app:* +@all -@dangerous")), None);
+        for (name, rules) in [
+            ("default", "+@all"),
+            ("a b", "+@all"),
+            ("app", ">secret +@all"),
+            ("app", "#abc"),
+            ("app", "nopass +@all"),
+            ("app", "off"),
+            ("app", "+@all\nuser evil on nopass +@all"),
+            ("app", "\"~x y\""),
+        ] {
+            assert!(user_problem(&user(name, rules)).is_some(), "{name:?} {rules:?} must be refused");
+        }
+        let spec = RedisHASpec { users: vec![user("app", "+get"), user("app", "+set")], ..Default::default() };
+        assert!(spec.problems().iter().any(|p| p.field == "spec.users" && p.message.contains("twice")));
     }
 
     #[test]

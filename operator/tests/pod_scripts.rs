@@ -240,3 +240,29 @@ fn start_node_reads_loading_from_its_field_not_from_errorstats() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), want, "{text}");
     }
 }
+
+#[test]
+fn acl_users_get_their_passwords_from_files_and_their_rules_from_the_config_map() {
+    let app_pw = "app \"pw\" with \\ and spaces";
+    let users = [("app", "~app:* &app:* +@all -@dangerous", app_pw), ("reader", "%R~* +@read +@connection", "r-secret")];
+    let Some(c) = Cluster::new_with_users(1, 0, PersistenceMode::None, true, &users) else { return };
+    let _p0 = c.start_node(0);
+    c.wait(UP, "pod 0 is master", || c.role(0).role == "master");
+
+    // The ConfigMap holds the rules, never a password.
+    let listed = c.config_entry("users").unwrap_or_default();
+    assert_eq!(listed, "app ~app:* &app:* +@all -@dangerous\nreader %R~* +@read +@connection\n");
+    assert!(!listed.contains("pw") && !listed.contains("r-secret"));
+
+    // Each user logs in with its own password and gets exactly its rules.
+    assert_eq!(c.user_cli(0, "app", app_pw, &["SET", "app:1", "v"]).trim(), "OK");
+    assert!(c.user_cli(0, "app", app_pw, &["SET", "other", "v"]).contains("NOPERM"), "app may not touch other keys");
+    assert!(c.user_cli(0, "app", app_pw, &["FLUSHALL"]).contains("NOPERM"), "app may not run @dangerous commands");
+    assert_eq!(c.user_cli(0, "reader", "r-secret", &["GET", "app:1"]).trim(), "v");
+    assert!(c.user_cli(0, "reader", "r-secret", &["SET", "app:1", "x"]).contains("NOPERM"), "reader may not write");
+    assert!(c.user_cli(0, "app", "wrong", &["PING"]).contains("WRONGPASS"), "a wrong password is refused");
+    // The default user keeps spec.auth's password.
+    assert_eq!(c.data_cli(0, &["ACL", "WHOAMI"]).trim(), "default");
+    let acl = c.data_cli(0, &["ACL", "LIST"]);
+    assert!(acl.lines().any(|l| l.starts_with("user app on #") && l.ends_with(" ~app:* resetchannels &app:* +@all -@dangerous")), "{acl}");
+}

@@ -53,7 +53,11 @@ async fn a_spec_change_rolls_the_replicas_first_and_the_master_last() -> Result<
     let writer = start_writer_with(&t, 900, &["--stop-key", "e2e-stop", "--wait", "0"]).await?;
 
     let image = node_image_next();
-    t.patch_spec(NAME, json!({"config": [{"name": "maxmemory-policy", "value": "allkeys-lru"}], "image": image})).await?;
+    // The change also adds an ACL user whose password comes from a Secret (spec.users).
+    let app_secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "e2e-app"}, "stringData": {"password": "app-pw-e2e"}});
+    t.apply::<k8s_openapi::api::core::v1::Secret>("e2e-app", app_secret).await?;
+    let users = json!([{"name": "app", "rules": "~app:* +@all -@dangerous", "passwordSecret": {"secretName": "e2e-app"}}]);
+    t.patch_spec(NAME, json!({"config": [{"name": "maxmemory-policy", "value": "allkeys-lru"}], "image": image, "users": users})).await?;
     let steps = wait_for("the roll to restart the former master", Duration::from_secs(600), || async {
         let evs = t.events(NAME, "RollingUpdate").await?;
         let steps: Vec<(String, String)> =
@@ -93,6 +97,10 @@ async fn a_spec_change_rolls_the_replicas_first_and_the_master_last() -> Result<
         }
     }
     check_keys(&t, 500).await?;
+    // The user logs in with its Secret's password and is held to its rules.
+    let as_app =
+        t.sh(&format!("{CLI_MASTER} --user app --pass app-pw-e2e SET app:1 v; {CLI_MASTER} --user app --pass app-pw-e2e SET other v")).await?;
+    ensure!(as_app.lines().next().map(str::trim) == Some("OK") && as_app.contains("NOPERM"), "the app user's rules hold: {as_app}");
 
     t.sh(&format!("{CLI_MASTER} SET e2e-stop 1")).await?;
     let result = writer_result(&t, &writer, 900).await?;

@@ -479,7 +479,11 @@ pub fn rewrite(cfg: &Config, settings: &SentinelSettings, users: Option<&[Vec<u8
         return Err(std::io::Error::new(std::io::ErrorKind::NotFound, "no config file"));
     };
     let old = read_old(path)?;
-    overwrite_atomically(path, &rewritten_with_users(cfg, settings, users, &old))
+    let content = match users {
+        Some(u) => rewritten_with_users(cfg, settings, Some(u), &old),
+        None => rewritten(cfg, settings, &old),
+    };
+    overwrite_atomically(path, &content)
 }
 
 /// The file [`rewrite`] writes, given the old content.

@@ -152,6 +152,21 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
         },
     };
 
+    // Each user's password Secret must be there (the pods would not start without it).
+    // (It does not hold the watcher back: that needs only the default user's password.)
+    let mut users_problem: Option<String> = None;
+    for u in &rha.spec.users {
+        let (s, k) = (&u.password_secret.secret_name, &u.password_secret.key);
+        if let Err(Error::Secret(why)) = read_password(&ctx.client, &ns, s, k).await {
+            let why = why
+                .replace("spec.auth.secretName", "spec.users[].passwordSecret.secretName")
+                .replace("spec.auth.key", "spec.users[].passwordSecret.key");
+            let why = format!("user {:?}: {why}", u.name);
+            warn("SecretProblem", why.clone()).await;
+            users_problem.get_or_insert(why);
+        }
+    }
+
     let children = resources::render(&rha, &ctx.opts)?;
     apply(&Api::<ConfigMap>::namespaced(ctx.client.clone(), &ns), &children.config_map).await?;
     for s in &children.services {
@@ -188,7 +203,13 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
 
     let ready = |s: &StatefulSet| s.status.as_ref().and_then(|st| st.ready_replicas).unwrap_or(0);
     let rolling = rollout.as_ref().is_some_and(|p| p.rolling());
-    let seen = Observed { ready_replicas: ready(&data), ready_sentinels: ready(&sentinel), problems: Vec::new(), secret_problem, rollout };
+    let seen = Observed {
+        ready_replicas: ready(&data),
+        ready_sentinels: ready(&sentinel),
+        problems: Vec::new(),
+        secret_problem: secret_problem.or(users_problem),
+        rollout,
+    };
     let patch = status::compute(&rha, &seen, &ctx.watchers.state(&key), Timestamp::now());
     apply_status(&ctx.client, &ns, &name, patch).await?;
     Ok(Action::requeue(if rolling { ROLLING_REQUEUE } else { REQUEUE }))

@@ -21,6 +21,8 @@ pub const KEY_START_SENTINEL: &str = "start-sentinel.sh";
 pub const KEY_READY_NODE: &str = "ready-node.sh";
 pub const KEY_READY_SENTINEL: &str = "ready-sentinel.sh";
 pub const KEY_PRE_STOP_NODE: &str = "pre-stop-node.sh";
+/// `spec.users`: one line per user, its name then its rules (no password: the pods add it).
+pub const KEY_USERS: &str = "users";
 
 /// The pod scripts, kept as real files so they can be read and checked as shell.
 pub const START_NODE: &str = include_str!("scripts/start-node.sh");
@@ -43,6 +45,11 @@ pub fn config_map(rha: &RedisHA, names: &Names, owner: &OwnerReference) -> Confi
     data.insert(KEY_READY_NODE.to_string(), READY_NODE.to_string());
     data.insert(KEY_READY_SENTINEL.to_string(), READY_SENTINEL.to_string());
     data.insert(KEY_PRE_STOP_NODE.to_string(), PRE_STOP_NODE.to_string());
+    if !rha.spec.users.is_empty() {
+        let lines: String =
+            rha.spec.users.iter().map(|u| format!("{} {}\n", u.name, u.rules.split_whitespace().collect::<Vec<_>>().join(" "))).collect();
+        data.insert(KEY_USERS.to_string(), lines);
+    }
     ConfigMap { metadata: super::child_meta(names, names.config_map(), None, owner), data: Some(data), ..ConfigMap::default() }
 }
 

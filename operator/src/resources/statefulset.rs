@@ -12,8 +12,8 @@ use k8s_openapi::api::apps::v1::{StatefulSet, StatefulSetSpec, StatefulSetUpdate
 use k8s_openapi::api::core::v1::{
     Affinity, Capabilities, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource, EnvVar, EnvVarSource, ExecAction, KeyToPath,
     Lifecycle, LifecycleHandler, ObjectFieldSelector, PersistentVolumeClaim, PersistentVolumeClaimSpec, PodAffinityTerm, PodAntiAffinity,
-    PodSecurityContext, PodSpec, PodTemplateSpec, Probe, SeccompProfile, SecretVolumeSource, SecurityContext, TCPSocketAction, Volume, VolumeMount,
-    VolumeResourceRequirements, WeightedPodAffinityTerm,
+    PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ProjectedVolumeSource, SeccompProfile, SecretProjection, SecretVolumeSource,
+    SecurityContext, TCPSocketAction, Volume, VolumeMount, VolumeProjection, VolumeResourceRequirements, WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, OwnerReference};
@@ -33,6 +33,8 @@ const CONFIG_MOUNT: &str = "/etc/redis-ha/config";
 /// Where the password file is mounted.
 const SECRET_MOUNT: &str = "/etc/redis-ha/secret";
 const PASSWORD_FILE_NAME: &str = "password";
+/// Where the data pods find their ACL users' passwords, one file per user (`spec.users`).
+const USERS_MOUNT: &str = "/etc/redis-ha/users";
 /// Writable emptyDir for the live config files (sentinel rewrites its own).
 const RUN_DIR: &str = "/run/redis-ha";
 /// Seconds a stopping master waits for its demotion after asking for a failover, beyond the failover timeout.
@@ -46,6 +48,9 @@ pub fn data(rha: &RedisHA, names: &Names, owner: &OwnerReference, opts: &RenderO
     env.push(env_var("FAILOVER_WAIT_SECONDS", failover_wait.to_string()));
     // start-node.sh waits for peers with data only when a restarted peer can have any.
     env.push(env_var("PERSISTENCE", persistence_mode(spec.persistence.mode).into()));
+    if !spec.users.is_empty() {
+        env.push(env_var("USERS_DIR", USERS_MOUNT.into()));
+    }
 
     let container = Container {
         name: "redis".into(),
@@ -73,6 +78,9 @@ pub fn data(rha: &RedisHA, names: &Names, owner: &OwnerReference, opts: &RenderO
 
     let persistent = spec.persistence.mode != PersistenceMode::None;
     let mut volumes = volumes(rha, names);
+    if let Some(v) = users_volume(rha) {
+        volumes.push(v);
+    }
     if !persistent {
         volumes.push(empty_dir("data"));
     }
@@ -278,6 +286,31 @@ fn volumes(rha: &RedisHA, names: &Names) -> Vec<Volume> {
     v
 }
 
+/// The users' passwords, each Secret key projected to a file named after its user.
+fn users_volume(rha: &RedisHA) -> Option<Volume> {
+    if rha.spec.users.is_empty() {
+        return None;
+    }
+    let sources = rha
+        .spec
+        .users
+        .iter()
+        .map(|u| VolumeProjection {
+            secret: Some(SecretProjection {
+                name: u.password_secret.secret_name.clone(),
+                items: Some(vec![KeyToPath { key: u.password_secret.key.clone(), path: u.name.clone(), ..KeyToPath::default() }]),
+                ..SecretProjection::default()
+            }),
+            ..VolumeProjection::default()
+        })
+        .collect();
+    Some(Volume {
+        name: "users".into(),
+        projected: Some(ProjectedVolumeSource { sources: Some(sources), default_mode: Some(0o440) }),
+        ..Volume::default()
+    })
+}
+
 fn empty_dir(name: &str) -> Volume {
     Volume { name: name.into(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Volume::default() }
 }
@@ -295,6 +328,9 @@ fn mounts(rha: &RedisHA, data: bool) -> Vec<VolumeMount> {
     }
     if rha.spec.auth.is_some() {
         v.push(m("secret", SECRET_MOUNT, true));
+    }
+    if data && !rha.spec.users.is_empty() {
+        v.push(m("users", USERS_MOUNT, true));
     }
     v
 }
@@ -332,7 +368,7 @@ fn tcp_probe(port: i32) -> Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crd::{AuthSpec, PersistenceSpec, PullPolicy, RedisHASpec};
+    use crate::crd::{AuthSpec, PersistenceSpec, PullPolicy, RedisHASpec, UserSpec};
     use crate::resources::{fixtures::rha, render, RenderOptions};
 
     fn both(spec: RedisHASpec) -> (StatefulSet, StatefulSet) {
@@ -444,6 +480,40 @@ mod tests {
         }
         let (data, _) = both(RedisHASpec::default());
         assert_eq!(env(&data, "PASSWORD_FILE"), None);
+    }
+
+    #[test]
+    fn users_passwords_are_projected_files_in_the_data_pods_only() {
+        let user = |name: &str, secret: &str| UserSpec {
+            name: name.into(),
+            rules: "~app:* +@read".into(),
+            password_secret: AuthSpec { secret_name: secret.into(), key: "password".into() },
+        };
+        let spec = RedisHASpec { users: vec![user("app", "app-pw"), user("reader", "reader-pw")], ..Default::default() };
+        let (data, sentinel) = both(spec);
+        let p = pod(&data);
+        let projected = p.volumes.iter().flatten().find(|v| v.name == "users").and_then(|v| v.projected.as_ref()).expect("users volume");
+        let files: Vec<(String, String, String)> = projected
+            .sources
+            .iter()
+            .flatten()
+            .filter_map(|s| s.secret.as_ref())
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    s.items.as_ref().map(|i| i[0].key.clone()).unwrap_or_default(),
+                    s.items.as_ref().map(|i| i[0].path.clone()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(files, vec![("app-pw".into(), "password".into(), "app".into()), ("reader-pw".into(), "password".into(), "reader".into())]);
+        assert_eq!(projected.default_mode, Some(0o440));
+        assert!(p.containers[0].volume_mounts.iter().flatten().any(|m| m.name == "users" && m.read_only == Some(true)));
+        assert_eq!(env(&data, "USERS_DIR").as_deref(), Some("/etc/redis-ha/users"));
+        // Sentinels have no use for them.
+        let s = pod(&sentinel);
+        assert!(s.volumes.iter().flatten().all(|v| v.name != "users"));
+        assert_eq!(env(&sentinel, "USERS_DIR"), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use redis_ha_operator::crd::{AuthSpec, ConfigDirective, PersistenceMode, PersistenceSpec, RedisHA, RedisHASpec};
+use redis_ha_operator::crd::{AuthSpec, ConfigDirective, PersistenceMode, PersistenceSpec, RedisHA, RedisHASpec, UserSpec};
 use redis_ha_operator::resources::{self, RenderOptions};
 
 pub const SET: &str = "cache";
@@ -124,6 +124,12 @@ fn rewrite(conf: &str, with: &[(&str, String)]) -> String {
 impl Cluster {
     /// Panics when a needed tool is missing. Returns an Option for the callers' convenience.
     pub fn new(replicas: i32, sentinels: i32, persistence: PersistenceMode, auth: bool) -> Option<Cluster> {
+        Cluster::new_with_users(replicas, sentinels, persistence, auth, &[])
+    }
+
+    /// [`Cluster::new`] with `spec.users`: (name, rules, password); each password is written where
+    /// its Secret would be mounted.
+    pub fn new_with_users(replicas: i32, sentinels: i32, persistence: PersistenceMode, auth: bool, users: &[(&str, &str, &str)]) -> Option<Cluster> {
         let node = node_binary();
         // A missing tool is a failure, never a skip: scripts/test.sh installs and builds them all.
         assert!(
@@ -152,6 +158,14 @@ impl Cluster {
                 failover_timeout_milliseconds: 3000,
                 persistence: PersistenceSpec { mode: persistence, ..Default::default() },
                 auth: auth.then(|| AuthSpec { secret_name: "pw".into(), key: "password".into() }),
+                users: users
+                    .iter()
+                    .map(|(name, rules, _)| UserSpec {
+                        name: name.to_string(),
+                        rules: rules.to_string(),
+                        password_secret: AuthSpec { secret_name: format!("user-{name}"), key: "password".into() },
+                    })
+                    .collect(),
                 // Full syncs start at once instead of after the 5 s diskless delay.
                 config: vec![ConfigDirective { name: "repl-diskless-sync-delay".into(), value: "0".into() }],
                 ..Default::default()
@@ -173,6 +187,14 @@ impl Cluster {
             let file = dir.join("password");
             std::fs::write(&file, pw).expect("password file");
             env.insert("PASSWORD_FILE".into(), file.display().to_string());
+        }
+        if !users.is_empty() {
+            let users_dir = dir.join("users");
+            std::fs::create_dir_all(&users_dir).expect("users dir");
+            for (name, _, pw) in users {
+                std::fs::write(users_dir.join(name), pw).expect("user password file");
+            }
+            env.insert("USERS_DIR".into(), users_dir.display().to_string());
         }
         env.insert("DATA_PORT".into(), port.to_string());
         env.insert("SENTINEL_PORT".into(), sentinel_port.to_string());
@@ -298,6 +320,22 @@ impl Cluster {
             Ok(o) => String::from_utf8_lossy(&o.stdout).replace('\r', ""),
             Err(_) => String::new(),
         }
+    }
+
+    /// redis-cli against data pod `i`, logged in as an ACL user.
+    pub fn user_cli(&self, i: usize, user: &str, password: &str, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args(["--no-auth-warning", "-h", &self.data_hosts[i], "-p", &self.port.to_string(), "--user", user])
+            .args(args)
+            .env("REDISCLI_AUTH", password)
+            .stdin(Stdio::null())
+            .output();
+        out.map(|o| format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)).replace('\r', "")).unwrap_or_default()
+    }
+
+    /// The rendered ConfigMap's entry `key`.
+    pub fn config_entry(&self, key: &str) -> Option<String> {
+        self.config.get(key).cloned()
     }
 
     pub fn data_cli(&self, i: usize, args: &[&str]) -> String {

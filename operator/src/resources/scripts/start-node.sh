@@ -69,6 +69,26 @@ if [ -n "${PASSWORD_FILE:-}" ]; then
   export REDISCLI_AUTH
 fi
 
+# ACL users (spec.users): the rules come from the ConfigMap, each password from its mounted Secret
+# file, so no password is ever in the ConfigMap.
+if [ -s "$CONFIG_DIR/users" ]; then
+  while read -r uname urules; do
+    [ -n "$uname" ] || continue
+    ufile="${USERS_DIR:-/etc/redis-ha/users}/$uname"
+    if [ ! -r "$ufile" ]; then
+      echo "start-node: the password file of user $uname ($ufile) is missing" >&2
+      exit 1
+    fi
+    upw=$(cat "$ufile")
+    case "$upw" in
+      *"
+"*) echo "start-node: the password of user $uname must be one line" >&2; exit 1 ;;
+    esac
+    uquoted=$(printf '%s' "$upw" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')
+    printf 'user %s on ">%s" %s\n' "$uname" "$uquoted" "$urules" >> "$CONF"
+  done < "$CONFIG_DIR/users"
+fi
+
 # Without persistence the dataset comes from the master, never from a file: a dump.rdb that a
 # replica's full sync left on the emptyDir (it survives container restarts) is an old snapshot, and
 # loading it would let this pod pass for one with data, or serve it, stale, as master.
