@@ -20,6 +20,9 @@
 //!   `loading.rs`, `propagate/ops.rs`, `evict/evictor.rs`), its fields private to the subsystem
 //!   where the rest of the server reads it through methods; `client.rs` (a client's registry entry
 //!   and id), `outbox.rs` (a client's output queue and its accounting), `stats.rs` (INFO counters).
+//! - security: `acl/` (ACL users and rules, the permission check, ACL LOG, the aclfile; the
+//!   commands' categories come from `acl/catalog.rs`, filled in by the command table), `tls/`
+//!   (rustls settings from `tls-*`, a client's TLS connection driven by readiness).
 //! - data: `db/` (keyspace, value types and encodings, the LRU/LFU access clock).
 //! - ground: `config/` (redis.conf, CONFIG GET/SET/REWRITE), `resp/` (requests and the one command
 //!   encoder, replies, frames, the peer client), `util/` (Redis's number formats, globs,

@@ -101,7 +101,12 @@ def test_every_command_describes_itself_as_redis(both):
     ours, real = both
     served = sorted(names(ours))
     assert len(served) > 200
-    for name in served:
+    assert_described_alike(ours, real, served)
+
+
+def assert_described_alike(ours, real, commands):
+    """COMMAND INFO and COMMAND DOCS of each command, ours against Redis's."""
+    for name in commands:
         _, a = call(ours, "COMMAND", "INFO", name)
         _, b = call(real, "COMMAND", "INFO", name)
         assert canonical_info(a) == canonical_info(b), f"COMMAND INFO {name}"
@@ -153,10 +158,4 @@ def test_a_sentinel_has_redis_sentinels_whole_command_table(sentinels):
     assert len(names(real)) > 60
     # ACL's subcommands (all of them, SETUSER and LOG included) and CLIENT TRACKING/CACHING are there.
     assert {"acl|setuser", "acl|deluser", "acl|dryrun", "acl|log", "client|tracking", "client|caching"} <= names(ours)
-    for name in sorted(names(real)):
-        _, a = call(ours, "COMMAND", "INFO", name)
-        _, b = call(real, "COMMAND", "INFO", name)
-        assert canonical_info(a) == canonical_info(b), f"COMMAND INFO {name}"
-        _, a = call(ours, "COMMAND", "DOCS", name)
-        _, b = call(real, "COMMAND", "DOCS", name)
-        assert canonical(a) == canonical(b), f"COMMAND DOCS {name}"
+    assert_described_alike(ours, real, sorted(names(real)))
