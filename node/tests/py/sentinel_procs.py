@@ -13,6 +13,8 @@ import time
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from conftest import OURS, free_port
 from test_persistence import Node, wait_until
@@ -92,7 +94,8 @@ class SentinelProc:
     def _up(self):
         assert self.proc.poll() is None, f"sentinel exited:\n{self.log()}"
         try:
-            return redis.Redis(port=self.port, socket_timeout=1).ping()
+            # No retries: an ACL test's refusal (AuthenticationError) must come back at once.
+            return redis.Redis(port=self.port, socket_timeout=1, retry=Retry(NoBackoff(), 0)).ping()
         except redis.AuthenticationError:
             # Answering, but not to the default user (an ACL test turned it off).
             return True
