@@ -14,6 +14,7 @@ Usage: run_diff.py [--ours PATH] [--redis PATH] [--keep-going] script.redis ...
 Exit status 0 when every reply matches. Used by test_diff.py (pytest) and by hand.
 """
 import argparse
+import concurrent.futures
 import os
 import re
 import shlex
@@ -312,7 +313,9 @@ def run_script(path, redis_port, ours_port, keep_going=False):
             regex, _, line = line.partition(" ")
             patterns.append((re.compile(regex.encode()), b"<*>" if kind == "@mask" else b""))
         if line == "@drain":
-            got = [drain(c) for c in pair]
+            # Both servers' quiet periods run at once (each drain waits 250 ms of silence).
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                got = list(pool.map(drain, pair))
             if [masked(v, patterns) for v in got[0]] != [masked(v, patterns) for v in got[1]]:
                 fail(lineno, line, repr(got[0]).encode(), repr(got[1]).encode())
                 if not keep_going:
