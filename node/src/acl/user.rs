@@ -592,7 +592,7 @@ impl User {
 /// SHA-256 of a password, as lowercase hex (what `#` rules hold).
 pub fn hash_password(password: &[u8]) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, password);
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    crate::util::to_hex(digest.as_ref())
 }
 
 fn checked_hash(h: &[u8]) -> Result<String, RuleError> {

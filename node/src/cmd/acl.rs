@@ -313,7 +313,7 @@ fn genpass(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     let chars = ((bits + 3) / 4) as usize;
     let mut bytes = vec![0u8; chars.div_ceil(2)];
     ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).map_err(|_| "ERR failed to generate random bytes")?;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::util::to_hex(&bytes);
     ctx.out.bulk(&hex.as_bytes()[..chars]);
     Ok(())
 }

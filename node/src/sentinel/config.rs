@@ -458,7 +458,7 @@ pub fn new_myid() -> String {
     if from_os.is_err() {
         return crate::util::Rng::seeded().hex(RUN_ID_SIZE);
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::util::to_hex(&bytes)
 }
 
 /// Logged at notice level after a successful [`flush_config`], as Redis does.

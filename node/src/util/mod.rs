@@ -97,6 +97,11 @@ pub fn fmt_human_double(d: f64) -> String {
     }
 }
 
+/// Bytes as lowercase hex (sentinel ids, password hashes, generated passwords).
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Glob-style matching with Redis's `stringmatchlen` rules: `*`, `?`, `[abc]`, `[^a-z]`, `\\x`.
 /// Every token but `*` matches one byte, so backtracking to the last `*` is enough (no blow-up).
 pub fn glob_match(pattern: &[u8], string: &[u8], nocase: bool) -> bool {
