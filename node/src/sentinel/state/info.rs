@@ -22,6 +22,8 @@ pub(crate) struct InfoReport {
     pub slave_priority: Option<i64>,
     pub slave_repl_offset: Option<u64>,
     pub replica_announced: Option<i64>,
+    /// `master_replid:`, in either role.
+    pub master_replid: Option<String>,
 }
 
 /// C's atoi/strtoll: optional spaces and sign, then digits; anything unparsable is 0.
@@ -64,6 +66,9 @@ pub(crate) fn parse_info(text: &str) -> InfoReport {
         }
         if l.len() >= 32 && l.starts_with("master_link_down_since_seconds") {
             r.master_link_down_ms = atoi(l.get(31..).unwrap_or("")).saturating_mul(1000);
+        }
+        if let Some(v) = l.strip_prefix("master_replid:") {
+            r.master_replid = Some(v.to_string());
         }
         if l.starts_with("role:master") {
             r.role = Some(Role::Master);
@@ -115,6 +120,12 @@ impl Sentinel {
         let ri = self.inst_mut(loc);
         ri.info = Some(text.to_string());
         ri.master_link_down_time = report.master_link_down_ms;
+        if let Some(id) = &report.master_replid {
+            if ri.replid.as_ref().is_some_and(|old| old != id) {
+                ri.replid_change_time = now;
+            }
+            ri.replid = Some(id.clone());
+        }
         let mut rebooted = false;
         if let Some(id) = &report.run_id {
             match &ri.runid {
@@ -222,9 +233,14 @@ impl Sentinel {
             self.client_reconfig_script(m, "leader", &from, &to);
             self.force_hello_update(m);
         } else {
-            // Wait a few hello periods so a newer configuration can reach us first.
+            // Wait a few hello periods so a newer configuration can reach us first. Redis counts from
+            // the role change it saw, which misses a replica that was a master at our previous INFO
+            // (10 s apart), a replica in between, and has just been promoted by another sentinel: it
+            // would be turned back at once, before that sentinel's hello arrives, undoing the
+            // failover. A promotion always starts a new replication ID, so we also count from that.
             let wait = self.timing.convert_wait() as Ms;
-            if !ri.has(flag::PROMOTED) && self.master_looks_sane(m, now) && ri.no_down_for(wait, now) && now - ri.role_reported_time > wait {
+            let settled = now - ri.role_reported_time > wait && now - ri.replid_change_time > wait;
+            if !ri.has(flag::PROMOTED) && self.master_looks_sane(m, now) && ri.no_down_for(wait, now) && settled {
                 let to = self.masters[m].inst.addr.clone();
                 if self.send_slaveof(super::instance::Loc::Replica(m, r), Some(&to)) {
                     self.event_at(Level::Notice, "+convert-to-slave", Loc::Replica(m, r), "");
@@ -373,6 +389,42 @@ mod tests {
         assert!(!s.masters[0].inst.has(flag::S_DOWN));
         s.check_subjectively_down(Loc::Master(0), 521);
         assert!(s.masters[0].inst.has(flag::S_DOWN));
+    }
+
+    /// A replica seen as a master at two INFOs 10 s apart, but with a new replication ID at the second:
+    /// it was a replica in between and another sentinel has just promoted it. It is left alone for the
+    /// usual wait (that sentinel's hello is due), where Redis turns it back at once; with the same ID it
+    /// is converted as Redis does.
+    #[test]
+    fn a_freshly_promoted_replica_is_not_turned_back_before_the_hello() {
+        use super::super::{Action, ConnId, NodeInfo, Timing};
+        use crate::sentinel::settings::{MasterSettings, SentinelSettings};
+        let converted = |replid_later: &str| {
+            let ms = MasterSettings::new("mymaster", "10.0.0.1", 6379, 1);
+            let cfg = SentinelSettings { myid: Some("a".repeat(40)), masters: vec![ms], ..SentinelSettings::default() };
+            let mut s = Sentinel::new(cfg, NodeInfo::default(), Timing::redis7(), Box::new(crate::util::Rng::with_seed(1)), 0);
+            s.refresh_instance_info(Loc::Master(0), MASTER_INFO, 1_000);
+            let r = s.masters[0].replicas.iter().position(|r| r.addr.is("10.0.0.2", 6379)).expect("replica discovered");
+            let lid = s.masters[0].replicas[r].link;
+            if let Some(l) = s.links.get_mut(&lid) {
+                l.cc = Some(ConnId(7));
+            }
+            let as_master =
+                |id: &str| format!("# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_replid:{id}\r\nmaster_repl_offset:9\r\n");
+            s.refresh_instance_info(Loc::Replica(0, r), &as_master("1111"), 1_000);
+            let mut events = Vec::new();
+            for now in [11_000, 21_000] {
+                s.refresh_instance_info(Loc::Master(0), MASTER_INFO, now);
+                s.refresh_instance_info(Loc::Replica(0, r), &as_master(if now == 11_000 { replid_later } else { "2222" }), now);
+                events.extend(s.take_actions().into_iter().filter_map(|a| match a {
+                    Action::Event(e) if e.name == "+convert-to-slave" => Some(now),
+                    _ => None,
+                }));
+            }
+            events
+        };
+        assert_eq!(converted("1111"), vec![11_000], "the same history: converted after the wait, as Redis does");
+        assert_eq!(converted("2222"), vec![21_000], "a new history: converted only once it has settled");
     }
 
     #[test]

@@ -203,6 +203,10 @@ pub(crate) struct Instance {
     /// `None` when the last INFO had no role line.
     pub role_reported: Option<Role>,
     pub role_reported_time: Ms,
+    /// The replication ID of the last INFO, and when it last changed (0: never seen to change).
+    /// Not in Redis: see `replica_reports_master`.
+    pub replid: Option<String>,
+    pub replid_change_time: Ms,
     pub slave_conf_change_time: Ms,
     // Replica fields (from INFO).
     pub master_link_down_time: Ms,
@@ -242,6 +246,8 @@ impl Instance {
                 Kind::Sentinel => None,
             },
             role_reported_time: now,
+            replid: None,
+            replid_change_time: 0,
             slave_conf_change_time: now,
             master_link_down_time: 0,
             slave_priority: DEFAULT_SLAVE_PRIORITY,
