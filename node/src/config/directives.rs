@@ -470,6 +470,8 @@ pub(crate) static DIRECTIVES: &[Directive] = &[
     n("tls-port", None, M, 0, 65535, 0, G),
     n("tls-session-cache-size", None, M, 0, INT_MAX, 20 * 1024, G),
     n("tls-session-cache-timeout", None, M, 0, INT_MAX, 300, G),
+    // Valkey 9.1's, not Redis 7.0's (server/tls_reload.rs).
+    n("tls-auto-reload-interval", None, HIDDEN, 0, INT_MAX, 0, G),
     b("tls-cluster", None, M, false, G),
     b("tls-replication", None, M, false, G),
     e("tls-auth-clients", M, TLS_AUTH_CLIENTS, 1, G),

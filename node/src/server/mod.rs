@@ -15,6 +15,7 @@ pub mod cron;
 pub mod listen;
 pub mod session;
 pub mod sync_hold;
+mod tls_reload;
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -95,6 +96,7 @@ fn relisten(st: &mut crate::state::State) -> Result<(), String> {
 /// Serves until `shutdown` resolves or a SHUTDOWN command arrives. Returns what was requested.
 pub async fn run(shared: Arc<Shared>, listeners: Listeners) -> ShutdownRequest {
     let Listeners { tcp, tls, unix } = listeners;
+    let tls_seen = tls_reload::baseline(&shared);
     {
         use std::os::fd::AsRawFd;
         let tcp = listen::start_tcp(&shared, tcp, tls);
@@ -108,6 +110,7 @@ pub async fn run(shared: Arc<Shared>, listeners: Listeners) -> ShutdownRequest {
     tokio::spawn(cron::cron(shared.clone()));
     tokio::spawn(crate::repl::master::ack_requests(shared.clone()));
     tokio::spawn(crate::evict::background(shared.clone()));
+    tokio::spawn(tls_reload::watch(shared.clone(), tls_seen));
     // SHUTDOWN sets the request under the lock; look for it a few times a second.
     let requested = async {
         loop {

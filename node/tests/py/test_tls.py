@@ -249,3 +249,81 @@ def test_mixed_sentinel_quorum_over_tls(certs, tmp_path):
             p.wait(10)
         master.stop()
         replica.stop()
+
+
+def _secret_volume(d, certs, name):
+    """Lays the server's files out as the kubelet mounts a Secret: tls.crt -> ..data/tls.crt, with
+    ..data a symlink to a timestamped directory that an update replaces in one rename."""
+    version = d / f"..v-{name}-{time.time_ns()}"
+    version.mkdir()
+    for src, dst in ((certs[name] + ".crt", "tls.crt"), (certs[name] + ".key", "tls.key"), (certs["ca"] + ".crt", "ca.crt")):
+        (version / dst).write_bytes(open(src, "rb").read())
+    tmp = d / "..data_tmp"
+    tmp.symlink_to(version.name)
+    tmp.rename(d / "..data")
+    for f in ("tls.crt", "tls.key", "ca.crt"):
+        if not (d / f).is_symlink():
+            (d / f).symlink_to(f"..data/{f}")
+
+
+def test_certificates_rotate_on_disk_with_tls_auto_reload_interval(certs, tmp_path):
+    """Valkey 9.1's tls-auto-reload-interval (Redis 7.0 has no such directive; the operator sets it):
+    a Secret update swapped in by the kubelet reaches new connections of a data node and of a sentinel,
+    which serves no CONFIG SET, without a restart; a half-swapped pair changes nothing."""
+    vol = tmp_path / "tls"
+    vol.mkdir()
+    _secret_volume(vol, certs, "server")
+    files = ("--tls-cert-file", str(vol / "tls.crt"), "--tls-key-file", str(vol / "tls.key"), "--tls-ca-cert-file", str(vol / "ca.crt"))
+    port = free_port()
+    node = ServerProc(OURS, args=("--port", "0", "--tls-port", str(port), *files, "--tls-auto-reload-interval", "1"), name="tls-reload",
+                      wait_port=port)
+    sport = free_port()
+    conf = tmp_path / "sentinel.conf"
+    conf.write_text(f"port 0\ntls-port {sport}\nbind 127.0.0.1\ntls-replication yes\ntls-auto-reload-interval 1\n"
+                    f"tls-cert-file {vol}/tls.crt\ntls-key-file {vol}/tls.key\ntls-ca-cert-file {vol}/ca.crt\n"
+                    f"dir {tmp_path}\nsentinel monitor m 127.0.0.1 {port} 1\n")
+    sentinel = subprocess.Popen([OURS, str(conf), "--sentinel"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: _cn_or_none(sport, certs) == "server", what="the sentinel serves TLS")
+        c = TlsServer.__new__(TlsServer)
+        c.tls_port, c.certs = port, certs
+        old = c.client()
+        old.set("k", "v")
+        assert old.config_get("tls-auto-reload-interval") == {"tls-auto-reload-interval": "1"}
+        assert "tls-auto-reload-interval" not in old.config_get("*"), "hidden, as Redis 7.0 has no such directive"
+        assert peer_cn(port, certs) == "server"
+
+        # The kubelet swaps the whole Secret at once.
+        _secret_volume(vol, certs, "server2")
+        wait_until(lambda: peer_cn(port, certs) == "server2", limit=10, what="the node presents the new certificate")
+        wait_until(lambda: _cn_or_none(sport, certs) == "server2", limit=10, what="the sentinel presents the new certificate")
+        assert old.get("k") == "v", "a connection made before keeps working"
+
+        # A certificate without its key (written by hand, not by the kubelet) does not load: the
+        # server keeps the settings it has, and takes the pair once the key follows.
+        (vol / "..data" / "tls.crt").unlink()
+        (vol / "..data" / "tls.crt").write_bytes(open(certs["server"] + ".crt", "rb").read())
+        time.sleep(3)
+        assert peer_cn(port, certs) == "server2"
+        assert c.client().ping()
+        (vol / "..data" / "tls.key").unlink()
+        (vol / "..data" / "tls.key").write_bytes(open(certs["server"] + ".key", "rb").read())
+        wait_until(lambda: peer_cn(port, certs) == "server", limit=10, what="the completed pair is taken")
+        assert "do not load, keeping the current ones" in node.output()
+
+        # 0 turns it off again.
+        old.config_set("tls-auto-reload-interval", "0")
+        _secret_volume(vol, certs, "server2")
+        time.sleep(3)
+        assert peer_cn(port, certs) == "server"
+    finally:
+        sentinel.terminate()
+        sentinel.wait(10)
+        node.stop()
+
+
+def _cn_or_none(port, certs):
+    try:
+        return peer_cn(port, certs)
+    except OSError:
+        return None
