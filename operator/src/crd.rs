@@ -73,6 +73,19 @@ pub const OWNED_DIRECTIVES: &[&str] = &[
     "min-slaves-max-lag",
     "rename-command",
     "unixsocket",
+    "tls-port",
+    "tls-cert-file",
+    "tls-key-file",
+    "tls-key-file-pass",
+    "tls-client-cert-file",
+    "tls-client-key-file",
+    "tls-client-key-file-pass",
+    "tls-ca-cert-file",
+    "tls-ca-cert-dir",
+    "tls-auth-clients",
+    "tls-replication",
+    "tls-cluster",
+    "tls-auto-reload-interval",
     "sentinel",
     "ha-write-fence-ms",
     "ha-write-fence-sentinels",
@@ -200,6 +213,11 @@ pub struct RedisHASpec {
     #[schemars(length(max = 32))]
     pub users: Vec<UserSpec>,
 
+    /// TLS on every link: clients, replication, sentinels, and the operator's own connections. The
+    /// ports stay 6379 and 26379, TLS only. Certificates rotate without restarts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsSpec>,
+
     /// Data persistence. Changing it after creation is refused (StatefulSet volume claims are immutable).
     #[serde(default)]
     #[schemars(extend("x-kubernetes-validations" = [
@@ -266,7 +284,7 @@ pub struct RedisHASpec {
 #[serde(rename_all = "camelCase")]
 #[schemars(extend("x-kubernetes-validations" = [
     {
-        "rule": "!(self.name.lowerAscii() in ['port', 'bind', 'protected-mode', 'daemonize', 'supervised', 'pidfile', 'logfile', 'dir', 'dbfilename', 'appendonly', 'appendfilename', 'appenddirname', 'save', 'include', 'requirepass', 'masterauth', 'masteruser', 'aclfile', 'user', 'replicaof', 'slaveof', 'replica-announce-ip', 'replica-announce-port', 'slave-announce-ip', 'slave-announce-port', 'replica-read-only', 'slave-read-only', 'min-replicas-to-write', 'min-slaves-to-write', 'min-replicas-max-lag', 'min-slaves-max-lag', 'rename-command', 'unixsocket', 'sentinel', 'ha-write-fence-ms', 'ha-write-fence-sentinels', 'ha-sync-replicas', 'ha-sync-timeout-ms', 'ha-replica-prompt-ack'])",
+        "rule": "!(self.name.lowerAscii() in ['port', 'bind', 'protected-mode', 'daemonize', 'supervised', 'pidfile', 'logfile', 'dir', 'dbfilename', 'appendonly', 'appendfilename', 'appenddirname', 'save', 'include', 'requirepass', 'masterauth', 'masteruser', 'aclfile', 'user', 'replicaof', 'slaveof', 'replica-announce-ip', 'replica-announce-port', 'slave-announce-ip', 'slave-announce-port', 'replica-read-only', 'slave-read-only', 'min-replicas-to-write', 'min-slaves-to-write', 'min-replicas-max-lag', 'min-slaves-max-lag', 'rename-command', 'unixsocket', 'tls-port', 'tls-cert-file', 'tls-key-file', 'tls-key-file-pass', 'tls-client-cert-file', 'tls-client-key-file', 'tls-client-key-file-pass', 'tls-ca-cert-file', 'tls-ca-cert-dir', 'tls-auth-clients', 'tls-replication', 'tls-cluster', 'tls-auto-reload-interval', 'sentinel', 'ha-write-fence-ms', 'ha-write-fence-sentinels', 'ha-sync-replicas', 'ha-sync-timeout-ms', 'ha-replica-prompt-ack'])",
         "message": "spec.config: this directive is managed by the operator (port, bind, dir, save, appendonly, replicaof, requirepass, masterauth, min-replicas-*, ...); use the matching spec field",
         "fieldPath": ".name",
         "reason": "FieldValueForbidden"
@@ -325,6 +343,88 @@ pub struct UserSpec {
     pub rules: String,
     /// The Secret key holding the user's password.
     pub password_secret: AuthSpec,
+}
+
+/// TLS settings.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TlsSpec {
+    /// A Secret in the RedisHA's namespace with `tls.crt`, `tls.key` and `ca.crt`, as cert-manager writes
+    /// it. The certificate must be valid for the pods' DNS names (`*.<name>-headless.<namespace>.svc`,
+    /// `*.<name>-sentinel-headless.<namespace>.svc`) and the Services', for both server and client auth:
+    /// the pods present it to each other and the operator presents it to the sentinels. Updates to it
+    /// are picked up without restarts.
+    #[schemars(length(min = 1, max = 253))]
+    pub secret_name: String,
+    /// `tls-auth-clients`: whether clients must present a certificate signed by `ca.crt`.
+    #[serde(default)]
+    pub auth_clients: TlsAuthClients,
+    /// Have cert-manager issue the Secret: the operator creates a Certificate named `secretName`
+    /// with every name above, from this issuer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_manager: Option<CertManagerSpec>,
+}
+
+/// `tls-auth-clients`.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsAuthClients {
+    /// Every client presents a certificate signed by `ca.crt` (Redis's default).
+    #[default]
+    Yes,
+    /// A client may present one; one that does must be valid.
+    Optional,
+    /// Clients are not asked for a certificate.
+    No,
+}
+
+impl TlsAuthClients {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsAuthClients::Yes => "yes",
+            TlsAuthClients::Optional => "optional",
+            TlsAuthClients::No => "no",
+        }
+    }
+}
+
+/// The cert-manager Certificate the operator renders.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CertManagerSpec {
+    /// The issuer, as in a Certificate's `spec.issuerRef`.
+    pub issuer_ref: IssuerRef,
+    /// The certificate's lifetime, e.g. `2160h` (cert-manager's default when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"))]
+    pub duration: Option<String>,
+    /// How long before expiry it is renewed, e.g. `360h` (cert-manager's default when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"))]
+    pub renew_before: Option<String>,
+}
+
+/// A cert-manager issuer.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuerRef {
+    #[schemars(length(min = 1, max = 253))]
+    pub name: String,
+    /// `Issuer` (the default, in the RedisHA's namespace) or `ClusterIssuer`.
+    #[serde(default = "default_issuer_kind")]
+    #[schemars(length(min = 1, max = 63))]
+    pub kind: String,
+    /// The issuer's API group.
+    #[serde(default = "default_issuer_group")]
+    #[schemars(length(min = 1, max = 253))]
+    pub group: String,
+}
+
+fn default_issuer_kind() -> String {
+    "Issuer".into()
+}
+fn default_issuer_group() -> String {
+    "cert-manager.io".into()
 }
 
 /// Write safety: what a client's acknowledged write survives.
@@ -675,6 +775,16 @@ impl RedisHASpec {
                 out.push(SpecProblem { field: "spec.users", message: format!("user {:?} is defined twice", u.name) });
             }
         }
+        if let Some(tls) = &self.tls {
+            if tls.secret_name.is_empty() {
+                out.push(SpecProblem { field: "spec.tls.secretName", message: "must not be empty".into() });
+            }
+            if let Some(cm) = &tls.cert_manager {
+                if cm.issuer_ref.name.is_empty() {
+                    out.push(SpecProblem { field: "spec.tls.certManager.issuerRef.name", message: "must not be empty".into() });
+                }
+            }
+        }
         if let Some(auth) = &self.auth {
             if auth.secret_name.is_empty() {
                 out.push(SpecProblem { field: "spec.auth.secretName", message: "must not be empty".into() });
@@ -735,6 +845,7 @@ impl Default for RedisHASpec {
             write_safety: WriteSafetySpec::default(),
             auth: None,
             users: Vec::new(),
+            tls: None,
             persistence: PersistenceSpec::default(),
             config: Vec::new(),
             resources: None,

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use redis_ha_operator::master::credentials::Credentials;
 use redis_ha_operator::master::events::Addr;
 use redis_ha_operator::rollout::handover::{self, Handover};
 
@@ -127,7 +128,7 @@ impl Node {
 
 fn check(old: &Node) -> Handover {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    rt.block_on(handover::check(&old.addr(), None))
+    rt.block_on(handover::check(&old.addr(), &Credentials::default()))
 }
 
 fn pair(bin: &Path) -> (Node, Node) {

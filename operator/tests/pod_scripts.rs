@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use pods::{Cluster, Role};
 use redis_ha_operator::crd::PersistenceMode;
+use redis_ha_operator::master::credentials::Credentials;
 use redis_ha_operator::master::events::Addr;
 use redis_ha_operator::resources::Names;
 use redis_ha_operator::rollout::apply::{request_failover, FailoverOutcome, FailoverRequest};
@@ -159,7 +160,7 @@ fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_
     let request = |pod: usize| FailoverRequest {
         sentinels: c.sentinel_hosts.iter().map(|h| Addr::new(h.clone(), c.sentinel_port)).collect(),
         master_set: "cache".into(),
-        password: c.password.clone(),
+        creds: Credentials::password(c.password.clone()),
         names: Names { name: "cache".into(), namespace: "test".into(), cluster_domain: "cluster.local".into() },
         pod: format!("cache-{pod}"),
         pod_ip: Some(c.data_hosts[pod].clone()),

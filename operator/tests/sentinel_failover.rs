@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use redis_ha_operator::master::credentials::Credentials;
 use redis_ha_operator::master::events::Addr;
 use redis_ha_operator::master::topology::Cause;
 use redis_ha_operator::master::watcher::{self, Output, WatchConfig};
@@ -155,7 +156,7 @@ async fn watcher_sees_real_switch_master_after_the_master_dies() {
         master_set: SET.into(),
         sentinels: sentinel_addrs,
         configured: 3,
-        password: Some(PASSWORD.into()),
+        creds: Credentials::password(Some(PASSWORD.into())),
         poll: Duration::from_millis(500),
     };
     assert!(!format!("{cfg:?}").contains("s3cret"), "the password must never be printed");

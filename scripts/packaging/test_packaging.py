@@ -285,6 +285,8 @@ API_RESOURCES = {
     "Pod": ("", "pods"),
     "Secret": ("", "secrets"),
     "Lease": ("coordination.k8s.io", "leases"),
+    # The operator's one dynamic object: spec.tls.certManager's Certificate (resources/certificate.rs).
+    "DynamicObject": ("cert-manager.io", "certificates"),
 }
 # The verbs, read off the calls (controller/, rollout/apply.rs, master/mover.rs, leader.rs, kube's Recorder).
 # A change in the operator's calls must change this table and the chart's rbac.yaml together.
@@ -297,6 +299,7 @@ CLUSTER_RULES = {
     ("policy", "poddisruptionbudgets"): {"get", "list", "watch", "create", "patch", "delete"},
     ("", "pods"): {"list", "patch", "delete"},
     ("", "secrets"): {"get"},
+    ("cert-manager.io", "certificates"): {"get", "create", "patch", "delete"},
     ("events.k8s.io", "events"): {"create", "patch"},
 }
 

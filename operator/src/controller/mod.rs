@@ -17,7 +17,7 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod, Secret, Service};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::jiff::Timestamp;
-use kube::api::{Api, Patch, PatchParams};
+use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::{Event, EventType, Recorder, Reporter};
 use kube::runtime::watcher;
@@ -30,6 +30,7 @@ use self::status::Observed;
 
 use crate::crd::RedisHA;
 use crate::error::{Error, Result};
+use crate::master::credentials::{Credentials, TlsMaterial};
 use crate::master::events::Addr;
 use crate::master::mover::{KubeMasterApi, MasterMover};
 use crate::master::registry::Watchers;
@@ -152,6 +153,23 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
         },
     };
 
+    // spec.tls: the operator presents the Secret's certificate to the sentinels, so without a complete
+    // Secret it waits, as without the password (and the pods could not start either).
+    let (tls, secret_problem) = match (&rha.spec.tls, secret_problem) {
+        (Some(spec), None) => match read_tls(&ctx.client, &ns, &spec.secret_name).await {
+            Ok(m) => (Some(m), None),
+            Err(Error::Secret(why)) => {
+                let why =
+                    if spec.cert_manager.is_some() { format!("{why}; cert-manager issues it from the Certificate of the same name") } else { why };
+                warn("SecretProblem", why.clone()).await;
+                (None, Some(why))
+            }
+            Err(e) => return Err(e),
+        },
+        (_, problem) => (None, problem),
+    };
+    let creds = Credentials { password, tls };
+
     // Each user's password Secret must be there (the pods would not start without it).
     // (It does not hold the watcher back: that needs only the default user's password.)
     let mut users_problem: Option<String> = None;
@@ -175,6 +193,7 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
     let sts_api = Api::<StatefulSet>::namespaced(ctx.client.clone(), &ns);
     let data = apply(&sts_api, &children.data).await?;
     let sentinel = apply(&sts_api, &children.sentinel).await?;
+    apply_certificate(&ctx.client, &ns, &rha, children.certificate.as_ref(), &warn).await?;
     let pdb_api = Api::<PodDisruptionBudget>::namespaced(ctx.client.clone(), &ns);
     for p in &children.pdbs {
         apply(&pdb_api, p).await?;
@@ -190,7 +209,7 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
     // A pod restarted without its Secret could not start, so without one nothing is rolled either.
     let mut rollout = None;
     if secret_problem.is_none() {
-        start_watcher(&ctx, &rha, key.clone(), password.clone())?;
+        start_watcher(&ctx, &rha, key.clone(), creds.clone())?;
         let names = Names::of(&rha, &ctx.opts.cluster_domain)?;
         let deps = apply::Deps {
             client: &ctx.client,
@@ -198,7 +217,7 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
             rollouts: &ctx.rollouts,
             watched_master: ctx.watchers.state(&key).master_pod,
         };
-        rollout = apply::roll(deps, &rha, &names, &data, password.as_deref()).await?;
+        rollout = apply::roll(deps, &rha, &names, &data, &creds).await?;
     }
 
     let ready = |s: &StatefulSet| s.status.as_ref().and_then(|st| st.ready_replicas).unwrap_or(0);
@@ -215,10 +234,10 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
     Ok(Action::requeue(if rolling { ROLLING_REQUEUE } else { REQUEUE }))
 }
 
-fn start_watcher(ctx: &Context, rha: &RedisHA, key: (String, String), password: Option<String>) -> Result<()> {
+fn start_watcher(ctx: &Context, rha: &RedisHA, key: (String, String), creds: Credentials) -> Result<()> {
     let names = Names::of(rha, &ctx.opts.cluster_domain)?;
     let sentinels = sentinel_addrs(rha, &names);
-    let cfg = WatchConfig { master_set: names.master_set().to_string(), configured: sentinels.len(), sentinels, password, poll: DEFAULT_POLL };
+    let cfg = WatchConfig { master_set: names.master_set().to_string(), configured: sentinels.len(), sentinels, creds, poll: DEFAULT_POLL };
     let status = rha.status.clone().unwrap_or_default();
     let initial = status.master.as_ref().and_then(|m| m.address.rsplit_once(':')).and_then(|(h, p)| Addr::parse(h.trim_matches(['[', ']']), p));
     let api = KubeMasterApi {
@@ -274,6 +293,44 @@ async fn read_password(client: &Client, ns: &str, secret: &str, key: &str) -> Re
         return Err(Error::Secret(format!("Secret {ns}/{secret} has no key {key:?} (spec.auth.key)")));
     };
     password_from_bytes(&bytes.0).map_err(|why| Error::Secret(format!("Secret {ns}/{secret} key {key:?}: {why}")))
+}
+
+/// Reads the `spec.tls` Secret. Errors name the Secret and the missing key, never a value.
+async fn read_tls(client: &Client, ns: &str, secret: &str) -> Result<TlsMaterial> {
+    let api = Api::<Secret>::namespaced(client.clone(), ns);
+    let Some(s) = api.get_opt(secret).await.map_err(Error::Kube)? else {
+        return Err(Error::Secret(format!("Secret {ns}/{secret} (spec.tls.secretName) does not exist")));
+    };
+    let data = s.data.unwrap_or_default();
+    let key = |k: &str| {
+        data.get(k)
+            .map(|b| b.0.clone())
+            .filter(|b| !b.is_empty())
+            .ok_or_else(|| Error::Secret(format!("Secret {ns}/{secret} (spec.tls.secretName) has no key {k:?}")))
+    };
+    Ok(TlsMaterial { cert: key("tls.crt")?, key: key("tls.key")?, ca: key("ca.crt")? })
+}
+
+/// Applies `spec.tls.certManager`'s Certificate, or deletes the one this RedisHA made once the spec
+/// drops it. Without cert-manager's CRDs it warns and goes on: the rest of the set does not depend on it.
+async fn apply_certificate<W, F>(client: &Client, ns: &str, rha: &RedisHA, cert: Option<&DynamicObject>, warn: &W) -> Result<()>
+where
+    W: Fn(&'static str, String) -> F,
+    F: std::future::Future<Output = ()>,
+{
+    let api = Api::<DynamicObject>::namespaced_with(client.clone(), ns, &resources::certificate::api_resource());
+    let outcome = match (cert, &rha.spec.tls) {
+        (Some(c), _) => apply(&api, c).await.map(|_| ()),
+        (None, Some(tls)) => delete_owned(&api, &tls.secret_name, rha).await,
+        (None, None) => Ok(()),
+    };
+    match outcome {
+        Err(Error::Kube(kube::Error::Api(s))) if s.is_not_found() && cert.is_some() => {
+            warn("CertManagerMissing", "spec.tls.certManager: the API server does not serve certificates.cert-manager.io/v1; install cert-manager, or create the Secret yourself and drop certManager".into()).await;
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// The password must be one line of UTF-8: it is written into redis.conf by the start scripts.

@@ -9,12 +9,14 @@
 //!
 //! Layers, lowest first:
 //! - [`events`]: sentinel pub/sub messages → typed events (pure parser), and [`events::Addr`].
+//! - [`credentials`]: how the operator logs in (password, TLS client certificate) to the pods.
 //! - [`topology`]: the pure decisions — sentinel majority, switch dedup and timing, ROLE confirmation,
 //!   label order.
 //! - [`watcher`]: per RedisHA, one subscription per sentinel plus the poll; emits the decisions.
 //! - [`mover`]: applies the decisions to Kubernetes (labels: demote, then promote; Events; status).
 //! - [`registry`]: starts, reconfigures and stops one watcher (with its mover) per RedisHA.
 
+pub mod credentials;
 pub mod events;
 pub mod mover;
 pub mod registry;

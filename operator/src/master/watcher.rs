@@ -14,10 +14,10 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use redis::{ConnectionAddr, ConnectionInfo, RedisConnectionInfo};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
+use crate::master::credentials::Credentials;
 use crate::master::events::{self, Addr, SentinelEvent, CHANNELS};
 use crate::master::topology::{self, Decision, MasterTracker, RoleCheck, Switch};
 
@@ -37,8 +37,8 @@ pub struct WatchConfig {
     pub sentinels: Vec<Addr>,
     /// Sentinels configured (majority is counted against this).
     pub configured: usize,
-    /// Password for sentinels and data nodes. Never printed (see the Debug impl).
-    pub password: Option<String>,
+    /// How to log in to sentinels and data nodes. Never printed (see its Debug impl).
+    pub creds: Credentials,
     pub poll: Duration,
 }
 
@@ -48,7 +48,7 @@ impl fmt::Debug for WatchConfig {
             .field("master_set", &self.master_set)
             .field("sentinels", &self.sentinels)
             .field("configured", &self.configured)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("creds", &self.creds)
             .field("poll", &self.poll)
             .finish()
     }
@@ -138,7 +138,7 @@ pub async fn run(cfg: WatchConfig, initial: Option<Addr>, out: mpsc::Sender<Outp
             }
             Some(Decision::Disagreement(d)) => Output::Disagreement(d),
             Some(Decision::Switch(s)) => {
-                let check = role_of(&s.to, cfg.password.as_deref()).await;
+                let check = role_of(&s.to, &cfg.creds).await;
                 if topology::confirm(&s, &check) {
                     tracker.commit(&s.to);
                     // Answers from before the switch must not vote after it: a sentinel not yet told
@@ -194,7 +194,7 @@ async fn sentinel_session(
     tx: &mpsc::Sender<(usize, Observation)>,
     backoff: &mut Duration,
 ) -> Result<(), String> {
-    let client = redis::Client::open(connection_info(addr, cfg.password.as_deref())).map_err(|e| e.to_string())?;
+    let client = cfg.creds.client(addr)?;
     let mut pubsub = tokio::time::timeout(REQUEST_TIMEOUT, client.get_async_pubsub())
         .await
         .map_err(|_| "connect timed out".to_string())?
@@ -247,9 +247,9 @@ pub(crate) async fn ask_master(conn: &mut redis::aio::MultiplexedConnection, mas
 }
 
 /// Asks `addr` for its ROLE.
-pub async fn role_of(addr: &Addr, password: Option<&str>) -> RoleCheck {
+pub async fn role_of(addr: &Addr, creds: &Credentials) -> RoleCheck {
     let ask = async {
-        let client = redis::Client::open(connection_info(addr, password)).map_err(|e| e.to_string())?;
+        let client = creds.client(addr)?;
         let mut conn = client.get_multiplexed_async_connection_with_config(&conn_config()).await.map_err(|e| e.to_string())?;
         let reply: redis::Value = redis::cmd("ROLE").query_async(&mut conn).await.map_err(|e| e.to_string())?;
         match reply {
@@ -264,13 +264,6 @@ pub async fn role_of(addr: &Addr, password: Option<&str>) -> RoleCheck {
         Ok(Ok(role)) => RoleCheck::Role(role),
         Ok(Err(e)) => RoleCheck::Unreachable(e),
         Err(_) => RoleCheck::Unreachable("ROLE timed out".into()),
-    }
-}
-
-pub(crate) fn connection_info(addr: &Addr, password: Option<&str>) -> ConnectionInfo {
-    ConnectionInfo {
-        addr: ConnectionAddr::Tcp(addr.host.clone(), addr.port),
-        redis: RedisConnectionInfo { password: password.map(str::to_string), ..RedisConnectionInfo::default() },
     }
 }
 

@@ -2,8 +2,10 @@
 //! every rendered field can be unit-tested; the controller only sends what these return.
 //!
 //! Layout: [`names`] (object names, labels, DNS names), [`config`] (the ConfigMap: redis.conf,
-//! sentinel.conf and the pod scripts), [`statefulset`] (data and sentinel pods), [`service`], [`pdb`].
+//! sentinel.conf and the pod scripts), [`statefulset`] (data and sentinel pods), [`service`], [`pdb`],
+//! [`certificate`] (cert-manager's, for `spec.tls.certManager`).
 
+pub mod certificate;
 pub mod config;
 pub mod names;
 pub mod pdb;
@@ -43,6 +45,8 @@ pub struct Children {
     pub sentinel: k8s_openapi::api::apps::v1::StatefulSet,
     pub services: Vec<k8s_openapi::api::core::v1::Service>,
     pub pdbs: Vec<k8s_openapi::api::policy::v1::PodDisruptionBudget>,
+    /// `spec.tls.certManager`'s Certificate.
+    pub certificate: Option<kube::api::DynamicObject>,
 }
 
 /// Why a RedisHA cannot be rendered: it lacks what any stored object has.
@@ -65,6 +69,7 @@ pub fn render(rha: &RedisHA, opts: &RenderOptions) -> Result<Children, RenderErr
         sentinel: statefulset::sentinel(rha, &names, &owner, opts, &hash),
         services: service::all(rha, &names, &owner),
         pdbs: pdb::all(rha, &names, &owner),
+        certificate: certificate::certificate(rha, &names, &owner),
         config_map,
     })
 }

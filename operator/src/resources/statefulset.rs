@@ -19,7 +19,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, OwnerReference};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::config::{self, DATA_DIR};
+use super::config::{self, DATA_DIR, TLS_DIR};
 use super::names::{Names, COMPONENT_DATA, COMPONENT_SENTINEL, DATA_PORT, METRICS_PORT, SENTINEL_PORT};
 use super::RenderOptions;
 use crate::crd::{AntiAffinity, PersistenceMode, RedisHA};
@@ -253,6 +253,10 @@ fn common_env(rha: &RedisHA, names: &Names) -> Vec<EnvVar> {
         // The path of the mounted Secret file, never the password itself: env is visible in the pod spec.
         env.push(env_var("PASSWORD_FILE", format!("{SECRET_MOUNT}/{PASSWORD_FILE_NAME}")));
     }
+    if rha.spec.tls.is_some() {
+        // The scripts' redis-cli calls speak TLS with the pod's own certificate.
+        env.push(env_var("TLS_DIR", TLS_DIR.into()));
+    }
     env
 }
 
@@ -277,6 +281,21 @@ fn volumes(rha: &RedisHA, names: &Names) -> Vec<Volume> {
                 secret_name: Some(auth.secret_name.clone()),
                 items: Some(vec![KeyToPath { key: auth.key.clone(), path: PASSWORD_FILE_NAME.into(), ..KeyToPath::default() }]),
                 // Readable by the pod's group only (fsGroup), not world-readable.
+                default_mode: Some(0o440),
+                ..SecretVolumeSource::default()
+            }),
+            ..Volume::default()
+        });
+    }
+    if let Some(tls) = &rha.spec.tls {
+        // The whole Secret, not a projection of its keys: the kubelet swaps a Secret volume's files
+        // in one step when the Secret changes, so a renewed certificate and its key arrive together.
+        let item = |k: &str| KeyToPath { key: k.into(), path: k.into(), ..KeyToPath::default() };
+        v.push(Volume {
+            name: "tls".into(),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(tls.secret_name.clone()),
+                items: Some(vec![item("tls.crt"), item("tls.key"), item("ca.crt")]),
                 default_mode: Some(0o440),
                 ..SecretVolumeSource::default()
             }),
@@ -332,6 +351,9 @@ fn mounts(rha: &RedisHA, data: bool) -> Vec<VolumeMount> {
     if data && !rha.spec.users.is_empty() {
         v.push(m("users", USERS_MOUNT, true));
     }
+    if rha.spec.tls.is_some() {
+        v.push(m("tls", TLS_DIR, true));
+    }
     v
 }
 
@@ -368,7 +390,7 @@ fn tcp_probe(port: i32) -> Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crd::{AuthSpec, PersistenceSpec, PullPolicy, RedisHASpec, UserSpec};
+    use crate::crd::{AuthSpec, PersistenceSpec, PullPolicy, RedisHASpec, TlsAuthClients, TlsSpec, UserSpec};
     use crate::resources::{fixtures::rha, render, RenderOptions};
 
     fn both(spec: RedisHASpec) -> (StatefulSet, StatefulSet) {
@@ -514,6 +536,29 @@ mod tests {
         let s = pod(&sentinel);
         assert!(s.volumes.iter().flatten().all(|v| v.name != "users"));
         assert_eq!(env(&sentinel, "USERS_DIR"), None);
+    }
+
+    #[test]
+    fn the_tls_secret_is_mounted_whole_in_every_pod() {
+        let tls = TlsSpec { secret_name: "cache-tls".into(), auth_clients: TlsAuthClients::Yes, cert_manager: None };
+        let (data, sentinel) = both(RedisHASpec { tls: Some(tls), ..Default::default() });
+        for sts in [&data, &sentinel] {
+            let p = pod(sts);
+            let v = p.volumes.iter().flatten().find(|v| v.name == "tls").and_then(|v| v.secret.as_ref()).expect("tls volume");
+            assert_eq!(v.secret_name.as_deref(), Some("cache-tls"));
+            let keys: Vec<&str> = v.items.iter().flatten().map(|i| i.key.as_str()).collect();
+            assert_eq!(keys, vec!["tls.crt", "tls.key", "ca.crt"]);
+            assert_eq!(v.default_mode, Some(0o440));
+            assert!(p.containers[0]
+                .volume_mounts
+                .iter()
+                .flatten()
+                .any(|m| m.name == "tls" && m.mount_path == "/etc/redis-ha/tls" && m.read_only == Some(true)));
+            assert_eq!(env(sts, "TLS_DIR").as_deref(), Some("/etc/redis-ha/tls"));
+        }
+        let (plain, _) = both(RedisHASpec::default());
+        assert!(pod(&plain).volumes.iter().flatten().all(|v| v.name != "tls"));
+        assert_eq!(env(&plain, "TLS_DIR"), None);
     }
 
     #[test]

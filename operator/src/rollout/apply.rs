@@ -21,11 +21,12 @@ use kube::{Client, Resource, ResourceExt};
 
 use crate::crd::RedisHA;
 use crate::error::{Error, Result};
+use crate::master::credentials::Credentials;
 use crate::master::events::Addr;
 use crate::master::mover::{resolve, DataPod};
 use crate::master::registry::Key;
 use crate::master::sentinel_addrs;
-use crate::master::watcher::{ask_master, conn_config, connection_info, REQUEST_TIMEOUT};
+use crate::master::watcher::{ask_master, conn_config, REQUEST_TIMEOUT};
 use crate::resources::names::{Names, DATA_PORT, ROLE_LABEL};
 use crate::rollout::handover::{self, Handover};
 use crate::rollout::plan::{self, Input, PodView, Progress, Step};
@@ -43,7 +44,7 @@ const SWITCHOVER_SLACK: Duration = Duration::from_secs(15);
 pub struct FailoverRequest {
     pub sentinels: Vec<Addr>,
     pub master_set: String,
-    pub password: Option<String>,
+    pub creds: Credentials,
     pub names: Names,
     /// The stale master to move away from, and its pod IP (for sentinels that report IPs).
     pub pod: String,
@@ -66,7 +67,7 @@ pub enum FailoverOutcome {
 pub type FailoverFn = Arc<dyn Fn(FailoverRequest) -> BoxFuture<'static, FailoverOutcome> + Send + Sync>;
 
 /// Checks a switchover's outcome on the former master's address ([`handover::check`]); swapped in tests.
-pub type HandoverFn = Arc<dyn Fn(Addr, Option<String>) -> BoxFuture<'static, Handover> + Send + Sync>;
+pub type HandoverFn = Arc<dyn Fn(Addr, Credentials) -> BoxFuture<'static, Handover> + Send + Sync>;
 
 struct Pending {
     from: String,
@@ -89,7 +90,7 @@ impl Default for Rollouts {
 
 impl Rollouts {
     pub fn with_failover(failover: FailoverFn) -> Self {
-        let handover: HandoverFn = Arc::new(|addr, password| Box::pin(async move { handover::check(&addr, password.as_deref()).await }));
+        let handover: HandoverFn = Arc::new(|addr, creds| Box::pin(async move { handover::check(&addr, &creds).await }));
         Rollouts { pending: Arc::default(), failover, handover }
     }
 
@@ -138,7 +139,7 @@ pub struct Deps<'a> {
 
 /// Takes the next step of the roll of `rha`'s data pods. None while the StatefulSet has not reported
 /// the revision of its current template (a new set, or a template change not yet observed).
-pub async fn roll(deps: Deps<'_>, rha: &RedisHA, names: &Names, data: &StatefulSet, password: Option<&str>) -> Result<Option<Progress>> {
+pub async fn roll(deps: Deps<'_>, rha: &RedisHA, names: &Names, data: &StatefulSet, creds: &Credentials) -> Result<Option<Progress>> {
     let Deps { client, reporter, rollouts, watched_master } = deps;
     let Some(revision) = update_revision(data) else { return Ok(None) };
     let key: Key = (names.namespace.clone(), names.name.clone());
@@ -184,7 +185,7 @@ pub async fn roll(deps: Deps<'_>, rha: &RedisHA, names: &Names, data: &StatefulS
             // The switchover's outcome first: the new master must have taken over at this pod's offset.
             let addr = ips.get(pod).map(|ip| Addr::new(ip.clone(), DATA_PORT as u16));
             let outcome = match addr {
-                Some(a) => (rollouts.handover)(a, password.map(str::to_string)).await,
+                Some(a) => (rollouts.handover)(a, creds.clone()).await,
                 None => Handover::Unknown(format!("pod {pod} has no IP")),
             };
             let verified = match &outcome {
@@ -221,7 +222,7 @@ pub async fn roll(deps: Deps<'_>, rha: &RedisHA, names: &Names, data: &StatefulS
             let req = FailoverRequest {
                 sentinels: sentinel_addrs(rha, names),
                 master_set: names.master_set().to_string(),
-                password: password.map(str::to_string),
+                creds: creds.clone(),
                 names: names.clone(),
                 pod: master.clone(),
                 pod_ip: ips.get(master).cloned(),
@@ -301,7 +302,7 @@ pub async fn request_failover(req: FailoverRequest) -> FailoverOutcome {
 }
 
 async fn ask_one(addr: &Addr, req: &FailoverRequest) -> Result<FailoverOutcome, String> {
-    let client = redis::Client::open(connection_info(addr, req.password.as_deref())).map_err(|e| e.to_string())?;
+    let client = req.creds.client(addr)?;
     let mut conn = client.get_multiplexed_async_connection_with_config(&conn_config()).await.map_err(|e| e.to_string())?;
     let Some(master) = ask_master(&mut conn, &req.master_set).await? else {
         return Err(format!("knows no master named {}", req.master_set));

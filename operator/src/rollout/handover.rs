@@ -10,8 +10,9 @@
 //! coordinated), its partial resync would have been refused and the full resync that followed wiped
 //! its history (`master_replid2` all zeros): those writes are gone.
 
+use crate::master::credentials::Credentials;
 use crate::master::events::Addr;
-use crate::master::watcher::{conn_config, connection_info, REQUEST_TIMEOUT};
+use crate::master::watcher::{conn_config, REQUEST_TIMEOUT};
 
 /// The fields of `INFO replication` the check reads.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -83,8 +84,8 @@ pub fn judge(old: &ReplicationView, new: &ReplicationView, new_master: Addr) -> 
 }
 
 /// Asks the former master (`old`, a pod address) and the master it now follows.
-pub async fn check(old: &Addr, password: Option<&str>) -> Handover {
-    let old_view = match info(old, password).await {
+pub async fn check(old: &Addr, creds: &Credentials) -> Handover {
+    let old_view = match info(old, creds).await {
         Ok(v) => v,
         Err(e) => return Handover::Unknown(format!("{old}: {e}")),
     };
@@ -92,14 +93,14 @@ pub async fn check(old: &Addr, password: Option<&str>) -> Handover {
         return judge(&old_view, &ReplicationView::default(), Addr::new("?", 0));
     };
     let new_master = Addr::new(host, port);
-    match info(&new_master, password).await {
+    match info(&new_master, creds).await {
         Ok(new_view) => judge(&old_view, &new_view, new_master),
         Err(e) => Handover::Unknown(format!("{new_master}: {e}")),
     }
 }
 
-async fn info(addr: &Addr, password: Option<&str>) -> Result<ReplicationView, String> {
-    let client = redis::Client::open(connection_info(addr, password)).map_err(|e| e.to_string())?;
+async fn info(addr: &Addr, creds: &Credentials) -> Result<ReplicationView, String> {
+    let client = creds.client(addr)?;
     let mut conn = client.get_multiplexed_async_connection_with_config(&conn_config()).await.map_err(|e| e.to_string())?;
     let text: String = tokio::time::timeout(REQUEST_TIMEOUT, redis::cmd("INFO").arg("replication").query_async(&mut conn))
         .await

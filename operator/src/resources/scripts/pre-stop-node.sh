@@ -5,8 +5,14 @@
 set -u
 LOCAL_HOST="${LOCAL_HOST:-127.0.0.1}"
 [ -n "${PASSWORD_FILE:-}" ] && [ -r "$PASSWORD_FILE" ] && REDISCLI_AUTH=$(cat "$PASSWORD_FILE") && export REDISCLI_AUTH
+# spec.tls: redis-cli speaks TLS with the pod's own certificate (TLS_DIR: the mounted Secret). Used
+# unquoted on purpose, split into words; the paths hold no spaces.
+REDIS_CLI="redis-cli"
+if [ -n "${TLS_DIR:-}" ]; then
+  REDIS_CLI="redis-cli --tls --cacert $TLS_DIR/ca.crt --cert $TLS_DIR/tls.crt --key $TLS_DIR/tls.key"
+fi
 role() {
-  timeout 3 redis-cli --no-auth-warning -h "$LOCAL_HOST" -p "${DATA_PORT:-6379}" INFO replication 2>/dev/null \
+  timeout 3 $REDIS_CLI --no-auth-warning -h "$LOCAL_HOST" -p "${DATA_PORT:-6379}" INFO replication 2>/dev/null \
     | tr -d '\r' | sed -n 's/^role://p'
 }
 [ "$(role)" = master ] || exit 0
@@ -16,7 +22,7 @@ role() {
 # that stops with nobody to take over comes back empty. Ask again until they know one.
 i=0
 while :; do
-  out=$(timeout 3 redis-cli --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" SENTINEL FAILOVER "$MASTER_SET" 2>&1)
+  out=$(timeout 3 $REDIS_CLI --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" SENTINEL FAILOVER "$MASTER_SET" 2>&1)
   case "$out" in
     # INPROG: a failover is already running (the operator's switchover, say): wait for it all the same.
     OK|*INPROG*) break ;;

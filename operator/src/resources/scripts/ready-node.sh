@@ -4,7 +4,13 @@
 # LOCAL_HOST (default 127.0.0.1) is where this pod's own server answers; tests point it elsewhere.
 set -u
 [ -n "${PASSWORD_FILE:-}" ] && [ -r "$PASSWORD_FILE" ] && REDISCLI_AUTH=$(cat "$PASSWORD_FILE") && export REDISCLI_AUTH
-info=$(timeout 3 redis-cli --no-auth-warning -h "${LOCAL_HOST:-127.0.0.1}" -p "${DATA_PORT:-6379}" INFO replication 2>/dev/null | tr -d '\r') || exit 1
+# spec.tls: redis-cli speaks TLS with the pod's own certificate (TLS_DIR: the mounted Secret). Used
+# unquoted on purpose, split into words; the paths hold no spaces.
+REDIS_CLI="redis-cli"
+if [ -n "${TLS_DIR:-}" ]; then
+  REDIS_CLI="redis-cli --tls --cacert $TLS_DIR/ca.crt --cert $TLS_DIR/tls.crt --key $TLS_DIR/tls.key"
+fi
+info=$(timeout 3 $REDIS_CLI --no-auth-warning -h "${LOCAL_HOST:-127.0.0.1}" -p "${DATA_PORT:-6379}" INFO replication 2>/dev/null | tr -d '\r') || exit 1
 # A master fenced off from the majority of its sentinels (writeSafety fenced or sync) refuses writes:
 # not ready, so the master Service stops sending clients to it until it hears from them again.
 case "$info" in

@@ -22,6 +22,13 @@
 # pod's own server answers; default 127.0.0.1).
 set -eu
 
+# spec.tls: redis-cli speaks TLS with the pod's own certificate (TLS_DIR: the mounted Secret). Used
+# unquoted on purpose, split into words; the paths hold no spaces.
+REDIS_CLI="redis-cli"
+if [ -n "${TLS_DIR:-}" ]; then
+  REDIS_CLI="redis-cli --tls --cacert $TLS_DIR/ca.crt --cert $TLS_DIR/tls.crt --key $TLS_DIR/tls.key"
+fi
+
 CONFIG_DIR="${CONFIG_DIR:-/etc/redis-ha/config}"
 CONF_DIR="${CONF_DIR:-/run/redis-ha}"
 DATA_DIR="${DATA_DIR:-/data}"
@@ -102,7 +109,7 @@ has_data() {
 
 # The master the sentinels name (host only), or nothing.
 sentinel_master() {
-  m=$(timeout 3 redis-cli --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" \
+  m=$(timeout 3 $REDIS_CLI --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" \
     SENTINEL get-master-addr-by-name "$MASTER_SET" 2>/dev/null | head -n 1 || true)
   case "$m" in *ERR*|*NOAUTH*|*WRONGPASS*) m="" ;; esac
   printf '%s' "$m"
@@ -124,7 +131,7 @@ follow_sentinels() {
 
 # One peer's INFO, carriage returns stripped; nothing when it does not answer in time.
 peer_info() {
-  timeout "$PROBE_TIMEOUT" redis-cli --no-auth-warning -h "$1" -p "$DATA_PORT" INFO 2>/dev/null | tr -d '\r' || true
+  timeout "$PROBE_TIMEOUT" $REDIS_CLI --no-auth-warning -h "$1" -p "$DATA_PORT" INFO 2>/dev/null | tr -d '\r' || true
 }
 
 field() {
@@ -282,7 +289,7 @@ choose_without_sentinels() {
       echo "start-node: no sentinel knows the group; $best has the most data (offset $best_offset); waiting for it to start as master"
     elif [ -n "$best" ]; then
       # The reply, not the exit code: redis-cli exits 0 on an error reply.
-      if [ "$(timeout 3 redis-cli --no-auth-warning -h "$best" -p "$DATA_PORT" REPLICAOF NO ONE 2>/dev/null | tr -d '\r')" = OK ]; then
+      if [ "$(timeout 3 $REDIS_CLI --no-auth-warning -h "$best" -p "$DATA_PORT" REPLICAOF NO ONE 2>/dev/null | tr -d '\r')" = OK ]; then
         stop_probe
         master="$best"
         echo "start-node: no sentinel knows the group; promoted $best (offset $best_offset), the peer with the most data"

@@ -13,6 +13,13 @@
 # space-separated) and ANNOUNCE_HOST (this sentinel's address).
 set -eu
 
+# spec.tls: redis-cli speaks TLS with the pod's own certificate (TLS_DIR: the mounted Secret). Used
+# unquoted on purpose, split into words; the paths hold no spaces.
+REDIS_CLI="redis-cli"
+if [ -n "${TLS_DIR:-}" ]; then
+  REDIS_CLI="redis-cli --tls --cacert $TLS_DIR/ca.crt --cert $TLS_DIR/tls.crt --key $TLS_DIR/tls.key"
+fi
+
 CONFIG_DIR="${CONFIG_DIR:-/etc/redis-ha/config}"
 CONF_DIR="${CONF_DIR:-/run/redis-ha}"
 REDIS_HA_NODE="${REDIS_HA_NODE:-redis-ha-node}"
@@ -39,7 +46,7 @@ fi
 
 # The master another sentinel knows, else the data pod that says it is master; nothing if none.
 find_master() {
-  m=$(timeout 3 redis-cli --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" \
+  m=$(timeout 3 $REDIS_CLI --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" \
     SENTINEL get-master-addr-by-name "$MASTER_SET" 2>/dev/null | head -n 1 || true)
   case "$m" in *ERR*|*NOAUTH*|*WRONGPASS*) m="" ;; esac
   if [ -n "$m" ]; then
@@ -49,7 +56,7 @@ find_master() {
   n=0
   while [ "$n" -lt "$REPLICAS" ]; do
     host=$(data_host "$n")
-    if timeout 2 redis-cli --no-auth-warning -h "$host" -p "$DATA_PORT" INFO replication 2>/dev/null \
+    if timeout 2 $REDIS_CLI --no-auth-warning -h "$host" -p "$DATA_PORT" INFO replication 2>/dev/null \
       | tr -d '\r' | grep -qx 'role:master'; then
       printf '%s' "$host"
       return
