@@ -146,7 +146,7 @@ async fn main() -> anyhow::Result<()> {
         master_set: "cache".into(),
         sentinels: vec![Addr::new("127.0.0.1", port)],
         configured: 1,
-        password: None,
+        creds: Default::default(),
         poll: Duration::from_secs(3600),
     };
     let (tx, mut rx) = mpsc::channel(64);

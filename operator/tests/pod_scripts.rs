@@ -9,9 +9,9 @@ mod pods;
 
 use std::time::{Duration, Instant};
 
-use pods::{Cluster, Role};
+use pods::{make_certs, Cluster, Role};
 use redis_ha_operator::crd::PersistenceMode;
-use redis_ha_operator::master::credentials::Credentials;
+use redis_ha_operator::master::credentials::{Credentials, TlsMaterial};
 use redis_ha_operator::master::events::Addr;
 use redis_ha_operator::resources::Names;
 use redis_ha_operator::rollout::apply::{request_failover, FailoverOutcome, FailoverRequest};
@@ -266,4 +266,81 @@ fn acl_users_get_their_passwords_from_files_and_their_rules_from_the_config_map(
     assert_eq!(c.data_cli(0, &["ACL", "WHOAMI"]).trim(), "default");
     let acl = c.data_cli(0, &["ACL", "LIST"]);
     assert!(acl.lines().any(|l| l.starts_with("user app on #") && l.ends_with(" ~app:* resetchannels &app:* +@all -@dangerous")), "{acl}");
+}
+
+/// `spec.tls`: every port TLS only, with the Secret's certificate. The scripts (start, readiness,
+/// preStop) and the sentinels reach the pods over TLS, replication runs over TLS, and the operator's
+/// own switchover request goes over TLS with the Secret's certificate, verified against its CA and
+/// the pods' addresses: a client with another CA, or without TLS, gets nowhere.
+#[test]
+fn with_tls_the_pods_elect_replicate_and_hand_over_over_tls_only() {
+    let Some(c) = Cluster::new_tls(2, 3, true) else { return };
+    let _sentinels: Vec<_> = (0..3).map(|i| c.start_sentinel(i)).collect();
+    let _nodes = [c.start_node(0), c.start_node(1)];
+    c.wait(UP, "pod 0 is master", || c.role(0).role == "master");
+    for i in 0..3 {
+        c.wait(UP, "each sentinel names pod 0", || c.sentinel_master(i) == c.data_hosts[0]);
+    }
+    c.wait(UP, "pod 1 replicates pod 0 over TLS", || replica_of(&c, 1, 0));
+    c.wait(UP, "the master is ready", || c.run_node_script(0, "ready-node.sh").0 == 0);
+    c.wait(UP, "sentinel 0 is ready", || c.run_sentinel_script(0, "ready-sentinel.sh").0 == 0);
+    c.fill(0, 100);
+    c.wait(UP, "pod 1 has the keys", || c.dbsize(1) == 100);
+
+    // Nothing answers in plaintext.
+    let plain = std::process::Command::new("redis-cli")
+        .args(["-h", &c.data_hosts[0], "-p", &c.port.to_string(), "PING"])
+        .env("REDISCLI_AUTH", c.password.as_deref().unwrap_or_default())
+        .output()
+        .expect("redis-cli runs");
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("PONG"), "plaintext must not be served");
+
+    c.wait(Duration::from_secs(30), "the sentinels know the replica, connected and linked", || {
+        (0..3).all(|i| {
+            let r = c.sentinel_cli(i, &["SENTINEL", "REPLICAS", "cache"]);
+            r.contains(&c.data_hosts[1]) && r.contains("\nflags\nslave\n") && r.contains("\nmaster-link-status\nok\n")
+        })
+    });
+
+    let tls_dir = c.tls_dir.clone().expect("a TLS cluster");
+    let read = |n: &str| std::fs::read(tls_dir.join(n)).expect("tls file");
+    let material = TlsMaterial { ca: read("ca.crt"), cert: read("tls.crt"), key: read("tls.key") };
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let request = |creds: Credentials| FailoverRequest {
+        sentinels: c.sentinel_hosts.iter().map(|h| Addr::new(h.clone(), c.sentinel_port)).collect(),
+        master_set: "cache".into(),
+        creds,
+        names: Names { name: "cache".into(), namespace: "test".into(), cluster_domain: "cluster.local".into() },
+        pod: "cache-0".into(),
+        pod_ip: Some(c.data_hosts[0].clone()),
+    };
+    // Refused: no TLS, and TLS with a CA that did not sign the pods' certificate.
+    let stranger = c.dir.0.join("stranger");
+    make_certs(&stranger, &[&c.data_hosts[0]]);
+    let wrong_ca = TlsMaterial { ca: std::fs::read(stranger.join("ca.crt")).expect("ca"), ..material.clone() };
+    for creds in [Credentials::password(c.password.clone()), Credentials { password: c.password.clone(), tls: Some(wrong_ca) }] {
+        let outcome = rt.block_on(request_failover(request(creds)));
+        assert!(matches!(outcome, FailoverOutcome::Failed(_)), "{outcome:?}");
+    }
+    assert_eq!(c.sentinel_master(0), c.data_hosts[0], "nothing moved");
+
+    let creds = Credentials { password: c.password.clone(), tls: Some(material) };
+    let asked = rt.block_on(request_failover(request(creds)));
+    assert_eq!(asked, FailoverOutcome::Requested(Addr::new(c.sentinel_hosts[0].clone(), c.sentinel_port)));
+    c.wait(UP, "the sentinels name pod 1", || c.sentinel_master(0) == c.data_hosts[1]);
+    c.wait(UP, "pod 1 serves as master", || c.role(1).role == "master");
+    c.wait(UP, "pod 0 follows it over TLS", || replica_of(&c, 0, 1));
+    c.wait(Duration::from_secs(30), "the sentinels see pod 0 as a linked replica", || {
+        (0..3).all(|i| {
+            let r = c.sentinel_cli(i, &["SENTINEL", "REPLICAS", "cache"]);
+            r.contains(&c.data_hosts[0]) && r.contains("\nflags\nslave\n") && r.contains("\nmaster-link-status\nok\n")
+        })
+    });
+
+    // preStop on the master hands over through the sentinels, over TLS.
+    let (code, out) = c.run_node_script(1, "pre-stop-node.sh");
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(c.role(1).role, "slave", "{out}");
+    c.wait(UP, "the sentinels name pod 0 again", || c.sentinel_master(0) == c.data_hosts[0]);
+    assert_eq!(c.dbsize(0), 100, "no data lost");
 }

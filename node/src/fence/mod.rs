@@ -92,12 +92,16 @@ pub fn on_hello(st: &mut State, payload: &[u8], laddr: &str, now: i64) {
         return;
     }
     let (id, host, port) = (&f[2][..8], f[5], f[6]);
-    let our_port = st.config.port.to_string();
+    // The port a sentinel knows us by: `port`, or `tls-port` on a TLS-only node, or the announced one.
+    let ours = |p: &str| {
+        let mine = [i64::from(st.config.port), st.config.get_int("tls-port").unwrap_or(0), st.config.get_int("replica-announce-port").unwrap_or(0)];
+        p.parse::<i64>().is_ok_and(|p| p != 0 && mine.contains(&p))
+    };
     // laddr is `ip:port`, `[ipv6]:port`, or an IPv4-mapped `::ffff:a.b.c.d` on a dual-stack listener.
     let local_ip = laddr.rsplit_once(':').map_or(laddr, |(ip, _)| ip).trim_start_matches('[').trim_end_matches(']');
     let local_ip = local_ip.strip_prefix("::ffff:").unwrap_or(local_ip);
     let announce = st.config.get("replica-announce-ip").unwrap_or_default();
-    let names_us = port == our_port
+    let names_us = ours(port)
         && (host == local_ip
             || (!announce.is_empty() && host.eq_ignore_ascii_case(&announce))
             || (announce.is_empty() && host.parse::<std::net::IpAddr>().is_err()));

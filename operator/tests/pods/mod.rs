@@ -15,7 +15,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use redis_ha_operator::crd::{AuthSpec, ConfigDirective, PersistenceMode, PersistenceSpec, RedisHA, RedisHASpec, UserSpec};
+use redis_ha_operator::crd::{AuthSpec, ConfigDirective, PersistenceMode, PersistenceSpec, RedisHA, RedisHASpec, TlsAuthClients, TlsSpec, UserSpec};
 use redis_ha_operator::resources::{self, RenderOptions};
 
 pub const SET: &str = "cache";
@@ -71,6 +71,8 @@ pub struct Cluster {
     pub sentinel_port: u16,
     pub password: Option<String>,
     pub node: PathBuf,
+    /// With `spec.tls`: where the Secret's files are (tls.crt, tls.key, ca.crt), as the pods' TLS_DIR.
+    pub tls_dir: Option<PathBuf>,
     env: BTreeMap<String, String>,
     config: BTreeMap<String, String>,
     // Declared last: dropped after the processes the tests hold.
@@ -130,6 +132,16 @@ impl Cluster {
     /// [`Cluster::new`] with `spec.users`: (name, rules, password); each password is written where
     /// its Secret would be mounted.
     pub fn new_with_users(replicas: i32, sentinels: i32, persistence: PersistenceMode, auth: bool, users: &[(&str, &str, &str)]) -> Option<Cluster> {
+        Cluster::build(replicas, sentinels, persistence, auth, users, false)
+    }
+
+    /// [`Cluster::new`] with `spec.tls`: a CA and one certificate for every pod address, made with
+    /// openssl where the Secret would be mounted; the sentinels are the node's own (as in the pods).
+    pub fn new_tls(replicas: i32, sentinels: i32, auth: bool) -> Option<Cluster> {
+        Cluster::build(replicas, sentinels, PersistenceMode::None, auth, &[], true)
+    }
+
+    fn build(replicas: i32, sentinels: i32, persistence: PersistenceMode, auth: bool, users: &[(&str, &str, &str)], tls: bool) -> Option<Cluster> {
         let node = node_binary();
         // A missing tool is a failure, never a skip: scripts/test.sh installs and builds them all.
         assert!(
@@ -166,6 +178,7 @@ impl Cluster {
                         password_secret: AuthSpec { secret_name: format!("user-{name}"), key: "password".into() },
                     })
                     .collect(),
+                tls: tls.then(|| TlsSpec { secret_name: "tls".into(), auth_clients: TlsAuthClients::Yes, cert_manager: None }),
                 // Full syncs start at once instead of after the 5 s diskless delay.
                 config: vec![ConfigDirective { name: "repl-diskless-sync-delay".into(), value: "0".into() }],
                 ..Default::default()
@@ -201,7 +214,25 @@ impl Cluster {
         env.insert("SENTINEL_SERVICE".into(), service);
         env.insert("DATA_HOSTS".into(), data_hosts.join(" "));
         env.insert("FAILOVER_WAIT_SECONDS".into(), "20".into());
-        Some(Cluster { data_hosts, sentinel_hosts, port, sentinel_port, password, node: node.unwrap_or_default(), env, config, dir: TempDir(dir) })
+        let tls_dir = tls.then(|| {
+            let d = dir.join("tls");
+            let ips: Vec<&String> = data_hosts.iter().chain(&sentinel_hosts).collect();
+            make_certs(&d, &ips);
+            env.insert("TLS_DIR".into(), d.display().to_string());
+            d
+        });
+        Some(Cluster {
+            data_hosts,
+            sentinel_hosts,
+            port,
+            sentinel_port,
+            password,
+            node: node.unwrap_or_default(),
+            tls_dir,
+            env,
+            config,
+            dir: TempDir(dir),
+        })
     }
 
     pub fn set_env(&mut self, key: &str, value: &str) {
@@ -219,25 +250,37 @@ impl Cluster {
         for d in [&config, &run, &base.join("data")] {
             std::fs::create_dir_all(d).expect("pod dirs");
         }
+        let tls_files = |port: u16| -> Vec<(&'static str, String)> {
+            let Some(d) = &self.tls_dir else { return vec![("port", port.to_string())] };
+            vec![
+                ("port", "0".into()),
+                ("tls-port", port.to_string()),
+                ("tls-cert-file", d.join("tls.crt").display().to_string()),
+                ("tls-key-file", d.join("tls.key").display().to_string()),
+                ("tls-ca-cert-file", d.join("ca.crt").display().to_string()),
+            ]
+        };
         for (k, v) in &self.config {
             let v = match k.as_str() {
                 "redis.conf" => rewrite(
                     v,
                     &[
-                        ("port", self.port.to_string()),
-                        ("bind", host.to_string()),
-                        ("dir", base.join("data").display().to_string()),
-                        ("replica-announce-port", self.port.to_string()),
-                    ],
+                        &tls_files(self.port)[..],
+                        &[
+                            ("bind", host.to_string()),
+                            ("dir", base.join("data").display().to_string()),
+                            ("replica-announce-port", self.port.to_string()),
+                        ],
+                    ]
+                    .concat(),
                 ),
                 "sentinel.conf" => rewrite(
                     v,
                     &[
-                        ("port", self.sentinel_port.to_string()),
-                        ("bind", host.to_string()),
-                        ("dir", run.display().to_string()),
-                        ("sentinel announce-port", self.sentinel_port.to_string()),
-                    ],
+                        &tls_files(self.sentinel_port)[..],
+                        &[("bind", host.to_string()), ("dir", run.display().to_string()), ("sentinel announce-port", self.sentinel_port.to_string())],
+                    ]
+                    .concat(),
                 ),
                 _ => v.clone(),
             };
@@ -281,7 +324,10 @@ impl Cluster {
         let mut cmd = Command::new("sh");
         cmd.arg(config.join("start-sentinel.sh"));
         self.script_env(&mut cmd, &pod, &host, &config, &run);
-        cmd.env("REDIS_HA_NODE", "redis-server").env("ANNOUNCE_HOST", &host);
+        // Debian's redis-sentinel, except with TLS: the pods' sentinels are the node's, and the
+        // config then carries tls-auto-reload-interval, which redis-sentinel 7.0 does not know.
+        let program = if self.tls_dir.is_some() { self.node.clone() } else { PathBuf::from("redis-server") };
+        cmd.env("REDIS_HA_NODE", program).env("ANNOUNCE_HOST", &host);
         let log = self.dir.0.join(format!("sentinel-{i}.log"));
         self.spawn(cmd, log)
     }
@@ -312,7 +358,7 @@ impl Cluster {
     /// redis-cli against `host:port` with the cluster's password; the reply text, CRs stripped.
     pub fn cli(&self, host: &str, port: u16, args: &[&str]) -> String {
         let mut cmd = Command::new("redis-cli");
-        cmd.args(["--no-auth-warning", "-h", host, "-p", &port.to_string()]).args(args).stdin(Stdio::null());
+        cmd.args(["--no-auth-warning", "-h", host, "-p", &port.to_string()]).args(self.tls_args()).args(args).stdin(Stdio::null());
         if let Some(pw) = &self.password {
             cmd.env("REDISCLI_AUTH", pw);
         }
@@ -320,6 +366,13 @@ impl Cluster {
             Ok(o) => String::from_utf8_lossy(&o.stdout).replace('\r', ""),
             Err(_) => String::new(),
         }
+    }
+
+    /// redis-cli's TLS arguments with the pods' own certificate, or none.
+    pub fn tls_args(&self) -> Vec<String> {
+        let Some(d) = &self.tls_dir else { return Vec::new() };
+        let f = |n: &str| d.join(n).display().to_string();
+        vec!["--tls".into(), "--cacert".into(), f("ca.crt"), "--cert".into(), f("tls.crt"), "--key".into(), f("tls.key")]
     }
 
     /// redis-cli against data pod `i`, logged in as an ACL user.
@@ -479,4 +532,68 @@ impl Drop for Cluster {
             eprintln!("{}", self.logs(usize::MAX));
         }
     }
+}
+
+/// A CA and a certificate signed by it for `ips` (and localhost), for server and client auth, as the
+/// `spec.tls` Secret holds them: `dir/{ca.crt,tls.crt,tls.key}`.
+pub fn make_certs(dir: &Path, ips: &[&String]) {
+    std::fs::create_dir_all(dir).expect("tls dir");
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().expect("openssl runs (scripts/test.sh installs it)");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    let san: Vec<String> = ips.iter().map(|ip| format!("IP:{ip}")).chain(["DNS:localhost".to_string()]).collect();
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=pods-ca",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "tls.key",
+        "-out",
+        "tls.csr",
+        "-subj",
+        "/CN=pods",
+    ]);
+    std::fs::write(
+        dir.join("ext.cnf"),
+        format!("subjectAltName={}\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n", san.join(",")),
+    )
+    .expect("ext file");
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "tls.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "tls.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
 }
