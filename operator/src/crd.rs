@@ -356,34 +356,35 @@ pub struct TlsSpec {
     /// are picked up without restarts.
     #[schemars(length(min = 1, max = 253))]
     pub secret_name: String,
-    /// `tls-auth-clients`: whether clients must present a certificate signed by `ca.crt`.
+    /// Whether clients must present a certificate signed by `ca.crt` (`tls-auth-clients`): Required
+    /// (Redis's default, `yes`), Optional, or None (`no`).
     #[serde(default)]
-    pub auth_clients: TlsAuthClients,
+    pub client_auth: ClientAuth,
     /// Have cert-manager issue the Secret: the operator creates a Certificate named `secretName`
     /// with every name above, from this issuer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_manager: Option<CertManagerSpec>,
 }
 
-/// `tls-auth-clients`.
+/// `tls-auth-clients`. (Not yes/no: YAML 1.1 reads those as booleans.)
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum TlsAuthClients {
-    /// Every client presents a certificate signed by `ca.crt` (Redis's default).
+pub enum ClientAuth {
+    /// Every client presents a certificate signed by `ca.crt` (`tls-auth-clients yes`).
     #[default]
-    Yes,
-    /// A client may present one; one that does must be valid.
+    Required,
+    /// A client may present one; one that does must be valid (`optional`).
     Optional,
-    /// Clients are not asked for a certificate.
-    No,
+    /// Clients are not asked for a certificate (`no`).
+    None,
 }
 
-impl TlsAuthClients {
-    pub fn as_str(self) -> &'static str {
+impl ClientAuth {
+    /// The `tls-auth-clients` value.
+    pub fn directive(self) -> &'static str {
         match self {
-            TlsAuthClients::Yes => "yes",
-            TlsAuthClients::Optional => "optional",
-            TlsAuthClients::No => "no",
+            ClientAuth::Required => "yes",
+            ClientAuth::Optional => "optional",
+            ClientAuth::None => "no",
         }
     }
 }
@@ -982,6 +983,19 @@ mod tests {
         assert!(adv.iter().any(|a| a.contains("not a majority")), "{adv:?}");
         let spec = RedisHASpec { auth: Some(AuthSpec { secret_name: "s".into(), key: "k".into() }), ..Default::default() };
         assert!(spec.advisories().is_empty());
+    }
+
+    /// The API server reads the CRD as YAML 1.1, where an unquoted yes/no/on/off is a boolean: a
+    /// string default or enum value spelt so would be refused (it was, for tls-auth-clients' values).
+    #[test]
+    fn no_string_in_the_crd_reads_as_a_yaml_1_1_boolean() {
+        let yaml = crd_yaml().expect("crd");
+        for line in yaml.lines() {
+            let t = line.trim_start().trim_start_matches("- ");
+            let value = t.split_once(": ").map_or(t, |(_, v)| v).trim();
+            let lower = value.to_ascii_lowercase();
+            assert!(!matches!(lower.as_str(), "yes" | "no" | "on" | "off" | "y" | "n"), "YAML 1.1 boolean in the CRD: {line}");
+        }
     }
 
     #[test]

@@ -112,7 +112,7 @@ impl Cluster {
             "metadata": {"name": name, "labels": {"app.kubernetes.io/part-of": "redis-ha-e2e"}}
         }))?;
         Api::<Namespace>::all(self.client.clone()).create(&PostParams::default(), &ns).await.context("creating the test namespace")?;
-        let t = TestNs { cluster: self.clone(), name, password: format!("e2e-{nanos:x}-pw") };
+        let t = TestNs { cluster: self.clone(), name, password: format!("e2e-{nanos:x}-pw"), tls_secret: None };
         let secret = json!({
             "apiVersion": "v1", "kind": "Secret",
             "metadata": {"name": AUTH_SECRET},
@@ -175,6 +175,9 @@ pub struct TestNs {
     pub cluster: Cluster,
     pub name: String,
     pub password: String,
+    /// With `spec.tls`: the TLS Secret, mounted whole at /tls in the `sh` pods, whose redis-cli then
+    /// speaks TLS with its certificate.
+    pub tls_secret: Option<String>,
 }
 
 impl TestNs {
@@ -302,7 +305,14 @@ impl TestNs {
     /// Runs `script` with `sh -c` in a pod of the node image (redis-cli, with REDISCLI_AUTH from the
     /// test Secret) in this namespace, and returns its output. Fails if the script fails.
     pub async fn sh(&self, script: &str) -> Result<String> {
-        let pod = self.run_pod(&node_image(), vec!["sh".into(), "-c".into(), script.into()], "cli").await?;
+        let script = match &self.tls_secret {
+            // A shell function named redis-cli wins over the program.
+            Some(_) => {
+                format!("redis-cli() {{ command redis-cli --tls --cacert /tls/ca.crt --cert /tls/tls.crt --key /tls/tls.key \"$@\"; }}\n{script}")
+            }
+            None => script.to_string(),
+        };
+        let pod = self.run_pod(&node_image(), vec!["sh".into(), "-c".into(), script.clone()], "cli").await?;
         let (ok, logs) = self.wait_pod_done(&pod, Duration::from_secs(120)).await?;
         let _ = self.api::<Pod>().delete(&pod, &DeleteParams::default().grace_period(0)).await;
         if !ok {
@@ -327,7 +337,9 @@ impl TestNs {
                     "command": command,
                     "env": [{"name": "REDISCLI_AUTH", "valueFrom": {"secretKeyRef": {"name": AUTH_SECRET, "key": "password"}}}],
                     "securityContext": {"allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "capabilities": {"drop": ["ALL"]}},
+                    "volumeMounts": self.tls_secret.iter().map(|_| json!({"name": "tls", "mountPath": "/tls", "readOnly": true})).collect::<Vec<_>>(),
                 }],
+                "volumes": self.tls_secret.iter().map(|s| json!({"name": "tls", "secret": {"secretName": s}})).collect::<Vec<_>>(),
             },
         }))?;
         let created = self.api::<Pod>().create(&PostParams::default(), &pod).await.context("creating a pod")?;

@@ -11,3 +11,4 @@ mod lifecycle;
 mod manifests;
 mod operator;
 mod teardown;
+mod tls;

@@ -61,11 +61,11 @@ pub fn certificate(rha: &RedisHA, names: &Names, owner: &OwnerReference) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crd::{CertManagerSpec, IssuerRef, RedisHASpec, TlsAuthClients, TlsSpec};
+    use crate::crd::{CertManagerSpec, ClientAuth, IssuerRef, RedisHASpec, TlsSpec};
     use crate::resources::{fixtures::rha, owner_reference};
 
     fn tls(cert_manager: Option<CertManagerSpec>) -> RedisHASpec {
-        RedisHASpec { tls: Some(TlsSpec { secret_name: "cache-tls".into(), auth_clients: TlsAuthClients::Yes, cert_manager }), ..Default::default() }
+        RedisHASpec { tls: Some(TlsSpec { secret_name: "cache-tls".into(), client_auth: ClientAuth::Required, cert_manager }), ..Default::default() }
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn listen_lines(rha: &RedisHA, port: i32) -> String {
          tls-auth-clients {}\n\
          tls-replication yes\n\
          tls-auto-reload-interval {TLS_RELOAD_SECONDS}\n",
-        tls.auth_clients.as_str()
+        tls.client_auth.directive()
     )
 }
 
@@ -179,7 +179,7 @@ pub fn config_hash(cm: &ConfigMap) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crd::{AuthSpec, ConfigDirective, PersistenceSpec, RedisHASpec, TlsAuthClients, TlsSpec, WriteSafetySpec};
+    use crate::crd::{AuthSpec, ClientAuth, ConfigDirective, PersistenceSpec, RedisHASpec, TlsSpec, WriteSafetySpec};
     use crate::resources::{fixtures::rha, owner_reference, Names};
 
     fn cm(spec: RedisHASpec) -> ConfigMap {
@@ -253,7 +253,7 @@ mod tests {
         for k in [KEY_REDIS_CONF, KEY_SENTINEL_CONF] {
             assert!(!key(&plain, k).contains("tls-"), "{}", key(&plain, k));
         }
-        let tls = TlsSpec { secret_name: "cache-tls".into(), auth_clients: TlsAuthClients::Optional, cert_manager: None };
+        let tls = TlsSpec { secret_name: "cache-tls".into(), client_auth: ClientAuth::Optional, cert_manager: None };
         let c = cm(RedisHASpec { tls: Some(tls), ..Default::default() });
         for (k, port) in [(KEY_REDIS_CONF, 6379), (KEY_SENTINEL_CONF, 26379)] {
             let conf = key(&c, k);

@@ -390,7 +390,7 @@ fn tcp_probe(port: i32) -> Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crd::{AuthSpec, PersistenceSpec, PullPolicy, RedisHASpec, TlsAuthClients, TlsSpec, UserSpec};
+    use crate::crd::{AuthSpec, ClientAuth, PersistenceSpec, PullPolicy, RedisHASpec, TlsSpec, UserSpec};
     use crate::resources::{fixtures::rha, render, RenderOptions};
 
     fn both(spec: RedisHASpec) -> (StatefulSet, StatefulSet) {
@@ -540,7 +540,7 @@ mod tests {
 
     #[test]
     fn the_tls_secret_is_mounted_whole_in_every_pod() {
-        let tls = TlsSpec { secret_name: "cache-tls".into(), auth_clients: TlsAuthClients::Yes, cert_manager: None };
+        let tls = TlsSpec { secret_name: "cache-tls".into(), client_auth: ClientAuth::Required, cert_manager: None };
         let (data, sentinel) = both(RedisHASpec { tls: Some(tls), ..Default::default() });
         for sts in [&data, &sentinel] {
             let p = pod(sts);

@@ -15,7 +15,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use redis_ha_operator::crd::{AuthSpec, ConfigDirective, PersistenceMode, PersistenceSpec, RedisHA, RedisHASpec, TlsAuthClients, TlsSpec, UserSpec};
+use redis_ha_operator::crd::{AuthSpec, ClientAuth, ConfigDirective, PersistenceMode, PersistenceSpec, RedisHA, RedisHASpec, TlsSpec, UserSpec};
 use redis_ha_operator::resources::{self, RenderOptions};
 
 pub const SET: &str = "cache";
@@ -178,7 +178,7 @@ impl Cluster {
                         password_secret: AuthSpec { secret_name: format!("user-{name}"), key: "password".into() },
                     })
                     .collect(),
-                tls: tls.then(|| TlsSpec { secret_name: "tls".into(), auth_clients: TlsAuthClients::Yes, cert_manager: None }),
+                tls: tls.then(|| TlsSpec { secret_name: "tls".into(), client_auth: ClientAuth::Required, cert_manager: None }),
                 // Full syncs start at once instead of after the 5 s diskless delay.
                 config: vec![ConfigDirective { name: "repl-diskless-sync-delay".into(), value: "0".into() }],
                 ..Default::default()
