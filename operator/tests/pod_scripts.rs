@@ -160,7 +160,8 @@ fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_
     let request = |pod: usize| FailoverRequest {
         sentinels: c.sentinel_hosts.iter().map(|h| Addr::new(h.clone(), c.sentinel_port)).collect(),
         master_set: "cache".into(),
-        creds: Credentials::password(c.password.clone()),
+        // The operator's own user, as in a cluster: its ACL on Debian's redis-sentinel is enough.
+        creds: c.operator_creds(),
         names: Names { name: "cache".into(), namespace: "test".into(), cluster_domain: "cluster.local".into() },
         pod: format!("cache-{pod}"),
         pod_ip: Some(c.data_hosts[pod].clone()),
@@ -302,9 +303,7 @@ fn with_tls_the_pods_elect_replicate_and_hand_over_over_tls_only() {
         })
     });
 
-    let tls_dir = c.tls_dir.clone().expect("a TLS cluster");
-    let read = |n: &str| std::fs::read(tls_dir.join(n)).expect("tls file");
-    let material = TlsMaterial { ca: read("ca.crt"), cert: read("tls.crt"), key: read("tls.key") };
+    let material = c.operator_creds().tls.expect("a TLS cluster");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let request = |creds: Credentials| FailoverRequest {
         sentinels: c.sentinel_hosts.iter().map(|h| Addr::new(h.clone(), c.sentinel_port)).collect(),
@@ -318,13 +317,21 @@ fn with_tls_the_pods_elect_replicate_and_hand_over_over_tls_only() {
     let stranger = c.dir.0.join("stranger");
     make_certs(&stranger, &[&c.data_hosts[0]]);
     let wrong_ca = TlsMaterial { ca: std::fs::read(stranger.join("ca.crt")).expect("ca"), ..material.clone() };
-    for creds in [Credentials::password(c.password.clone()), Credentials { password: c.password.clone(), tls: Some(wrong_ca) }] {
+    for creds in [Credentials { tls: None, ..c.operator_creds() }, Credentials { tls: Some(wrong_ca), ..c.operator_creds() }] {
         let outcome = rt.block_on(request_failover(request(creds)));
         assert!(matches!(outcome, FailoverOutcome::Failed(_)), "{outcome:?}");
     }
     assert_eq!(c.sentinel_master(0), c.data_hosts[0], "nothing moved");
 
-    let creds = Credentials { password: c.password.clone(), tls: Some(material) };
+    // The operator's own user is all it needs, and can do nothing else: no key, no other command.
+    let creds = c.operator_creds();
+    let op = c.operator_password.clone().expect("a password");
+    let denied = c.user_cli(0, "redis-ha-operator", &op, &["GET", "key:1"]);
+    assert!(denied.contains("NOPERM"), "{denied}");
+    assert!(c.user_cli(0, "redis-ha-operator", &op, &["ROLE"]).contains("master"));
+    let s = (&c.sentinel_hosts[0], c.sentinel_port);
+    assert!(c.user_cli_at(s.0, s.1, "redis-ha-operator", &op, &["SENTINEL", "SET", "cache", "quorum", "1"]).contains("NOPERM"));
+    assert!(c.user_cli_at(s.0, s.1, "redis-ha-operator", &op, &["PUBLISH", "__sentinel__:hello", "x"]).contains("NOPERM"));
     let asked = rt.block_on(request_failover(request(creds)));
     assert_eq!(asked, FailoverOutcome::Requested(Addr::new(c.sentinel_hosts[0].clone(), c.sentinel_port)));
     c.wait(UP, "the sentinels name pod 1", || c.sentinel_master(0) == c.data_hosts[1]);

@@ -298,7 +298,7 @@ CLUSTER_RULES = {
     ("", "configmaps"): {"list", "watch", "create", "patch"},
     ("policy", "poddisruptionbudgets"): {"get", "list", "watch", "create", "patch", "delete"},
     ("", "pods"): {"list", "patch", "delete"},
-    ("", "secrets"): {"get"},
+    ("", "secrets"): {"get", "create"},
     ("cert-manager.io", "certificates"): {"get", "create", "patch", "delete"},
     ("events.k8s.io", "events"): {"create", "patch"},
 }

@@ -37,6 +37,7 @@ use crate::master::registry::Watchers;
 use crate::master::sentinel_addrs;
 use crate::master::watcher::{WatchConfig, DEFAULT_POLL};
 use crate::metrics::Metrics;
+use crate::resources::config::OPERATOR_USER;
 use crate::resources::names::Names;
 use crate::resources::{self, RenderOptions};
 use crate::rollout::apply::{self, Rollouts};
@@ -168,7 +169,12 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
         },
         (_, problem) => (None, problem),
     };
-    let creds = Credentials { password, tls };
+    // The operator's own user (with spec.auth), created in the pods from a Secret it generates once.
+    let user = match (&rha.spec.auth, &secret_problem) {
+        (Some(_), None) => Some((OPERATOR_USER.to_string(), operator_password(&ctx.client, &ns, &rha, &ctx.opts.cluster_domain).await?)),
+        _ => None,
+    };
+    let creds = Credentials { password, user, tls };
 
     // Each user's password Secret must be there (the pods would not start without it).
     // (It does not hold the watcher back: that needs only the default user's password.)
@@ -295,6 +301,38 @@ async fn read_password(client: &Client, ns: &str, secret: &str, key: &str) -> Re
     password_from_bytes(&bytes.0).map_err(|why| Error::Secret(format!("Secret {ns}/{secret} key {key:?}: {why}")))
 }
 
+/// The password of the operator's own ACL user, from `<name>-operator`; on first use the Secret is
+/// created, owned by the RedisHA, with a random password (from the kernel's random source).
+async fn operator_password(client: &Client, ns: &str, rha: &RedisHA, cluster_domain: &str) -> Result<String> {
+    let names = Names::of(rha, cluster_domain)?;
+    let api = Api::<Secret>::namespaced(client.clone(), ns);
+    let name = names.operator_secret();
+    if let Some(s) = api.get_opt(&name).await.map_err(Error::Kube)? {
+        if let Some(pw) = s.data.as_ref().and_then(|d| d.get("password")).and_then(|b| password_from_bytes(&b.0).ok()) {
+            return Ok(pw);
+        }
+        return Err(Error::Secret(format!(
+            "Secret {ns}/{name} (the operator's own user) has no usable key \"password\"; delete it to have a new one made"
+        )));
+    }
+    let mut bytes = [0u8; 24];
+    std::io::Read::read_exact(&mut std::fs::File::open("/dev/urandom").map_err(|e| Error::Secret(format!("/dev/urandom: {e}")))?, &mut bytes)
+        .map_err(|e| Error::Secret(format!("/dev/urandom: {e}")))?;
+    let pw: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let owner = resources::owner_reference(rha)?;
+    let secret: Secret = serde_json::from_value(json!({
+        "metadata": {"name": name, "namespace": ns, "labels": names.labels(None), "ownerReferences": [owner]},
+        "type": "Opaque",
+        "stringData": {"password": pw},
+    }))?;
+    match api.create(&kube::api::PostParams::default(), &secret).await {
+        Ok(_) => Ok(pw),
+        // Another pass made it meanwhile: use that one.
+        Err(kube::Error::Api(s)) if s.is_already_exists() => Box::pin(operator_password(client, ns, rha, cluster_domain)).await,
+        Err(e) => Err(Error::Kube(e)),
+    }
+}
+
 /// Reads the `spec.tls` Secret. Errors name the Secret and the missing key, never a value.
 async fn read_tls(client: &Client, ns: &str, secret: &str) -> Result<TlsMaterial> {
     let api = Api::<Secret>::namespaced(client.clone(), ns);
@@ -324,9 +362,12 @@ where
         (None, Some(tls)) => delete_owned(&api, &tls.secret_name, rha).await,
         (None, None) => Ok(()),
     };
+    // NB: without the CRD the API server answers a bare "404 page not found", not a NotFound Status.
     match outcome {
-        Err(Error::Kube(kube::Error::Api(s))) if s.is_not_found() && cert.is_some() => {
-            warn("CertManagerMissing", "spec.tls.certManager: the API server does not serve certificates.cert-manager.io/v1; install cert-manager, or create the Secret yourself and drop certManager".into()).await;
+        Err(Error::Kube(kube::Error::Api(s))) if s.code == 404 => {
+            if cert.is_some() {
+                warn("CertManagerMissing", "spec.tls.certManager: the API server does not serve certificates.cert-manager.io/v1; install cert-manager, or create the Secret yourself and drop certManager".into()).await;
+            }
             Ok(())
         }
         other => other,
@@ -437,6 +478,15 @@ mod tests {
             json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "redis-pw", "namespace": "prod"}, "data": {"password": "czNjcmV0"}});
         let s = api.next(Some(secret)).await;
         assert_eq!(summary(&s), "GET /api/v1/namespaces/prod/secrets/redis-pw");
+        // The operator's own user: no Secret yet, so it makes one with a random password.
+        let s = api.next(None).await;
+        assert_eq!(summary(&s), "GET /api/v1/namespaces/prod/secrets/cache-operator");
+        let s = api.next(None).await;
+        assert_eq!(summary(&s), "POST /api/v1/namespaces/prod/secrets");
+        assert_eq!(s.body["metadata"]["name"], "cache-operator");
+        assert_eq!(s.body["metadata"]["ownerReferences"][0]["kind"], "RedisHA");
+        let generated = s.body["stringData"]["password"].as_str().unwrap_or_default().to_string();
+        assert!(generated.len() == 48 && generated.chars().all(|c| c.is_ascii_hexdigit()), "{generated}");
 
         let mut applied = Vec::new();
         for _ in 0..10 {
@@ -473,6 +523,44 @@ mod tests {
         assert_eq!(action, Action::requeue(REQUEUE));
         assert_eq!(watchers.len(), 1, "a watcher runs for the new RedisHA");
         watchers.stop_all();
+    }
+
+    /// spec.tls without certManager on a cluster without cert-manager: the look for a Certificate to
+    /// clean up gets the API server's bare 404 (no such resource type), which is not an error.
+    #[tokio::test]
+    async fn tls_without_cert_manager_installed_still_reconciles() {
+        let (ctx, mut api) = fixtures::context();
+        let watchers = ctx.watchers.clone();
+        let tls = crate::crd::TlsSpec { secret_name: "cache-tls".into(), client_auth: Default::default(), cert_manager: None };
+        let r = rha(RedisHASpec { tls: Some(tls), ..Default::default() });
+        let task = tokio::spawn(reconcile(Arc::new(r), Arc::new(ctx)));
+        let pem = |s: &str| json!(base64_of(s));
+        let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "cache-tls", "namespace": "prod"},
+            "data": {"tls.crt": pem("CERT"), "tls.key": pem("KEY"), "ca.crt": pem("CA")}});
+        // A Warning first: no spec.auth.
+        let s = api.next(None).await;
+        assert_eq!(summary(&s), "POST /apis/events.k8s.io/v1/namespaces/prod/events");
+        let s = api.next(Some(secret)).await;
+        assert_eq!(summary(&s), "GET /api/v1/namespaces/prod/secrets/cache-tls");
+        for _ in 0..8 {
+            let s = api.next(None).await;
+            assert_eq!(s.method, "PATCH", "{}", summary(&s));
+        }
+        let page_not_found = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "code": 404, "reason": "Failed to parse error data", "message": "404 page not found"});
+        let s = api.next(Some(page_not_found)).await;
+        assert_eq!(summary(&s), "GET /apis/cert-manager.io/v1/namespaces/prod/certificates/cache-tls");
+        for _ in 0..2 {
+            let s = api.next(None).await;
+            assert!(s.path.contains("poddisruptionbudgets"), "{}", summary(&s));
+        }
+        let s = api.next(None).await;
+        assert!(s.path.ends_with("/status"), "{}", summary(&s));
+        task.await.expect("reconcile task").expect("reconcile succeeds");
+        watchers.stop_all();
+    }
+
+    fn base64_of(s: &str) -> String {
+        serde_json::to_value(k8s_openapi::ByteString(s.as_bytes().to_vec())).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
     }
 
     #[tokio::test]

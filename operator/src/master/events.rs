@@ -108,6 +108,18 @@ pub fn parse_master_addr(reply: Option<Vec<String>>) -> Option<Addr> {
 mod tests {
     use super::*;
 
+    /// The operator's user on the sentinels may subscribe to exactly the channels the watcher follows.
+    #[test]
+    fn the_operator_user_may_read_exactly_the_watched_channels() {
+        let rules = crate::resources::config::OPERATOR_ACL_SENTINEL;
+        let mut granted: Vec<&str> = rules.split_whitespace().filter_map(|r| r.strip_prefix('&')).collect();
+        let mut watched = CHANNELS.to_vec();
+        granted.sort_unstable();
+        watched.sort_unstable();
+        assert_eq!(granted, watched);
+        assert!(rules.contains("resetchannels") && rules.contains("+subscribe"));
+    }
+
     #[test]
     fn switch_master() {
         assert_eq!(

@@ -194,7 +194,8 @@ async fn sentinel_session(
     tx: &mpsc::Sender<(usize, Observation)>,
     backoff: &mut Duration,
 ) -> Result<(), String> {
-    let client = cfg.creds.client(addr)?;
+    let (client, mut query) =
+        tokio::time::timeout(REQUEST_TIMEOUT * 2, cfg.creds.connect(addr, &conn_config())).await.map_err(|_| "connect timed out".to_string())??;
     let mut pubsub = tokio::time::timeout(REQUEST_TIMEOUT, client.get_async_pubsub())
         .await
         .map_err(|_| "connect timed out".to_string())?
@@ -203,7 +204,6 @@ async fn sentinel_session(
         pubsub.subscribe(*ch).await.map_err(|e| e.to_string())?;
     }
     // Subscribed first, then asked: a switch between the two is seen either way.
-    let mut query = client.get_multiplexed_async_connection_with_config(&conn_config()).await.map_err(|e| e.to_string())?;
     let report = ask_master(&mut query, &cfg.master_set).await?;
     *backoff = BACKOFF_MIN;
     send(tx, idx, Observation::Up).await?;
@@ -249,8 +249,7 @@ pub(crate) async fn ask_master(conn: &mut redis::aio::MultiplexedConnection, mas
 /// Asks `addr` for its ROLE.
 pub async fn role_of(addr: &Addr, creds: &Credentials) -> RoleCheck {
     let ask = async {
-        let client = creds.client(addr)?;
-        let mut conn = client.get_multiplexed_async_connection_with_config(&conn_config()).await.map_err(|e| e.to_string())?;
+        let (_, mut conn) = creds.connect(addr, &conn_config()).await?;
         let reply: redis::Value = redis::cmd("ROLE").query_async(&mut conn).await.map_err(|e| e.to_string())?;
         match reply {
             redis::Value::Array(items) => match items.first() {

@@ -23,6 +23,16 @@ pub const KEY_READY_SENTINEL: &str = "ready-sentinel.sh";
 pub const KEY_PRE_STOP_NODE: &str = "pre-stop-node.sh";
 /// `spec.users`: one line per user, its name then its rules (no password: the pods add it).
 pub const KEY_USERS: &str = "users";
+/// The rules of the operator's own user on the data pods and on the sentinels (with `spec.auth`).
+pub const KEY_OPERATOR_ACL: &str = "operator-acl";
+pub const KEY_OPERATOR_ACL_SENTINEL: &str = "operator-acl-sentinel";
+/// The operator's own ACL user: exactly the commands and channels it uses (ROLE and INFO on the data
+/// pods for a switch and a handover; on the sentinels, the master's address, SENTINEL FAILOVER for a
+/// switchover and the event channels it follows) and no key.
+pub const OPERATOR_USER: &str = "redis-ha-operator";
+pub const OPERATOR_ACL: &str = "+ping +role +info";
+pub const OPERATOR_ACL_SENTINEL: &str =
+    "+ping +subscribe +sentinel|get-master-addr-by-name +sentinel|failover resetchannels &+switch-master &+odown &-odown &+failover-end";
 
 /// The pod scripts, kept as real files so they can be read and checked as shell.
 pub const START_NODE: &str = include_str!("scripts/start-node.sh");
@@ -50,6 +60,10 @@ pub fn config_map(rha: &RedisHA, names: &Names, owner: &OwnerReference) -> Confi
     data.insert(KEY_READY_NODE.to_string(), READY_NODE.to_string());
     data.insert(KEY_READY_SENTINEL.to_string(), READY_SENTINEL.to_string());
     data.insert(KEY_PRE_STOP_NODE.to_string(), PRE_STOP_NODE.to_string());
+    if rha.spec.auth.is_some() {
+        data.insert(KEY_OPERATOR_ACL.to_string(), format!("{OPERATOR_ACL}\n"));
+        data.insert(KEY_OPERATOR_ACL_SENTINEL.to_string(), format!("{OPERATOR_ACL_SENTINEL}\n"));
+    }
     if !rha.spec.users.is_empty() {
         let lines: String =
             rha.spec.users.iter().map(|u| format!("{} {}\n", u.name, u.rules.split_whitespace().collect::<Vec<_>>().join(" "))).collect();

@@ -72,6 +72,10 @@ impl Names {
     pub fn sentinel_service(&self) -> String {
         format!("{}-sentinel", self.name)
     }
+    /// The Secret with the password of the operator's own ACL user, which the operator generates.
+    pub fn operator_secret(&self) -> String {
+        format!("{}-operator", self.name)
+    }
     pub fn config_map(&self) -> String {
         format!("{}-config", self.name)
     }

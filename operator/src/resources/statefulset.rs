@@ -33,6 +33,8 @@ const CONFIG_MOUNT: &str = "/etc/redis-ha/config";
 /// Where the password file is mounted.
 const SECRET_MOUNT: &str = "/etc/redis-ha/secret";
 const PASSWORD_FILE_NAME: &str = "password";
+/// Where every pod finds the password of the operator's own ACL user (with `spec.auth`).
+const OPERATOR_MOUNT: &str = "/etc/redis-ha/operator";
 /// Where the data pods find their ACL users' passwords, one file per user (`spec.users`).
 const USERS_MOUNT: &str = "/etc/redis-ha/users";
 /// Writable emptyDir for the live config files (sentinel rewrites its own).
@@ -252,6 +254,7 @@ fn common_env(rha: &RedisHA, names: &Names) -> Vec<EnvVar> {
     if rha.spec.auth.is_some() {
         // The path of the mounted Secret file, never the password itself: env is visible in the pod spec.
         env.push(env_var("PASSWORD_FILE", format!("{SECRET_MOUNT}/{PASSWORD_FILE_NAME}")));
+        env.push(env_var("OPERATOR_PASSWORD_FILE", format!("{OPERATOR_MOUNT}/{PASSWORD_FILE_NAME}")));
     }
     if rha.spec.tls.is_some() {
         // The scripts' redis-cli calls speak TLS with the pod's own certificate.
@@ -281,6 +284,16 @@ fn volumes(rha: &RedisHA, names: &Names) -> Vec<Volume> {
                 secret_name: Some(auth.secret_name.clone()),
                 items: Some(vec![KeyToPath { key: auth.key.clone(), path: PASSWORD_FILE_NAME.into(), ..KeyToPath::default() }]),
                 // Readable by the pod's group only (fsGroup), not world-readable.
+                default_mode: Some(0o440),
+                ..SecretVolumeSource::default()
+            }),
+            ..Volume::default()
+        });
+        v.push(Volume {
+            name: "operator".into(),
+            secret: Some(SecretVolumeSource {
+                secret_name: Some(names.operator_secret()),
+                items: Some(vec![KeyToPath { key: PASSWORD_FILE_NAME.into(), path: PASSWORD_FILE_NAME.into(), ..KeyToPath::default() }]),
                 default_mode: Some(0o440),
                 ..SecretVolumeSource::default()
             }),
@@ -347,6 +360,7 @@ fn mounts(rha: &RedisHA, data: bool) -> Vec<VolumeMount> {
     }
     if rha.spec.auth.is_some() {
         v.push(m("secret", SECRET_MOUNT, true));
+        v.push(m("operator", OPERATOR_MOUNT, true));
     }
     if data && !rha.spec.users.is_empty() {
         v.push(m("users", USERS_MOUNT, true));
@@ -498,10 +512,15 @@ mod tests {
             assert_eq!(secret.secret_name.as_deref(), Some("redis-pw"));
             assert_eq!(secret.items.as_ref().map(|i| i[0].key.as_str()), Some("pw"));
             assert_eq!(env(sts, "PASSWORD_FILE").as_deref(), Some("/etc/redis-ha/secret/password"));
+            // The operator's own user's password, from the Secret the operator makes.
+            let op = p.volumes.iter().flatten().find(|v| v.name == "operator").and_then(|v| v.secret.as_ref()).expect("operator volume");
+            assert_eq!(op.secret_name.as_deref(), Some("cache-operator"));
+            assert_eq!(env(sts, "OPERATOR_PASSWORD_FILE").as_deref(), Some("/etc/redis-ha/operator/password"));
             assert!(p.containers[0].env.iter().flatten().all(|e| e.value_from.as_ref().and_then(|v| v.secret_key_ref.as_ref()).is_none()));
         }
         let (data, _) = both(RedisHASpec::default());
         assert_eq!(env(&data, "PASSWORD_FILE"), None);
+        assert_eq!(env(&data, "OPERATOR_PASSWORD_FILE"), None);
     }
 
     #[test]

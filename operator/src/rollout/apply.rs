@@ -302,8 +302,7 @@ pub async fn request_failover(req: FailoverRequest) -> FailoverOutcome {
 }
 
 async fn ask_one(addr: &Addr, req: &FailoverRequest) -> Result<FailoverOutcome, String> {
-    let client = req.creds.client(addr)?;
-    let mut conn = client.get_multiplexed_async_connection_with_config(&conn_config()).await.map_err(|e| e.to_string())?;
+    let (_, mut conn) = req.creds.connect(addr, &conn_config()).await?;
     let Some(master) = ask_master(&mut conn, &req.master_set).await? else {
         return Err(format!("knows no master named {}", req.master_set));
     };

@@ -100,8 +100,7 @@ pub async fn check(old: &Addr, creds: &Credentials) -> Handover {
 }
 
 async fn info(addr: &Addr, creds: &Credentials) -> Result<ReplicationView, String> {
-    let client = creds.client(addr)?;
-    let mut conn = client.get_multiplexed_async_connection_with_config(&conn_config()).await.map_err(|e| e.to_string())?;
+    let (_, mut conn) = creds.connect(addr, &conn_config()).await?;
     let text: String = tokio::time::timeout(REQUEST_TIMEOUT, redis::cmd("INFO").arg("replication").query_async(&mut conn))
         .await
         .map_err(|_| "INFO timed out".to_string())?

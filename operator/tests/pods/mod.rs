@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use redis_ha_operator::crd::{AuthSpec, ClientAuth, ConfigDirective, PersistenceMode, PersistenceSpec, RedisHA, RedisHASpec, TlsSpec, UserSpec};
+use redis_ha_operator::master::credentials::{Credentials, TlsMaterial};
 use redis_ha_operator::resources::{self, RenderOptions};
 
 pub const SET: &str = "cache";
@@ -70,6 +71,8 @@ pub struct Cluster {
     pub port: u16,
     pub sentinel_port: u16,
     pub password: Option<String>,
+    /// With a password: the operator's own user's, where its Secret would be mounted.
+    pub operator_password: Option<String>,
     pub node: PathBuf,
     /// With `spec.tls`: where the Secret's files are (tls.crt, tls.key, ca.crt), as the pods' TLS_DIR.
     pub tls_dir: Option<PathBuf>,
@@ -201,6 +204,12 @@ impl Cluster {
             std::fs::write(&file, pw).expect("password file");
             env.insert("PASSWORD_FILE".into(), file.display().to_string());
         }
+        let operator_password = auth.then(|| format!("op-{}", std::process::id()));
+        if let Some(pw) = &operator_password {
+            let file = dir.join("operator-password");
+            std::fs::write(&file, pw).expect("operator password file");
+            env.insert("OPERATOR_PASSWORD_FILE".into(), file.display().to_string());
+        }
         if !users.is_empty() {
             let users_dir = dir.join("users");
             std::fs::create_dir_all(&users_dir).expect("users dir");
@@ -227,6 +236,7 @@ impl Cluster {
             port,
             sentinel_port,
             password,
+            operator_password,
             node: node.unwrap_or_default(),
             tls_dir,
             env,
@@ -375,10 +385,25 @@ impl Cluster {
         vec!["--tls".into(), "--cacert".into(), f("ca.crt"), "--cert".into(), f("tls.crt"), "--key".into(), f("tls.key")]
     }
 
+    /// The operator's login as its own user only (no default password), with the TLS files if any.
+    pub fn operator_creds(&self) -> Credentials {
+        let tls = self.tls_dir.as_ref().map(|d| {
+            let read = |n: &str| std::fs::read(d.join(n)).expect("tls file");
+            TlsMaterial { ca: read("ca.crt"), cert: read("tls.crt"), key: read("tls.key") }
+        });
+        Credentials { password: None, user: self.operator_password.clone().map(|pw| ("redis-ha-operator".to_string(), pw)), tls }
+    }
+
     /// redis-cli against data pod `i`, logged in as an ACL user.
     pub fn user_cli(&self, i: usize, user: &str, password: &str, args: &[&str]) -> String {
+        self.user_cli_at(&self.data_hosts[i], self.port, user, password, args)
+    }
+
+    /// redis-cli against `host:port`, logged in as an ACL user.
+    pub fn user_cli_at(&self, host: &str, port: u16, user: &str, password: &str, args: &[&str]) -> String {
         let out = Command::new("redis-cli")
-            .args(["--no-auth-warning", "-h", &self.data_hosts[i], "-p", &self.port.to_string(), "--user", user])
+            .args(["--no-auth-warning", "-h", host, "-p", &port.to_string(), "--user", user])
+            .args(self.tls_args())
             .args(args)
             .env("REDISCLI_AUTH", password)
             .stdin(Stdio::null())

@@ -76,6 +76,15 @@ if [ -n "${PASSWORD_FILE:-}" ]; then
   export REDISCLI_AUTH
 fi
 
+# The operator's own ACL user (with spec.auth): least privilege, its rules from the ConfigMap ($1), its
+# password from the Secret the operator generated. Printed as a `user` line.
+operator_user() {
+  if [ -n "${OPERATOR_PASSWORD_FILE:-}" ] && [ -r "$OPERATOR_PASSWORD_FILE" ] && [ -s "$CONFIG_DIR/$1" ]; then
+    printf 'user redis-ha-operator on ">%s" %s\n' "$(cat "$OPERATOR_PASSWORD_FILE")" "$(cat "$CONFIG_DIR/$1")"
+  fi
+}
+operator_user operator-acl >> "$CONF"
+
 # ACL users (spec.users): the rules come from the ConfigMap, each password from its mounted Secret
 # file, so no password is ever in the ConfigMap.
 if [ -s "$CONFIG_DIR/users" ]; then

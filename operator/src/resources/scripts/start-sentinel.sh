@@ -44,6 +44,14 @@ if [ -n "${PASSWORD_FILE:-}" ]; then
   export REDISCLI_AUTH
 fi
 
+# The operator's own ACL user (with spec.auth): least privilege, its rules from the ConfigMap ($1), its
+# password from the Secret the operator generated. Printed as a `user` line.
+operator_user() {
+  if [ -n "${OPERATOR_PASSWORD_FILE:-}" ] && [ -r "$OPERATOR_PASSWORD_FILE" ] && [ -s "$CONFIG_DIR/$1" ]; then
+    printf 'user redis-ha-operator on ">%s" %s\n' "$(cat "$OPERATOR_PASSWORD_FILE")" "$(cat "$CONFIG_DIR/$1")"
+  fi
+}
+
 # The master another sentinel knows, else the data pod that says it is master; nothing if none.
 find_master() {
   m=$(timeout 3 $REDIS_CLI --no-auth-warning -h "$SENTINEL_SERVICE" -p "$SENTINEL_PORT" \
@@ -86,6 +94,7 @@ fi
     printf 'requirepass "%s"\n' "$quoted"
     printf 'sentinel auth-pass %s "%s"\n' "$MASTER_SET" "$quoted"
   fi
+  operator_user operator-acl-sentinel
 } > "$CONF"
 chmod 0600 "$CONF"
 echo "start-sentinel: monitoring $MASTER_SET at $master"
