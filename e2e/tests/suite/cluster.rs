@@ -306,10 +306,12 @@ impl TestNs {
     /// test Secret) in this namespace, and returns its output. Fails if the script fails.
     pub async fn sh(&self, script: &str) -> Result<String> {
         let script = match &self.tls_secret {
-            // A shell function named redis-cli wins over the program.
-            Some(_) => {
-                format!("redis-cli() {{ command redis-cli --tls --cacert /tls/ca.crt --cert /tls/tls.crt --key /tls/tls.key \"$@\"; }}\n{script}")
-            }
+            // Every `redis-cli ` gets the TLS arguments (dash allows no function named redis-cli), except
+            // a `command redis-cli`, which a test writes to go without them.
+            Some(_) => script
+                .replace("command redis-cli", "\u{0}")
+                .replace("redis-cli ", "redis-cli --tls --cacert /tls/ca.crt --cert /tls/tls.crt --key /tls/tls.key ")
+                .replace('\u{0}', "redis-cli"),
             None => script.to_string(),
         };
         let pod = self.run_pod(&node_image(), vec!["sh".into(), "-c".into(), script.clone()], "cli").await?;

@@ -104,6 +104,9 @@ async fn a_tls_redisha_serves_tls_only_rotates_its_certificate_and_fails_over() 
     let master = t.status_master(NAME).await?;
     t.sh(&format!("i=0; until {CLI_MASTER} PING | grep -q PONG; do i=$((i+1)); [ $i -lt 60 ] || exit 1; sleep 0.5; done")).await?;
     write_keys(&t, 100, 2).await?;
+    // The operator follows the sentinels as its own least-privilege user.
+    let clients = t.sh("redis-cli --no-auth-warning -h cache-sentinel -p 26379 CLIENT LIST").await?;
+    ensure!(clients.contains("user=redis-ha-operator"), "the operator's sentinel links log in as redis-ha-operator: {clients}");
     let plain = t.sh("command redis-cli --no-auth-warning -h cache-master PING 2>&1; command redis-cli --no-auth-warning -h cache-sentinel -p 26379 PING 2>&1; true").await?;
     ensure!(!plain.contains("PONG"), "plaintext must not be served: {plain}");
     let ca2_only =
