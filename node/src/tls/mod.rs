@@ -51,13 +51,9 @@ pub fn load(cfg: &Config) -> Result<Tls, String> {
             "Either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-cluster, tls-replication or tls-auth-clients are enabled!".into(),
         );
     }
-    if setting(cfg, "tls-key-file-pass").is_some() || setting(cfg, "tls-client-key-file-pass").is_some() {
-        return Err(
-            "Failed to load private key: encrypted private keys (tls-key-file-pass) are not supported by redis-ha-node; decrypt the key file".into(),
-        );
-    }
     let certs = load_certs(&cert_file).map_err(|e| format!("Failed to load certificate: {cert_file}: {e}"))?;
-    let key = load_key(&key_file).map_err(|e| format!("Failed to load private key: {key_file}: {e}"))?;
+    let key =
+        load_key(&key_file, setting(cfg, "tls-key-file-pass").as_deref()).map_err(|e| format!("Failed to load private key: {key_file}: {e}"))?;
     let roots =
         load_roots(ca_file.as_deref(), ca_dir.as_deref()).map_err(|e| format!("Failed to configure CA certificate(s) file/directory: {e}"))?;
 
@@ -103,7 +99,7 @@ pub fn load(cfg: &Config) -> Result<Tls, String> {
     let (client_certs, client_key) = match (setting(cfg, "tls-client-cert-file"), setting(cfg, "tls-client-key-file")) {
         (Some(c), Some(k)) => (
             load_certs(&c).map_err(|e| format!("Failed to load certificate: {c}: {e}"))?,
-            load_key(&k).map_err(|e| format!("Failed to load private key: {k}: {e}"))?,
+            load_key(&k, setting(cfg, "tls-client-key-file-pass").as_deref()).map_err(|e| format!("Failed to load private key: {k}: {e}"))?,
         ),
         _ => (certs, key),
     };
@@ -130,8 +126,22 @@ fn load_certs(path: &str) -> Result<Vec<CertificateDer<'static>>, String> {
     Ok(certs)
 }
 
-fn load_key(path: &str) -> Result<PrivateKeyDer<'static>, String> {
-    PrivateKeyDer::from_pem_file(path).map_err(pem_error)
+/// A private key; an encrypted one (`ENCRYPTED PRIVATE KEY`) is decrypted with `pass`, as OpenSSL's
+/// PEM reader does with Redis's `tls-key-file-pass`. (OpenSSL's older `Proc-Type: 4,ENCRYPTED` form
+/// is not read: `openssl pkcs8 -topk8` converts it.)
+fn load_key(path: &str, pass: Option<&str>) -> Result<PrivateKeyDer<'static>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| crate::config::strerror(&e))?;
+    if !text.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+        return PrivateKeyDer::from_pem_slice(text.as_bytes()).map_err(pem_error);
+    }
+    let pass = pass.ok_or("the key is encrypted and no tls-key-file-pass is set")?;
+    const END: &str = "-----END ENCRYPTED PRIVATE KEY-----";
+    let start = text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----").unwrap_or(0);
+    let end = text[start..].find(END).map_or(text.len(), |e| start + e + END.len());
+    let (_, doc) = pkcs8::der::Document::from_pem(&text[start..end]).map_err(|e| format!("bad encrypted key: {e}"))?;
+    let info = pkcs8::EncryptedPrivateKeyInfo::try_from(doc.as_bytes()).map_err(|e| format!("bad encrypted key: {e}"))?;
+    let plain = info.decrypt(pass).map_err(|_| "bad decrypt (wrong tls-key-file-pass?)".to_string())?;
+    Ok(PrivateKeyDer::Pkcs8(plain.as_bytes().to_vec().into()))
 }
 
 fn pem_error(e: rustls::pki_types::pem::Error) -> String {

@@ -327,3 +327,28 @@ def _cn_or_none(port, certs):
         return peer_cn(port, certs)
     except OSError:
         return None
+
+
+def test_an_encrypted_private_key_with_tls_key_file_pass(certs, tmp_path):
+    """tls-key-file-pass decrypts an encrypted PKCS#8 key, as Redis's OpenSSL does; a wrong passphrase
+    stops the start-up, with Redis's messages."""
+    def start(kind, password):
+        port = free_port()
+        args = ["--port", "0", "--tls-port", str(port), "--tls-cert-file", certs["server"] + ".crt", "--tls-key-file",
+                certs["server-enc"] + ".key", "--tls-ca-cert-file", certs["ca"] + ".crt", "--tls-key-file-pass", password,
+                "--dir", str(tmp_path), "--save", ""]
+        return port, subprocess.Popen([KINDS[kind], *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    for kind in KINDS:
+        port, p = start(kind, "key-secret")
+        try:
+            wait_until(lambda: _cn_or_none(port, certs) == "server", what=f"{kind} serves TLS with the decrypted key")
+        finally:
+            p.terminate()
+            p.wait(10)
+    out = {}
+    for kind in KINDS:
+        _, p = start(kind, "wrong")
+        text = p.communicate(timeout=20)[0].decode(errors="replace")
+        out[kind] = (p.returncode, "Failed to load private key" in text, "Failed to configure TLS. Check logs for more info." in text)
+    assert out["ours"] == out["redis"] == (1, True, True), out

@@ -73,4 +73,7 @@ def make(d):
     _signed(d, "client", "ca")
     _signed(d, "stranger", "otherca")
     _expired(d, "expired", "ca")
-    return {n: os.path.join(d, n) for n in ("ca", "otherca", "server", "server2", "client", "stranger", "expired")}
+    # The server's key encrypted with a passphrase (tls-key-file-pass): PKCS#8 PBES2, PBKDF2 with
+    # HMAC-SHA256 and AES-256-CBC, OpenSSL 3's default.
+    _run("pkcs8", "-topk8", "-in", "server.key", "-out", "server-enc.key", "-v2", "aes-256-cbc", "-passout", "pass:key-secret", cwd=d)
+    return {n: os.path.join(d, n) for n in ("ca", "otherca", "server", "server2", "client", "stranger", "expired", "server-enc")}
