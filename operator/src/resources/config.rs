@@ -196,6 +196,15 @@ mod tests {
     use crate::crd::{AuthSpec, ClientAuth, ConfigDirective, PersistenceSpec, RedisHASpec, TlsSpec, WriteSafetySpec};
     use crate::resources::{fixtures::rha, owner_reference, Names};
 
+    /// Every pod script, by its ConfigMap key.
+    const SCRIPTS: [(&str, &str); 5] = [
+        (KEY_START_NODE, START_NODE),
+        (KEY_START_SENTINEL, START_SENTINEL),
+        (KEY_READY_NODE, READY_NODE),
+        (KEY_READY_SENTINEL, READY_SENTINEL),
+        (KEY_PRE_STOP_NODE, PRE_STOP_NODE),
+    ];
+
     fn cm(spec: RedisHASpec) -> ConfigMap {
         let r = rha(spec);
         let names = Names::of(&r, "cluster.local").expect("names");
@@ -279,13 +288,7 @@ mod tests {
             assert!(!conf.contains(&format!("\nport {port}\n")), "{k}: no plaintext port: {conf}");
         }
         // Every redis-cli call of the scripts goes through $REDIS_CLI, which speaks TLS when TLS_DIR is set.
-        for (name, body) in [
-            (KEY_START_NODE, START_NODE),
-            (KEY_START_SENTINEL, START_SENTINEL),
-            (KEY_READY_NODE, READY_NODE),
-            (KEY_READY_SENTINEL, READY_SENTINEL),
-            (KEY_PRE_STOP_NODE, PRE_STOP_NODE),
-        ] {
+        for (name, body) in SCRIPTS {
             let calls =
                 body.lines().filter(|l| !l.trim_start().starts_with('#') && l.contains("redis-cli")).filter(|l| !l.contains("REDIS_CLI=")).count();
             assert_eq!(calls, 0, "{name} calls redis-cli directly");
@@ -320,13 +323,7 @@ mod tests {
     #[test]
     fn scripts_parse_as_posix_sh() {
         // `sh -n` parses without running: a syntax error would only show as a crash-looping pod.
-        for (name, body) in [
-            (KEY_START_NODE, START_NODE),
-            (KEY_START_SENTINEL, START_SENTINEL),
-            (KEY_READY_NODE, READY_NODE),
-            (KEY_READY_SENTINEL, READY_SENTINEL),
-            (KEY_PRE_STOP_NODE, PRE_STOP_NODE),
-        ] {
+        for (name, body) in SCRIPTS {
             let out = std::process::Command::new("sh").arg("-n").arg("-c").arg(body).output().expect("sh runs");
             assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
         }
