@@ -513,8 +513,8 @@ mod tests {
             assert!(seen.insert(name), "duplicate {name}");
         }
         // 192 entries (primary + alias) are shown by CONFIG GET *, plus 5 hidden ones, plus our eight
-        // hidden ones (boot guard, metrics port, write safety).
-        assert_eq!(seen.len(), 205);
+        // hidden ones (boot guard, metrics port, write safety), plus Valkey's tls-auto-reload-interval.
+        assert_eq!(seen.len(), 206);
     }
 
     #[test]
