@@ -62,6 +62,9 @@ pub struct Scripts {
     /// The client scripts run their commands as (Redis's `lua_client`), kept between runs.
     pub client: Option<Box<ClientState>>,
     pub running: Option<Running>,
+    /// Scripts and functions run so far (the session writes a batch that ran several after the
+    /// other ready connections' batches: see `server/session.rs`).
+    pub runs: u64,
     /// SCRIPT KILL / FUNCTION KILL asked the running script to stop (it sees this at its next
     /// instruction hook; the KILL itself ran in the busy loop, under the same lock).
     kill: bool,

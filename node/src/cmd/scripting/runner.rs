@@ -104,6 +104,7 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
     ctx.st.scripts.clear_kill();
     // Its name and command are filled in if it runs long enough for anyone to ask (FUNCTION
     // STATS, the slow-script log line): nobody else runs before that.
+    ctx.st.scripts.runs += 1;
     ctx.st.scripts.running = Some(Running {
         is_eval: job.is_eval,
         name: String::new(),
