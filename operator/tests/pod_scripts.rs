@@ -171,10 +171,21 @@ fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_
     // ...and from the current master it moves mastership to a replica, once the sentinels have a candidate:
     // pod 0 (just demoted) and pod 2 (just started) count only after a sentinel has read their INFO and seen
     // the link up, else SENTINEL FAILOVER answers NOGOODSLAVE (the operator then asks again on its next pass).
-    c.wait(Duration::from_secs(30), "the sentinels know a connected, linked replica of pod 1", || {
+    // And every sentinel has read each of them as a replica in its INFO (every 10 s): one whose last
+    // INFO of pod 0 still said master (before preStop demoted it), and whose next comes just after
+    // pod 0's promotion, sees no role change and turns it straight back into a replica (Redis
+    // sentinel's +convert-to-slave), undoing the failover.
+    c.wait(Duration::from_secs(40), "every sentinel has read pods 0 and 2 as linked replicas", || {
         (0..3).all(|i| {
             let r = c.sentinel_cli(i, &["SENTINEL", "REPLICAS", "cache"]);
-            r.contains("\nflags\nslave\n") && r.contains("\nmaster-link-status\nok\n")
+            [0, 2].iter().all(|&p| {
+                r.split("name\n").any(|entry| {
+                    entry.contains(&format!("\nip\n{}\n", c.data_hosts[p]))
+                        && entry.contains("\nflags\nslave\n")
+                        && entry.contains("\nmaster-link-status\nok\n")
+                        && entry.contains("\nrole-reported\nslave\n")
+                })
+            })
         })
     });
     let asked = rt.block_on(request_failover(request(1)));
