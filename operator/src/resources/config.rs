@@ -23,7 +23,8 @@ pub const KEY_READY_SENTINEL: &str = "ready-sentinel.sh";
 pub const KEY_PRE_STOP_NODE: &str = "pre-stop-node.sh";
 /// `spec.users`: one line per user, its name then its rules (no password: the pods add it).
 pub const KEY_USERS: &str = "users";
-/// The rules of the operator's own user on the data pods and on the sentinels (with `spec.auth`).
+/// The operator's own user on the data pods and on the sentinels (with `spec.auth`): its name, then its
+/// rules (the password comes from the Secret the operator generates).
 pub const KEY_OPERATOR_ACL: &str = "operator-acl";
 pub const KEY_OPERATOR_ACL_SENTINEL: &str = "operator-acl-sentinel";
 /// The operator's own ACL user: exactly the commands and channels it uses (ROLE and INFO on the data
@@ -61,8 +62,8 @@ pub fn config_map(rha: &RedisHA, names: &Names, owner: &OwnerReference) -> Confi
     data.insert(KEY_READY_SENTINEL.to_string(), READY_SENTINEL.to_string());
     data.insert(KEY_PRE_STOP_NODE.to_string(), PRE_STOP_NODE.to_string());
     if rha.spec.auth.is_some() {
-        data.insert(KEY_OPERATOR_ACL.to_string(), format!("{OPERATOR_ACL}\n"));
-        data.insert(KEY_OPERATOR_ACL_SENTINEL.to_string(), format!("{OPERATOR_ACL_SENTINEL}\n"));
+        data.insert(KEY_OPERATOR_ACL.to_string(), format!("{OPERATOR_USER} {OPERATOR_ACL}\n"));
+        data.insert(KEY_OPERATOR_ACL_SENTINEL.to_string(), format!("{OPERATOR_USER} {OPERATOR_ACL_SENTINEL}\n"));
     }
     if !rha.spec.users.is_empty() {
         let lines: String =

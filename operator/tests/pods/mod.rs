@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use redis_ha_operator::crd::{AuthSpec, ClientAuth, ConfigDirective, PersistenceMode, PersistenceSpec, RedisHA, RedisHASpec, TlsSpec, UserSpec};
 use redis_ha_operator::master::credentials::{Credentials, TlsMaterial};
+use redis_ha_operator::resources::config::OPERATOR_USER;
 use redis_ha_operator::resources::{self, RenderOptions};
 
 pub const SET: &str = "cache";
@@ -391,7 +392,7 @@ impl Cluster {
             let read = |n: &str| std::fs::read(d.join(n)).expect("tls file");
             TlsMaterial { ca: read("ca.crt"), cert: read("tls.crt"), key: read("tls.key") }
         });
-        Credentials { password: None, user: self.operator_password.clone().map(|pw| ("redis-ha-operator".to_string(), pw)), tls }
+        Credentials { password: None, user: self.operator_password.clone().map(|pw| (OPERATOR_USER.to_string(), pw)), tls }
     }
 
     /// redis-cli against data pod `i`, logged in as an ACL user.

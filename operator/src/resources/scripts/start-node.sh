@@ -76,11 +76,12 @@ if [ -n "${PASSWORD_FILE:-}" ]; then
   export REDISCLI_AUTH
 fi
 
-# The operator's own ACL user (with spec.auth): least privilege, its rules from the ConfigMap ($1), its
-# password from the Secret the operator generated. Printed as a `user` line.
+# The operator's own ACL user (with spec.auth): least privilege, its name and rules from the ConfigMap
+# ($1), its password from the Secret the operator generated. Printed as a `user` line.
 operator_user() {
   if [ -n "${OPERATOR_PASSWORD_FILE:-}" ] && [ -r "$OPERATOR_PASSWORD_FILE" ] && [ -s "$CONFIG_DIR/$1" ]; then
-    printf 'user redis-ha-operator on ">%s" %s\n' "$(cat "$OPERATOR_PASSWORD_FILE")" "$(cat "$CONFIG_DIR/$1")"
+    read -r oname orules < "$CONFIG_DIR/$1"
+    printf 'user %s on ">%s" %s\n' "$oname" "$(cat "$OPERATOR_PASSWORD_FILE")" "$orules"
   fi
 }
 operator_user operator-acl >> "$CONF"
