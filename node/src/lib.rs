@@ -18,8 +18,8 @@
 //!   points); each subsystem's part of it sits in a file of that subsystem that imports nothing
 //!   above the state (`repl/replication.rs`, `persistence/aof_writer.rs`, `save_status.rs`,
 //!   `loading.rs`, `propagate/ops.rs`, `evict/evictor.rs`), its fields private to the subsystem
-//!   where the rest of the server reads it through methods; `client.rs` (a client's registry entry
-//!   and id), `outbox.rs` (a client's output queue and its accounting), `stats.rs` (INFO counters).
+//!   where the rest of the server reads it through methods; `client/` (a client's registry entry
+//!   and id; `memory.rs`: its buffers as Redis accounts them for CLIENT LIST), `outbox.rs` (a client's output queue and its accounting), `stats.rs` (INFO counters).
 //! - security: `acl/` (ACL users and rules, the permission check, ACL LOG, the aclfile; the
 //!   commands' categories come from `acl/catalog.rs`, filled in by the command table), `tls/`
 //!   (rustls settings from `tls-*`, a client's TLS connection driven by readiness).

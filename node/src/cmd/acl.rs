@@ -84,7 +84,7 @@ pub fn denied_message(def: &CommandDef, denied: Denied) -> String {
 /// Refuses a command from the dispatcher: logged, and the reply text.
 pub fn refuse(st: &mut State, me: &ClientState, def: &CommandDef, argv: &[Bytes], denied: Denied) -> String {
     let context = if me.multi.active { Context::Multi } else { Context::Toplevel };
-    let info = super::clients::describe(me, &st.acl, crate::util::now_ms());
+    let info = super::clients::describe(me, &st.acl, crate::util::now_ms(), Some(argv));
     log_denied(st, me.user, denied, context, def, argv, info);
     denied_message(def, denied)
 }
@@ -92,7 +92,7 @@ pub fn refuse(st: &mut State, me: &ClientState, def: &CommandDef, argv: &[Bytes]
 /// EXEC's check of each queued command (the rules may have changed since it was queued).
 pub fn refuse_in_exec(st: &mut State, me: &ClientState, def: &CommandDef, argv: &[Bytes]) -> Option<String> {
     let denied = permitted(st, me, def, argv).err()?;
-    let info = super::clients::describe(me, &st.acl, crate::util::now_ms());
+    let info = super::clients::describe(me, &st.acl, crate::util::now_ms(), Some(argv));
     log_denied(st, me.user, denied, Context::Multi, def, argv, info);
     let reason = match denied {
         Denied::Command => "no permission to execute the command or subcommand",
@@ -122,7 +122,7 @@ pub fn authenticate(ctx: &mut Ctx, user: &[u8], pass: &[u8], command: &[u8]) -> 
         return true;
     }
     let context = if ctx.me.multi.active { Context::Multi } else { Context::Toplevel };
-    let info = super::clients::describe(ctx.me, &ctx.st.acl, ctx.now);
+    let info = super::clients::describe(ctx.me, &ctx.st.acl, ctx.now, None);
     add_log(ctx.st, Reason::Auth, context, command.to_vec(), user.to_vec(), info);
     false
 }

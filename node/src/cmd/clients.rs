@@ -5,6 +5,7 @@ use bytes::Bytes;
 use super::args;
 use super::ctx::{Ctx, Handler};
 use super::handler::{CmdError, CmdResult, SYNTAX};
+use crate::client::memory::Holdings;
 use crate::client::{ClientState, ReplyMode};
 use crate::state::Pause;
 
@@ -102,22 +103,27 @@ fn flags_string(c: &ClientState) -> String {
     f
 }
 
-/// Redis's PROTO_REPLY_CHUNK_BYTES: the size of a client's reply buffer and of its reply blocks.
-const REPLY_CHUNK: usize = 16 * 1024;
-
-/// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
-pub fn describe(c: &ClientState, acl: &crate::acl::Acl, now_ms: i64) -> String {
+/// One CLIENT LIST line, with Redis 7.0's fields in Redis's order; `running` is the command the
+/// client is running when it describes itself (its arguments count in `argv-mem`).
+pub fn describe(c: &ClientState, acl: &crate::acl::Acl, now_ms: i64, running: Option<&[Bytes]>) -> String {
     let name = c.name.as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
     let multi = if c.multi.active { c.multi.queue.len() as i64 } else { -1 };
-    let multi_mem: usize = c.multi.queue.iter().flat_map(|argv| argv.iter().map(|a| a.len())).sum();
     let cmd = if c.last_cmd.is_empty() { "NULL" } else { c.last_cmd };
-    // Redis fills a 16 KB buffer first (obl) and then a list of 16 KB blocks (oll, omem).
     let pending = c.outbox.meter().limited();
-    let obl = pending.min(REPLY_CHUNK);
-    let omem = pending - obl;
-    let oll = omem.div_ceil(REPLY_CHUNK);
+    let mem = c.mem.shown(
+        c.qbuf,
+        &Holdings {
+            running,
+            queued: &c.multi.queue,
+            watched: c.watched.len(),
+            channels: c.channels.len(),
+            patterns: c.patterns.len(),
+            shard_channels: c.shard_channels.len(),
+            pending,
+        },
+    );
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem={} rbs=16384 rbp=0 obl={} oll={} omem={} tot-mem={} events={} cmd={} user={} redir={} resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} cmd={} user={} redir={} resp={}",
         c.id,
         c.addr,
         c.laddr,
@@ -132,12 +138,15 @@ pub fn describe(c: &ClientState, acl: &crate::acl::Acl, now_ms: i64) -> String {
         c.shard_channels.len(),
         multi,
         c.qbuf,
-        16384usize.saturating_sub(c.qbuf),
-        multi_mem,
-        obl,
-        oll,
-        omem,
-        c.qbuf + omem + 16384 + multi_mem,
+        mem.qbuf_free,
+        mem.argv_mem,
+        mem.multi_mem,
+        mem.rbs,
+        mem.rbp,
+        mem.obl,
+        mem.oll,
+        mem.omem,
+        mem.tot_mem,
         if pending > 0 { "rw" } else { "r" },
         cmd,
         String::from_utf8_lossy(acl.name_of(c.user)),
@@ -180,7 +189,7 @@ fn list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         all.push(ctx.me);
         all.sort_by_key(|c| c.id);
         for c in all.into_iter().filter(|c| client_type(c) == t) {
-            text.push_str(&describe(c, &ctx.st.acl, now));
+            text.push_str(&describe(c, &ctx.st.acl, now, (c.id == ctx.me.id).then_some(argv)));
             text.push('\n');
         }
     } else if argv.len() > 3 && args::is(&argv[2], "id") {
@@ -189,7 +198,7 @@ fn list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
             let id = crate::util::parse_i64(a).ok_or("ERR Invalid client ID")?;
             let c = if id as u64 == ctx.me.id { Some(&*ctx.me) } else { ctx.st.clients.get(&(id as u64)).map(|b| &**b) };
             if let Some(c) = c {
-                text.push_str(&describe(c, &ctx.st.acl, now));
+                text.push_str(&describe(c, &ctx.st.acl, now, (c.id == ctx.me.id).then_some(argv)));
                 text.push('\n');
             }
         }
@@ -200,7 +209,7 @@ fn list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
         all.push(ctx.me);
         all.sort_by_key(|c| c.id);
         for c in all {
-            text.push_str(&describe(c, &ctx.st.acl, now));
+            text.push_str(&describe(c, &ctx.st.acl, now, (c.id == ctx.me.id).then_some(argv)));
             text.push('\n');
         }
     }
@@ -208,8 +217,8 @@ fn list(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     Ok(())
 }
 
-fn info(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
-    let mut line = describe(ctx.me, &ctx.st.acl, ctx.now);
+fn info(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    let mut line = describe(ctx.me, &ctx.st.acl, ctx.now, Some(argv));
     line.push('\n');
     ctx.out.verbatim(line.as_bytes());
     Ok(())

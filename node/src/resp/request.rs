@@ -53,16 +53,34 @@ pub struct RequestParser {
     args: Vec<Bytes>,
     /// Whether the request being read was inline (matters only to the master link).
     pub last_was_inline: bool,
+    /// A large argument's header was read with only that argument (these many bytes of it)
+    /// behind it, and (second) the argument then ended exactly at the buffer's end: the events
+    /// Redis's query buffer is resized on, for the connection's accounting (`client::memory`).
+    pub big_arg_header: Option<(usize, usize)>,
+    pub big_arg_taken: Option<usize>,
 }
 
 impl RequestParser {
     pub fn new() -> Self {
-        RequestParser { multibulk_left: 0, bulk_len: -1, args: Vec::new(), last_was_inline: false }
+        RequestParser { multibulk_left: 0, bulk_len: -1, args: Vec::new(), last_was_inline: false, big_arg_header: None, big_arg_taken: None }
     }
 
     /// True while a multibulk request has been started but not finished.
     pub fn in_request(&self) -> bool {
         self.multibulk_left > 0
+    }
+
+    /// The arguments of the unfinished request read so far: (count, bytes).
+    pub fn partial_args(&self) -> (usize, usize) {
+        if self.multibulk_left == 0 {
+            return (0, 0);
+        }
+        (self.args.len(), self.args.iter().map(|a| a.len()).sum())
+    }
+
+    /// The length of the bulk argument being read, once its `$` line is in.
+    pub fn bulk_len(&self) -> Option<usize> {
+        (self.multibulk_left > 0 && self.bulk_len >= 0).then_some(self.bulk_len as usize)
     }
 
     /// Parses the next request from `buf`, consuming what it used. `Ok(None)` means more input is needed.
@@ -131,13 +149,21 @@ impl RequestParser {
                 buf.advance(line_end + 2);
                 self.bulk_len = len;
                 let need = len as usize + 2;
-                if need >= BIG_ARG && buf.capacity() < need {
-                    buf.reserve(need - buf.len());
+                if len as usize >= BIG_ARG && buf.len() <= need {
+                    self.big_arg_header = Some((need, buf.len()));
+                    if buf.capacity() < need {
+                        buf.reserve(need - buf.len());
+                    }
                 }
             }
             let need = self.bulk_len as usize + 2;
-            if buf.len() < need {
-                return Ok(None);
+            if buf.len() <= need {
+                if buf.len() < need {
+                    return Ok(None);
+                }
+                if self.bulk_len as usize >= BIG_ARG {
+                    self.big_arg_taken = Some(need);
+                }
             }
             let arg = buf.split_to(self.bulk_len as usize).freeze();
             buf.advance(2);

@@ -28,8 +28,30 @@ fn trim_idle_clients(st: &mut State, now: i64) {
     }
 }
 
+/// Redis's clientsCron: each tick visits `clients / hz` clients (at least 5, or all of them when
+/// fewer), so each is seen about once a second, or every tick when there are few; a visit resizes
+/// what its buffers are accounted as (`client::memory`), as Redis resizes the buffers themselves.
+fn visit_clients(st: &mut State, now: i64, tick: u64) {
+    let n = st.clients.len();
+    if n == 0 {
+        return;
+    }
+    let per_tick = (n / st.config.hz.clamp(1, 500) as usize).max(n.min(5));
+    let period = n.div_ceil(per_tick) as u64;
+    let (resizing, peak_reset) = (st.reply_buffer_resizing, st.reply_buffer_peak_reset_ms);
+    for c in st.clients.values_mut() {
+        if period > 1 && (c.id + tick) % period != 0 {
+            continue;
+        }
+        let idle_s = now / 1000 - c.last_interaction_ms / 1000;
+        let pending = c.outbox.pending();
+        c.mem.cron_visit(now, idle_s, resizing, peak_reset, pending);
+    }
+}
+
 pub(super) async fn cron(shared: Arc<Shared>) {
     let mut last_second = 0i64;
+    let mut tick = 0u64;
     loop {
         let hz = shared.lock().config.hz.clamp(1, 500);
         tokio::time::sleep(Duration::from_millis(1000 / hz as u64)).await;
@@ -65,6 +87,8 @@ pub(super) async fn cron(shared: Arc<Shared>) {
         if st.pause.is_some_and(|p| p.until_ms <= now) {
             st.pause = None;
         }
+        tick += 1;
+        visit_clients(&mut st, now, tick);
         if second_tick {
             trim_idle_clients(&mut st, now);
             st.migrate_sockets.close_idle(now / 1000);

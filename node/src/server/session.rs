@@ -69,16 +69,24 @@ impl Stream {
     /// right away instead of by one more read that could only fail with EAGAIN: that saves a system
     /// call per request, as Redis's event loop does. (tokio's epoll is edge-triggered and `try_io`
     /// only clears the readiness it saw before the read, so data arriving after it still wakes us.)
-    fn try_read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
+    fn try_read_buf(&mut self, buf: &mut BytesMut, max: usize) -> io::Result<usize> {
         if let Stream::Tls(t) = self {
-            return t.try_read_buf(buf);
+            return t.try_read_buf(buf, max);
         }
-        // Plain sockets read through a shared reference (tokio's readiness API).
-        let this: &Stream = self;
         let room = buf.capacity() - buf.len();
+        if room <= max {
+            self.read_plain(buf, room)
+        } else {
+            self.read_plain(&mut bytes::BufMut::limit(buf, max), max)
+        }
+    }
+
+    /// Plain sockets read through a shared reference (tokio's readiness API); `room` is what `buf`
+    /// takes.
+    fn read_plain<B: bytes::BufMut>(&self, buf: &mut B, room: usize) -> io::Result<usize> {
         let mut read = None;
         let mut read_once = || {
-            let n = match this {
+            let n = match self {
                 Stream::Tcp(s) => s.try_read_buf(buf)?,
                 Stream::Unix(s) => s.try_read_buf(buf)?,
                 Stream::Tls(_) => 0,
@@ -90,7 +98,7 @@ impl Stream {
                 Ok(n)
             }
         };
-        let result = match this {
+        let result = match self {
             Stream::Tcp(s) => s.try_io(Interest::READABLE, &mut read_once),
             Stream::Unix(s) => s.try_io(Interest::READABLE, &mut read_once),
             Stream::Tls(_) => Ok(0),
@@ -145,6 +153,7 @@ pub async fn run(shared: Arc<Shared>, stream: Stream, id: u64, mut rx: mpsc::Unb
         id,
         inbuf: BytesMut::with_capacity(FIRST_READ),
         parser: RequestParser::new(),
+        read_cap: usize::MAX,
         // Grown by the first replies: an idle connection holds a few bytes, a busy one keeps
         // what it grew to (see `try_flush`).
         out: Out::with_resp(2),
@@ -194,6 +203,9 @@ struct Conn {
     id: u64,
     inbuf: BytesMut,
     parser: RequestParser,
+    /// The most one read takes: inside a large argument, up to its end, as Redis reads (the
+    /// accounting in `client::memory` follows the same reads).
+    read_cap: usize,
     out: Out,
     /// Bytes of `out.buf` already written.
     written: usize,
@@ -341,7 +353,7 @@ impl Conn {
         if room == 0 || (room < IOBUF_LEN && capacity >= IOBUF_LEN) {
             self.inbuf.reserve(IOBUF_LEN);
         }
-        match self.stream.try_read_buf(&mut self.inbuf) {
+        match self.stream.try_read_buf(&mut self.inbuf, self.read_cap) {
             Ok(0) => Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed by client")),
             Ok(n) => {
                 self.net_in += n as u64;
@@ -356,11 +368,30 @@ impl Conn {
         }
     }
 
+    /// A batch ended inside a request: its reads count as an interaction (CLIENT LIST's `idle`) as
+    /// in Redis, the accounting follows a large argument, and the next read stops at its end.
+    #[cold]
+    fn request_in_progress(&mut self, me: &mut ClientState, pending: usize) {
+        me.last_interaction_ms = now_ms();
+        if let Some((need, unparsed)) = self.parser.big_arg_header.take() {
+            me.mem.on_big_arg(need, unparsed);
+        }
+        if let Some(need) = self.parser.big_arg_taken.take() {
+            me.mem.on_big_arg_taken(need);
+        }
+        me.mem.on_batch_end_in_request(me.qbuf, self.parser.partial_args(), self.parser.bulk_len(), pending);
+        self.read_cap = me.mem.read_len();
+    }
+
     /// A blocked or paused client runs no command, but its socket is still read, as Redis reads it:
     /// what piles up counts against `client-query-buffer-limit`, and CLIENT LIST shows it as `qbuf`.
     fn held_input(&mut self) {
-        let mut st = self.shared.lock();
+        let shared = self.shared.clone();
+        let mut st = shared.lock();
         let Some(mut me) = st.clients.remove(&self.id) else { return };
+        me.mem.on_input(self.inbuf.len());
+        // A read is an interaction (CLIENT LIST's `idle`), as in Redis, even without a command.
+        me.last_interaction_ms = now_ms();
         me.qbuf = self.inbuf.len();
         if over_query_limit(&mut st, &me, &self.inbuf) {
             self.closing = true;
@@ -419,6 +450,7 @@ impl Conn {
             ClientMsg::Trim => {
                 if self.inbuf.is_empty() {
                     self.inbuf = BytesMut::new();
+                    self.read_cap = usize::MAX;
                 }
                 if self.pending_out() == 0 {
                     self.out.buf = Vec::new();
@@ -508,10 +540,11 @@ impl Conn {
         }
         // As Redis's querybuf, which is trimmed only after the whole batch: CLIENT LIST run in it
         // shows the bytes of the batch, its own command included.
-        me.qbuf = self.inbuf.len();
-        let mut next = first;
         // The clock is read once here and then once per command, at its end (see `cmd::execute_at`).
         let mut clock_us = now_us();
+        me.mem.on_input(self.inbuf.len());
+        me.qbuf = self.inbuf.len();
+        let mut next = first;
         let runs_before = st.scripts.runs;
         // Synchronous mode: remember where the writes' replies are (see sync_hold.rs).
         let sync = st.config.ha_sync_replicas > 0 && !st.repl.is_replica();
@@ -603,7 +636,14 @@ impl Conn {
             crate::fence::on_client_batch(&mut st, me.name.as_deref(), now_ms());
         }
         self.meter.queued(self.out.buf.len().saturating_sub(out_before));
-        if !self.closing && self.meter.pending() > 0 {
+        let pending = self.meter.pending();
+        if self.parser.in_request() || self.parser.big_arg_taken.is_some() {
+            self.request_in_progress(&mut me, pending);
+        } else {
+            me.mem.on_batch_end(me.qbuf, pending);
+            self.read_cap = usize::MAX;
+        }
+        if !self.closing && pending > 0 {
             me.close_if_over_limit(&st.obuf_limits);
         }
         if sync && me.woff != woff_before && st.repl.acked(me.woff) < st.config.ha_sync_replicas {
@@ -638,7 +678,7 @@ fn over_query_limit(st: &mut State, me: &ClientState, inbuf: &[u8]) -> bool {
     crate::util::repr_into(&mut initial, &inbuf[..inbuf.len().min(64)]);
     log::warning(&format!(
         "Closing client that reached max query buffer length: {} (qbuf initial bytes: {initial})",
-        cmd::clients::describe(me, &st.acl, now_ms())
+        cmd::clients::describe(me, &st.acl, now_ms(), None)
     ));
     st.stats.client_query_buffer_limit_disconnections += 1;
     true

@@ -59,9 +59,9 @@ impl TlsConn {
 
     /// Reads decrypted bytes into `buf`'s spare room: Ok(0) is the end of the stream, WouldBlock
     /// means nothing whole arrived yet (a handshake in progress, a partial record).
-    pub fn try_read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
+    pub fn try_read_buf(&mut self, buf: &mut BytesMut, max: usize) -> io::Result<usize> {
         loop {
-            let room = buf.capacity() - buf.len();
+            let room = (buf.capacity() - buf.len()).min(max);
             let start = buf.len();
             buf.resize(start + room, 0);
             let got = self.conn.reader().read(&mut buf[start..]);

@@ -99,7 +99,7 @@ pub fn run(ctx: &mut Ctx, engine: &Engine, job: Job) -> CmdResult {
     // A script's commands run as its caller's user (Redis's `scriptRunCtx` copies the user).
     client.user = ctx.me.user;
     let caller_info =
-        if ctx.st.acl.unrestricted(ctx.me.user) { String::new() } else { super::super::clients::describe(ctx.me, &ctx.st.acl, ctx.now) };
+        if ctx.st.acl.unrestricted(ctx.me.user) { String::new() } else { super::super::clients::describe(ctx.me, &ctx.st.acl, ctx.now, None) };
     let read_only = job.read_only || (job.flags & shebang::EVAL_COMPAT == 0 && job.flags & shebang::NO_WRITES != 0);
     ctx.st.scripts.clear_kill();
     // Its name and command are filled in if it runs long enough for anyone to ask (FUNCTION

@@ -4,6 +4,8 @@
 //! clients' commands may need to see or change: name, db, subscriptions, blocking state, kill flag,
 //! and the channel that carries messages (pub/sub, unblocked replies) to the connection task.
 
+pub mod memory;
+
 use bytes::Bytes;
 use std::collections::HashSet;
 use tokio::sync::mpsc;
@@ -109,8 +111,10 @@ pub struct ClientState {
     pub is_script: bool,
     /// CLIENT TRACKING's mode, when on.
     pub tracking: Option<Box<crate::tracking::tables::ClientTracking>>,
-    /// Sizes the connection task reports for CLIENT LIST.
+    /// Sizes the connection task reports for CLIENT LIST: the unparsed input it holds, and its
+    /// buffers as Redis would account them.
     pub qbuf: usize,
+    pub mem: memory::BufferAccount,
     /// The way to this client's connection from other clients, and its pending output.
     pub outbox: Outbox,
     /// Replication offset after this client's last write (what WAIT waits for).
@@ -158,6 +162,7 @@ impl ClientState {
             is_script: false,
             tracking: None,
             qbuf: 0,
+            mem: memory::BufferAccount::default(),
             outbox: Outbox::new(tx),
             woff: 0,
             repl_conf: None,
