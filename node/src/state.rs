@@ -47,6 +47,8 @@ pub struct State {
     /// The keyspace (the one field outside the crate reaches: the loaders' tests swap datasets in).
     pub dbs: Vec<Db>,
     pub(crate) clients: HashMap<u64, Box<ClientState>>,
+    /// The clients' memory as INFO reports it, updated by the cron (`client::memory`).
+    pub(crate) client_memory: crate::client::memory::ClientsMemory,
     /// channel → subscribers in subscription order.
     pub(crate) channels: HashMap<Bytes, Vec<u64>>,
     /// (pattern, subscriber) in subscription order.
@@ -154,6 +156,7 @@ impl State {
             config,
             dbs,
             clients: HashMap::new(),
+            client_memory: Default::default(),
             channels: HashMap::new(),
             patterns: Vec::new(),
             shard_channels: HashMap::new(),

@@ -143,8 +143,13 @@ pub struct BufferAccount {
     query_peak: usize,
     /// The bulk argument being read, if any (`bulklen`): the cron never trims below it.
     bulk: Option<usize>,
-    /// The arguments of a request read so far (`argc`, `argv_len_sum`).
+    /// The arguments of a request read so far (`argc`, `argv_len_sum`), and how many it has.
     partial_args: (usize, usize),
+    request_argc: usize,
+    /// `tot-mem` at the cron's last visit, and whether it counted as a replica's
+    /// (`last_memory_usage`, `last_memory_type`): what INFO's mem_clients_* add up.
+    last_usage: usize,
+    last_as_replica: bool,
     /// A batch ended inside a request (`bulk` and `partial_args` are set).
     in_request: bool,
     /// The reply buffer's size (`buf_usable_size`) and the most it held (`buf_peak`).
@@ -162,6 +167,9 @@ impl Default for BufferAccount {
             query_peak: 0,
             bulk: None,
             partial_args: (0, 0),
+            request_argc: 0,
+            last_usage: 0,
+            last_as_replica: false,
             in_request: false,
             reply_size: REPLY_CHUNK,
             reply_peak: REPLY_CHUNK,
@@ -277,10 +285,11 @@ impl BufferAccount {
 
     /// A batch ended inside a request whose `args` (count, bytes) are read and whose next bulk is
     /// `bulk` bytes long (if its length is known).
-    pub fn on_batch_end_in_request(&mut self, unparsed: usize, args: (usize, usize), bulk: Option<usize>, pending: usize) {
+    pub fn on_batch_end_in_request(&mut self, unparsed: usize, args: (usize, usize, usize), bulk: Option<usize>, pending: usize) {
         self.query.len = unparsed;
         self.in_request = true;
-        self.partial_args = args;
+        self.partial_args = (args.0, args.1);
+        self.request_argc = args.2;
         self.bulk = bulk;
         self.note_replies(pending);
     }
@@ -327,6 +336,13 @@ impl BufferAccount {
         }
     }
 
+    /// What `client_recent_max_input_buffer` samples (`clientsCronTrackExpansiveClients`): the
+    /// query buffer's block, and the arguments of an unfinished request with their array.
+    pub fn input_usage(&self) -> usize {
+        let argv = if self.in_request { size_class(8 * self.request_argc.clamp(1, 1024)) } else { 0 };
+        self.query.block + self.partial_args.1 + argv
+    }
+
     /// The fields of a CLIENT LIST line, for a client holding `qbuf` unparsed bytes.
     pub fn shown(&self, qbuf: usize, h: &Holdings) -> Shown {
         let (argc, argv_mem) = match h.running {
@@ -367,6 +383,63 @@ impl BufferAccount {
     }
 }
 
+/// What INFO reports of all clients' memory, kept as Redis keeps it: each client's `tot-mem` as of
+/// the cron's last visit, summed by kind (`stat_clients_type_memory`), and the largest input and
+/// output buffers seen in each of the last 8 seconds (`ClientsPeakMemInput`/`Output`).
+#[derive(Debug, Default)]
+pub struct ClientsMemory {
+    normal: usize,
+    replicas: usize,
+    peak_in: [usize; PEAK_SLOTS],
+    peak_out: [usize; PEAK_SLOTS],
+}
+
+/// CLIENTS_PEAK_MEM_USAGE_SLOTS: one sample slot a second.
+const PEAK_SLOTS: usize = 8;
+
+impl ClientsMemory {
+    /// The start of a cron tick at Unix second `now_s`: the slot of the next second starts empty.
+    pub fn start_tick(&mut self, now_s: i64) {
+        let next = (now_s.rem_euclid(PEAK_SLOTS as i64) as usize + 1) % PEAK_SLOTS;
+        self.peak_in[next] = 0;
+        self.peak_out[next] = 0;
+    }
+
+    /// A client visited by the cron: its buffers' sizes sampled, its memory counted anew.
+    pub fn visit(&mut self, now_s: i64, account: &mut BufferAccount, shown: &Shown, replica: bool) {
+        let slot = now_s.rem_euclid(PEAK_SLOTS as i64) as usize;
+        self.peak_in[slot] = self.peak_in[slot].max(account.input_usage());
+        self.peak_out[slot] = self.peak_out[slot].max(shown.omem);
+        self.forget(account);
+        if replica {
+            self.replicas += shown.tot_mem;
+        } else {
+            self.normal += shown.tot_mem;
+        }
+        account.last_usage = shown.tot_mem;
+        account.last_as_replica = replica;
+    }
+
+    /// A client left (or is counted anew): what it was counted as goes.
+    pub fn forget(&mut self, account: &BufferAccount) {
+        if account.last_as_replica {
+            self.replicas -= account.last_usage.min(self.replicas);
+        } else {
+            self.normal -= account.last_usage.min(self.normal);
+        }
+    }
+
+    /// INFO's mem_clients_normal and mem_clients_slaves.
+    pub fn by_kind(&self) -> (usize, usize) {
+        (self.normal, self.replicas)
+    }
+
+    /// INFO's client_recent_max_input_buffer and client_recent_max_output_buffer.
+    pub fn recent_max(&self) -> (usize, usize) {
+        (self.peak_in.iter().copied().max().unwrap_or(0), self.peak_out.iter().copied().max().unwrap_or(0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,10 +476,10 @@ mod tests {
         // Header and the first bytes of a 100,000-byte argument, then the rest in two reads.
         a.on_read(0, 16384);
         a.on_big_arg(100_002, 16384 - 29);
-        a.on_batch_end_in_request(16384 - 29, (2, 4), Some(100_000), 0);
+        a.on_batch_end_in_request(16384 - 29, (2, 4, 3), Some(100_000), 0);
         assert_eq!(a.shown(16355, &Holdings::default()).qbuf_free, 114678 - 16355);
         a.on_read(16355, 33645);
-        a.on_batch_end_in_request(50000, (2, 4), Some(100_000), 0);
+        a.on_batch_end_in_request(50000, (2, 4, 3), Some(100_000), 0);
         let mid = a.shown(50000, &Holdings::default());
         assert_eq!((mid.qbuf_free, mid.argv_mem, mid.tot_mem), (64678, 4, 114688 + 768 + 16384 + 4 + 16));
         a.on_read(50000, 50002);

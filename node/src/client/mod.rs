@@ -170,6 +170,23 @@ impl ClientState {
         }
     }
 
+    /// Its buffers and holdings as CLIENT LIST shows them; `running` is the command it is running
+    /// when it describes itself.
+    pub fn memory(&self, running: Option<&[Bytes]>) -> memory::Shown {
+        self.mem.shown(
+            self.qbuf,
+            &memory::Holdings {
+                running,
+                queued: &self.multi.queue,
+                watched: self.watched.len(),
+                channels: self.channels.len(),
+                patterns: self.patterns.len(),
+                shard_channels: self.shard_channels.len(),
+                pending: self.outbox.meter().limited(),
+            },
+        )
+    }
+
     /// Blocked on keys or WAIT, or held by a pause (INFO blocked_clients, the `b` flag).
     pub fn is_blocked(&self) -> bool {
         self.blocked.is_some() || self.postponed

@@ -5,7 +5,6 @@ use bytes::Bytes;
 use super::args;
 use super::ctx::{Ctx, Handler};
 use super::handler::{CmdError, CmdResult, SYNTAX};
-use crate::client::memory::Holdings;
 use crate::client::{ClientState, ReplyMode};
 use crate::state::Pause;
 
@@ -109,19 +108,7 @@ pub fn describe(c: &ClientState, acl: &crate::acl::Acl, now_ms: i64, running: Op
     let name = c.name.as_ref().map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
     let multi = if c.multi.active { c.multi.queue.len() as i64 } else { -1 };
     let cmd = if c.last_cmd.is_empty() { "NULL" } else { c.last_cmd };
-    let pending = c.outbox.meter().limited();
-    let mem = c.mem.shown(
-        c.qbuf,
-        &Holdings {
-            running,
-            queued: &c.multi.queue,
-            watched: c.watched.len(),
-            channels: c.channels.len(),
-            patterns: c.patterns.len(),
-            shard_channels: c.shard_channels.len(),
-            pending,
-        },
-    );
+    let mem = c.memory(running);
     format!(
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} cmd={} user={} redir={} resp={}",
         c.id,
@@ -147,7 +134,7 @@ pub fn describe(c: &ClientState, acl: &crate::acl::Acl, now_ms: i64, running: Op
         mem.oll,
         mem.omem,
         mem.tot_mem,
-        if pending > 0 { "rw" } else { "r" },
+        if c.outbox.meter().limited() > 0 { "rw" } else { "r" },
         cmd,
         String::from_utf8_lossy(acl.name_of(c.user)),
         c.tracking.as_ref().map(|t| t.redirect as i64).unwrap_or(-1),

@@ -122,8 +122,9 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("connected_clients", &(st.clients.len() + me_count));
             f("cluster_connections", &0);
             f("maxclients", &st.config.maxclients);
-            f("client_recent_max_input_buffer", &st.clients.values().map(|c| c.qbuf).max().unwrap_or(0));
-            f("client_recent_max_output_buffer", &st.clients.values().map(|c| c.outbox.pending()).max().unwrap_or(0));
+            let (recent_in, recent_out) = st.client_memory.recent_max();
+            f("client_recent_max_input_buffer", &recent_in);
+            f("client_recent_max_output_buffer", &recent_out);
             f("blocked_clients", &blocked);
             f("tracking_clients", &st.tracking.clients);
             f("clients_in_timeout_table", &st.clients.values().filter(|c| c.blocked.as_ref().is_some_and(|b| b.deadline_ms != 0)).count());
@@ -188,8 +189,9 @@ fn section(st: &State, _me_id: u64, me_count: usize, name: &str, o: &mut String)
             f("mem_not_counted_for_evict", &crate::evict::not_counted(st));
             f("mem_replication_backlog", &0);
             f("mem_total_replication_buffers", &0);
-            f("mem_clients_slaves", &0);
-            f("mem_clients_normal", &(st.clients.values().map(|c| c.qbuf + c.outbox.pending() + 16384).sum::<usize>()));
+            let (normal, replicas) = st.client_memory.by_kind();
+            f("mem_clients_slaves", &replicas);
+            f("mem_clients_normal", &normal);
             f("mem_cluster_links", &0);
             f("mem_aof_buffer", &st.aof.buffer_capacity());
             f("mem_allocator", &"libc");

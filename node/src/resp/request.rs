@@ -70,12 +70,12 @@ impl RequestParser {
         self.multibulk_left > 0
     }
 
-    /// The arguments of the unfinished request read so far: (count, bytes).
-    pub fn partial_args(&self) -> (usize, usize) {
+    /// The arguments of the unfinished request read so far: (count, bytes, the request's count).
+    pub fn partial_args(&self) -> (usize, usize, usize) {
         if self.multibulk_left == 0 {
-            return (0, 0);
+            return (0, 0, 0);
         }
-        (self.args.len(), self.args.iter().map(|a| a.len()).sum())
+        (self.args.len(), self.args.iter().map(|a| a.len()).sum(), self.args.len() + self.multibulk_left as usize)
     }
 
     /// The length of the bulk argument being read, once its `$` line is in.

@@ -33,19 +33,22 @@ fn trim_idle_clients(st: &mut State, now: i64) {
 /// what its buffers are accounted as (`client::memory`), as Redis resizes the buffers themselves.
 fn visit_clients(st: &mut State, now: i64, tick: u64) {
     let n = st.clients.len();
+    let State { clients, client_memory, config, reply_buffer_resizing, reply_buffer_peak_reset_ms, .. } = st;
+    client_memory.start_tick(now / 1000);
     if n == 0 {
         return;
     }
-    let per_tick = (n / st.config.hz.clamp(1, 500) as usize).max(n.min(5));
+    let per_tick = (n / config.hz.clamp(1, 500) as usize).max(n.min(5));
     let period = n.div_ceil(per_tick) as u64;
-    let (resizing, peak_reset) = (st.reply_buffer_resizing, st.reply_buffer_peak_reset_ms);
-    for c in st.clients.values_mut() {
+    for c in clients.values_mut() {
         if period > 1 && (c.id + tick) % period != 0 {
             continue;
         }
         let idle_s = now / 1000 - c.last_interaction_ms / 1000;
         let pending = c.outbox.pending();
-        c.mem.cron_visit(now, idle_s, resizing, peak_reset, pending);
+        c.mem.cron_visit(now, idle_s, *reply_buffer_resizing, *reply_buffer_peak_reset_ms, pending);
+        let shown = c.memory(None);
+        client_memory.visit(now / 1000, &mut c.mem, &shown, c.is_replica && !c.monitor);
     }
 }
 

@@ -184,6 +184,7 @@ pub async fn run(shared: Arc<Shared>, stream: Stream, id: u64, mut rx: mpsc::Unb
 
 /// Removes every trace of a departing client from the shared registries.
 pub fn forget_client(st: &mut State, me: &mut ClientState) {
+    st.client_memory.forget(&me.mem);
     crate::pubsub::forget_client(st, me);
     crate::tracking::disable(st, me);
     cmd::blocking::unregister(st, me);
@@ -379,7 +380,11 @@ impl Conn {
         if let Some(need) = self.parser.big_arg_taken.take() {
             me.mem.on_big_arg_taken(need);
         }
-        me.mem.on_batch_end_in_request(me.qbuf, self.parser.partial_args(), self.parser.bulk_len(), pending);
+        if self.parser.in_request() {
+            me.mem.on_batch_end_in_request(me.qbuf, self.parser.partial_args(), self.parser.bulk_len(), pending);
+        } else {
+            me.mem.on_batch_end(me.qbuf, pending);
+        }
         self.read_cap = me.mem.read_len();
     }
 

@@ -193,6 +193,41 @@ def test_client_list_accounts_buffers_as_redis(pair):
     assert seen["redis"]["idle for 4 s"]["tot-mem"] == "1800"
 
 
+def clients_memory_story(port):
+    """INFO's and MEMORY STATS' figures for clients: each client's memory as of the cron's last
+    visit, and the largest input buffer of the last seconds."""
+    keys = ("client_recent_max_input_buffer", "client_recent_max_output_buffer", "mem_clients_normal", "mem_clients_slaves")
+    seen = {}
+    r = redis.Redis(port=port, socket_timeout=WAIT)
+    r.ping()
+    time.sleep(1.5)
+    info = r.info()
+    seen["one idle client"] = {k: info[k] for k in keys} | {"clients.normal": r.memory_stats()["clients.normal"]}
+    s = conn(port)
+    s.sendall(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$100000\r\n" + b"x" * 100000 + b"\r\n")
+    assert collect(s, 0.2) == b"+OK\r\n"
+    time.sleep(1.5)
+    info = r.info()
+    seen["after a 100 kB argument"] = {k: info[k] for k in keys} | {"clients.normal": r.memory_stats()["clients.normal"]}
+    s.close()
+    r.close()
+    return seen
+
+
+def test_info_counts_clients_memory_as_redis():
+    seen = {}
+    for which, binary in (("redis", "redis-server"), ("ours", OURS)):
+        srv = ServerProc(binary, (), name=f"fid-mem-{which}")
+        try:
+            seen[which] = clients_memory_story(srv.port)
+        finally:
+            srv.stop()
+    for step, fields in seen["redis"].items():
+        print(f"{step}: redis {fields}")
+        assert seen["ours"][step] == fields, f"{step}: ours {seen['ours'][step]}"
+    assert seen["redis"]["after a 100 kB argument"]["client_recent_max_input_buffer"] > 100000
+
+
 def test_clients_held_by_a_pause_count_as_blocked(pair):
     for which, srv in pair.items():
         r = redis.Redis(port=srv.port, socket_timeout=WAIT)

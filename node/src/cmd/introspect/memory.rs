@@ -114,7 +114,8 @@ pub(super) fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     let peak = (ctx.st.peak_memory as i64).max(used);
     let startup = ctx.st.startup_memory as i64;
     let keys = ctx.st.total_keys() as i64;
-    let clients: i64 = ctx.st.clients.values().map(|c| (c.qbuf + c.outbox.pending() + 16384) as i64).sum::<i64>() + 16384;
+    let (clients, replicas) = ctx.st.client_memory.by_kind();
+    let (clients, replicas) = (clients as i64, replicas as i64);
     let dbs: Vec<(usize, i64, i64)> = ctx
         .st
         .dbs
@@ -124,7 +125,7 @@ pub(super) fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
         .map(|(i, d)| (i, d.mem_usage_estimate() as i64, d.expires_count() as i64 * 8))
         .collect();
     let aof = ctx.st.aof.buffer_capacity() as i64;
-    let overhead: i64 = startup + clients + aof + dbs.iter().map(|d| d.1 + d.2).sum::<i64>();
+    let overhead: i64 = startup + clients + replicas + aof + dbs.iter().map(|d| d.1 + d.2).sum::<i64>();
     let dataset = (used - overhead).max(0);
     let out = &mut *ctx.out;
     out.map(27 + dbs.len());
@@ -136,7 +137,7 @@ pub(super) fn memory_stats(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     int(out, "total.allocated", used);
     int(out, "startup.allocated", startup);
     int(out, "replication.backlog", 0);
-    int(out, "clients.slaves", 0);
+    int(out, "clients.slaves", replicas);
     int(out, "clients.normal", clients);
     int(out, "cluster.links", 0);
     int(out, "aof.buffer", aof);
