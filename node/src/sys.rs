@@ -132,16 +132,42 @@ pub enum ChildExit {
     Signal(i32),
 }
 
-/// Reaps one finished child without waiting (Redis's `checkChildrenDone`).
-pub fn reap_child() -> Option<(i32, ChildExit)> {
+/// Reaps the child `pid` if it has finished, without waiting (Redis's `checkChildrenDone`; each
+/// kind of child is reaped by its owner, so one never takes another's exit status).
+pub fn reap(pid: i32) -> Option<ChildExit> {
     let mut status: libc::c_int = 0;
     // SAFETY: waitpid with a valid pointer to an int.
-    let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
-    if pid <= 0 {
+    let got = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+    if got <= 0 {
         return None;
     }
-    let exit = if libc::WIFSIGNALED(status) { ChildExit::Signal(libc::WTERMSIG(status)) } else { ChildExit::Code(libc::WEXITSTATUS(status)) };
-    Some((pid, exit))
+    Some(if libc::WIFSIGNALED(status) { ChildExit::Signal(libc::WTERMSIG(status)) } else { ChildExit::Code(libc::WEXITSTATUS(status)) })
+}
+
+/// Waits until `fd` can be written (`write`) or read, for `timeout_ms` at most (negative: no
+/// limit); false when the time ran out.
+pub fn wait_fd(fd: i32, write: bool, timeout_ms: i32) -> std::io::Result<bool> {
+    let mut p = libc::pollfd { fd, events: if write { libc::POLLOUT } else { libc::POLLIN }, revents: 0 };
+    loop {
+        // SAFETY: poll on one valid pollfd.
+        let rc = unsafe { libc::poll(&mut p, 1, timeout_ms) };
+        if rc >= 0 {
+            return Ok(rc > 0);
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+/// Ignores SIGTERM and SIGINT (a forked Lua debugging session leaves them to the server).
+pub fn ignore_termination_signals() {
+    // SAFETY: setting a signal's disposition to SIG_IGN.
+    unsafe {
+        libc::signal(libc::SIGTERM, libc::SIG_IGN);
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+    }
 }
 
 /// Waits for a given child to end (used when killing one at shutdown).

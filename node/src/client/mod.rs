@@ -42,6 +42,17 @@ pub enum ReplyMode {
     SkipThis,
 }
 
+/// SCRIPT DEBUG's mode for the client's next EVAL (Redis's CLIENT_LUA_DEBUG flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LuaDebug {
+    #[default]
+    Off,
+    /// YES: the session runs in a forked child, on a copy of the data.
+    Forked,
+    /// SYNC: the server runs the session itself, blocked, and keeps its writes.
+    Sync,
+}
+
 /// What a blocked client waits for.
 #[derive(Debug, Clone)]
 pub struct Blocked {
@@ -109,6 +120,8 @@ pub struct ClientState {
     pub is_aof_loader: bool,
     /// The client scripts run their commands as (Redis's CLIENT_LUA).
     pub is_script: bool,
+    /// SCRIPT DEBUG's mode.
+    pub lua_debug: LuaDebug,
     /// CLIENT TRACKING's mode, when on.
     pub tracking: Option<Box<crate::tracking::tables::ClientTracking>>,
     /// Sizes the connection task reports for CLIENT LIST: the unparsed input it holds, and its
@@ -160,6 +173,7 @@ impl ClientState {
             is_master: false,
             is_aof_loader: false,
             is_script: false,
+            lua_debug: LuaDebug::Off,
             tracking: None,
             qbuf: 0,
             mem: memory::BufferAccount::default(),

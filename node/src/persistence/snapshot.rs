@@ -131,14 +131,12 @@ pub fn kill_child(st: &mut State) -> Option<ChildKind> {
 pub fn cron(st: &mut State) {
     let now_s = now_ms() / 1000;
     if let Some(child) = st.snapshots.child {
-        if let Some((pid, exit)) = sys::reap_child() {
-            if pid == child.pid {
-                st.snapshots.child = None;
-                match child.kind {
-                    ChildKind::Rdb => bgsave_done(st, child, exit),
-                    ChildKind::AofRewrite => crate::persistence::aof::rewrite_done(st, child, exit),
-                    ChildKind::Sync => st.repl.sync_child_done(exit),
-                }
+        if let Some(exit) = sys::reap(child.pid) {
+            st.snapshots.child = None;
+            match child.kind {
+                ChildKind::Rdb => bgsave_done(st, child, exit),
+                ChildKind::AofRewrite => crate::persistence::aof::rewrite_done(st, child, exit),
+                ChildKind::Sync => st.repl.sync_child_done(exit),
             }
         }
         return;
@@ -186,6 +184,7 @@ pub fn prepare_shutdown(st: &mut State, save_mode: crate::state::ShutdownRequest
         ShutdownRequest::Save => "User requested shutdown... (save)",
         ShutdownRequest::NoSave => "User requested shutdown... (nosave)",
     });
+    st.scripts.kill_debug_sessions();
     if let Some(kind) = st.snapshots.child {
         match kind.kind {
             ChildKind::Rdb => log::warning("There is a child saving an .rdb. Killing it!"),

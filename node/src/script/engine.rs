@@ -147,6 +147,21 @@ fn with_host<R>(f: impl FnOnce(&mut dyn Host) -> R) -> Option<R> {
     Some(f(unsafe { &mut *ptr.as_ptr() }))
 }
 
+/// The hook every script runs with: every [`HOOK_INSTRUCTIONS`] instructions the host serves
+/// other clients and checks for SCRIPT KILL (a debugging session replaces it while it runs).
+fn install_count_hook(lua: &Lua) -> mlua::Result<()> {
+    lua.set_hook(HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS), |_lua, _dbg| match with_host(|h| h.tick()) {
+        Some(Err(msg)) => Err(table_error(&msg)),
+        Some(Ok(())) => Ok(VmState::Continue),
+        // No script runs: a FUNCTION library's code at load time, which Redis stops after
+        // half a second.
+        None => match LOAD_DEADLINE.with(|d| d.get()) {
+            Some(deadline) if std::time::Instant::now() > deadline => Err(table_error("FUNCTION LOAD timeout")),
+            _ => Ok(VmState::Continue),
+        },
+    })
+}
+
 /// Clears HOST when a run ends.
 struct HostGuard(Option<NonNull<dyn Host + 'static>>);
 
@@ -255,16 +270,7 @@ impl Engine {
             })?,
         )?;
         let _ = globals.set_metatable(Some(missing));
-        lua.set_hook(HookTriggers::new().every_nth_instruction(HOOK_INSTRUCTIONS), |_lua, _dbg| match with_host(|h| h.tick()) {
-            Some(Err(msg)) => Err(table_error(&msg)),
-            Some(Ok(())) => Ok(VmState::Continue),
-            // No script runs: a FUNCTION library's code at load time, which Redis stops after
-            // half a second.
-            None => match LOAD_DEADLINE.with(|d| d.get()) {
-                Some(deadline) if std::time::Instant::now() > deadline => Err(table_error("FUNCTION LOAD timeout")),
-                _ => Ok(VmState::Continue),
-            },
-        })?;
+        install_count_hook(&lua)?;
         Ok(Engine { lua, globals, env, env_meta, library_api: None, xpcall, handler })
     }
 
@@ -285,9 +291,8 @@ impl Engine {
         redis.set("status_reply", lua.create_function(|lua, args: MultiValue| single_field(lua, args, "ok"))?)?;
         // Effects replication is the only mode in 7.0: asking for it always succeeds.
         redis.set("replicate_commands", lua.create_function(|_, _: MultiValue| Ok(true))?)?;
-        // The debugger's hooks do nothing outside a debugging session.
-        redis.set("breakpoint", lua.create_function(|_, _: MultiValue| Ok(false))?)?;
-        redis.set("debug", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
+        // The debugger's functions do nothing outside a debugging session.
+        redis.set("breakpoint", lua.create_function(|_, _: MultiValue| Ok(super::debugger::breakpoint()))?)?;
         Self::install_host_api(lua, redis)
     }
 
@@ -298,6 +303,7 @@ impl Engine {
         unsafe {
             redis.raw_set("call", lua.create_c_function(lua_redis_call)?)?;
             redis.raw_set("pcall", lua.create_c_function(lua_redis_pcall)?)?;
+            redis.raw_set("debug", lua.create_c_function(lua_redis_debug)?)?;
         }
         redis.raw_set(
             "sha1hex",
@@ -460,6 +466,7 @@ impl Engine {
         let _guard = HostGuard(HOST.with(|h| h.replace(Some(ptr))));
         RESP.with(|r| r.set(2));
         let nargs = if as_globals { 0 } else { 2 };
+        let debugging = super::debugger::active();
         // SAFETY: one protected call on the interpreter's stack, holding handler and f: the keys
         // and args tables are built (into the real globals, or after f as its arguments);
         // `lua_pcall` with the handler as its message handler (as Redis calls scripts) leaves
@@ -483,6 +490,9 @@ impl Engine {
                         ffi::lua_rawset(l, ffi::LUA_GLOBALSINDEX);
                     }
                 }
+                if debugging {
+                    super::debugger::install_hook(l);
+                }
                 let status = ffi::lua_pcall(l, nargs, 1, handler);
                 if status == 0 {
                     convert::write_top(l, out, RESP.with(|r| r.get()));
@@ -496,6 +506,9 @@ impl Engine {
                 }
             })
         };
+        if debugging {
+            let _ = install_count_hook(&self.lua);
+        }
         match result {
             Ok((true, _)) => Ok(()),
             Ok((false, Value::Table(t))) => Err(RunError::Raised(error_info(&t))),
@@ -554,6 +567,27 @@ unsafe fn lua_redis_command(l: *mut mlua::ffi::lua_State, raise: bool) -> std::f
     1
 }
 
+/// Raises `{err=msg}` in the running script (the debugger's `abort`, its protocol errors).
+///
+/// # Safety
+/// `l` is a running state, inside a hook or a C function, with no Rust value that needs dropping
+/// left in the frames the error unwinds.
+#[allow(unsafe_code)]
+pub(super) unsafe fn raise_error(l: *mut mlua::ffi::lua_State, msg: &str) -> ! {
+    {
+        let text = error_text(msg);
+        push_error_table(l, text.as_bytes(), false);
+    }
+    mlua::ffi::lua_error(l)
+}
+
+/// `redis.debug(...)`: a log line in a debugging session, nothing otherwise.
+#[allow(unsafe_code)]
+unsafe extern "C-unwind" fn lua_redis_debug(l: *mut mlua::ffi::lua_State) -> std::ffi::c_int {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| super::debugger::debug(l)));
+    0
+}
+
 /// Pushes `{err=msg}` (with Redis's flag for an error already counted in the stats).
 #[allow(unsafe_code)]
 unsafe fn push_error_table(l: *mut mlua::ffi::lua_State, msg: &[u8], counted: bool) {
@@ -587,11 +621,13 @@ unsafe fn command_step(l: *mut mlua::ffi::lua_State) -> bool {
             ffi::LUA_TNUMBER => argv.push(Bytes::from(crate::util::fmt_double(ffi::lua_tonumber(l, i)))),
             _ => {
                 drop(argv);
+                super::debugger::log_error(b"Lua redis lib command arguments must be strings or integers");
                 push_error_table(l, b"ERR Lua redis lib command arguments must be strings or integers", false);
                 return true;
             }
         }
     }
+    super::debugger::log_command(&argv);
     let resp = RESP.with(|r| r.get());
     let reply = match with_host(|h| h.call(argv, resp)) {
         None => {
@@ -599,11 +635,15 @@ unsafe fn command_step(l: *mut mlua::ffi::lua_State) -> bool {
             return true;
         }
         Some(Err(msg)) => {
+            // Redis's shared errors (those with their code) keep their CRLF in the log line.
+            let logged = if msg.starts_with('-') { format!("{msg}\r\n") } else { msg.clone() };
+            super::debugger::log_error(logged.as_bytes());
             push_error_table(l, error_text(&msg).as_bytes(), false);
             return true;
         }
         Some(Ok(reply)) => reply,
     };
+    super::debugger::log_reply(&reply);
     let mut pos = 0;
     convert::push_reply(l, &reply, &mut pos, 0);
     reply.first() == Some(&b'-')

@@ -7,12 +7,14 @@
 //! - `engine.rs`: the interpreter Redis gives scripts (libraries, `redis` API, global
 //!   protection, error shapes) and running a script with a host;
 //! - `convert.rs`: replies ↔ Lua values, by Redis's conversion tables;
+//! - `debugger.rs`: the Lua debugger (LDB) a session of `SCRIPT DEBUG` runs scripts under;
 //! - `shebang.rs`: `#!lua flags=...` and the script flags;
 //! - `functions.rs`: FUNCTION libraries (registry, `redis.register_function`, DUMP payloads);
 //! - `libs/`: cjson, cmsgpack, struct and bit as Redis builds them in;
 //! - `rand48.rs`: `math.random`'s generator.
 
 pub mod convert;
+pub mod debugger;
 pub mod engine;
 pub mod functions;
 pub mod libs;
@@ -69,6 +71,8 @@ pub struct Scripts {
     /// instruction hook; the KILL itself ran in the busy loop, under the same lock).
     kill: bool,
     pub functions: functions::Functions,
+    /// The children running forked Lua debugging sessions (SCRIPT DEBUG YES).
+    pub debug_sessions: Vec<i32>,
 }
 
 impl std::fmt::Debug for Scripts {
@@ -78,6 +82,21 @@ impl std::fmt::Debug for Scripts {
 }
 
 impl Scripts {
+    /// Forgets the debugging sessions whose child ended (Redis's `ldbRemoveChild`).
+    pub fn reap_debug_sessions(&mut self) {
+        self.debug_sessions.retain(|&pid| crate::sys::reap(pid).is_none());
+    }
+
+    /// Ends the debugging sessions (at shutdown: `ldbKillForkedSessions`); their clients see
+    /// the connection close.
+    pub fn kill_debug_sessions(&mut self) {
+        for pid in self.debug_sessions.drain(..) {
+            crate::log::warning(&format!("Killing debugging session {pid}"));
+            crate::sys::kill(pid, crate::sys::SIGKILL);
+            crate::sys::wait_child(pid);
+        }
+    }
+
     /// The interpreter, started on first use.
     pub fn engine(&mut self) -> Result<&Engine, String> {
         self.engine.get(no_setup)

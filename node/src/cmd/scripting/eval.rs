@@ -2,7 +2,9 @@
 
 use bytes::Bytes;
 
+use super::debug;
 use super::runner::{self, Job};
+use crate::client::LuaDebug;
 use crate::cmd::args;
 use crate::cmd::ctx::{Ctx, Handler};
 use crate::cmd::handler::CmdResult;
@@ -17,23 +19,37 @@ pub const COMMANDS: &[(&str, Handler)] = &[
     ("script|exists", script_exists),
     ("script|flush", script_flush),
     ("script|kill", script_kill),
-    ("script|debug", script_debug),
+    ("script|debug", debug::script_debug),
     ("script|help", script_help),
 ];
 
 fn eval(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if ctx.me.lua_debug != LuaDebug::Off {
+        return debug::eval(ctx, argv, |ctx, argv| eval_generic(ctx, argv, false, false));
+    }
     eval_generic(ctx, argv, false, false)
 }
 
 fn evalsha(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if ctx.me.lua_debug != LuaDebug::Off {
+        super::feed_monitors(ctx, argv);
+        return debug::evalsha(argv);
+    }
     eval_generic(ctx, argv, true, false)
 }
 
 fn eval_ro(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if ctx.me.lua_debug != LuaDebug::Off {
+        return debug::eval(ctx, argv, |ctx, argv| eval_generic(ctx, argv, false, true));
+    }
     eval_generic(ctx, argv, false, true)
 }
 
 fn evalsha_ro(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    if ctx.me.lua_debug != LuaDebug::Off {
+        super::feed_monitors(ctx, argv);
+        return debug::evalsha(argv);
+    }
     eval_generic(ctx, argv, true, true)
 }
 
@@ -111,22 +127,6 @@ fn script_flush(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn script_kill(ctx: &mut Ctx, _argv: &[Bytes]) -> CmdResult {
     super::kill(ctx, true)
-}
-
-/// SCRIPT DEBUG: NO is accepted; the Lua debugger itself (YES/SYNC) is not part of this server,
-/// so those answer with an error rather than pretending a session started.
-fn script_debug(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
-    if ctx.me.in_exec || ctx.me.multi.active {
-        return Err("ERR SCRIPT DEBUG must be called outside a pipeline".into());
-    }
-    if args::is(&argv[2], "no") {
-        ctx.out.ok();
-        return Ok(());
-    }
-    if args::is(&argv[2], "yes") || args::is(&argv[2], "sync") {
-        return Err("ERR SCRIPT DEBUG YES/SYNC: the Lua debugger (LDB) is not available in redis-ha-node".into());
-    }
-    Err("ERR Use SCRIPT DEBUG YES/SYNC/NO".into())
 }
 
 const SCRIPT_HELP: &[&str] = &[

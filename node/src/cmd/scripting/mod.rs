@@ -1,7 +1,9 @@
-//! Scripting commands: EVAL and SCRIPT (`eval.rs`), FUNCTION and FCALL (`function.rs`), and
-//! running one script with the rules Redis applies to scripts (`runner.rs`). The interpreter,
+//! Scripting commands: EVAL and SCRIPT (`eval.rs`), FUNCTION and FCALL (`function.rs`), the Lua
+//! debugger's sessions (`debug.rs`), and running one script with the rules Redis applies to
+//! scripts (`runner.rs`). The interpreter,
 //! the conversions and the libraries sit below, in `crate::script`.
 
+pub mod debug;
 pub mod eval;
 pub mod function;
 pub mod runner;
