@@ -108,9 +108,9 @@ async fn answer(shared: &Shared, mut sock: TcpStream) -> std::io::Result<()> {
 /// The metrics text for this server's current state.
 pub fn render(st: &State) -> String {
     let mut info = crate::cmd::info::info_text(st, 0, 1, &info_sections(st));
-    if let Some(rt) = crate::sentinel::driver::runtime_ref(&st.sentinel) {
+    if let Some(sentinel) = st.sentinel.as_deref() {
         info.push_str("\r\n");
-        info.push_str(&rt.machine.info_section(crate::util::mono_ms(), rt.scripts.running(), rt.scripts.len()));
+        info.push_str(&sentinel.info_section());
     }
     from_info(&info)
 }

@@ -42,6 +42,16 @@ pub enum ShutdownRequest {
     NoSave,
 }
 
+/// What the rest of the server asks of the sentinel role running in it. The sentinel sits above
+/// the server and implements this; nothing below it names the sentinel's types.
+pub trait SentinelRole: Send {
+    /// INFO's `# Sentinel` section (the metrics endpoint reads it).
+    fn info_section(&self) -> String;
+    /// The sentinel's own runtime, for the sentinel's code.
+    fn as_any(&self) -> &dyn std::any::Any;
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
+}
+
 pub struct State {
     pub(crate) config: Config,
     /// The keyspace (the one field outside the crate reaches: the loaders' tests swap datasets in).
@@ -124,7 +134,7 @@ pub struct State {
     pub(crate) evict: crate::evict::evictor::Evictor,
     /// Sentinel mode: the running sentinel (state machine and its driver); `None` for a data server.
     /// The type stays the sentinel's own (it sits beside the data server, above this state).
-    pub(crate) sentinel: Option<Box<dyn std::any::Any + Send>>,
+    pub(crate) sentinel: Option<Box<dyn SentinelRole>>,
     /// Scripting: the Lua interpreters, the EVAL cache, the FUNCTION libraries, the running script.
     pub(crate) scripts: crate::script::Scripts,
     /// ACL users (`acl/`); each client holds the id of its user.

@@ -63,6 +63,30 @@ fn int(b: &[u8]) -> i64 {
     crate::util::parse_i64(b).unwrap_or(0)
 }
 
+/// Pushes `{err=msg}` (with Redis's flag for an error already counted in the stats).
+pub(super) unsafe fn push_error_table(l: *mut lua_State, msg: &[u8], counted: bool) {
+    ffi::lua_createtable(l, 0, 2);
+    push_bytes(l, msg);
+    set_field(l, c"err");
+    if counted {
+        ffi::lua_pushboolean(l, 1);
+        set_field(l, c"ignore_err_stats_update");
+    }
+}
+
+/// Raises `{err=msg}` in the running script (the debugger's `abort`, its protocol errors).
+///
+/// # Safety
+/// `l` is a running state, inside a hook or a C function, with no Rust value that needs dropping
+/// left in the frames the error unwinds.
+pub(super) unsafe fn raise_error(l: *mut lua_State, msg: &str) -> ! {
+    {
+        let text = error_text(msg);
+        push_error_table(l, text.as_bytes(), false);
+    }
+    ffi::lua_error(l)
+}
+
 pub(super) unsafe fn push_bytes(l: *mut lua_State, b: &[u8]) {
     ffi::lua_pushlstring(l, b.as_ptr() as *const c_char, b.len());
 }

@@ -492,7 +492,7 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 unsafe extern "C-unwind" fn hook(l: *mut ffi::lua_State, ar: *mut ffi::lua_Debug) {
     let raise = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook_step(l, ar))).unwrap_or(None);
     if let Some(msg) = raise {
-        super::engine::raise_error(l, msg);
+        super::convert::raise_error(l, msg);
     }
 }
 
@@ -623,27 +623,39 @@ unsafe fn log_top(s: &mut Session, l: *mut ffi::lua_State, prefix: &[u8]) {
     s.log_trimmed(entry);
 }
 
+/// Calls `f` with the name of each local of the frame `ar`, its value on top of the stack meanwhile,
+/// until `f` returns true; whether it did.
+unsafe fn each_local(l: *mut ffi::lua_State, ar: &ffi::lua_Debug, mut f: impl FnMut(&[u8]) -> bool) -> bool {
+    let mut i = 1;
+    loop {
+        let local = ffi::lua_getlocal(l, ar, i);
+        if local.is_null() {
+            return false;
+        }
+        i += 1;
+        let done = f(CStr::from_ptr(local).to_bytes());
+        ffi::lua_settop(l, -2);
+        if done {
+            return true;
+        }
+    }
+}
+
 /// `ldbPrint`: the first local of that name from the current frame outwards, else KEYS or ARGV.
 unsafe fn print_var(s: &mut Session, l: *mut ffi::lua_State, name: &[u8]) {
     let mut ar = new_debug();
     let mut level = 0;
     while ffi::lua_getstack(l, level, &mut ar) != 0 {
         level += 1;
-        let mut i = 1;
-        loop {
-            let local = ffi::lua_getlocal(l, &ar, i);
-            if local.is_null() {
-                break;
-            }
-            i += 1;
-            let matches = CStr::from_ptr(local).to_bytes() == name;
+        let found = each_local(l, &ar, |local| {
+            let matches = local == name;
             if matches {
                 log_top(s, l, b"<value> ");
             }
-            ffi::lua_settop(l, -2);
-            if matches {
-                return;
-            }
+            matches
+        });
+        if found {
+            return;
         }
     }
     if name == b"ARGV" || name == b"KEYS" {
@@ -661,14 +673,7 @@ unsafe fn print_all(s: &mut Session, l: *mut ffi::lua_State) {
     let mut ar = new_debug();
     let mut vars = 0;
     if ffi::lua_getstack(l, 0, &mut ar) != 0 {
-        let mut i = 1;
-        loop {
-            let local = ffi::lua_getlocal(l, &ar, i);
-            if local.is_null() {
-                break;
-            }
-            i += 1;
-            let name = CStr::from_ptr(local).to_bytes();
+        each_local(l, &ar, |name| {
             if !contains(name, b"(*temporary)") {
                 let mut prefix = b"<value> ".to_vec();
                 prefix.extend_from_slice(name);
@@ -676,8 +681,8 @@ unsafe fn print_all(s: &mut Session, l: *mut ffi::lua_State) {
                 log_top(s, l, &prefix);
                 vars += 1;
             }
-            ffi::lua_settop(l, -2);
-        }
+            false
+        });
     }
     if vars == 0 {
         s.log(b"No local variables in the current context.".to_vec());

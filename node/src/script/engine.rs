@@ -558,27 +558,13 @@ unsafe fn lua_redis_command(l: *mut mlua::ffi::lua_State, raise: bool) -> std::f
     // before `lua_error` unwinds this frame. A panic (a bug) becomes a script error rather than
     // unwinding through Lua's C frames.
     let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| command_step(l))).unwrap_or_else(|_| {
-        push_error_table(l, b"ERR internal error running the command", false);
+        convert::push_error_table(l, b"ERR internal error running the command", false);
         true
     });
     if failed && raise {
         mlua::ffi::lua_error(l);
     }
     1
-}
-
-/// Raises `{err=msg}` in the running script (the debugger's `abort`, its protocol errors).
-///
-/// # Safety
-/// `l` is a running state, inside a hook or a C function, with no Rust value that needs dropping
-/// left in the frames the error unwinds.
-#[allow(unsafe_code)]
-pub(super) unsafe fn raise_error(l: *mut mlua::ffi::lua_State, msg: &str) -> ! {
-    {
-        let text = error_text(msg);
-        push_error_table(l, text.as_bytes(), false);
-    }
-    mlua::ffi::lua_error(l)
 }
 
 /// `redis.debug(...)`: a log line in a debugging session, nothing otherwise.
@@ -588,18 +574,6 @@ unsafe extern "C-unwind" fn lua_redis_debug(l: *mut mlua::ffi::lua_State) -> std
     0
 }
 
-/// Pushes `{err=msg}` (with Redis's flag for an error already counted in the stats).
-#[allow(unsafe_code)]
-unsafe fn push_error_table(l: *mut mlua::ffi::lua_State, msg: &[u8], counted: bool) {
-    mlua::ffi::lua_createtable(l, 0, 2);
-    convert::push_bytes(l, msg);
-    convert::set_field(l, c"err");
-    if counted {
-        mlua::ffi::lua_pushboolean(l, 1);
-        convert::set_field(l, c"ignore_err_stats_update");
-    }
-}
-
 /// Reads the arguments, runs the command through the host, pushes its reply (or an error
 /// table); true when the result is an error.
 #[allow(unsafe_code)]
@@ -607,7 +581,7 @@ unsafe fn command_step(l: *mut mlua::ffi::lua_State) -> bool {
     use mlua::ffi;
     let n = ffi::lua_gettop(l);
     if n == 0 {
-        push_error_table(l, b"ERR Please specify at least one argument for this redis lib call", false);
+        convert::push_error_table(l, b"ERR Please specify at least one argument for this redis lib call", false);
         return true;
     }
     let mut argv = Vec::with_capacity(n as usize);
@@ -622,7 +596,7 @@ unsafe fn command_step(l: *mut mlua::ffi::lua_State) -> bool {
             _ => {
                 drop(argv);
                 super::debugger::log_error(b"Lua redis lib command arguments must be strings or integers");
-                push_error_table(l, b"ERR Lua redis lib command arguments must be strings or integers", false);
+                convert::push_error_table(l, b"ERR Lua redis lib command arguments must be strings or integers", false);
                 return true;
             }
         }
@@ -631,14 +605,14 @@ unsafe fn command_step(l: *mut mlua::ffi::lua_State) -> bool {
     let resp = RESP.with(|r| r.get());
     let reply = match with_host(|h| h.call(argv, resp)) {
         None => {
-            push_error_table(l, b"ERR redis.call can only be called inside a script invocation", false);
+            convert::push_error_table(l, b"ERR redis.call can only be called inside a script invocation", false);
             return true;
         }
         Some(Err(msg)) => {
             // Redis's shared errors (those with their code) keep their CRLF in the log line.
             let logged = if msg.starts_with('-') { format!("{msg}\r\n") } else { msg.clone() };
             super::debugger::log_error(logged.as_bytes());
-            push_error_table(l, error_text(&msg).as_bytes(), false);
+            convert::push_error_table(l, error_text(&msg).as_bytes(), false);
             return true;
         }
         Some(Ok(reply)) => reply,

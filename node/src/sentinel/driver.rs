@@ -30,18 +30,32 @@ use crate::client::ClientState;
 use crate::config::Config;
 use crate::log;
 use crate::resp::reply::Out;
-use crate::state::{Shared, State};
+use crate::state::{SentinelRole, Shared, State};
 use crate::util::mono_ms;
 
-/// The sentinel's runtime in `State::sentinel` (kept there as `Any`: the state does not know the
-/// sentinel's types). None in a data server.
-pub fn runtime(slot: &mut Option<Box<dyn std::any::Any + Send>>) -> Option<&mut Runtime> {
-    slot.as_deref_mut().and_then(|rt| rt.downcast_mut::<Runtime>())
+/// The sentinel's runtime in `State::sentinel` (kept there as a [`SentinelRole`]: the state does
+/// not know the sentinel's types). None in a data server.
+pub fn runtime(slot: &mut Option<Box<dyn SentinelRole>>) -> Option<&mut Runtime> {
+    slot.as_deref_mut().and_then(|rt| rt.as_any_mut().downcast_mut::<Runtime>())
 }
 
 /// [`runtime`], read-only.
-pub fn runtime_ref(slot: &Option<Box<dyn std::any::Any + Send>>) -> Option<&Runtime> {
-    slot.as_deref().and_then(|rt| rt.downcast_ref::<Runtime>())
+pub fn runtime_ref(slot: &Option<Box<dyn SentinelRole>>) -> Option<&Runtime> {
+    slot.as_deref().and_then(|rt| rt.as_any().downcast_ref::<Runtime>())
+}
+
+impl SentinelRole for Runtime {
+    fn info_section(&self) -> String {
+        self.machine.info_section(mono_ms(), self.scripts.running(), self.scripts.len())
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
 }
 
 /// The running sentinel: the state machine plus what executes its actions.
