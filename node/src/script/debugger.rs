@@ -857,7 +857,7 @@ pub fn log_reply(reply: &[u8]) {
 fn human_reply(out: &mut Vec<u8>, r: &[u8], pos: &mut usize) {
     let Some(&kind) = r.get(*pos) else { return };
     let line_end = r[*pos..].iter().position(|&c| c == b'\r').map(|i| *pos + i).unwrap_or(r.len());
-    let line = &r[*pos + 1..line_end];
+    let line = r.get(*pos + 1..line_end).unwrap_or(&[]);
     let after = (line_end + 2).min(r.len());
     let count = || crate::util::parse_i64(line).unwrap_or(0);
     let repr = |out: &mut Vec<u8>, s: &[u8]| {
@@ -899,6 +899,9 @@ fn human_reply(out: &mut Vec<u8>, r: &[u8], pos: &mut usize) {
             };
             out.extend_from_slice(open);
             for j in 0..n.max(0) {
+                if *pos >= r.len() {
+                    break;
+                }
                 human_reply(out, r, pos);
                 if kind == b'%' {
                     out.extend_from_slice(b" => ");
@@ -980,6 +983,14 @@ mod tests {
         let mut out = Vec::new();
         human_reply(&mut out, b"%1\r\n$1\r\na\r\n,1.5\r\n", &mut 0);
         assert_eq!(out, b"{\"a\" => (double) 1.5}");
+    }
+
+    #[test]
+    fn malformed_replies_are_shown_without_panicking() {
+        for r in [&b"\r\n"[..], b"$5\r\nab", b"*3\r\n:1\r\n", b"%2\r\n", b"$-1", b"*", b"~1\r\n\r", b"*999999999\r\n"] {
+            let mut out = Vec::new();
+            human_reply(&mut out, r, &mut 0);
+        }
     }
 
     #[test]
