@@ -543,10 +543,10 @@ impl Conn {
             input.extend_from_slice(&self.inbuf);
             self.inbuf = input;
         }
-        // As Redis's querybuf, which is trimmed only after the whole batch: CLIENT LIST run in it
-        // shows the bytes of the batch, its own command included.
         // The clock is read once here and then once per command, at its end (see `cmd::execute_at`).
         let mut clock_us = now_us();
+        // As Redis's querybuf, which is trimmed only after the whole batch: CLIENT LIST run in it
+        // shows the bytes of the batch, its own command included (and the buffer they grew).
         me.mem.on_input(self.inbuf.len());
         me.qbuf = self.inbuf.len();
         let mut next = first;
