@@ -10,7 +10,7 @@
 //! visits each client as Redis's clientsCron does; nothing here touches a socket.
 
 /// `zmalloc_size` of Redis 7.0.15's `client` struct.
-pub const CLIENT_STRUCT: usize = 768;
+const CLIENT_STRUCT: usize = 768;
 /// PROTO_IOBUF_LEN: a normal read.
 const IOBUF_LEN: usize = 16 * 1024;
 /// PROTO_MBULK_BIG_ARG: from this length an argument gets a query buffer of its own size.
@@ -32,7 +32,7 @@ const WATCHED_KEY: usize = 56;
 
 /// jemalloc 5.3's size class for `n` bytes: 8, then multiples of 16 to 128, then four classes per
 /// doubling (160, 192, 224, 256, 320, ...).
-pub fn size_class(n: usize) -> usize {
+fn size_class(n: usize) -> usize {
     if n <= 8 {
         return 8;
     }
@@ -232,7 +232,7 @@ impl BufferAccount {
 
     /// `n` bytes were read into a buffer that held `held` unparsed bytes.
     #[inline]
-    pub fn on_read(&mut self, held: usize, n: usize) {
+    fn on_read(&mut self, held: usize, n: usize) {
         // The common case: a grown buffer with room for a normal read and for what came, between
         // requests (so no large argument is being read).
         if !self.in_request && self.query.alloc >= held + n.max(IOBUF_LEN) {
@@ -296,7 +296,7 @@ impl BufferAccount {
 
     /// Replies placed in the reply buffer: its peak is what it held (`bufpos`), up to its size.
     #[inline]
-    pub fn note_replies(&mut self, pending: usize) {
+    fn note_replies(&mut self, pending: usize) {
         if pending > self.reply_peak {
             self.reply_peak = pending.min(self.reply_size);
         }

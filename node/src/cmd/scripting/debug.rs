@@ -119,7 +119,8 @@ pub fn eval(ctx: &mut Ctx, argv: &[Bytes], run: fn(&mut Ctx, &[Bytes]) -> CmdRes
 }
 
 /// EVALSHA / EVALSHA_RO in debug mode: a script is debugged from its source only.
-pub fn evalsha(argv: &[Bytes]) -> CmdResult {
+pub fn evalsha(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
+    super::feed_monitors(ctx, argv);
     if argv[1].len() != 40 {
         return Err("NOSCRIPT No matching script. Please use EVAL.".into());
     }

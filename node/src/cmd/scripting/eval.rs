@@ -32,8 +32,7 @@ fn eval(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn evalsha(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if ctx.me.lua_debug != LuaDebug::Off {
-        super::feed_monitors(ctx, argv);
-        return debug::evalsha(argv);
+        return debug::evalsha(ctx, argv);
     }
     eval_generic(ctx, argv, true, false)
 }
@@ -47,8 +46,7 @@ fn eval_ro(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
 
 fn evalsha_ro(ctx: &mut Ctx, argv: &[Bytes]) -> CmdResult {
     if ctx.me.lua_debug != LuaDebug::Off {
-        super::feed_monitors(ctx, argv);
-        return debug::evalsha(argv);
+        return debug::evalsha(ctx, argv);
     }
     eval_generic(ctx, argv, true, true)
 }
