@@ -140,7 +140,7 @@ fn build_runtime(config: &Config) -> Result<tokio::runtime::Runtime, ExitCode> {
 }
 
 /// `redis-ha-node [sentinel.conf] --sentinel [options]` or a `redis-sentinel` link: redis-sentinel's
-/// start-up checks and messages, then the sentinel (see `sentinel::process`).
+/// start-up checks and messages, then the sentinel (see `sentinel_mode`).
 fn run_sentinel(args: &[String]) -> ExitCode {
     log::set_role(b'X');
     let sc = match Config::from_args_sentinel(args) {
@@ -170,7 +170,7 @@ fn run_sentinel(args: &[String]) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let code = runtime.block_on(redis_ha_node::sentinel::process::serve(sc, pidfile));
+    let code = runtime.block_on(redis_ha_node::sentinel_mode::serve(sc, pidfile));
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     code
 }

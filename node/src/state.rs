@@ -54,8 +54,8 @@ pub trait SentinelRole: Send {
 
 pub struct State {
     pub(crate) config: Config,
-    /// The keyspace (the one field outside the crate reaches: the loaders' tests swap datasets in).
-    pub dbs: Vec<Db>,
+    /// The keyspace: one `Db` per SELECT index.
+    pub(crate) dbs: Vec<Db>,
     pub(crate) clients: HashMap<u64, Box<ClientState>>,
     /// The clients' memory as INFO reports it, updated by the cron (`client::memory`).
     pub(crate) client_memory: crate::client::memory::ClientsMemory,
@@ -74,7 +74,7 @@ pub struct State {
     /// XREADGROUP clients among the blocked (they are unblocked when their stream goes away).
     pub(crate) group_readers_blocked: usize,
     /// Client-side caching: tracked keys and BCAST prefixes.
-    pub tracking: crate::tracking::tables::Tracking,
+    pub(crate) tracking: crate::tracking::tables::Tracking,
     /// The key whose data a blocked client is being served from while its command re-runs (Redis
     /// serves a client blocked on several keys from the key that became ready).
     pub(crate) serving_key: Option<(usize, Bytes)>,
@@ -138,9 +138,9 @@ pub struct State {
     /// Scripting: the Lua interpreters, the EVAL cache, the FUNCTION libraries, the running script.
     pub(crate) scripts: crate::script::Scripts,
     /// ACL users (`acl/`); each client holds the id of its user.
-    pub acl: crate::acl::Acl,
+    pub(crate) acl: crate::acl::Acl,
     /// TLS settings for new connections (`tls-*`), when TLS is configured.
-    pub tls: Option<Arc<crate::tls::Tls>>,
+    pub(crate) tls: Option<Arc<crate::tls::Tls>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -242,6 +242,17 @@ impl State {
     /// The running configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The keyspace, one `Db` per SELECT index.
+    pub fn dbs(&self) -> &[Db] {
+        &self.dbs
+    }
+
+    /// Puts a loaded dataset (an RDB, an AOF's base, a full sync's payload) in place of the
+    /// current one.
+    pub fn install_dataset(&mut self, dbs: Vec<Db>) {
+        self.dbs = dbs;
     }
 
     pub fn total_keys(&self) -> usize {

@@ -1,5 +1,8 @@
-//! The few OS calls std does not offer: fork/setsid for `daemonize`, and resource usage for INFO.
-//! This is the crate's only unsafe code; each call is a plain libc call with no pointers kept.
+//! The OS calls std does not offer, each a plain libc call with no pointer kept: fork/setsid for
+//! `daemonize`, fork and wait for the children (BGSAVE, AOF rewrite, diskless sync, forked Lua
+//! debugging sessions), signals, rlimits and resource usage for INFO, keepalive, and the
+//! descriptor-level socket calls the busy-script loop and the Lua debugger need. The crate's
+//! other unsafe code is `alloc.rs` (the counting allocator) and `script/` (Lua's C API for hooks).
 #![allow(unsafe_code)]
 
 /// Detaches like redis-server's `daemonize()`: fork (the parent exits 0), setsid, and point

@@ -1057,7 +1057,7 @@ fn replay_fresh(buf: &[u8]) -> (Result<Replayed, Refused>, Vec<String>, bool) {
     let mut st = State::new(Config::default());
     let (mut me, _rx) = loading_client();
     let r = replay(&mut st, &mut me, buf, 0);
-    (r, describe_dbs(&st.dbs, false), me.multi.active)
+    (r, describe_dbs(st.dbs(), false), me.multi.active)
 }
 
 #[test]
@@ -1115,7 +1115,7 @@ fn rdb_preamble_then_commands_loads() {
         assert_eq!(loaded.bytes_read as usize, rdb_part.len(), "the RDB loader read into the commands");
         redis_ha_node::cmd::install();
         let mut st = State::new(Config::default());
-        st.dbs = loaded.dbs;
+        st.install_dataset(loaded.dbs);
         let (mut me, _rx) = loading_client();
         let r = replay(&mut st, &mut me, &buf, rdb_part.len());
         assert!(r.is_ok(), "commands after the preamble: {r:?}");

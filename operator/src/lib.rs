@@ -6,7 +6,8 @@
 //! pods itself (their StatefulSet is `OnDelete`): replicas first, one at a time, the master last after
 //! a switchover.
 //!
-//! Layout (each module's imports point only at those listed after it):
+//! Layout (each domain module's imports point only at those listed after it and at the plumbing's
+//! [`error`] and [`metrics`]):
 //! - [`controller`]: reconcile (server-side apply of children, a rollout step, then status), error
 //!   policy, `run` over every namespace or one ([`controller::WatchScope`]); [`controller::status`]:
 //!   the status and conditions it writes (pure).
@@ -17,13 +18,17 @@
 //!   status), [`master::registry`] (one watcher per RedisHA).
 //! - [`resources`]: pure builders, RedisHA → child objects, names and labels, and the pod scripts.
 //! - [`crd`]: the `RedisHA` resource (spec, status, validation); `bin/crdgen.rs` writes `crds/redisha.yaml`.
-//! - Process plumbing beside them: [`leader`] (Lease-based leader election), [`metrics`] and [`http`]
-//!   (`/metrics`, `/healthz`, `/readyz`), [`readiness`] (what `/readyz` answers), [`error`] (the one
-//!   error type).
+//! - Process plumbing beside them: [`leader`] (Lease-based leader election, reporting to
+//!   [`readiness`]), [`http`] (`/metrics`, `/healthz`, `/readyz`, over [`metrics`] and [`readiness`],
+//!   what `/readyz` answers), [`error`] (the one error type; it carries [`resources`]' render error).
+//! - `main.rs`: the binary, wiring only; `fixtures.rs` (tests): a mocked API server for the
+//!   reconciler and the leader election.
 //!
-//! Tests beyond the unit tests: `tests/crd.rs` (schema and CEL rules), `tests/sentinel_failover.rs`
-//! (the watcher against real sentinels) and `tests/pod_scripts.rs` (the pod scripts run with `sh`
-//! against real `redis-ha-node` and sentinel processes on loopback addresses).
+//! Tests beyond the unit tests: `tests/crd.rs` (the committed CRD is current; schema and CEL rules),
+//! `tests/sentinel_failover.rs` (the watcher against real sentinels), `tests/handover.rs` (the
+//! roll's check before a former master restarts, against real processes) and `tests/pod_scripts.rs`
+//! (the pod scripts run with `sh` against real `redis-ha-node` and sentinel processes on loopback
+//! addresses; the harness is `tests/pods/`).
 
 pub mod controller;
 pub mod crd;

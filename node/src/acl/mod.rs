@@ -3,8 +3,8 @@
 //!
 //! Owns: the user table (`State::acl`), each connection's user is an index into it
 //! ([`UserId`]; the default user is always 0, so a client never holds a dangling user). Imports
-//! only `util`, `resp` (argument splitting) and `log`; the command metadata it needs comes from
-//! [`catalog`], which the command table fills in.
+//! only `util`, `resp` (argument splitting), `config` (an I/O error's text as Redis words it) and
+//! `log`; the command metadata it needs comes from [`catalog`], which the command table fills in.
 
 pub mod catalog;
 pub mod check;

@@ -1,8 +1,13 @@
 //! What the server knows about each connected client (the registry entry behind CLIENT LIST).
 //!
-//! The socket itself belongs to the connection task (`connection.rs`); this is the part other
+//! The socket itself belongs to the connection task (`server/session.rs`); this is the part other
 //! clients' commands may need to see or change: name, db, subscriptions, blocking state, kill flag,
-//! and the channel that carries messages (pub/sub, unblocked replies) to the connection task.
+//! and the outbox that carries messages (pub/sub, unblocked replies) to the connection task. It
+//! sits below the state and imports only what an entry holds: `acl` (the user's id), `tracking`'s
+//! tables, `outbox`, `config` (output buffer limits), `util` and `log`.
+//!
+//! `memory.rs`: a client's buffers as Redis accounts them (CLIENT LIST's `qbuf-free`, `omem`,
+//! `tot-mem`, ...).
 
 pub mod memory;
 

@@ -5,12 +5,13 @@
 //! COMMAND output exactly Redis's. Only commands we implement are listed.
 //!
 //! A sentinel process uses redis-sentinel 7.0's own capture instead ([`set_sentinel_mode`]): its 15
-//! commands, with the sentinel versions of INFO, ROLE and PUBLISH, the SENTINEL subcommands and the
-//! read-only ACL subcommands, whose handlers the sentinel hands in (this layer never imports the
-//! sentinel, which sits above it); everything else
-//! is an unknown command there, as in Redis.
+//! commands, with the read-only ACL subcommands (the data server's handlers) and the sentinel
+//! versions of INFO, ROLE and PUBLISH and the SENTINEL subcommands, whose handlers `sentinel_mode`
+//! hands in (this layer never imports it: it sits above); everything else is an unknown command
+//! there, as in Redis.
 
 use hashbrown::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
 use bytes::Bytes;
@@ -56,7 +57,7 @@ pub fn set_renames(renames: Vec<(Vec<u8>, Vec<u8>)>) {
 }
 
 /// Makes the table redis-sentinel's: its commands, with `handlers` (the sentinel's INFO, ROLE,
-/// PUBLISH, SENTINEL and ACL) over the data server's. Must be called before the table is first
+/// PUBLISH and SENTINEL subcommands) over the data server's (ACL, CLIENT, HELLO ... as in Redis). Must be called before the table is first
 /// used; the process stays a sentinel.
 pub fn set_sentinel_mode(handlers: Vec<(&'static str, Handler)>) {
     let _ = SENTINEL_MODE.set(handlers);
@@ -119,7 +120,8 @@ pub struct CommandDef {
     pub last_key: i64,
     pub step: i64,
     pub handler: Option<Handler>,
-    pub subcommands: HashMap<String, CommandDef>,
+    /// By lowercase name (bytes, as clients send them).
+    pub subcommands: HashMap<Name, CommandDef>,
     /// COMMAND INFO entry (subcommands filtered to implemented ones).
     pub info: Frame,
     /// COMMAND DOCS value (the map after the name).
@@ -127,6 +129,11 @@ pub struct CommandDef {
 }
 
 impl CommandDef {
+    /// The subcommand a client's (lowercased) name runs.
+    pub fn subcommand(&self, name: &[u8]) -> Option<&CommandDef> {
+        self.subcommands.get(&Key(name))
+    }
+
     pub fn has(&self, f: u32) -> bool {
         self.flags & f != 0
     }
@@ -157,30 +164,64 @@ impl CommandDef {
     }
 }
 
+/// A command's name as the table keys it: lowercase bytes as clients send them, hashed with one
+/// `write`. A lookup runs for every request: `str` keys would cost a UTF-8 check of the name first,
+/// and `[u8]`'s own `Hash` a length prefix.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Name(Box<[u8]>);
+
+impl Name {
+    fn new(name: &[u8]) -> Name {
+        Name(name.into())
+    }
+}
+
+impl Hash for Name {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write(&self.0);
+    }
+}
+
+/// A name being looked up (already lowercase), hashed as [`Name`] is.
+struct Key<'a>(&'a [u8]);
+
+impl Hash for Key<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write(self.0);
+    }
+}
+
+impl hashbrown::Equivalent<Name> for Key<'_> {
+    fn equivalent(&self, key: &Name) -> bool {
+        *self.0 == *key.0
+    }
+}
+
 pub struct CommandTable {
-    pub commands: HashMap<String, CommandDef>,
+    /// By lowercase name (bytes, as clients send them).
+    pub commands: HashMap<Name, CommandDef>,
     /// Full names by `CommandDef::id`.
     pub names: Vec<&'static str>,
     /// `rename-command`: the name a client types → the command it runs (None: removed). Only what
     /// clients send goes through it; the server's own references (ids, propagation) keep the
     /// original names, and so do COMMAND's replies, as in Redis.
-    renamed: HashMap<String, Option<String>>,
+    renamed: HashMap<Name, Option<Name>>,
 }
 
 impl CommandTable {
     pub fn get(&self, name: &str) -> Option<&CommandDef> {
-        self.commands.get(name)
+        self.commands.get(&Key(name.as_bytes()))
     }
 
     /// The command a client's (lowercased) name runs, after `rename-command`.
-    pub fn resolve(&self, name: &str) -> Option<&CommandDef> {
+    pub fn resolve(&self, name: &[u8]) -> Option<&CommandDef> {
         if self.renamed.is_empty() {
-            return self.commands.get(name);
+            return self.commands.get(&Key(name));
         }
-        match self.renamed.get(name) {
+        match self.renamed.get(&Key(name)) {
             Some(Some(original)) => self.commands.get(original),
             Some(None) => None,
-            None => self.commands.get(name),
+            None => self.commands.get(&Key(name)),
         }
     }
 
@@ -221,7 +262,7 @@ pub fn id_of(name: &str) -> Option<usize> {
     let top = table().get(parts.next()?)?;
     match parts.next() {
         None => Some(top.id),
-        Some(sub) => top.subcommands.get(sub).map(|d| d.id),
+        Some(sub) => top.subcommand(sub.as_bytes()).map(|d| d.id),
     }
 }
 
@@ -240,7 +281,7 @@ pub fn lookup(argv: &[Bytes]) -> Lookup<'static> {
     if def.subcommands.is_empty() || argv.len() < 2 {
         return Lookup::Found(def);
     }
-    match with_lower(&argv[1], |sub| def.subcommands.get(sub)) {
+    match with_lower(&argv[1], |sub| def.subcommand(sub)) {
         Some(sub) => Lookup::Found(sub),
         None => Lookup::UnknownSub(def),
     }
@@ -267,24 +308,24 @@ fn build() -> CommandTable {
     let mut next_id = 0;
     for entry in info.items().unwrap_or(&[]) {
         if let Some(def) = def_from_info(entry, &handlers, &docs_by_name, &mut next_id) {
-            commands.insert(def.name.clone(), def);
+            commands.insert(Name::new(def.name.as_bytes()), def);
         }
     }
     CommandTable { commands, names: vec![""; next_id], renamed: renames() }
 }
 
 /// The typed-name map of the configured renames, applied in order (a later line sees the earlier).
-fn renames() -> HashMap<String, Option<String>> {
-    let mut map: HashMap<String, Option<String>> = HashMap::new();
+fn renames() -> HashMap<Name, Option<Name>> {
+    let mut map: HashMap<Name, Option<Name>> = HashMap::new();
     for (from, to) in RENAMES.get().map(Vec::as_slice).unwrap_or(&[]) {
-        let from = String::from_utf8_lossy(from).to_ascii_lowercase();
+        let from = Name::new(&from.to_ascii_lowercase());
         let original = match map.get(&from) {
             Some(Some(o)) => o.clone(),
             _ => from.clone(),
         };
         map.insert(from, None);
         if !to.is_empty() {
-            map.insert(String::from_utf8_lossy(to).to_ascii_lowercase(), Some(original));
+            map.insert(Name::new(&to.to_ascii_lowercase()), Some(original));
         }
     }
     map
@@ -330,7 +371,7 @@ fn def_from_info(entry: &Frame, handlers: &HashMap<&'static str, Handler>, docs:
     let first_key = items.get(3)?.as_int()?;
     let last_key = items.get(4)?.as_int()?;
     let step = items.get(5)?.as_int()?;
-    let mut subcommands = HashMap::new();
+    let mut subcommands: HashMap<Name, CommandDef> = HashMap::new();
     let mut info_items = items.to_vec();
     if let Some(subs) = items.get(9).and_then(|s| s.items()) {
         let mut kept = Vec::new();
@@ -338,7 +379,7 @@ fn def_from_info(entry: &Frame, handlers: &HashMap<&'static str, Handler>, docs:
             if let Some(d) = def_from_info(sub, handlers, docs, next_id) {
                 kept.push(sub.clone());
                 let short = d.name.split('|').nth(1).unwrap_or("").to_string();
-                subcommands.insert(short, d);
+                subcommands.insert(Name::new(short.as_bytes()), d);
             }
         }
         // Keep the frame kind (a set in RESP3, like every list in COMMAND INFO).
@@ -358,7 +399,9 @@ fn def_from_info(entry: &Frame, handlers: &HashMap<&'static str, Handler>, docs:
             if k.as_str() == Some("subcommands") {
                 if let Frame::Map(subdocs) = v {
                     subdocs.retain(|(sk, _)| {
-                        sk.as_str().map(|s| s.to_ascii_lowercase()).is_some_and(|s| subcommands.contains_key(s.split('|').nth(1).unwrap_or("")))
+                        sk.as_str()
+                            .map(|s| s.to_ascii_lowercase())
+                            .is_some_and(|s| subcommands.contains_key(&Key(s.split('|').nth(1).unwrap_or("").as_bytes())))
                     });
                 }
             }

@@ -33,18 +33,17 @@ impl From<String> for CmdError {
 pub use crate::resp::errors::{NOT_FLOAT, NOT_INT, NO_SUCH_KEY, OUT_OF_RANGE, OVERFLOW, SYNTAX, WRONGTYPE};
 
 /// Calls `f` with the ASCII-lowercased name, without allocating for names that fit on the stack
-/// (this runs for every command).
-pub(crate) fn with_lower<R>(name: &[u8], f: impl FnOnce(&str) -> R) -> R {
+/// (this runs for every command). Bytes, not `str`: the command table is keyed by bytes, so the
+/// name is never validated as UTF-8 on the way.
+pub(crate) fn with_lower<R>(name: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
     let mut buf = [0u8; 32];
     if name.len() <= buf.len() {
         for (d, s) in buf.iter_mut().zip(name) {
             *d = s.to_ascii_lowercase();
         }
-        if let Ok(s) = std::str::from_utf8(&buf[..name.len()]) {
-            return f(s);
-        }
+        return f(&buf[..name.len()]);
     }
-    f(&lower(name))
+    f(&name.to_ascii_lowercase())
 }
 
 pub fn lower(b: &[u8]) -> String {

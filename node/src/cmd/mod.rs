@@ -1,18 +1,29 @@
 //! Commands: the dispatcher (Redis's `processCommand` checks and `call`) and one module per
 //! command family. Owns command semantics and replies; may call everything below it (subsystems,
-//! side effects, state, data). Nothing below calls in here: the command table gets its handlers and
-//! the state its entry point for replayed commands from [`install`].
+//! side effects, state, data, security, ground). Nothing below calls in here: the command table gets
+//! its handlers, `acl` and `config` their view of the commands, and the state its entry point for
+//! replayed commands from [`install`].
 //!
 //! Layout:
-//! - `mod.rs` (this file): [`install`], [`execute`] → `dispatch` → [`call`], the OOM refusal rule.
+//! - `mod.rs` (this file): [`install`], [`execute`] → `dispatch` → [`call`], the OOM refusal rule,
+//!   [`execute_while_busy`] (what a client may run while a script is busy), and for unit tests
+//!   `testing::Session` (commands run without sockets).
 //! - `command_table.rs`: Redis 7.0's command metadata (arity, flags, keys, COMMAND INFO/DOCS) joined
-//!   with the installed handlers; [`lookup`].
+//!   with the installed handlers; [`lookup`]. The metadata is captured from real servers in
+//!   `redis-7.0-commands.resp3` and, for a sentinel, `redis-7.0-sentinel-commands.resp3`.
+//! - `keyspecs.rs`: which arguments are keys (Redis's key specs and its fallbacks), for COMMAND
+//!   GETKEYS, the dispatcher and the ACL check.
 //! - `ctx.rs`: `Ctx`, what a handler sees (the state, its client, its output) and the side effects
 //!   every write has; `handler.rs`: what a handler may answer and Redis's shared error strings;
 //!   `args.rs`: argument parsing with Redis's error messages.
+//! - `acl.rs`: the ACL command, the credential check AUTH and HELLO share, and the permission check
+//!   run before a command.
 //! - `blocking.rs`: blocked clients, served again when their keys get data; `wait.rs`: WAIT.
-//! - families: `keys`, `strings`, `lists`, `hashes`, `sets`, `zsets/`, `dump`, `pubsub`, `tx`,
-//!   `connection`, `clients`, `info`, `persist`, `replication`, `config_cmd`, `introspect/`.
+//! - families: `keys`, `strings`, `bits`, `hll`, `lists`, `hashes`, `sets`, `zsets/`, `geo`,
+//!   `streams/`, `sort`, `dump`, `migrate`, `pubsub`, `tx`, `scripting/`, `connection`, `clients`,
+//!   `info`, `persist`, `replication`, `config_cmd`, `introspect/`, `lolwut`.
+//! - `propagation_tests.rs` (tests): what each write propagates, as redis-server 7.0.15 wrote it to
+//!   its AOF.
 
 pub mod acl;
 pub mod args;
@@ -578,7 +589,7 @@ pub fn call(st: &mut State, me: &mut ClientState, out: &mut Out, def: &CommandDe
     // Inside EXEC, clients blocked on keys are served once the whole transaction has run, as in
     // Redis (a MULTI that pushes then pops leaves nothing for them); likewise after a script, not
     // while the busy loop serves other clients in the middle of one.
-    if (!st.ready_keys.is_empty() || st.group_readers_blocked > 0) && !me.in_exec && st.scripts.running.is_none() {
+    if (!st.ready_keys.is_empty() || st.group_readers_blocked > 0) && !me.in_exec && !st.scripts.is_running() {
         if st.group_readers_blocked > 0 {
             streams::drop_readers_of_deleted_keys(st);
         }

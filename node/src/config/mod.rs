@@ -1,10 +1,13 @@
 //! Server configuration, compatible with redis-server 7.0: the config file and `--option`
 //! arguments, CONFIG GET / SET / REWRITE, with Redis's directive table, defaults and messages.
+//! Ground: it imports only `util` (Redis's number parsing, globs, `repr`), `resp` (Redis's argument
+//! splitting) and `notify` (the event flag bits); the commands, which sit above, hand in their
+//! names for `rename-command` ([`set_command_catalog`]).
 //!
 //! Every Redis 7.0 directive is known (aliases included). The values the server reads on hot
 //! paths are typed public fields of [`Config`]; the others live in a generic store reached through
 //! [`Config::get`]. Both are kept in sync because each directive has exactly one home (see
-//! `table::Slot`): a typed field is the only copy of its directive's value, so a server that
+//! `directives::Slot`): a typed field is the only copy of its directive's value, so a server that
 //! assigns a field directly is seen by CONFIG GET and CONFIG REWRITE too.
 //!
 //! Unlike redis-server, this module never changes the process's working directory: `dir` is kept
@@ -15,9 +18,11 @@
 //! reads sentinel.conf: the `sentinel ...` lines are queued for the sentinel module, which also
 //! adds the sentinel state to a rewrite.
 //!
-//! Modules: `table` (the directive table), `value` (parsing and formatting values), `store`
+//! Modules: `directives` (the directive table), `value` (parsing and formatting values), `store`
 //! (moving values in and out of `Config`), `load` (config text, files and argv), `command`
-//! (CONFIG GET/SET), `rewrite` (CONFIG REWRITE), `notify` (keyspace event flags), `error`.
+//! (CONFIG GET/SET), `rewrite` (CONFIG REWRITE), `notify` (keyspace event flags), `error` (the
+//! start-up error, printed as redis-server prints it); `tests.rs` checks the whole against
+//! redis-server 7.0.15 (`testdata/` holds its CONFIG GET defaults).
 
 mod command;
 mod directives;

@@ -1,10 +1,19 @@
-//! The keyspace: one `Db` per logical database, holding `Entry`s (key, value, expiry, access clock).
+//! The keyspace: one `Db` per logical database, holding `Entry`s (key, value, expiry, access clock),
+//! and the values with Redis 7.0's encodings. This is the data layer: it imports only `util`
+//! (number formats, the PRNG, Redis's sorts); the configuration reaches it as arguments (the
+//! encoding thresholds, `types::EncodingLimits`), and everything above calls in.
 //!
 //! Layout:
+//! - `mod.rs` (this file): `Db`, `Entry`, `Value` (and `Elem`, one member's bytes), lookups, expiry.
 //! - `slot_table.rs`: the slot-stable hash table every keyspace and big collection is built on.
 //! - `access.rs`: each key's access clock (LRU seconds or LFU counter), as OBJECT and eviction read it.
 //! - `types.rs` (encoding limits), `hash.rs`, `set.rs`, `zset/`: collection values with Redis's
 //!   small/large encodings.
+//! - `stream/`: stream values (listpack nodes, consumer groups).
+//! - `listpack.rs`: Redis's listpack blob, which stream nodes are made of and the RDB writes small
+//!   values as.
+//! - `hll.rs`: HyperLogLog strings in Redis's exact sparse and dense layouts.
+//! - `geo/`: Redis's geohash and distance math, bit for bit.
 //!
 //! Expiry is lazy here (a lookup of an expired key removes it and records the key in `expired_log`)
 //! and active in `active_expire` (Redis's sampling cycle); the caller drains `expired_log` to send

@@ -1,19 +1,20 @@
 //! `maxmemory`: the eviction policies and the per-key access data they read (Redis 7.0's evict.c).
 //!
 //! Before every command (and when CONFIG SET lowers `maxmemory`), `perform` compares the memory
-//! the allocator counts (`crate::alloc`), minus what is not counted for eviction (the AOF buffer),
-//! with `maxmemory`, and evicts keys until enough memory was freed or the time limit that
-//! `maxmemory-eviction-tenacity` sets runs out; in that case a background task keeps evicting
-//! (Redis's eviction time proc). Keys are picked as Redis does: the LRU, LFU and TTL policies keep a pool of
-//! the best candidates (`EVPOOL_SIZE`) filled by sampling `maxmemory-samples` keys per database,
-//! the random policies take a random key from each database in turn.
+//! the allocator counts (`crate::alloc`), minus what is not counted for eviction (the AOF buffer
+//! and the replicas' output), with `maxmemory`, and evicts keys until enough memory was freed or
+//! the time limit that `maxmemory-eviction-tenacity` sets runs out; in that case a background task
+//! keeps evicting (Redis's eviction time proc). Keys are picked as Redis does: the LRU, LFU and TTL policies keep
+//! a pool of the best candidates (`EVPOOL_SIZE`) filled by sampling `maxmemory-samples` keys per
+//! database, the random policies take a random key from each database in turn.
 //!
 //! The per-key access data the policies rank keys by (LRU clock or LFU counter) is kept and
 //! updated by `crate::db::access`; this module only reads it.
 //!
 //! Layout: `evictor.rs` holds eviction's part of `State` (settings, the pool, time over the limit),
 //! below the state; this file evicts, working on the whole state from above. It may call the
-//! keyspace side effects (`keyspace`, `propagate`) for each evicted key, never the commands.
+//! state, the data (`db`), `alloc`'s count and the keyspace side effects (`keyspace`, `propagate`)
+//! for each evicted key, never the commands.
 
 pub mod evictor;
 

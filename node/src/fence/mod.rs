@@ -1,18 +1,23 @@
 //! Write fencing (`ha-write-fence-ms <ms>`, ours; 0 = off, Redis's behaviour): a master cut off from
 //! the majority of the sentinels that watch it refuses writes, so it stops acknowledging writes that
-//! the failover the majority is about to make would throw away.
+//! the failover the majority is about to make would throw away. `contacts.rs` holds fencing's part
+//! of `State` (the sentinels heard from, and whether each still names us master), below the state;
+//! this file applies the rule to the whole state and imports only the state and `util`. The
+//! dispatcher and scripts ask [`refusal`] before a write, the session reports each batch
+//! ([`on_client_batch`]), PUBLISH on the hello channel reports a hello ([`on_hello`]), and INFO
+//! replication reads [`info_fields`].
 //!
 //! The rule: a master that has not heard from a majority of its sentinels for `ha-write-fence-ms`
 //! refuses writes (`-NOQUORUM ...`) and takes them again as soon as it hears from a majority. Reads
 //! keep working. A sentinel counts only while its latest hello (published on the master every 2 s)
 //! names us as the master, and after a silence longer than the fence only once a new hello does: a
 //! sentinel that failed over elsewhere keeps talking to the old master (a replica in its view), and
-//! must not unfence it when a cut heals. Sentinels name their command links `sentinel-<first 8 of runid>-cmd` (Redis 7.0 does,
-//! and so does ours) and PING the master at least once a second, so every command on such a link
-//! counts as hearing from that sentinel. How many sentinels watch the master is
-//! `ha-write-fence-sentinels <n>` when set (the operator sets it: pods that restart with new sentinel
-//! IDs do not change the count, and a master restarted inside a partition starts fenced); otherwise
-//! every sentinel heard from since start counts.
+//! must not unfence it when a cut heals. Sentinels name their command links
+//! `sentinel-<first 8 of runid>-cmd` (Redis 7.0 does, and so does ours) and PING the master at
+//! least once a second, so every command on such a link counts as hearing from that sentinel. How
+//! many sentinels watch the master is `ha-write-fence-sentinels <n>` when set (the operator sets
+//! it: pods that restart with new sentinel IDs do not change the count, and a master restarted
+//! inside a partition starts fenced); otherwise every sentinel heard from since start counts.
 //!
 //! Why it is safe: the sentinels may fail over only after `down-after-milliseconds` without a reply
 //! from the master, and only with a majority's authorization. If the master fences after

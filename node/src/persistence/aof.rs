@@ -2,7 +2,7 @@
 //! file (an RDB, or commands when `aof-use-rdb-preamble no`), incremental files of commands, and
 //! a manifest naming them (`aof_manifest.rs`).
 //!
-//! Writes reach the AOF through propagation (`propagate.rs`) into `buf`; `flush` writes the buffer
+//! Writes reach the AOF through propagation (`propagate/`) into `buf`; `flush` writes the buffer
 //! before the replies of the commands that produced it leave (the end of a connection's batch,
 //! before a blocked client is woken, and every cron tick), so an acknowledged write is in the file.
 //! `appendfsync always` fsyncs there too; `everysec` hands an fsync to a background thread once a
@@ -126,7 +126,7 @@ fn write_base(st: &State, path: &Path, temp: &Path) -> std::io::Result<()> {
     } else {
         let result = (|| {
             let mut w = std::io::BufWriter::with_capacity(1 << 16, File::create(temp)?);
-            super::aof_rewrite::write_commands(&mut w, &st.dbs, &st.scripts.functions.sources(), now_ms())?;
+            super::aof_rewrite::write_commands(&mut w, &st.dbs, &st.scripts.functions().sources(), now_ms())?;
             let f = w.into_inner().map_err(|e| e.into_error())?;
             f.sync_all()?;
             std::fs::rename(temp, path)

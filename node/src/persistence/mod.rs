@@ -1,13 +1,14 @@
 //! Durability, compatible with Redis 7.0: the RDB file (version 10) and DUMP payloads, the
 //! multi-part AOF, SAVE/BGSAVE from a forked child, and loading at start-up. Owns the files and the
-//! formats; may call the state, the replication state's notifications (`Replication::rdb_done`)
-//! and the data below it, and replays AOF commands through the dispatcher's installed entry point
-//! (`state::execute`), never `cmd` itself.
+//! formats; may call the state (with the parts other subsystems own: the replication state, told
+//! of a finished child and asked for the history an RDB records, and the FUNCTION libraries that
+//! RDB and AOF carry, `script::functions`), the data and the ground below it, and replays AOF
+//! commands through the dispatcher's installed entry point (`state::execute`), never `cmd` itself.
 //!
 //! Layout:
 //! - formats: `crc64.rs` (the RDB / DUMP checksum), `lzf.rs` (liblzf-compatible compression),
-//!   `intset.rs` (the blob 7.0 writes for small integer sets; listpacks live in `db::listpack`), `ziplist.rs` (older
-//!   files, decode only), `rdb/` (writer, loader, DUMP / RESTORE payloads).
+//!   `intset.rs` (the blob 7.0 writes for small integer sets; listpacks live in `db::listpack`),
+//!   `ziplist.rs` (older files, decode only), `rdb/` (writer, loader, DUMP / RESTORE payloads).
 //! - AOF: `aof_writer.rs` (its part of `State`: buffer, incremental file, fsync thread), `aof.rs`
 //!   (flushing, fsync policy, rewrite scheduling, turning it on and off), `aof_manifest.rs` (the
 //!   manifest file), `aof_rewrite.rs` (a dataset as commands), `aof_load.rs` (replaying an AOF).

@@ -30,7 +30,7 @@ pub fn save_options(st: &State) -> SaveOptions {
         // Redis's rdbPopulateSaveInfo: a replica (or a master with a backlog) records where in the
         // replication history this data is, so after a restart it can continue with PSYNC.
         repl: st.repl.save_info().map(|(db, id, offset)| crate::persistence::rdb::encode::ReplInfo { stream_db: db as i64, id, offset }),
-        functions: st.scripts.functions.sources(),
+        functions: st.scripts.functions().sources(),
         ..SaveOptions::default()
     }
 }

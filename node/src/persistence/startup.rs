@@ -110,8 +110,8 @@ fn finish(shared: &Shared, result: Result<Loaded, String>, started: i64, from_ao
         Err(e) => fatal(&e),
     };
     let mut st = shared.lock();
-    st.dbs = loaded.dbs;
-    if let Err(e) = st.scripts.functions.restore(&loaded.functions, crate::script::functions::RestorePolicy::Flush) {
+    st.install_dataset(loaded.dbs);
+    if let Err(e) = st.scripts.functions_mut().restore(&loaded.functions, crate::script::functions::RestorePolicy::Flush) {
         fatal(&format!("Failed loading the functions library: {e}"));
     }
     st.snapshots.last_load_keys_loaded = loaded.keys_loaded;
@@ -218,10 +218,10 @@ fn load_aof(config: &Config, dir: &Path, manifest: Manifest, progress: &Arc<Atom
             log_rdb_loaded(&loaded);
             keys_loaded += loaded.keys_loaded;
             keys_expired += loaded.keys_expired;
-            st.dbs = loaded.dbs;
+            st.install_dataset(loaded.dbs);
             // Later FUNCTION commands in the AOF apply on top of the base's libraries.
             st.scripts
-                .functions
+                .functions_mut()
                 .restore(&loaded.functions, crate::script::functions::RestorePolicy::Flush)
                 .map_err(|e| format!("Fatal error loading the AOF base file {}: {e}. Exiting.", f.name))?;
             start = loaded.bytes_read as usize;
@@ -260,6 +260,6 @@ fn load_aof(config: &Config, dir: &Path, manifest: Manifest, progress: &Arc<Atom
         let kind = if f.kind == FileKind::Base { "base" } else { "incr" };
         log::notice(&format!("DB loaded from {kind} file {}: {:.3} seconds", f.name, (now_ms() - started) as f64 / 1000.0));
     }
-    let functions = st.scripts.functions.sources();
+    let functions = st.scripts.functions().sources();
     Ok(Loaded { dbs: std::mem::take(&mut st.dbs), keys_loaded, keys_expired, manifest: Some(manifest), repl: None, functions })
 }

@@ -10,8 +10,9 @@
 //! The sinks: the AOF buffer (`Aof::feed`), the replication stream (`repl::feed`, which counts
 //! replicas dropped for their output limit), and a capture list that tests read. `ops.rs` holds
 //! propagation's part of `State` (the operations collected, the call depth), below the state; this
-//! file may call only the state and the sinks' entry points, which import nothing above it, so
-//! everything that changes the keyspace can propagate.
+//! file may call only the state, the sinks' entry points, which import nothing above it, and
+//! `resp`'s command encoder (re-exported here), so everything that changes the keyspace can
+//! propagate.
 
 use bytes::Bytes;
 

@@ -1,4 +1,10 @@
-//! Replication (PSYNC2), both sides, interoperable with Redis 7.0.
+//! Replication (PSYNC2), both sides, interoperable with Redis 7.0. Owns the replication state, the
+//! links to our master and to our replicas, and the stream between them. May call the state,
+//! `persistence` (the RDB a full sync sends or loads, its forked child, the AOF), the side
+//! effects (`keyspace` for WATCH when a dataset is replaced, `blocked` to wake WAIT), `script`
+//! (the master's FUNCTION libraries), `fence` (its INFO fields) and the ground; a replica applies
+//! its master's stream through the dispatcher's installed entry point (`state::execute`), never
+//! `cmd` itself.
 //!
 //! Layout, lowest first:
 //! - `replication.rs`: replication's part of `State` (IDs, offsets, replicas, the master link, a

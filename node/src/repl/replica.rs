@@ -506,9 +506,9 @@ fn install(shared: &Shared, generation: u64, loaded: decode::LoadedRdb, resync: 
         crate::persistence::snapshot::kill_child(&mut st);
     }
     crate::keyspace::touch_all_watched(&mut st, None, None);
-    st.dbs = loaded.dbs;
+    st.install_dataset(loaded.dbs);
     // The master's libraries replace ours, as its data does.
-    if let Err(e) = st.scripts.functions.restore(&loaded.functions, crate::script::functions::RestorePolicy::Flush) {
+    if let Err(e) = st.scripts.functions_mut().restore(&loaded.functions, crate::script::functions::RestorePolicy::Flush) {
         crate::log::warning(&format!("Failed loading the master's functions: {e}"));
     }
     let (id, off) = match resync {

@@ -104,8 +104,7 @@ impl Peer {
                         None => PeerStream::Plain(sock),
                         Some(cfg) => {
                             let connector = tokio_rustls::TlsConnector::from(cfg.clone());
-                            let tls =
-                                connector.connect(crate::tls::server_name(host), sock).await.map_err(|e| format!("TLS handshake failed: {e}"))?;
+                            let tls = connector.connect(server_name(host), sock).await.map_err(|e| format!("TLS handshake failed: {e}"))?;
                             PeerStream::Tls(Box::new(tls))
                         }
                     };
@@ -240,6 +239,12 @@ pub fn canonical(ip: IpAddr) -> IpAddr {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,
     }
+}
+
+/// The name a client connection announces for `host` (an address or a DNS name).
+fn server_name(host: &str) -> rustls::pki_types::ServerName<'static> {
+    rustls::pki_types::ServerName::try_from(host.to_string())
+        .unwrap_or_else(|_| rustls::pki_types::ServerName::try_from("redis").expect("a valid DNS name"))
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //!
 //! This sits below the state, like the other subsystems' parts: it runs Lua and converts values,
 //! and reaches commands only through the [`engine::Host`] the command layer hands to each run
-//! (`cmd/scripting/`). Layout:
+//! (`cmd/scripting/`). It imports only `client` (the client scripts run their commands as),
+//! `resp` (replies), `persistence`'s RDB encoding and CRC64 (a FUNCTION DUMP payload is RDB's),
+//! `util`, `log` and `sys` (the forked debugging sessions). Layout:
 //! - `engine.rs`: the interpreter Redis gives scripts (libraries, `redis` API, global
 //!   protection, error shapes) and running a script with a host;
 //! - `convert.rs`: replies ↔ Lua values, by Redis's conversion tables;
@@ -58,21 +60,21 @@ pub struct Running {
 pub struct Scripts {
     engine: engine::Slot,
     /// EVAL scripts by lowercase sha1.
-    pub cache: hashbrown::HashMap<String, Script>,
+    pub(crate) cache: hashbrown::HashMap<String, Script>,
     /// Bytes of the cached scripts' bodies (INFO `used_memory_scripts_eval`).
-    pub cache_bytes: usize,
+    pub(crate) cache_bytes: usize,
     /// The client scripts run their commands as (Redis's `lua_client`), kept between runs.
-    pub client: Option<Box<ClientState>>,
-    pub running: Option<Running>,
+    pub(crate) client: Option<Box<ClientState>>,
+    pub(crate) running: Option<Running>,
     /// Scripts and functions run so far (the session writes a batch that ran several after the
     /// other ready connections' batches: see `server/session.rs`).
-    pub runs: u64,
+    pub(crate) runs: u64,
     /// SCRIPT KILL / FUNCTION KILL asked the running script to stop (it sees this at its next
     /// instruction hook; the KILL itself ran in the busy loop, under the same lock).
     kill: bool,
-    pub functions: functions::Functions,
+    pub(crate) functions: functions::Functions,
     /// The children running forked Lua debugging sessions (SCRIPT DEBUG YES).
-    pub debug_sessions: Vec<i32>,
+    pub(crate) debug_sessions: Vec<i32>,
 }
 
 impl std::fmt::Debug for Scripts {
@@ -82,9 +84,32 @@ impl std::fmt::Debug for Scripts {
 }
 
 impl Scripts {
-    /// Forgets the debugging sessions whose child ended (Redis's `ldbRemoveChild`).
+    /// The FUNCTION libraries (what RDB, AOF and DEBUG RELOAD save and restore).
+    pub fn functions(&self) -> &functions::Functions {
+        &self.functions
+    }
+
+    /// [`Scripts::functions`], to restore a loaded set.
+    pub fn functions_mut(&mut self) -> &mut functions::Functions {
+        &mut self.functions
+    }
+
+    /// A script or function is running (the command it runs is inside it).
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// Scripts and functions run so far.
+    pub fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// Forgets the debugging sessions whose child ended (Redis's `ldbRemoveChild`), when there
+    /// are any.
     pub fn reap_debug_sessions(&mut self) {
-        self.debug_sessions.retain(|&pid| crate::sys::reap(pid).is_none());
+        if !self.debug_sessions.is_empty() {
+            self.debug_sessions.retain(|&pid| crate::sys::reap(pid).is_none());
+        }
     }
 
     /// Ends the debugging sessions (at shutdown: `ldbKillForkedSessions`); their clients see

@@ -1,30 +1,24 @@
-//! The sentinel role (`redis-ha-node --sentinel`): a drop-in for redis-sentinel 7.0.
+//! The sentinel (`redis-ha-node --sentinel`): a drop-in for redis-sentinel 7.0's monitoring, failure
+//! detection, votes and failover.
 //!
-//! Owns monitoring, failure detection, the votes and the failover. Like redis-sentinel, which is
-//! redis-server in sentinel mode, it is hosted by the server: clients reach it through the same
-//! listeners, sessions and dispatcher (`server`, `cmd`: its commands are one more family the
-//! dispatcher is handed, and INFO/HELP reuse the server's formatting), and its runtime lives in
-//! `State::sentinel`. Its decisions (`state/`) import nothing of the server; its I/O uses only
-//! `resp` (the peer client), `config` and `util`. Nothing of the data server imports it.
+//! It sits beside the data server and shares only `resp` (the peer client, frames), `config`
+//! (sentinel.conf is a redis.conf with `sentinel` lines), `util`, and the process helpers `log`
+//! and `sys`. Nothing of the data server imports it. It is hosted the way redis-sentinel is hosted
+//! by redis-server, by `crate::sentinel_mode`, the one module above both: that module runs the
+//! machine under the server's lock and answers the SENTINEL commands through the dispatcher.
 //!
 //! Layout:
 //! - `settings.rs`: what sentinel.conf holds (and what a rewrite writes back): shared by the config
 //!   parser and the state machine.
-//! - `config.rs`: `sentinel ...` lines of sentinel.conf, their errors, and the atomic rewrite.
+//! - `config.rs`: `sentinel ...` lines of sentinel.conf, their errors, and the atomic rewrite;
+//!   `config_tests.rs` (with `testdata/`) checks both against redis-sentinel 7.0.15.
 //! - `state/`: the pure decision logic (SDOWN/ODOWN, votes, leader election, replica selection, the
 //!   failover steps): time and replies in, actions out; no clock and no sockets.
-//! - `driver.rs`: runs the machine in the server process (timer, executing its actions, events on
-//!   the local pub/sub, config flushes); `links.rs`: one task per connection to an instance;
-//!   `scripts.rs`: the notification / client-reconfig script queue.
-//! - `commands.rs`: what a sentinel answers (SENTINEL *, INFO, ROLE, PUBLISH); ACL and the
-//!   client commands are the data server's own (`cmd/acl.rs`), as in redis-sentinel.
-//! - `process.rs`: start-up and shutdown of `redis-ha-node --sentinel`.
+//! - `links.rs`: one task per connection to an instance, reporting what it reads to a callback.
+//! - `scripts.rs`: the notification / client-reconfig script queue.
 
-pub mod commands;
 pub mod config;
-pub mod driver;
 pub mod links;
-pub mod process;
 pub mod scripts;
 pub mod settings;
 pub mod state;

@@ -85,9 +85,7 @@ pub(super) async fn cron(shared: Arc<Shared>) {
         st.stats.input_rate.sample(now, input);
         st.stats.output_rate.sample(now, output);
         crate::persistence::snapshot::cron(&mut st);
-        if !st.scripts.debug_sessions.is_empty() {
-            st.scripts.reap_debug_sessions();
-        }
+        st.scripts.reap_debug_sessions();
         crate::persistence::aof::flush(&mut st);
         crate::repl::flush_stream(&mut st);
         if st.pause.is_some_and(|p| p.until_ms <= now) {

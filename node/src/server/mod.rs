@@ -3,12 +3,18 @@
 //! server and sentinel, run through here.
 //!
 //! Owns: the listeners, the client connections' tasks and the periodic cron. May call everything
-//! below it (commands run through `crate::cmd`); nothing in the crate calls up into it except
-//! `main` and the sentinel's process start-up.
+//! below it (commands run through `crate::cmd`) and `metrics` beside it; nothing in the crate calls
+//! up into it except `main` and `sentinel_mode`'s start-up (`sentinel_mode/process.rs`).
 //!
 //! - [`listen`]: binding, accepting, maxclients and protected mode, registering a client.
 //! - [`session`]: one client connection's I/O loop: read, run under the lock, write.
 //! - [`cron`]: Redis's serverCron — active expiry, rates, idle clients, pauses.
+//! - [`busy`]: serving clients while a script keeps the server busy (the dispatcher answers -BUSY
+//!   to most of what they send); handed to `cmd::scripting` at start-up.
+//! - [`sync_hold`]: `ha-sync-replicas`, a batch's replies held until enough replicas acknowledged
+//!   its writes.
+//! - `tls_reload.rs`: `tls-auto-reload-interval`, the TLS files read again and the settings rebuilt
+//!   when they changed.
 
 pub mod busy;
 pub mod cron;

@@ -550,7 +550,7 @@ impl Conn {
         me.mem.on_input(self.inbuf.len());
         me.qbuf = self.inbuf.len();
         let mut next = first;
-        let runs_before = st.scripts.runs;
+        let runs_before = st.scripts.runs();
         // Synchronous mode: remember where the writes' replies are (see sync_hold.rs).
         let sync = st.config.ha_sync_replicas > 0 && !st.repl.is_replica();
         let woff_before = me.woff;
@@ -634,7 +634,7 @@ impl Conn {
                 }
             }
         }
-        self.long_batch = st.scripts.runs - runs_before >= 2;
+        self.long_batch = st.scripts.runs() - runs_before >= 2;
         me.qbuf = self.inbuf.len();
         me.buffers_trimmed = false;
         if st.config.ha_write_fence_ms != 0 {

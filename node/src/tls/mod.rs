@@ -4,8 +4,11 @@
 //! connections pick up rotated certificates while existing ones keep theirs.
 //!
 //! Owns: reading certificates, keys and CAs, and turning the directives into rustls settings.
-//! Imports only `config` and `log`. Like Redis (OpenSSL with SSL_VERIFY_PEER), peers are checked
-//! against the CA, never against a host name.
+//! Imports only `config` (the directives, and an I/O error's text as Redis words it). Like Redis
+//! (OpenSSL with SSL_VERIFY_PEER), peers are checked against the CA, never against a host name.
+//!
+//! `server_conn.rs`: a client's TLS connection driven by socket readiness, as the session drives
+//! plain sockets.
 
 pub mod server_conn;
 
@@ -252,9 +255,4 @@ impl ServerCertVerifier for CaOnlyVerifier {
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.inner.supported_verify_schemes()
     }
-}
-
-/// The name a client connection announces for `host` (an address or a DNS name).
-pub fn server_name(host: &str) -> ServerName<'static> {
-    ServerName::try_from(host.to_string()).unwrap_or_else(|_| ServerName::try_from("redis").expect("a valid DNS name"))
 }

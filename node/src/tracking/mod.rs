@@ -6,8 +6,9 @@
 //! clients are told), and, for BCAST clients, the prefixes they follow with the keys changed
 //! under each since the last broadcast. Tracking is global across databases, as in Redis.
 //! It sits beside `keyspace` (which calls in on every change, expiry and eviction) and below
-//! the commands (CLIENT TRACKING/CACHING, the dispatcher's hooks). Its tables, the part of
-//! `State` (and of each client) it owns, are in `tables.rs`, which imports nothing above.
+//! the commands (CLIENT TRACKING/CACHING, the dispatcher's hooks), and this file calls only the
+//! state, a client's entry and the reply writer. Its tables, the part of `State` (and of each
+//! client) it owns, are in `tables.rs`, which imports nothing of the crate.
 
 use std::collections::BTreeMap;
 

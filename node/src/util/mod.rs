@@ -1,4 +1,7 @@
-//! Number parsing and formatting with Redis's exact rules, glob matching, time and a small PRNG.
+//! Number parsing and formatting with Redis's exact rules, glob matching, `sdscatrepr`, time and a
+//! small PRNG. Ground: it imports only `sys` (the wall clock). Beside this file: `strtod.rs` (C's
+//! `strtod`), `long_double.rs` (x87 `long double` arithmetic for HINCRBYFLOAT and INCRBYFLOAT),
+//! `csort.rs` (glibc's qsort and Redis's pqsort, whose tie orders replies show).
 
 /// Strict decimal integer parse like Redis's `string2ll`: optional `-`, no `+`, no spaces, no
 /// leading zeros (except "0" itself), fits in i64.
@@ -174,7 +177,6 @@ fn token_match(p: &[u8], c: u8, nocase: bool) -> (bool, usize) {
     }
 }
 
-/// Milliseconds since the Unix epoch.
 /// Milliseconds on a monotonic clock, starting at 1 when first read: for timeouts that a
 /// wall-clock jump must not fake (the sentinel's timers).
 pub fn mono_ms() -> u64 {
@@ -182,6 +184,7 @@ pub fn mono_ms() -> u64 {
     START.get_or_init(std::time::Instant::now).elapsed().as_millis() as u64 + 1
 }
 
+/// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     crate::sys::realtime_us() / 1000
 }

@@ -1,5 +1,5 @@
 //! Prints the `RedisHA` CustomResourceDefinition as YAML: `cargo run -p redis-ha-operator --bin crdgen > crds/redisha.yaml`.
-//! A test (`tests/crd_current.rs`) fails when the committed file differs from this output.
+//! A test (`tests/crd.rs`) fails when the committed file differs from this output.
 
 fn main() -> std::process::ExitCode {
     match redis_ha_operator::crd::crd_yaml() {

@@ -1,11 +1,17 @@
 //! The reconciler: a RedisHA → its children (server-side apply, one field manager), the watcher for
 //! its sentinels, and the status it owns. Idempotent: every pass applies the same rendered objects.
+//! The top of the library: it may call [`crate::rollout`], [`crate::master`] (the watchers, one per
+//! RedisHA), [`crate::resources`], [`crate::crd`], [`crate::error`] and [`crate::metrics`]; only
+//! `main` calls in.
 //!
 //! Then it takes one step of a rolling update of the data pods ([`crate::rollout::apply`]): the data
 //! StatefulSet is `OnDelete`, so a new template reaches the pods only through the operator.
 //!
 //! What only the operator can check (a missing Secret, risky but valid settings, a spec that slipped past
 //! a CRD without its CEL rules) becomes a Warning Event and a condition; an invalid spec renders nothing.
+//!
+//! Beside this file: [`status`] (the status and conditions it writes, pure) and `rollout_tests.rs`
+//! (the whole reconcile against a mocked API server, with the sentinels faked).
 
 pub mod status;
 

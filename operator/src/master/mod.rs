@@ -15,6 +15,8 @@
 //! - [`watcher`]: per RedisHA, one subscription per sentinel plus the poll; emits the decisions.
 //! - [`mover`]: applies the decisions to Kubernetes (labels: demote, then promote; Events; status).
 //! - [`registry`]: starts, reconfigures and stops one watcher (with its mover) per RedisHA.
+//!
+//! This file: [`sentinel_addrs`], every sentinel of a RedisHA by its pod's stable hostname.
 
 pub mod credentials;
 pub mod events;

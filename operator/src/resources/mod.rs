@@ -1,9 +1,12 @@
 //! Pure builders: a `RedisHA` → the objects the operator applies. No API calls, no clock, no I/O, so
-//! every rendered field can be unit-tested; the controller only sends what these return.
+//! every rendered field can be unit-tested; the controller only sends what these return. May call
+//! only [`crate::crd`].
 //!
-//! Layout: [`names`] (object names, labels, DNS names), [`config`] (the ConfigMap: redis.conf,
-//! sentinel.conf and the pod scripts), [`statefulset`] (data and sentinel pods), [`service`], [`pdb`],
-//! [`certificate`] (cert-manager's, for `spec.tls.certManager`).
+//! Layout: this file ([`render`]: every child of a RedisHA, with [`RenderOptions`] and
+//! [`RenderError`]), [`names`] (object names, labels, DNS names), [`config`] (the ConfigMap:
+//! redis.conf, sentinel.conf and the pod scripts), `scripts/` (those scripts: start, readiness and
+//! preStop), [`statefulset`] (data and sentinel pods), [`service`], [`pdb`], [`certificate`]
+//! (cert-manager's, for `spec.tls.certManager`).
 
 pub mod certificate;
 pub mod config;

@@ -30,7 +30,7 @@ pub(super) fn find(name: &[u8]) -> Option<&'static CommandDef> {
     let top = command_table::table().get(parts.next()?)?;
     match parts.next() {
         None => Some(top),
-        Some(sub) => top.subcommands.get(sub),
+        Some(sub) => top.subcommand(sub.as_bytes()),
     }
 }
 

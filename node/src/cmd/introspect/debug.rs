@@ -285,10 +285,10 @@ fn debug_reload(ctx: &mut Ctx, opts: &[Bytes]) -> CmdResult {
         (false, true) => crate::script::functions::RestorePolicy::Replace,
         (false, false) => crate::script::functions::RestorePolicy::Append,
     };
-    let backup = ctx.st.scripts.functions.sources();
-    if let Err(e) = ctx.st.scripts.functions.restore(&functions, policy) {
+    let backup = ctx.st.scripts.functions().sources();
+    if let Err(e) = ctx.st.scripts.functions_mut().restore(&functions, policy) {
         crate::log::warning(&format!("Failed loading the functions library: {e}"));
-        let _ = ctx.st.scripts.functions.restore(&backup, crate::script::functions::RestorePolicy::Flush);
+        let _ = ctx.st.scripts.functions_mut().restore(&backup, crate::script::functions::RestorePolicy::Flush);
         return Err(LOAD_FAILED.into());
     }
     crate::keyspace::touch_all_watched(ctx.st, Some(&mut *ctx.me), None);

@@ -1,7 +1,9 @@
 //! Introspection commands, one file each: [`command`] (COMMAND), [`slowlog`], [`latency`],
 //! [`monitor`], [`debug`], [`memory`]; and the HELP reply shape every command family shares.
-//! What the dispatcher calls after each command (slowlog, latency samples, MONITOR feed) is
-//! re-exported here.
+//! Like every family they may call anything below `cmd` (DEBUG reaches into `db`, `persistence`
+//! and `script`, MEMORY into `alloc`). What the dispatcher calls around each command (DEBUG's
+//! `enable-debug-command` check, the slowlog entry, the MONITOR feed) is re-exported here; its
+//! latency samples go to `keyspace::latency_sample`.
 
 mod command;
 mod debug;

@@ -1,7 +1,12 @@
 //! Scripting commands: EVAL and SCRIPT (`eval.rs`), FUNCTION and FCALL (`function.rs`), the Lua
 //! debugger's sessions (`debug.rs`), and running one script with the rules Redis applies to
-//! scripts (`runner.rs`). The interpreter,
-//! the conversions and the libraries sit below, in `crate::script`.
+//! scripts (`runner.rs`). The interpreter, the conversions and the libraries sit below, in
+//! `crate::script`; like every family these files may call anything below `cmd`.
+//!
+//! This file keeps what they share with the dispatcher: the -BUSY errors, SCRIPT KILL / FUNCTION
+//! KILL, the flags a script declares in place of its command's, and the hook through which
+//! `server::busy` serves other clients while a script runs (handed in at start-up, since the
+//! server sits above the commands).
 
 pub mod debug;
 pub mod eval;

@@ -4,11 +4,13 @@
 //! and ZSCAN. Owns their argument parsing, semantics and replies. May call what a command family
 //! may: the `cmd` helpers (`Ctx`, `args`, `blocking`, and the SCAN arguments `keys` parses), the
 //! keyspace and the values of `db` (sorted sets from `db::zset`, plain sets as set operations'
-//! inputs), notifications and the reply writer. Nothing outside calls in but through [`COMMANDS`].
+//! inputs), notifications and the reply writer. Nothing outside calls in but through [`COMMANDS`]
+//! and `zadd_command` (GEOADD runs as the ZADD it stands for).
 //!
 //! Layout, one file per command family:
-//! - `mod.rs` (this file): [`COMMANDS`] and what the families share: key access (`zread`,
-//!   `zwrite`), the member/score reply, storing a computed result, the bookkeeping after removals.
+//! - `mod.rs` (this file): [`COMMANDS`], `zadd_command`, and what the families share: key access
+//!   (`zread`, `zwrite`), the member/score reply, storing a computed result, the bookkeeping after
+//!   removals.
 //! - `add_remove.rs`: ZADD, ZINCRBY, ZREM.
 //! - `lookups.rs`: ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK, ZCOUNT, ZLEXCOUNT.
 //! - `ranges.rs`: ZRANGE and its older spellings, ZRANGESTORE, ZREMRANGEBY*, range arguments.

@@ -1,12 +1,13 @@
 //! Geo math of Redis 7.0 (`geohash.c`, `geohash_helper.c` and the numeric
 //! parts of `geo.c`), reproduced bit for bit.
 //!
-//! This module depends only on `std`. All floating point operations are
-//! written in the same order as the C code (no fused multiply-add, same
-//! association), and `sin`/`cos`/`asin`/`sqrt` go to the platform libm just
-//! like the C build does, so on the same libc the results are identical to
-//! redis-server 7.0 (checked against 7.0.15 on x86_64 / glibc 2.36, see the
-//! tests at the bottom of this file).
+//! This module depends only on `std` and `util::csort` (glibc's qsort and
+//! Redis's pqsort, re-exported here for the geo commands). All floating
+//! point operations are written in the same order as the C code (no fused
+//! multiply-add, same association), and `sin`/`cos`/`asin`/`sqrt` go to the
+//! platform libm just like the C build does, so on the same libc the results
+//! are identical to redis-server 7.0 (checked against 7.0.15 on x86_64 /
+//! glibc 2.36, see `tests.rs`).
 //!
 //! What redis-server 7.0.15 actually does differs in a few places from
 //! older copies of the C sources (all confirmed against the server by the

@@ -2,11 +2,15 @@
 //! (Redis's radix tree of listpacks; here an ordered map), plus the consumer groups.
 //!
 //! Layout:
+//! - `mod.rs` (this file): [`Stream`] (its nodes, appending, ranges, deletion, trimming) and the
+//!   node limits.
 //! - `id.rs`: entry IDs and their text forms.
 //! - `node.rs`: one node's listpack layout (master entry, delta-encoded entries, flags).
 //! - `groups.rs`: consumer groups, their consumers and pending-entries lists.
+//! - `tests.rs`: nodes laid out as Redis lays them out, and the counts after deletes and trims.
 //!
-//! Everything here is data: commands (`cmd::streams`) parse arguments, reply, notify and propagate.
+//! Everything here is data and imports only `db::listpack` and `util`: commands (`cmd::streams`)
+//! parse arguments, reply, notify and propagate.
 
 pub mod groups;
 pub mod id;

@@ -1,10 +1,15 @@
 //! RDB version 10, the format of Redis 7.0: file writer and loader, and the DUMP payload (one
-//! value, as RESTORE takes it).
+//! value, as RESTORE takes it). Formats only: it imports `db` (the values it writes and builds),
+//! `util` and the codecs beside it in `persistence` (`crc64`, `lzf`, `intset`, `ziplist`); where
+//! the files go and when they are written is `rdb_file.rs` and `snapshot.rs`.
 //!
+//! - `mod.rs` (this file): the type and opcode numbers, [`RdbError`], and the DUMP payload
+//!   ([`dump_payload`], [`verify_dump_payload`], [`decode_dump_payload`]).
 //! - `encode.rs`: `save` / `save_to_vec` write a whole keyspace; `write_value` writes one value in
 //!   the type and encoding Redis 7.0 would use for it.
 //! - `decode.rs`: `load` / `load_from` read RDB versions 1..=10 into fresh `Db`s, refusing
 //!   corrupt, truncated or unsupported input with an `RdbError` and never a partial result.
+//! - `tests.rs`: round trips through the writer and loader, and robustness against corrupt input.
 //!
 //! A DUMP payload is `<type byte><value><RDB version u16 LE><CRC64 LE of everything before>`.
 

@@ -1,7 +1,10 @@
 //! The C libraries Redis 7.0 preloads into its Lua 5.1 interpreter, ported to Rust on mlua:
 //! `bit` (LuaBitOp), `cjson` (lua-cjson 2.1.0), `cmsgpack` (lua-cmsgpack 0.4.0) and `struct`
 //! (Roberto Ierusalimschy's struct library, with Redis's security fixes); and `math.rs`, Redis's
-//! replacements for `math.random` / `math.randomseed` (loaded by the engine, not `load_all`).
+//! replacements for `math.random` / `math.randomseed` (loaded by the engine, not `load_all`);
+//! `support.rs` holds what the ports share: lauxlib's argument checks and messages, and glibc's
+//! number conversions and formatting. The engine (`script::engine`) loads them; they import
+//! nothing of the crate but `script::rand48`, `math.random`'s generator.
 //!
 //! Scripts depend on their exact output bytes and error messages (clients compare JSON text,
 //! msgpack blobs and error strings), so each port follows its C original down to number

@@ -1,11 +1,14 @@
 //! The sentinel's decision logic as a sans-IO state machine (raft-rs style): time and replies come in
 //! through methods that all take `now_ms` (monotonic milliseconds), and what to do comes out as
 //! [`Action`]s drained with [`Sentinel::take_actions`]. No clock, no sockets, no tokio; randomness is
-//! injected ([`RandomSource`]), so a seeded run is reproducible.
+//! injected ([`RandomSource`]), so a seeded run is reproducible. It imports only the sentinel's
+//! `settings` (what it is built from and exports), `resp::frame` (the replies it reads) and `util`
+//! (glob matching, and its PRNG as a [`RandomSource`]).
 //!
-//! The driver's loop: call [`Sentinel::tick`] every [`Sentinel::next_tick_delay_ms`], hand every
-//! connection event and every frame read to the `on_*` methods, serve SENTINEL commands with the
-//! admin methods and the read views, and execute the actions in order after each call.
+//! The driver's loop (`sentinel_mode/driver.rs`): call [`Sentinel::tick`] every
+//! [`Sentinel::next_tick_delay_ms`], hand every connection event and every frame read to the
+//! `on_*` methods, serve SENTINEL commands with the admin methods and the read views, and execute
+//! the actions in order after each call.
 //!
 //! Layout:
 //! - `action.rs`: [`Action`], [`ConnId`], [`Expect`], [`Event`].

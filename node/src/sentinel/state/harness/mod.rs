@@ -1,7 +1,11 @@
 //! An in-memory cluster for scenario tests: N sentinels (the real state machine) and simulated Redis
 //! nodes on a discrete-event network with a fixed latency, whose links can be cut, isolated and
 //! healed. A cut holds messages (TCP retransmits) and fails new connects; killing a node resets
-//! its connections.
+//! its connections. Test-only (`scenarios.rs` drives it); it uses the machine above it, the
+//! sentinel's `settings`, `resp::frame` and `util`'s seeded PRNG.
+//!
+//! `sim_redis.rs`: one simulated node (PING, INFO, MULTI/EXEC, SLAVEOF, CLIENT KILL); this file
+//! holds the cluster, the network and its cuts.
 
 mod sim_redis;
 

@@ -12,12 +12,12 @@
 use bytes::Bytes;
 
 use super::driver::{self, Runtime, FLUSH_FAILED};
-use super::state::{Record, HELLO_CHANNEL, SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION};
 use crate::cmd::args;
 use crate::cmd::ctx::{Ctx, Handler};
 use crate::cmd::handler::{CmdError, CmdResult, NOT_INT};
 use crate::log;
 use crate::resp::reply::Out;
+use crate::sentinel::state::{Record, HELLO_CHANNEL, SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION};
 use crate::state::State;
 use crate::util::mono_ms;
 use crate::util::parse_i64;

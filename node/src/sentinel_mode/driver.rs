@@ -8,13 +8,9 @@
 //! Time is a monotonic clock ([`crate::util::mono_ms`]), so a wall-clock jump cannot fake a timeout (a stopped
 //! process still shows up as a long timer gap, which is what TILT is for).
 //!
-//! Layout:
-//! - `driver.rs` (this file): [`Runtime`], the timer task, [`execute`] (what each action does),
-//!   events (log and local pub/sub), config flushes (async, or synchronous for command replies).
-//! - `links.rs`: one tokio task per connection to a master, replica or sentinel.
-//! - `scripts.rs`: the notification / client-reconfig script queue.
-//! - `commands.rs`: the sentinel-mode commands (SENTINEL *, INFO, ROLE, PUBLISH).
-//! - `process.rs`: start-up and shutdown of `redis-ha-node --sentinel`.
+//! The machine's connections are `crate::sentinel::links` tasks and its scripts a
+//! `crate::sentinel::scripts` queue; what this file adds is the server around them: the lock, the
+//! local pub/sub for events, and the ACL users a config rewrite writes back.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,13 +19,13 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use super::links::{self, LinkEvent};
-use super::scripts::ScriptQueue;
-use super::state::{Action, ConnId, Event, Level, Sentinel};
 use crate::client::ClientState;
 use crate::config::Config;
 use crate::log;
 use crate::resp::reply::Out;
+use crate::sentinel::links::{self, LinkEvent};
+use crate::sentinel::scripts::ScriptQueue;
+use crate::sentinel::state::{Action, ConnId, Event, Level, Sentinel};
 use crate::state::{SentinelRole, Shared, State};
 use crate::util::mono_ms;
 
@@ -243,7 +239,7 @@ pub fn flush_if_pending(st: &mut State) {
 struct Snapshot {
     seq: u64,
     config: Config,
-    settings: super::settings::SentinelSettings,
+    settings: crate::sentinel::settings::SentinelSettings,
     /// The ACL users' `user` lines, written as Redis writes them.
     users: Vec<Vec<u8>>,
 }
@@ -314,10 +310,10 @@ fn write_snapshot(written: &Mutex<u64>, s: Snapshot) -> Result<(), String> {
     if s.seq <= *last {
         return Ok(());
     }
-    match super::config::flush_config(&s.config, &s.settings, Some(&s.users)) {
+    match crate::sentinel::config::flush_config(&s.config, &s.settings, Some(&s.users)) {
         Ok(()) => {
             *last = s.seq;
-            log::notice(super::config::FLUSHED);
+            log::notice(crate::sentinel::config::FLUSHED);
             Ok(())
         }
         Err(e) => {

@@ -12,10 +12,10 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use super::config::SentinelConfig;
 use super::driver::{self, Runtime};
-use super::state::{NodeInfo, Sentinel, Timing};
 use crate::log;
+use crate::sentinel::config::SentinelConfig;
+use crate::sentinel::state::{NodeInfo, Sentinel, Timing};
 use crate::server;
 use crate::state::Shared;
 use crate::util::mono_ms;
@@ -62,7 +62,7 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
     // sentinelIsRunning: an id is picked once and saved, so it survives restarts.
     let generated = settings.myid.is_none();
     if generated {
-        settings.myid = Some(super::config::new_myid());
+        settings.myid = Some(crate::sentinel::config::new_myid());
     }
     // Hellos announce the TLS port when the links are TLS (sentinelSendHello).
     let hello_port = {
