@@ -173,7 +173,7 @@ run_tests examples::
 run_tests failover::
 run_tests lifecycle::
 run_tests tls::
-run_tests operator::deleting_the_leader operator::the_operator_restarted
+run_tests operator::deleting_the_leader operator::the_operator_restarted operator::a_deleted_redishas_watcher
 run_tests operator::the_operator_was_never_refused
 run_tests teardown::
 

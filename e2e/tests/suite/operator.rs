@@ -1,7 +1,8 @@
 //! The operator itself on a real cluster: two replicas share one leader Lease, and deleting the leader
 //! hands it on at once to a pod that goes on reconciling; an operator restarted in the middle of a failover
-//! converges; and in all of it the operator, running with exactly the chart's ServiceAccount and RBAC,
-//! was never refused by the API server (a verb missing from the chart's rules shows up here).
+//! converges; a deleted RedisHA's switch-master watcher stops (no finalizer: the janitor notices); and
+//! in all of it the operator, running with exactly the chart's ServiceAccount and RBAC, was never
+//! refused by the API server (a verb missing from the chart's rules shows up here).
 
 use std::time::Duration;
 
@@ -10,8 +11,9 @@ use k8s_openapi::api::core::v1::Service;
 use kube::api::{DeleteParams, LogParams};
 use kube::ResourceExt;
 
-use crate::cluster::{operator_namespace, wait_for, Cluster};
+use crate::cluster::{operator_namespace, test_spec, wait_for, Cluster};
 use crate::failover::{check_keys, ready_set, wait_switched, write_keys, NAME, READY};
+use redis_ha_operator::crd::RedisHA;
 
 /// The leader gives the Lease up when it stops, and the others watch it: the Lease changes hands well
 /// within its 15 s duration. Which pod takes it — the standby, or the leader's replacement if it is up
@@ -78,6 +80,32 @@ async fn the_operator_restarted_mid_failover_converges() -> Result<()> {
     println!("after the operator restart the master is {new}");
     check_keys(&t, 300).await?;
     t.wait_ready(NAME, 3, READY).await?;
+    t.finish().await
+}
+
+/// A RedisHA deleted without a finalizer gets no last reconcile: the janitor, comparing the running
+/// watchers with the controller's cache every 30 s, stops its switch-master watcher (which would
+/// otherwise go on dialling sentinels that no longer exist).
+#[tokio::test]
+#[ignore = "needs a cluster with the operator installed: run e2e/run.sh"]
+async fn a_deleted_redishas_watcher_stops() -> Result<()> {
+    let cluster = Cluster::connect().await?;
+    let t = cluster.namespace("janitor").await?;
+    t.redisha(NAME, test_spec(1)).await?;
+    let api = kube::Api::<k8s_openapi::api::core::v1::Pod>::namespaced(cluster.client.clone(), &operator_namespace());
+    let leader_log = |what: &'static str| {
+        let (api, cluster, ns) = (api.clone(), cluster.clone(), t.name.clone());
+        async move {
+            let Some((leader, _)) = cluster.lease_holder().await? else { return Ok(None) };
+            let logs = api.logs(&leader, &LogParams::default()).await?;
+            Ok(logs.lines().any(|l| l.contains(what) && l.contains(&ns)).then_some(()))
+        }
+    };
+    wait_for("the leader to start the RedisHA's watcher", Duration::from_secs(60), || leader_log("switch-master watcher started")).await?;
+    t.api::<RedisHA>().delete(NAME, &DeleteParams::default()).await?;
+    let deleted = std::time::Instant::now();
+    wait_for("the janitor to stop the deleted RedisHA's watcher", Duration::from_secs(75), || leader_log("switch-master watcher stopped")).await?;
+    println!("the deleted RedisHA's watcher stopped {:?} after the delete", deleted.elapsed());
     t.finish().await
 }
 

@@ -109,6 +109,16 @@ impl<A: MasterApi> MasterMover<A> {
         }
     }
 
+    /// Its RedisHA is gone: its series leave the metrics (a deleted RedisHA does not go on
+    /// reporting sentinels connected, as kube-state-metrics drops a deleted object's series).
+    pub fn retire(&self) {
+        if let Some(m) = &self.metrics {
+            let labels = [self.names.namespace.as_str(), self.names.name.as_str()];
+            let _ = m.sentinel_connections.remove_label_values(&labels);
+            let _ = m.failovers.remove_label_values(&labels);
+        }
+    }
+
     fn update_state(&self, f: impl FnOnce(&mut WatchState)) {
         // A poisoned lock only means a panic elsewhere; the data is still a plain struct.
         let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
