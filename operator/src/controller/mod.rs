@@ -229,7 +229,7 @@ pub async fn reconcile(rha: Arc<RedisHA>, ctx: Arc<Context>) -> Result<Action> {
             rollouts: &ctx.rollouts,
             watched_master: ctx.watchers.state(&key).master_pod,
         };
-        rollout = apply::roll(deps, &rha, &names, &data, &creds).await?;
+        rollout = apply::roll(deps, &rha, &names, (&data, &sentinel), &creds).await?;
     }
 
     let ready = |s: &StatefulSet| s.status.as_ref().and_then(|st| st.ready_replicas).unwrap_or(0);

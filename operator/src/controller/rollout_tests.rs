@@ -46,18 +46,30 @@ fn pod_list(pods: &[(&str, &str, bool)]) -> Value {
     json!({"apiVersion": "v1", "kind": "PodList", "metadata": {"resourceVersion": "7"}, "items": items})
 }
 
-/// Answers the ten applies; the data StatefulSet comes back with a status naming `NEW`.
+/// Answers the ten applies; the data StatefulSet comes back with a status naming `NEW`, the
+/// sentinels' with its roll done.
 async fn children(api: &mut ApiServerVerifier) {
+    children_with(api, false).await
+}
+
+/// [`children`], with the sentinel StatefulSet still rolling when `sentinels_rolling`.
+async fn children_with(api: &mut ApiServerVerifier, sentinels_rolling: bool) {
+    const SENTINEL_NEW: &str = "cache-sentinel-6d5f";
     for _ in 0..10 {
         let s = api
             .next_with(|s| {
-                s.path.ends_with("/statefulsets/cache").then(|| {
-                    let mut sts = s.body.clone();
-                    sts["metadata"]["generation"] = json!(2);
-                    sts["status"] =
-                        json!({"observedGeneration": 2, "replicas": 3, "readyReplicas": 3, "updateRevision": NEW, "currentRevision": OLD});
-                    sts
-                })
+                let (update, current) = if s.path.ends_with("/statefulsets/cache") {
+                    (NEW, OLD)
+                } else if s.path.ends_with("/statefulsets/cache-sentinel") {
+                    (SENTINEL_NEW, if sentinels_rolling { "cache-sentinel-1a2b" } else { SENTINEL_NEW })
+                } else {
+                    return None;
+                };
+                let mut sts = s.body.clone();
+                sts["metadata"]["generation"] = json!(2);
+                sts["status"] =
+                    json!({"observedGeneration": 2, "replicas": 3, "readyReplicas": 3, "updateRevision": update, "currentRevision": current});
+                Some(sts)
             })
             .await;
         assert_eq!(s.method, "PATCH", "{}", s.path);
@@ -174,6 +186,24 @@ async fn the_master_is_switched_over_then_deleted_only_once_demoted() {
     let (phase, updating) = status_of(&api.next(None).await);
     assert_eq!((phase.as_str(), updating["status"].as_str(), updating["reason"].as_str()), ("Degraded", Some("False"), Some("UpToDate")));
     assert_eq!(task.await.expect("task").expect("reconcile"), Action::requeue(Duration::from_secs(60)));
+    watchers.stop_all();
+}
+
+#[tokio::test]
+async fn no_switchover_while_the_sentinels_roll() {
+    let (mut ctx, mut api) = fixtures::context();
+    let sentinels = FakeSentinels::new(FailoverOutcome::Requested(Addr::new("cache-sentinel-0", 26379)));
+    ctx.rollouts = sentinels.rollouts();
+    let watchers = ctx.watchers.clone();
+    let task = tokio::spawn(reconcile(stored(Some("cache-0")), Arc::new(ctx)));
+    children_with(&mut api, true).await;
+    list_pods(&mut api, &[(OLD, "master", true), (NEW, "replica", true), (NEW, "replica", true)]).await;
+    let (phase, updating) = status_of(&api.next(None).await);
+    assert_eq!((phase.as_str(), updating["reason"].as_str()), ("Updating", Some("Waiting")));
+    assert!(updating["message"].as_str().is_some_and(|m| m.contains("the sentinels are rolling")), "{updating}");
+    task.await.expect("task").expect("reconcile");
+    assert!(sentinels.requests().is_empty(), "the sentinels are not asked while they restart");
+    assert!(api.idle(100).await, "no DELETE, no Event");
     watchers.stop_all();
 }
 

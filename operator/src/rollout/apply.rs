@@ -139,7 +139,13 @@ pub struct Deps<'a> {
 
 /// Takes the next step of the roll of `rha`'s data pods. None while the StatefulSet has not reported
 /// the revision of its current template (a new set, or a template change not yet observed).
-pub async fn roll(deps: Deps<'_>, rha: &RedisHA, names: &Names, data: &StatefulSet, creds: &Credentials) -> Result<Option<Progress>> {
+pub async fn roll(
+    deps: Deps<'_>,
+    rha: &RedisHA,
+    names: &Names,
+    (data, sentinels): (&StatefulSet, &StatefulSet),
+    creds: &Credentials,
+) -> Result<Option<Progress>> {
     let Deps { client, reporter, rollouts, watched_master } = deps;
     let Some(revision) = update_revision(data) else { return Ok(None) };
     let key: Key = (names.namespace.clone(), names.name.clone());
@@ -159,6 +165,7 @@ pub async fn roll(deps: Deps<'_>, rha: &RedisHA, names: &Names, data: &StatefulS
         pods: &pods,
         known_masters: &known,
         switchover_from: switchover.as_deref(),
+        sentinels_rolling: rolling(sentinels),
     });
 
     let recorder = Recorder::new(client.clone(), reporter.clone());
@@ -256,6 +263,13 @@ fn update_revision(sts: &StatefulSet) -> Option<String> {
         (_, None) => true,
     };
     status.update_revision.clone().filter(|r| observed && !r.is_empty())
+}
+
+/// A `RollingUpdate` StatefulSet still replacing pods: not yet observed, or its current revision not
+/// yet its update revision (the StatefulSet controller sets it once every pod is updated and ready).
+fn rolling(sts: &StatefulSet) -> bool {
+    let Some(update) = update_revision(sts) else { return true };
+    sts.status.as_ref().and_then(|s| s.current_revision.as_deref()) != Some(update.as_str())
 }
 
 /// A pod as the planner sees it; None for a pod that is not one of the set's ordinals.

@@ -14,6 +14,9 @@
 //! - the master last, and never by deletion: once every replica runs the new revision and is ready,
 //!   the sentinels are asked for a switchover (`SENTINEL FAILOVER`), and the old master is deleted only
 //!   after it has been demoted;
+//! - no switchover while the sentinels' own StatefulSet is rolling (an image change rolls both): a
+//!   sentinel restarted in the middle of the failover it leads leaves it to time out, and the request
+//!   asked again would move the master a second time;
 //! - a master the operator cannot name for sure (none known, or two candidates) stops the roll: a
 //!   pod that may be the master is never deleted as a replica.
 
@@ -51,6 +54,8 @@ pub struct Input<'a> {
     pub known_masters: &'a [String],
     /// The master a switchover was requested from and has not completed yet.
     pub switchover_from: Option<&'a str>,
+    /// The sentinel StatefulSet has not finished rolling to its current template (or not observed it).
+    pub sentinels_rolling: bool,
 }
 
 /// Why nothing may be deleted now.
@@ -68,6 +73,8 @@ pub enum Hold {
     UnclearMaster(Vec<String>),
     /// The sentinels were asked to move the master off this pod; waiting for the switch.
     Switchover(String),
+    /// The sentinels restart one by one (their StatefulSet is rolling): no switchover until they are done.
+    SentinelsRolling,
 }
 
 impl fmt::Display for Hold {
@@ -81,6 +88,7 @@ impl fmt::Display for Hold {
             Hold::NoMaster => write!(f, "no master is known, so no pod is safe to restart"),
             Hold::UnclearMaster(pods) => write!(f, "more than one pod may be master ({})", pods.join(", ")),
             Hold::Switchover(p) => write!(f, "waiting for the sentinels to move the master off {p}"),
+            Hold::SentinelsRolling => write!(f, "the sentinels are rolling; the master is switched over once they are done"),
         }
     }
 }
@@ -206,6 +214,9 @@ fn next_step(input: &Input<'_>, stale: impl Fn(&PodView) -> bool) -> Step {
     if input.switchover_from == Some(master.as_str()) {
         return Step::Wait(Hold::Switchover(master));
     }
+    if input.sentinels_rolling {
+        return Step::Wait(Hold::SentinelsRolling);
+    }
     Step::Switchover { master }
 }
 
@@ -237,7 +248,14 @@ mod tests {
     fn step(spec: &[&str], known: &[&str], switchover: Option<&str>) -> Step {
         let pods = pods(spec);
         let known: Vec<String> = known.iter().map(|s| s.to_string()).collect();
-        let input = Input { update_revision: Some(NEW), replicas: 3, pods: &pods, known_masters: &known, switchover_from: switchover };
+        let input = Input {
+            update_revision: Some(NEW),
+            replicas: 3,
+            pods: &pods,
+            known_masters: &known,
+            switchover_from: switchover,
+            sentinels_rolling: false,
+        };
         plan(&input).step
     }
 
@@ -285,30 +303,54 @@ mod tests {
     }
 
     #[test]
+    fn rolling_sentinels_hold_the_switchover_only() {
+        let with = |spec: &[&str], switchover: Option<&str>| {
+            let pods = pods(spec);
+            let input = Input {
+                update_revision: Some(NEW),
+                replicas: 3,
+                pods: &pods,
+                known_masters: &[],
+                switchover_from: switchover,
+                sentinels_rolling: true,
+            };
+            plan(&input).step
+        };
+        assert_eq!(with(&["oM", "o", "o"], None), del(2), "replicas restart while the sentinels roll");
+        assert_eq!(with(&["oM", "n", "n"], None), wait(Hold::SentinelsRolling), "no switchover while they roll");
+        assert_eq!(with(&["oM", "n", "n"], Some("cache-0")), wait(Hold::Switchover(p(0))), "one already asked for is waited for");
+        assert_eq!(with(&["o", "nM", "n"], Some("cache-0")), Step::DeleteOldMaster { pod: p(0), uid: "uid-0".into() }, "a demoted master restarts");
+    }
+
+    #[test]
     fn missing_and_extra_pods_hold_the_roll() {
         let mut two = pods(&["oM", "o", "n"]);
         two.remove(1);
-        let input = Input { update_revision: Some(NEW), replicas: 3, pods: &two, known_masters: &[], switchover_from: None };
+        let input =
+            Input { update_revision: Some(NEW), replicas: 3, pods: &two, known_masters: &[], switchover_from: None, sentinels_rolling: false };
         assert_eq!(plan(&input).step, wait(Hold::Missing(1)), "a deleted pod not yet recreated");
         let four = pods(&["oM", "o", "n", "o"]);
-        let input = Input { update_revision: Some(NEW), replicas: 3, pods: &four, known_masters: &[], switchover_from: None };
+        let input =
+            Input { update_revision: Some(NEW), replicas: 3, pods: &four, known_masters: &[], switchover_from: None, sentinels_rolling: false };
         assert_eq!(plan(&input).step, wait(Hold::Extra(p(3))));
     }
 
     #[test]
     fn no_revision_yet_means_wait_and_a_single_pod_is_restarted_in_place() {
         let three = pods(&["oM", "o", "o"]);
-        let input = Input { update_revision: None, replicas: 3, pods: &three, known_masters: &[], switchover_from: None };
+        let input = Input { update_revision: None, replicas: 3, pods: &three, known_masters: &[], switchover_from: None, sentinels_rolling: false };
         assert_eq!(plan(&input).step, wait(Hold::NoRevision));
         let one = pods(&["oM"]);
-        let input = Input { update_revision: Some(NEW), replicas: 1, pods: &one, known_masters: &[], switchover_from: None };
+        let input =
+            Input { update_revision: Some(NEW), replicas: 1, pods: &one, known_masters: &[], switchover_from: None, sentinels_rolling: false };
         assert_eq!(plan(&input).step, Step::DeleteOnlyPod { pod: p(0), uid: "uid-0".into() });
     }
 
     #[test]
     fn progress_counts_and_describes() {
         let three = pods(&["oM", "n", "n"]);
-        let input = Input { update_revision: Some(NEW), replicas: 3, pods: &three, known_masters: &[], switchover_from: None };
+        let input =
+            Input { update_revision: Some(NEW), replicas: 3, pods: &three, known_masters: &[], switchover_from: None, sentinels_rolling: false };
         let pr = plan(&input);
         assert!(pr.rolling());
         assert_eq!((pr.updated, pr.total), (2, 3));
@@ -328,7 +370,14 @@ mod tests {
         let mut switchover: Option<String> = None;
         let mut log = Vec::new();
         for _ in 0..20 {
-            let input = Input { update_revision: Some(NEW), replicas: 4, pods: &state, known_masters: &[], switchover_from: switchover.as_deref() };
+            let input = Input {
+                update_revision: Some(NEW),
+                replicas: 4,
+                pods: &state,
+                known_masters: &[],
+                switchover_from: switchover.as_deref(),
+                sentinels_rolling: false,
+            };
             match plan(&input).step {
                 Step::UpToDate => break,
                 Step::DeleteReplica { pod, .. } | Step::DeleteOldMaster { pod, .. } => {
