@@ -145,6 +145,8 @@ fn sentinels_name_the_master_prestop_hands_over_and_an_empty_named_master_stays_
     let (code, out) = c.run_node_script(0, "pre-stop-node.sh");
     assert_eq!(code, 0, "{out}");
     assert_eq!(c.role(0).role, "slave", "preStop returns only once the pod is demoted: {out}");
+    // ... and linked to the new master: the handover is done, a SIGTERM now loses nothing.
+    assert!(replica_of(&c, 0, 1), "preStop returns only once the new master took the old one on: {out}");
     assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
     c.wait(UP, "the sentinels name pod 1", || c.sentinel_master(0) == c.data_hosts[1]);
     // preStop on a replica does nothing.
@@ -359,6 +361,7 @@ fn with_tls_the_pods_elect_replicate_and_hand_over_over_tls_only() {
     let (code, out) = c.run_node_script(1, "pre-stop-node.sh");
     assert_eq!(code, 0, "{out}");
     assert_eq!(c.role(1).role, "slave", "{out}");
+    assert!(replica_of(&c, 1, 0), "the handover over TLS is done when preStop returns: {out}");
     c.wait(UP, "the sentinels name pod 0 again", || c.sentinel_master(0) == c.data_hosts[0]);
     assert_eq!(c.dbsize(0), 100, "no data lost");
 }

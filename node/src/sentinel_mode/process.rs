@@ -52,10 +52,9 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
     };
     let port = {
         let mut st = shared.lock();
-        st.bound_port = st.config.port;
-        st.executable = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
-        st.config_file_abs = st.config.file_abs().map(|p| p.display().to_string()).unwrap_or_default();
-        st.config.port
+        let port = st.config.port;
+        st.set_process_info(port);
+        port
     };
     log::notice(&format!("Running mode=sentinel, port={}.", crate::server::shown_port(&shared, port)));
 

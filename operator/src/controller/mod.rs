@@ -403,6 +403,24 @@ pub fn error_policy(rha: Arc<RedisHA>, error: &Error, ctx: Arc<Context>) -> Acti
     }
 }
 
+/// How often the janitor compares the running watchers with the RedisHAs that exist.
+const JANITOR_PERIOD: Duration = Duration::from_secs(30);
+
+/// Stops the watchers (and forgets the switchovers in flight) of RedisHAs that no longer exist. A
+/// failed list stops nothing: the next pass asks again.
+async fn janitor_pass(rhas: &Api<RedisHA>, watchers: &Watchers, rollouts: &Rollouts) {
+    let list = match rhas.list_metadata(&kube::api::ListParams::default()).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::debug!(error = %e, "janitor: listing the RedisHAs failed; next pass");
+            return;
+        }
+    };
+    let live: std::collections::HashSet<(String, String)> = list.items.iter().map(|r| (r.namespace().unwrap_or_default(), r.name_any())).collect();
+    watchers.retain(|k| live.contains(k));
+    rollouts.retain(|k| live.contains(k));
+}
+
 /// Runs the controller over `scope` until `shutdown` resolves, then stops every watcher.
 pub async fn run(ctx: Context, scope: WatchScope, shutdown: impl std::future::Future<Output = ()> + Send + Sync + 'static) {
     let client = ctx.client.clone();
@@ -413,24 +431,20 @@ pub async fn run(ctx: Context, scope: WatchScope, shutdown: impl std::future::Fu
         .owns(scope.api::<Service>(client.clone()), owned.clone())
         .owns(scope.api::<ConfigMap>(client.clone()), owned.clone())
         .owns(scope.api::<PodDisruptionBudget>(client.clone()), owned);
-    let store = controller.store();
     let watchers = ctx.watchers.clone();
     let rollouts = ctx.rollouts.clone();
     // Janitor: a deleted RedisHA's watcher stops within a minute, with no finalizer to block deletion.
+    // It lists the RedisHAs itself rather than reading the controller's cache: waiting for that cache
+    // to be ready beside the controller's own wait never returned (kube-runtime's ready signal wakes
+    // only the last task that polled it), so the janitor never ran.
     let janitor = tokio::spawn({
-        let watchers = watchers.clone();
+        let (watchers, rollouts) = (watchers.clone(), rollouts.clone());
+        let rhas = scope.api::<RedisHA>(client.clone());
         async move {
-            // NB: before the first full list the cache is empty, which would look like "all deleted".
-            if store.wait_until_ready().await.is_err() {
-                return;
-            }
-            let mut tick = tokio::time::interval(Duration::from_secs(30));
+            let mut tick = tokio::time::interval(JANITOR_PERIOD);
             loop {
                 tick.tick().await;
-                let live: std::collections::HashSet<(String, String)> =
-                    store.state().iter().map(|r| (r.namespace().unwrap_or_default(), r.name_any())).collect();
-                watchers.retain(|k| live.contains(k));
-                rollouts.retain(|k| live.contains(k));
+                janitor_pass(&rhas, &watchers, &rollouts).await;
             }
         }
     });
@@ -611,6 +625,40 @@ mod tests {
         assert_eq!(ready["status"], "False");
         task.await.expect("task").expect("reconcile");
         assert!(watchers.is_empty(), "no watcher without a usable password");
+    }
+
+    #[tokio::test]
+    async fn the_janitor_stops_the_watchers_of_redishas_that_are_gone() {
+        let (ctx, mut api) = fixtures::context();
+        let metrics = Metrics::new().expect("metrics");
+        for ns in ["prod", "gone"] {
+            crate::master::registry::tests::start(&ctx.watchers, &metrics, ns, 1);
+        }
+        let rhas = WatchScope::AllNamespaces.api::<RedisHA>(ctx.client.clone());
+        let pass = tokio::spawn({
+            let (watchers, rollouts) = (ctx.watchers.clone(), ctx.rollouts.clone());
+            async move { janitor_pass(&rhas, &watchers, &rollouts).await }
+        });
+        let item =
+            |ns: &str| json!({"apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadata", "metadata": {"name": "cache", "namespace": ns}});
+        let list =
+            json!({"apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadataList", "metadata": {}, "items": [item("prod"), item("other")]});
+        let s = api.next(Some(list)).await;
+        assert_eq!((s.method.as_str(), s.path.as_str()), ("GET", "/apis/redisha.io/v1alpha1/redishas"));
+        pass.await.expect("janitor pass");
+        assert_eq!(ctx.watchers.len(), 1, "the watcher of gone/cache stopped, prod/cache's kept");
+        assert_eq!(ctx.watchers.state(&("prod".into(), "cache".into())).sentinels_configured, 1);
+
+        // A failed list stops nothing.
+        let rhas = WatchScope::AllNamespaces.api::<RedisHA>(ctx.client.clone());
+        let pass = tokio::spawn({
+            let (watchers, rollouts) = (ctx.watchers.clone(), ctx.rollouts.clone());
+            async move { janitor_pass(&rhas, &watchers, &rollouts).await }
+        });
+        api.next(None).await;
+        pass.await.expect("janitor pass");
+        assert_eq!(ctx.watchers.len(), 1);
+        ctx.watchers.stop_all();
     }
 
     /// The paths `run` lists over `scope`, one per watched kind, then that it stops on shutdown.

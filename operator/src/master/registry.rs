@@ -127,7 +127,7 @@ impl Watchers {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::error::Result;
     use crate::master::credentials::Credentials;
@@ -165,7 +165,8 @@ mod tests {
         }
     }
 
-    fn start(watchers: &Watchers, metrics: &Metrics, ns: &str, sentinels: usize) {
+    /// Starts a watcher for RedisHA `ns/cache` whose mover applies nothing.
+    pub(crate) fn start(watchers: &Watchers, metrics: &Metrics, ns: &str, sentinels: usize) {
         let names = Names { name: "cache".into(), namespace: ns.into(), cluster_domain: "cluster.local".into() };
         let m = metrics.clone();
         watchers.ensure((ns.into(), "cache".into()), cfg(sentinels), None, move |state| MasterMover::new(names, Inert, Some(m), state, 0));

@@ -1,6 +1,11 @@
 #!/bin/sh
-# preStop of a data pod: a master hands mastership over (SENTINEL FAILOVER) and waits until it has been
-# demoted, so a rolling update or a drain costs a switchover instead of a down-after timeout.
+# preStop of a data pod: a master hands mastership over (SENTINEL FAILOVER) and waits until the handover
+# is done, so a rolling update or a drain costs a switchover instead of a down-after timeout. Done means
+# demoted AND linked to the new master: a coordinated switchover demotes the master first and then
+# hands over by connecting to the target (PSYNC ... FAILOVER), which promotes itself only when that
+# connection arrives. Returning at the demotion let the kubelet's SIGTERM stop the process before the
+# connection was made (over TLS, whose handshake takes longer, it did), and the sentinels aborted the
+# failover with the old master back as master.
 # LOCAL_HOST (default 127.0.0.1) is where this pod's own server answers; tests point it elsewhere.
 set -u
 LOCAL_HOST="${LOCAL_HOST:-127.0.0.1}"
@@ -11,9 +16,11 @@ REDIS_CLI="redis-cli"
 if [ -n "${TLS_DIR:-}" ]; then
   REDIS_CLI="redis-cli --tls --cacert $TLS_DIR/ca.crt --cert $TLS_DIR/tls.crt --key $TLS_DIR/tls.key"
 fi
+replication() {
+  timeout 3 $REDIS_CLI --no-auth-warning -h "$LOCAL_HOST" -p "${DATA_PORT:-6379}" INFO replication 2>/dev/null | tr -d '\r'
+}
 role() {
-  timeout 3 $REDIS_CLI --no-auth-warning -h "$LOCAL_HOST" -p "${DATA_PORT:-6379}" INFO replication 2>/dev/null \
-    | tr -d '\r' | sed -n 's/^role://p'
+  replication | sed -n 's/^role://p'
 }
 [ "$(role)" = master ] || exit 0
 [ "$REPLICAS" -gt 1 ] || exit 0
@@ -33,9 +40,12 @@ while :; do
 done
 i=0
 while [ "$i" -lt "$FAILOVER_WAIT_SECONDS" ]; do
-  [ "$(role)" = slave ] && exit 0
+  info=$(replication)
+  case "$info" in
+    *role:slave*master_link_status:up*) exit 0 ;;
+  esac
   sleep 1
   i=$((i + 1))
 done
-echo "pre-stop: still master after ${FAILOVER_WAIT_SECONDS}s" >&2
+echo "pre-stop: the handover did not complete within ${FAILOVER_WAIT_SECONDS}s" >&2
 exit 0
