@@ -57,8 +57,8 @@ pub fn set_renames(renames: Vec<(Vec<u8>, Vec<u8>)>) {
 }
 
 /// Makes the table redis-sentinel's: its commands, with `handlers` (the sentinel's INFO, ROLE,
-/// PUBLISH and SENTINEL subcommands) over the data server's (ACL, CLIENT, HELLO ... as in Redis). Must be called before the table is first
-/// used; the process stays a sentinel.
+/// PUBLISH and SENTINEL subcommands) over the data server's (ACL, CLIENT, HELLO ... as in Redis).
+/// Must be called before the table is first used; the process stays a sentinel.
 pub fn set_sentinel_mode(handlers: Vec<(&'static str, Handler)>) {
     let _ = SENTINEL_MODE.set(handlers);
 }
