@@ -84,7 +84,7 @@ async fn the_operator_restarted_mid_failover_converges() -> Result<()> {
 }
 
 /// A RedisHA deleted without a finalizer gets no last reconcile: the janitor, comparing the running
-/// watchers with the controller's cache every 30 s, stops its switch-master watcher (which would
+/// watchers with the RedisHAs that exist every 10 s, stops its switch-master watcher (which would
 /// otherwise go on dialling sentinels that no longer exist).
 #[tokio::test]
 #[ignore = "needs a cluster with the operator installed: run e2e/run.sh"]
@@ -104,7 +104,7 @@ async fn a_deleted_redishas_watcher_stops() -> Result<()> {
     wait_for("the leader to start the RedisHA's watcher", Duration::from_secs(60), || leader_log("switch-master watcher started")).await?;
     t.api::<RedisHA>().delete(NAME, &DeleteParams::default()).await?;
     let deleted = std::time::Instant::now();
-    wait_for("the janitor to stop the deleted RedisHA's watcher", Duration::from_secs(75), || leader_log("switch-master watcher stopped")).await?;
+    wait_for("the janitor to stop the deleted RedisHA's watcher", Duration::from_secs(45), || leader_log("switch-master watcher stopped")).await?;
     println!("the deleted RedisHA's watcher stopped {:?} after the delete", deleted.elapsed());
     t.finish().await
 }

@@ -1,6 +1,6 @@
 //! One switch-master watcher (plus its [`MasterMover`]) per RedisHA, started and reconfigured by the
-//! reconciler and stopped when its RedisHA is gone. No finalizer is needed: a janitor compares the
-//! running watchers with the controller's cache of RedisHAs.
+//! reconciler and stopped when its RedisHA is gone. No finalizer is needed: a janitor
+//! (`controller::run`) lists the RedisHAs every few seconds and stops the watchers of those gone.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
