@@ -211,10 +211,6 @@ fn run(mut config: Config) -> ExitCode {
         redis_ha_node::cmd::command_table::set_renames(config.rename_commands.clone());
         redis_ha_node::cmd::install();
         let shared = Arc::new(Shared::new(config));
-        if let Err(e) = load_acl_users(&shared) {
-            log::warning(&e);
-            return ExitCode::from(1);
-        }
         let listeners = match server::open(&shared, &pidfile).await {
             Ok(l) => l,
             Err(e) => {
@@ -250,9 +246,4 @@ fn run(mut config: Config) -> ExitCode {
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     code
-}
-
-/// The configuration's ACL users (or its aclfile), before anything listens.
-fn load_acl_users(shared: &Shared) -> Result<(), String> {
-    shared.lock().load_acl_users()
 }

@@ -37,12 +37,6 @@ pub async fn serve(sc: SentinelConfig, pidfile: String) -> ExitCode {
     let requirepass = config.requirepass.as_ref().map(|p| String::from_utf8_lossy(p).into_owned());
     crate::cmd::install();
     let shared = Arc::new(Shared::new(config));
-    {
-        if let Err(e) = shared.lock().load_acl_users() {
-            log::warning(&e);
-            return ExitCode::from(1);
-        }
-    }
     let listeners = match server::open(&shared, &pidfile).await {
         Ok(l) => l,
         Err(e) => {

@@ -33,10 +33,11 @@ use crate::log;
 use crate::state::{Shared, ShutdownRequest};
 use listen::{accept_unix_loop, bind_listeners, bind_unix};
 
-/// The start-up both roles share once the configuration is loaded: bind the TCP listeners and the
-/// unix socket, start the metrics endpoint, write the pid file. Err is the message to log before
-/// exiting with status 1.
+/// The start-up both roles share once the configuration is loaded: load the ACL users (`user`
+/// lines, the aclfile), bind the TCP listeners and the unix socket, start the metrics endpoint,
+/// write the pid file. Err is the message to log before exiting with status 1.
 pub async fn open(shared: &Arc<Shared>, pidfile: &str) -> Result<Listeners, String> {
+    shared.lock().load_acl_users()?;
     {
         // `tlsConfigure`: TLS settings that do not load stop the start-up.
         let mut st = shared.lock();
